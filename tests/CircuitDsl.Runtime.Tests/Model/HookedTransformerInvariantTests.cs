@@ -1,0 +1,157 @@
+using CircuitDsl.Runtime.Hooks;
+using CircuitDsl.Runtime.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CircuitDsl.Runtime.Tests.Model;
+
+/// <summary>The algebraic facts every hooked forward must satisfy, on each architecture.</summary>
+[TestFixture]
+public class HookedTransformerInvariantTests
+{
+    static readonly ModelConfig[] Architectures =
+        [TestModels.Gpt2Like, TestModels.AttentionOnlyNoNorm, TestModels.AttentionOnlyWithNorm];
+
+    [TestCaseSource(nameof(Architectures))]
+    public void ResidPrePlusAttnOutIsTheNextStream(ModelConfig config)
+    {
+        using var model = TestModels.Create(config);
+        using var scope = NewDisposeScope();
+        var (_, cache) = model.RunWithCache(TestModels.Tokens(config, 3, 10, seed: 2));
+        using (cache)
+        {
+            for (int l = 0; l < config.Layers; l++)
+            {
+                var n = model.Hooks.Layers[l];
+                var sum = cache[n.ResidPre] + cache[n.AttnOut];
+                var next = config.HasMlp ? cache[n.ResidMid] : cache[n.ResidPost];
+                Assert.That(TestModels.MaxRelativeError(sum, next), Is.LessThan(1e-6), $"layer {l}");
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(Architectures))]
+    public void HeadResultsPlusOutputBiasAreTheAttentionOutput(ModelConfig config)
+    {
+        using var model = TestModels.Create(config);
+        using var scope = NewDisposeScope();
+        var (_, cache) = model.RunWithCache(TestModels.Tokens(config, 3, 10, seed: 3));
+        using (cache)
+        {
+            for (int l = 0; l < config.Layers; l++)
+            {
+                var n = model.Hooks.Layers[l];
+                var rebuilt = cache[n.Result].sum(2) + model.blocks[l].attn.b_O;
+                Assert.That(TestModels.MaxRelativeError(rebuilt, cache[n.AttnOut]), Is.LessThan(1e-6), $"layer {l}");
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(Architectures))]
+    public void OnDemandPerHeadTensorsLeaveTheLogitsUnchanged(ModelConfig config)
+    {
+        using var model = TestModels.Create(config);
+        using var scope = NewDisposeScope();
+        var tokens = TestModels.Tokens(config, 4, 12, seed: 4);
+        var fused = model.Forward(tokens);
+        var onDemand = model.Hooks.All.Where(h => h.OnDemand).Select(h => h.Name).ToHashSet();
+        var (split, cache) = model.RunWithCache(tokens, onDemand.Contains);
+        using (cache)
+        {
+            Assert.That(cache.Names, Is.EquivalentTo(onDemand));
+            Assert.That(TestModels.MaxRelativeError(split, fused), Is.LessThanOrEqualTo(1e-5));
+        }
+    }
+
+    [Test]
+    public void DirectLogitDecompositionSumsToTheLogits()
+    {
+        var config = TestModels.Gpt2Like;
+        using var model = TestModels.Create(config);
+        using var scope = NewDisposeScope();
+        var (logits, cache) = model.RunWithCache(TestModels.Tokens(config, 2, 9, seed: 5));
+        using (cache)
+        {
+            // Every write into the residual stream, each pushed through ln_final with its scale frozen.
+            var writes = new List<Tensor> { cache[HookNames.Embed], cache[HookNames.PosEmbed] };
+            for (int l = 0; l < config.Layers; l++)
+            {
+                var n = model.Hooks.Layers[l];
+                writes.AddRange(cache[n.Result].unbind(2));
+                writes.Add(model.blocks[l].attn.b_O.expand_as(cache[HookNames.Embed]));
+                writes.Add(cache[n.MlpOut]);
+            }
+            var scale = cache[HookNames.FinalScale];
+            var total = zeros_like(logits);
+            foreach (var write in writes)
+            {
+                var centered = write - write.mean([-1], keepdim: true);
+                total += (centered / scale * model.ln_final!.w).matmul(model.W_U);
+            }
+            total += model.ln_final!.b.matmul(model.W_U) + model.b_U;
+            Assert.That(TestModels.MaxRelativeError(total, logits), Is.LessThan(1e-5));
+        }
+    }
+
+    [TestCaseSource(nameof(Architectures))]
+    public void PatchingEveryCachedActivationIntoAnotherRunReproducesTheCleanLogitsExactly(ModelConfig config)
+    {
+        using var model = TestModels.Create(config);
+        using var scope = NewDisposeScope();
+        var clean = TestModels.Tokens(config, 2, 8, seed: 6);
+        var corrupted = TestModels.Tokens(config, 2, 8, seed: 7);
+        var (cleanLogits, cache) = model.RunWithCache(clean);
+        using (cache)
+        {
+            var patches = cache.Names.Select(name => Intervention.Replace(name, cache[name])).ToArray();
+            var patched = model.RunWithInterventions(corrupted, patches);
+            Assert.That(patched.Same(cleanLogits), Is.True);
+            Assert.That(model.Forward(corrupted).Same(cleanLogits), Is.False);
+        }
+    }
+
+    [TestCaseSource(nameof(Architectures))]
+    public void StoppingAtALayerAndStartingThereGivesTheFullForward(ModelConfig config)
+    {
+        using var model = TestModels.Create(config);
+        using var scope = NewDisposeScope();
+        var tokens = TestModels.Tokens(config, 2, 8, seed: 8);
+        var full = model.Forward(tokens);
+        for (int layer = 0; layer <= config.Layers; layer++)
+        {
+            var residual = model.Forward(tokens, new RunOptions { StopAtLayer = layer });
+            Assert.That(model.ForwardFrom(layer, residual).Same(full), Is.True, $"split at layer {layer}");
+        }
+    }
+
+    [Test]
+    public void LiveTensorCountReturnsToItsStartAfterRuns()
+    {
+        var config = TestModels.Gpt2Like;
+        using var model = TestModels.Create(config);
+        using var tokens = TestModels.Tokens(config, 2, 8, seed: 9);
+        using (model.Forward(tokens)) { } // warm up lazily created state
+        long before = Tensor.TotalCount;
+        using (model.Forward(tokens)) { }
+        var (logits, cache) = model.RunWithCache(tokens);
+        using (logits)
+        using (cache)
+        using (var patched = model.RunWithInterventions(tokens, Intervention.Replace(model.Hooks.Layers[1].Z, cache[model.Hooks.Layers[1].Z], Selection.ForHeads(1))))
+        {
+        }
+        Assert.That(Tensor.TotalCount, Is.EqualTo(before));
+    }
+
+    [Test]
+    public void GradientsFlowWhenRequested()
+    {
+        var config = TestModels.Gpt2Like;
+        using var model = TestModels.Create(config);
+        using var scope = NewDisposeScope();
+        var tokens = TestModels.Tokens(config, 2, 6, seed: 10);
+        var logits = model.Forward(tokens, new RunOptions { Gradients = true });
+        logits.sum().backward();
+        Assert.That(model.blocks[0].attn.W_Q.grad, Is.Not.Null);
+        Assert.That(model.Forward(tokens).requires_grad, Is.False);
+    }
+}
