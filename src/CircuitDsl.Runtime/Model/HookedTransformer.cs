@@ -46,7 +46,8 @@ public sealed partial class HookedTransformer : nn.Module
             register_module("ln_final", ln_final = new LayerNormWeights(config.DModel, config.LayerNormEpsilon));
         register_module("unembed", unembed);
 
-        causalMask = ones(config.ContextLength, config.ContextLength, ScalarType.Bool).triu(1).DetachFromDisposeScope();
+        using (var maskScope = NewDisposeScope())
+            causalMask = ones(config.ContextLength, config.ContextLength, ScalarType.Bool).triu(1).DetachFromDisposeScope();
         eval();
     }
 
@@ -56,19 +57,38 @@ public sealed partial class HookedTransformer : nn.Module
     public Tensor W_U => Config.TiedUnembedding ? W_E.t() : unembed["W_U"];
     public Parameter b_U => unembed["b_U"];
 
-    /// <summary>GPT-2's initialisation: weights N(0, 0.02), biases 0, LayerNorm weights 1. Deterministic per seed.</summary>
-    public void InitializeWeights(long seed)
+    /// <summary>
+    /// Fresh weights, deterministic per seed. <see cref="WeightInit.Gpt2"/>: weights N(0, 0.02). <see cref="WeightInit.Torch"/>:
+    /// PyTorch's module defaults (embeddings N(0, 1), projections U(±1/√fan_in)), whose larger scale breaks the
+    /// symmetry between heads sooner in small models. Biases start at 0 and LayerNorm weights at 1 in both.
+    /// </summary>
+    public void InitializeWeights(long seed, WeightInit scheme = WeightInit.Gpt2)
     {
         using var _ = no_grad();
         var generator = new Generator((ulong)seed);
         foreach (var (name, p) in named_parameters())
         {
             string leaf = name[(name.LastIndexOf('.') + 1)..];
-            if (leaf.StartsWith('W')) p.normal_(0, 0.02, generator);
-            else if (name.Contains("ln") && leaf == "w") p.fill_(1);
-            else p.zero_();
+            if (!leaf.StartsWith('W'))
+                p.fill_(name.Contains("ln") && leaf == "w" ? 1 : 0);
+            else if (scheme == WeightInit.Gpt2)
+                p.normal_(0, 0.02, generator);
+            else if (leaf is "W_E" or "W_pos")
+                p.normal_(0, 1, generator);
+            else
+            {
+                double bound = 1 / Math.Sqrt(FanIn(leaf));
+                p.uniform_(-bound, bound, generator);
+            }
         }
     }
+
+    int FanIn(string weight) => weight switch
+    {
+        "W_O" => Config.Heads * Config.DHead,
+        "W_out" => Config.DMlp,
+        _ => Config.DModel,
+    };
 
     /// <summary>
     /// Runs the model on token ids [batch, pos] and returns the logits [batch, pos, vocab] (or, with

@@ -10,6 +10,10 @@ public enum Normalization { LayerNorm, None }
 [JsonConverter(typeof(JsonStringEnumConverter<Activation>))]
 public enum Activation { GeluNew, Gelu, Relu }
 
+/// <summary>How fresh weights are drawn (see <see cref="HookedTransformer.InitializeWeights"/>).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<WeightInit>))]
+public enum WeightInit { Gpt2, Torch }
+
 /// <summary>
 /// The shape and architecture of a transformer: a GPT-2 family model (pre-LayerNorm, learned positions,
 /// MLPs) or an attention-only model (<see cref="DMlp"/> = 0, with or without LayerNorm).

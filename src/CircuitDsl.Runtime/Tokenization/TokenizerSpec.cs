@@ -1,0 +1,78 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CircuitDsl.Runtime.Model;
+
+namespace CircuitDsl.Runtime.Tokenization;
+
+/// <summary>
+/// The content of a model folder's <c>tokenizer.json</c>: <c>{"kind":"integer","vocab_size":64}</c> for the zoo's
+/// integer-token models, <c>{"kind":"gpt2"}</c> for GPT-2's BPE.
+/// </summary>
+public sealed record TokenizerSpec
+{
+    public const string IntegerKind = "integer";
+    public const string Gpt2Kind = "gpt2";
+
+    public static TokenizerSpec Gpt2 { get; } = new(Gpt2Kind, null);
+    public static TokenizerSpec Integer(int vocabSize) => new(IntegerKind, vocabSize);
+
+    public string Kind { get; }
+    /// <summary>Only the integer tokenizer has its own vocabulary size; GPT-2's is fixed.</summary>
+    public int? VocabSize { get; }
+
+    TokenizerSpec(string kind, int? vocabSize) => (Kind, VocabSize) = (kind, vocabSize);
+
+    public ITokenizer Create() => Kind switch
+    {
+        IntegerKind => new IntegerTokenizer(VocabSize!.Value),
+        Gpt2Kind => Gpt2Tokenizer.Instance,
+        _ => throw new InvalidOperationException($"unknown tokenizer kind '{Kind}'"),
+    };
+
+    public JsonObject ToJson()
+    {
+        var json = new JsonObject { ["kind"] = Kind };
+        if (VocabSize is int v) json["vocab_size"] = v;
+        return json;
+    }
+
+    public void Write(string path) =>
+        File.WriteAllText(path, ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+
+    /// <summary>Reads a <c>tokenizer.json</c>; a bad one gives a <see cref="ModelFormatException"/> naming the file.</summary>
+    public static TokenizerSpec Read(string path)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new ModelFormatException(path, $"not valid JSON: {e.Message}");
+        }
+        return FromJson(node, path);
+    }
+
+    public static TokenizerSpec FromJson(JsonNode? node, string source)
+    {
+        if (node is not JsonObject json || json["kind"] is not JsonValue kindValue || !kindValue.TryGetValue(out string? kind))
+            throw new ModelFormatException(source, "a tokenizer spec is an object with a \"kind\" (\"integer\" or \"gpt2\")");
+        var unknown = json.Select(p => p.Key).Except(["kind", "vocab_size"]).ToList();
+        if (unknown.Count > 0)
+            throw new ModelFormatException(source, $"unknown tokenizer field(s): {string.Join(", ", unknown)}");
+        switch (kind)
+        {
+            case Gpt2Kind:
+                if (json.ContainsKey("vocab_size"))
+                    throw new ModelFormatException(source, "the gpt2 tokenizer has a fixed vocabulary; remove \"vocab_size\"");
+                return Gpt2;
+            case IntegerKind:
+                if (json["vocab_size"] is not JsonValue v || !v.TryGetValue(out int size) || size <= 0)
+                    throw new ModelFormatException(source, "the integer tokenizer needs a positive integer \"vocab_size\"");
+                return Integer(size);
+            default:
+                throw new ModelFormatException(source, $"unknown tokenizer kind '{kind}' (expected \"integer\" or \"gpt2\")");
+        }
+    }
+}

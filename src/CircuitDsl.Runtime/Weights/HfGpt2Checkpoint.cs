@@ -1,0 +1,148 @@
+using System.Text.Json.Nodes;
+using CircuitDsl.Runtime.Model;
+using CircuitDsl.Runtime.Tokenization;
+using static TorchSharp.torch;
+
+namespace CircuitDsl.Runtime.Weights;
+
+/// <summary>
+/// Loads a Hugging Face GPT-2 checkpoint folder (<c>config.json</c> + <c>model.safetensors</c>) into a
+/// <see cref="HookedTransformer"/>, converting the weights as TransformerLens's <c>convert_gpt2_weights</c> does:
+/// Conv1D weights are stored [in, out]; <c>c_attn</c> is split into Q, K, V and each rearranged to
+/// [head, d_model, d_head]; <c>c_proj</c> becomes W_O [head, d_head, d_model]; the unembedding is tied to wte.
+/// </summary>
+public static class HfGpt2Checkpoint
+{
+    const string Prefix = "transformer.";
+
+    public static LoadedModel Load(string dir, JsonObject configJson)
+    {
+        string configPath = Path.Combine(dir, ModelFolder.ConfigFile), weightsPath = Path.Combine(dir, ModelFolder.WeightsFile);
+        string name = NameOf(configJson, dir);
+        var config = HfGpt2Config.Read(configPath, configJson, name);
+        if (!File.Exists(weightsPath))
+            throw new ModelFormatException(weightsPath, File.Exists(Path.Combine(dir, "pytorch_model.bin"))
+                ? "missing: only safetensors checkpoints load (pytorch_model.bin is a pickle); save the model with safe_serialization=True"
+                : "missing: a Hugging Face GPT-2 folder needs model.safetensors beside config.json");
+
+        using var reader = SafetensorsReader.Open(weightsPath);
+        var fileNames = MapNames(reader, weightsPath);
+        CheckNamesAndShapes(config, fileNames, reader, weightsPath);
+
+        var model = new HookedTransformer(config);
+        try
+        {
+            Tensor Hf(string hfName) => reader.Read(fileNames[hfName]);
+            ModelParameters.Assign(model, tlName => Convert(tlName, config, Hf), weightsPath);
+            return new LoadedModel(model, Gpt2Tokenizer.Instance, null, ModelFormat.HuggingFaceGpt2, Path.GetFullPath(dir));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    static string NameOf(JsonObject json, string dir) =>
+        json["_name_or_path"] is JsonValue v && v.TryGetValue(out string? s) && s.Length > 0
+            ? s
+            : Path.GetFileName(Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar));
+
+    /// <summary>Canonical HF name (without "transformer.") → name in the file; attention mask buffers are dropped.</summary>
+    static Dictionary<string, string> MapNames(SafetensorsReader reader, string file)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var stored in reader.Entries.Keys)
+        {
+            string canonical = stored.StartsWith(Prefix, StringComparison.Ordinal) ? stored[Prefix.Length..] : stored;
+            if (canonical.EndsWith(".attn.bias", StringComparison.Ordinal) || canonical.EndsWith(".attn.masked_bias", StringComparison.Ordinal))
+                continue; // causal-mask buffers, not weights
+            if (!map.TryAdd(canonical, stored))
+                throw new ModelFormatException(file, $"tensor '{canonical}' is stored twice ('{map[canonical]}' and '{stored}')");
+        }
+        return map;
+    }
+
+    /// <summary>The HF tensors a GPT-2 of this config has, with their shapes.</summary>
+    static Dictionary<string, long[]> ExpectedShapes(ModelConfig c)
+    {
+        long d = c.DModel, mlp = c.DMlp;
+        var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal)
+        {
+            ["wte.weight"] = [c.VocabSize, d],
+            ["wpe.weight"] = [c.ContextLength, d],
+            ["ln_f.weight"] = [d],
+            ["ln_f.bias"] = [d],
+        };
+        for (int l = 0; l < c.Layers; l++)
+        {
+            string h = $"h.{l}.";
+            shapes[h + "ln_1.weight"] = [d];
+            shapes[h + "ln_1.bias"] = [d];
+            shapes[h + "attn.c_attn.weight"] = [d, 3 * d];
+            shapes[h + "attn.c_attn.bias"] = [3 * d];
+            shapes[h + "attn.c_proj.weight"] = [d, d];
+            shapes[h + "attn.c_proj.bias"] = [d];
+            shapes[h + "ln_2.weight"] = [d];
+            shapes[h + "ln_2.bias"] = [d];
+            shapes[h + "mlp.c_fc.weight"] = [d, mlp];
+            shapes[h + "mlp.c_fc.bias"] = [mlp];
+            shapes[h + "mlp.c_proj.weight"] = [mlp, d];
+            shapes[h + "mlp.c_proj.bias"] = [d];
+        }
+        if (!c.TiedUnembedding) shapes["lm_head.weight"] = [c.VocabSize, d];
+        return shapes;
+    }
+
+    static void CheckNamesAndShapes(ModelConfig config, Dictionary<string, string> fileNames, SafetensorsReader reader, string file)
+    {
+        var expected = ExpectedShapes(config);
+        // A tied checkpoint may still carry lm_head.weight (a copy of wte); it is checked but not used.
+        if (config.TiedUnembedding && fileNames.ContainsKey("lm_head.weight")) expected["lm_head.weight"] = [config.VocabSize, config.DModel];
+        var actual = fileNames.ToDictionary(n => n.Key, n => reader.Entries[n.Value].Shape, StringComparer.Ordinal);
+        ModelParameters.CheckNamesAndShapes(expected, actual, file);
+    }
+
+    /// <summary>The value of TransformerLens parameter <paramref name="tlName"/>, computed from the HF tensors.</summary>
+    static Tensor Convert(string tlName, ModelConfig c, Func<string, Tensor> hf)
+    {
+        string[] parts = tlName.Split('.');
+        switch (parts)
+        {
+            case ["embed", "W_E"]: return hf("wte.weight");
+            case ["pos_embed", "W_pos"]: return hf("wpe.weight");
+            case ["ln_final", var p]: return hf($"ln_f.{LayerNormLeaf(p)}");
+            case ["unembed", "W_U"]: return hf("lm_head.weight").t();
+            case ["unembed", "b_U"]: return zeros(c.VocabSize); // GPT-2 has no unembedding bias
+            case ["blocks", var layer, var module, var p]: return ConvertBlock($"h.{layer}.", module, p, c, hf);
+            default: throw new InvalidOperationException($"no GPT-2 source for parameter '{tlName}'");
+        }
+    }
+
+    static Tensor ConvertBlock(string h, string module, string p, ModelConfig c, Func<string, Tensor> hf)
+    {
+        int d = c.DModel;
+        switch (module, p)
+        {
+            case ("ln1", _): return hf($"{h}ln_1.{LayerNormLeaf(p)}");
+            case ("ln2", _): return hf($"{h}ln_2.{LayerNormLeaf(p)}");
+            // c_attn's output columns are [q | k | v], each of them head-major: column = head * d_head + e.
+            case ("attn", "W_Q" or "W_K" or "W_V"):
+                return hf($"{h}attn.c_attn.weight").narrow(1, QkvIndex(p) * d, d).reshape(d, c.Heads, c.DHead).permute(1, 0, 2).contiguous();
+            case ("attn", "b_Q" or "b_K" or "b_V"):
+                return hf($"{h}attn.c_attn.bias").narrow(0, QkvIndex(p) * d, d).reshape(c.Heads, c.DHead);
+            // c_proj's input rows are the concatenated heads, so they split into [head, d_head, d_model].
+            case ("attn", "W_O"): return hf($"{h}attn.c_proj.weight").reshape(c.Heads, c.DHead, d);
+            case ("attn", "b_O"): return hf($"{h}attn.c_proj.bias");
+            case ("mlp", "W_in"): return hf($"{h}mlp.c_fc.weight");
+            case ("mlp", "b_in"): return hf($"{h}mlp.c_fc.bias");
+            case ("mlp", "W_out"): return hf($"{h}mlp.c_proj.weight");
+            case ("mlp", "b_out"): return hf($"{h}mlp.c_proj.bias");
+            default: throw new InvalidOperationException($"no GPT-2 source for parameter '{module}.{p}' of {h}");
+        }
+    }
+
+    static int QkvIndex(string p) => p[^1] switch { 'Q' => 0, 'K' => 1, _ => 2 };
+
+    static string LayerNormLeaf(string p) => p == "w" ? "weight" : "bias";
+}

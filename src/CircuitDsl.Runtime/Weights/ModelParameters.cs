@@ -1,0 +1,45 @@
+using CircuitDsl.Runtime.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CircuitDsl.Runtime.Weights;
+
+/// <summary>Checks a set of named tensors against a model's parameters, and copies them in.</summary>
+static class ModelParameters
+{
+    /// <summary>The parameter names and shapes a model with <paramref name="model"/>'s config has.</summary>
+    public static Dictionary<string, long[]> ExpectedShapes(HookedTransformer model) =>
+        model.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Throws one <see cref="ModelFormatException"/> naming every missing, extra and wrong-shaped tensor, so a
+    /// user sees the whole difference at once.
+    /// </summary>
+    public static void CheckNamesAndShapes(IReadOnlyDictionary<string, long[]> expected, IReadOnlyDictionary<string, long[]> actual, string file)
+    {
+        var problems = new List<string>();
+        var missing = expected.Keys.Where(n => !actual.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
+        var extra = actual.Keys.Where(n => !expected.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
+        if (missing.Count > 0) problems.Add("missing tensor(s) " + string.Join(", ", missing.Select(n => $"'{n}'")));
+        if (extra.Count > 0) problems.Add("unexpected tensor(s) " + string.Join(", ", extra.Select(n => $"'{n}'")));
+        foreach (var (name, shape) in expected.OrderBy(e => e.Key, StringComparer.Ordinal))
+            if (actual.TryGetValue(name, out var found) && !shape.SequenceEqual(found))
+                problems.Add($"tensor '{name}' has shape {SafetensorsEntry.FormatShape(found)}, expected {SafetensorsEntry.FormatShape(shape)}");
+        if (problems.Count > 0)
+            throw new ModelFormatException(file, string.Join("; ", problems));
+    }
+
+    /// <summary>Copies <paramref name="read"/>(name) into each parameter; the read tensors are disposed at once.</summary>
+    public static void Assign(HookedTransformer model, Func<string, Tensor> read, string file)
+    {
+        using var _ = no_grad();
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            using var scope = NewDisposeScope();
+            var value = read(name);
+            if (!value.shape.SequenceEqual(parameter.shape))
+                throw new ModelFormatException(file, $"tensor '{name}' has shape {SafetensorsEntry.FormatShape(value.shape)}, expected {SafetensorsEntry.FormatShape(parameter.shape)}");
+            parameter.copy_(value);
+        }
+    }
+}
