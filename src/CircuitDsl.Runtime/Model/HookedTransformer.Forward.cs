@@ -31,11 +31,18 @@ public sealed partial class HookedTransformer
             return run.Fire(n.ResidPost, residPre + attnOut);
 
         var residMid = run.Fire(n.ResidMid, residPre + attnOut);
-        var mlpIn = weights.ln2?.Apply(residMid, n.Ln2Scale, n.Ln2Normalized, run) ?? residMid;
-        var pre = run.Fire(n.MlpPre, mlpIn.matmul(weights.mlp.W_in) + weights.mlp.b_in);
-        var post = run.Fire(n.MlpPost, Activate(pre));
-        var mlpOut = run.Fire(n.MlpOut, post.matmul(weights.mlp.W_out) + weights.mlp.b_out);
+        var mlpOut = Mlp(weights, n, residMid, run);
         return run.Fire(n.ResidPost, residMid + mlpOut);
+    }
+
+    // Shared with MlpOut (HookedTransformer.Parts.cs) so that both compute bit-for-bit the same MLP.
+    Tensor Mlp(BlockWeights weights, LayerHookNames n, Tensor residMid, HookRun run)
+    {
+        var mlp = weights.mlp!;
+        var mlpIn = weights.ln2?.Apply(residMid, n.Ln2Scale, n.Ln2Normalized, run) ?? residMid;
+        var pre = run.Fire(n.MlpPre, mlpIn.matmul(mlp.W_in) + mlp.b_in);
+        var post = run.Fire(n.MlpPost, Activate(pre));
+        return run.Fire(n.MlpOut, post.matmul(mlp.W_out) + mlp.b_out);
     }
 
     Tensor Attention(BlockWeights weights, LayerHookNames n, Tensor residPre, HookRun run)

@@ -1,0 +1,28 @@
+using System.CommandLine;
+using CircuitDsl.Cli.Commands;
+
+namespace CircuitDsl.Cli;
+
+/// <summary>
+/// The `circuit` command. Everything writes to the writers it is given (tests run it in-process), and every
+/// failure the user can cause ends as a message and an exit code, never a stack trace.
+/// </summary>
+public static class CircuitApp
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var console = new CliConsole(stdout, stderr);
+        var root = new RootCommand("CircuitDsl: mechanistic-interpretability hypotheses as reviewable, testable files.")
+        {
+            ModelCommands.Create(console),
+            TrainCommand.Create(console),
+        };
+        return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+}
+
+/// <summary>The output streams of one invocation, and whether stderr is a terminal (for progress bars).</summary>
+public sealed record CliConsole(TextWriter Out, TextWriter Error)
+{
+    public bool ErrorIsTerminal => ReferenceEquals(Error, Console.Error) && !Console.IsErrorRedirected;
+}

@@ -1,0 +1,3 @@
+using CircuitDsl.Cli;
+
+return CircuitApp.Run(args, Console.Out, Console.Error);

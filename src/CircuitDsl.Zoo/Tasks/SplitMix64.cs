@@ -1,0 +1,34 @@
+namespace CircuitDsl.Zoo.Tasks;
+
+/// <summary>
+/// A tiny seeded generator (Steele, Lea and Flood's SplitMix64) whose sequence is fixed by its definition,
+/// not by a runtime version, so datasets are the same on every machine and .NET release.
+/// </summary>
+public sealed class SplitMix64(ulong seed)
+{
+    ulong state = seed;
+
+    public ulong NextUInt64()
+    {
+        ulong z = state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>Uniform in [0, bound) without modulo bias (Lemire's multiply-shift with rejection).</summary>
+    public int Next(int bound)
+    {
+        if (bound <= 0) throw new ArgumentOutOfRangeException(nameof(bound), bound, "must be positive");
+        ulong threshold = (0UL - (ulong)bound) % (ulong)bound;
+        while (true)
+        {
+            ulong r = NextUInt64();
+            UInt128 product = (UInt128)r * (ulong)bound;
+            if ((ulong)product >= threshold) return (int)(product >> 64);
+        }
+    }
+
+    /// <summary>Uniform in [min, max] inclusive.</summary>
+    public int NextInclusive(int min, int max) => min + Next(max - min + 1);
+}

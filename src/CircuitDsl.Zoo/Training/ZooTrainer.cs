@@ -1,0 +1,35 @@
+using CircuitDsl.Runtime.Model;
+using CircuitDsl.Runtime.Tokenization;
+using CircuitDsl.Runtime.Weights;
+using CircuitDsl.Zoo.Scoring;
+using CircuitDsl.Zoo.Tasks;
+
+namespace CircuitDsl.Zoo.Training;
+
+/// <summary>Trains a zoo recipe, measures it, and writes the model folder with its card and loss curve.</summary>
+public static class ZooTrainer
+{
+    /// <summary>Evaluation examples come from their own seed, never from a training step's.</summary>
+    public const ulong EvaluationSeed = 1_000_003;
+    public const int EvaluationExamples = 512;
+    public const string LossCsvFile = "loss.csv";
+    public const string LossPlotFile = "loss.svg";
+
+    public static RepeatedTokensEvaluation TrainAndSave(ZooRecipe recipe, string outDir, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        if (recipe.Task != RepeatedTokensTask.Name)
+            throw new NotSupportedException($"task '{recipe.Task}' has no trainer yet");
+        var task = ZooRecipes.RepeatedTokens;
+        using var model = new HookedTransformer(recipe.Config);
+        var curve = Trainer.Train(model, (random, batch) => TokenBatches.ToTensor(task.Generate(batch, random.NextUInt64())), recipe.Settings, progress, cancellation);
+        var evaluation = InductionScores.Evaluate(model, task.Generate(EvaluationExamples, EvaluationSeed));
+
+        var card = ModelCard.Build(recipe, task, evaluation, curve);
+        ModelFolder.Save(model, outDir, TokenizerSpec.Integer(task.VocabSize), card, overwrite: true);
+        File.WriteAllText(Path.Combine(outDir, LossCsvFile), LossPlot.ToCsv(curve));
+        File.WriteAllText(Path.Combine(outDir, LossPlotFile),
+            LossPlot.ToSvg(curve, $"{recipe.Name}: next-token loss on {task.VocabSize}-token {RepeatedTokensTask.Name}", Math.Log(task.VocabSize)));
+        return evaluation;
+    }
+
+}

@@ -1,0 +1,71 @@
+using CircuitDsl.Runtime.Model;
+using CircuitDsl.Runtime.Weights;
+using CircuitDsl.Zoo.Tasks;
+using CircuitDsl.Zoo.Training;
+using static TorchSharp.torch;
+
+namespace CircuitDsl.Zoo.Tests;
+
+public class TrainerTests
+{
+    static readonly ZooRecipe Short = ZooRecipes.AttnOnly2L with
+    {
+        Settings = ZooRecipes.AttnOnly2L.Settings with { Steps = 30, BatchSize = 16, LogEvery = 10 },
+    };
+
+    [Test]
+    public void RetrainingFromTheSameSeedGivesTheSameWeights()
+    {
+        string a = TempDir(), b = TempDir();
+        try
+        {
+            ZooTrainer.TrainAndSave(Short, a);
+            ZooTrainer.TrainAndSave(Short, b);
+            Assert.That(File.ReadAllBytes(Path.Combine(a, ModelFolder.WeightsFile)),
+                Is.EqualTo(File.ReadAllBytes(Path.Combine(b, ModelFolder.WeightsFile))));
+            Assert.That(File.ReadAllText(Path.Combine(a, ZooTrainer.LossCsvFile)), Is.EqualTo(File.ReadAllText(Path.Combine(b, ZooTrainer.LossCsvFile))));
+        }
+        finally
+        {
+            Directory.Delete(a, true);
+            Directory.Delete(b, true);
+        }
+    }
+
+    [Test]
+    public void TrainingLowersTheLossAndWritesCurveAndPlot()
+    {
+        string dir = TempDir();
+        try
+        {
+            var recipe = Short with { Settings = Short.Settings with { Steps = 60, LogEvery = 20 } };
+            ZooTrainer.TrainAndSave(recipe, dir);
+            var csv = File.ReadAllLines(Path.Combine(dir, ZooTrainer.LossCsvFile));
+            Assert.That(csv[0], Is.EqualTo("step,loss"));
+            Assert.That(csv, Has.Length.EqualTo(4));
+            double first = double.Parse(csv[1].Split(',')[1], System.Globalization.CultureInfo.InvariantCulture);
+            double last = double.Parse(csv[^1].Split(',')[1], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.That(last, Is.LessThan(first));
+            Assert.That(File.ReadAllText(Path.Combine(dir, ZooTrainer.LossPlotFile)), Does.StartWith("<svg").And.Contain("<polyline"));
+            using var loaded = ModelFolder.Load(dir);
+            Assert.That(loaded.Card!["training"]!["steps"]!.GetValue<int>(), Is.EqualTo(60));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Test]
+    public void TrainingLeavesNoLiveTensorsBehind()
+    {
+        var task = ZooRecipes.RepeatedTokens;
+        using var model = new HookedTransformer(ZooRecipes.AttnOnly2L.Config);
+        Trainer.Train(model, (r, n) => TokenBatches.ToTensor(task.Generate(n, r.NextUInt64())), Short.Settings with { Steps = 2 });
+        long before = Tensor.TotalCount;
+        Trainer.Train(model, (r, n) => TokenBatches.ToTensor(task.Generate(n, r.NextUInt64())), Short.Settings with { Steps = 5 });
+        Assert.That(Tensor.TotalCount, Is.EqualTo(before));
+    }
+
+    static string TempDir() => Path.Combine(Path.GetTempPath(), "circuitdsl-train-" + Guid.NewGuid().ToString("N"));
+}
