@@ -1,0 +1,352 @@
+using System.Collections.Immutable;
+using CircuitDsl.Language.Diagnostics;
+using CircuitDsl.Language.Syntax;
+
+namespace CircuitDsl.Language.Binding;
+
+/// <summary>
+/// Binds one hypothesis: its settings (its own, else the file's), variables, groups, nodes, interpretation
+/// graph, unimportant claims and expectations. Returns null when the hypothesis has errors.
+/// </summary>
+internal sealed partial class HypothesisBinder(
+    HypothesisSyntax hypothesis,
+    string filePath,
+    Scope fileScope,
+    SettingsTable fileSettings,
+    IModelResolver models,
+    Dictionary<string, ModelResolution> modelCache,
+    TaskCatalog tasks,
+    DiagnosticBag diagnostics)
+{
+    private readonly Scope _scope = new(fileScope);
+    private readonly SettingsTable _settings = new(diagnostics);
+    private readonly Dictionary<string, ImmutableArray<ModelComponent>> _sets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CausalVariable> _variables = new(StringComparer.Ordinal);
+    private ModelShape? _shape;
+    private BoundData? _data;
+
+    public BoundHypothesis? Bind()
+    {
+        int errorsBefore = diagnostics.ErrorCount;
+        foreach (var member in hypothesis.Members)
+        {
+            switch (member)
+            {
+                case LetSyntax or GroupSyntax or NodeSyntax:
+                    Binder.Declare(_scope, member, diagnostics);
+                    break;
+                case SettingSyntax setting:
+                    _settings.Add(setting);
+                    break;
+            }
+        }
+
+        var modelSetting = Setting<ModelSettingSyntax>();
+        BindModel(modelSetting);
+        var dataSetting = Setting<DataSettingSyntax>();
+        if (dataSetting is null)
+        {
+            diagnostics.Add(DiagnosticCatalog.MissingData.Create(hypothesis.Name.Span, hypothesis.Name.Text));
+        }
+        else
+        {
+            _data = DataBinder.Bind(dataSetting, tasks, filePath, diagnostics);
+        }
+
+        var metric = BindMetric(Setting<MetricSettingSyntax>());
+        BindVariables();
+        ResolveNamedSets();
+        var method = BindMethod();
+        var nodes = hypothesis.Members.OfType<NodeSyntax>().ToList();
+        var graph = nodes.Count == 0 ? null : BindGraph(nodes);
+        var unimportant = BindUnimportant(graph);
+        var expectations = BindExpectations(nodes.Count > 0);
+        WarnAboutUnstatedMethod(method, expectations);
+
+        if (diagnostics.ErrorCount > errorsBefore || _shape is null || _data is null || metric is null || modelSetting is null)
+        {
+            return null;
+        }
+
+        var groups = _scope.Visible.Where(s => s.Kind == SymbolKind.Group)
+            .Select(s => new ComponentGroup(s.Name, _sets[s.Name], s.Declaration.Span));
+        return new BoundHypothesis(
+            hypothesis.Name.Text,
+            hypothesis.Description?.Value,
+            hypothesis.Span,
+            modelSetting.Reference.Text,
+            _shape,
+            _data,
+            metric,
+            method,
+            [.. _variables.Values],
+            [.. groups],
+            graph,
+            unimportant,
+            expectations);
+    }
+
+    /// <summary>The hypothesis's own setting of a kind, else the file's.</summary>
+    private T? Setting<T>()
+        where T : SettingSyntax => _settings.Get<T>() ?? fileSettings.Get<T>();
+
+    private void BindModel(ModelSettingSyntax? setting)
+    {
+        if (setting is null)
+        {
+            diagnostics.Add(DiagnosticCatalog.MissingModel.Create(hypothesis.Name.Span, hypothesis.Name.Text));
+            return;
+        }
+
+        string reference = setting.Reference.Text;
+        if (!modelCache.TryGetValue(reference, out var resolution))
+        {
+            string directory = Path.GetDirectoryName(filePath) is { Length: > 0 } folder ? folder : ".";
+            try
+            {
+                resolution = models.Resolve(reference, directory);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                resolution = ModelResolution.NotFound(exception.Message); // a resolver's failure is the file's diagnostic, not a crash
+            }
+
+            modelCache[reference] = resolution;
+        }
+
+        if (resolution.Shape is null)
+        {
+            diagnostics.Add(DiagnosticCatalog.ModelNotResolved.Create(setting.Reference.Span, reference, resolution.Error ?? "unknown reason"));
+        }
+
+        _shape = resolution.Shape;
+    }
+
+    private BoundMetric? BindMetric(MetricSettingSyntax? setting)
+    {
+        if (setting is null)
+        {
+            diagnostics.Add(DiagnosticCatalog.MissingMetric.Create(hypothesis.Name.Span, hypothesis.Name.Text));
+            return null;
+        }
+
+        var kinds = new Dictionary<string, (MetricKind Kind, int Answers)>(StringComparer.Ordinal)
+        {
+            ["loss"] = (MetricKind.Loss, 0),
+            ["logit_diff"] = (MetricKind.LogitDiff, 2),
+            ["kl"] = (MetricKind.KL, 0),
+            ["accuracy"] = (MetricKind.Accuracy, 0),
+        };
+        string name = setting.Kind.Text;
+        if (!kinds.TryGetValue(name, out var kind))
+        {
+            diagnostics.Add(DiagnosticCatalog.InvalidMetric.Create(setting.Kind.Span, $"Unknown metric '{name}'{Spelling.Suggest(name, kinds.Keys)}; known metrics: loss, logit_diff(A, B), kl, accuracy."));
+            return null;
+        }
+
+        if (setting.Arguments.Length != kind.Answers || (kind.Answers == 0 && setting.HasArgumentList))
+        {
+            string message = kind.Answers == 0
+                ? $"Metric '{name}' takes no answers; write 'metric {name}'."
+                : $"Metric '{name}' compares {kind.Answers} answers, as in logit_diff(IO, S); found {setting.Arguments.Length}.";
+            diagnostics.Add(DiagnosticCatalog.InvalidMetric.Create(setting.Span, message));
+            return null;
+        }
+
+        foreach (var answer in setting.Arguments)
+        {
+            if (_data is not null && !_data.Answers.Contains(answer.Text))
+            {
+                diagnostics.Add(DiagnosticCatalog.UnknownAnswer.Create(answer.Span, answer.Text, _data.Task.Name, ListOrNone(_data.Answers)));
+            }
+        }
+
+        return new BoundMetric(kind.Kind, [.. setting.Arguments.Select(a => a.Text)], BindPositions(setting.At), setting.Span);
+    }
+
+    private MethodChoices BindMethod()
+    {
+        var ablation = Setting<AblationSettingSyntax>();
+        if (ablation?.Per is { } per && _data is not null && !_data.Task.ExampleGroups.Contains(per.Text))
+        {
+            diagnostics.Add(DiagnosticCatalog.UnknownExampleGroup.Create(per.Span, _data.Task.Name, per.Text, ListOrNone(_data.Task.ExampleGroups)));
+        }
+
+        var direction = Setting<DirectionSettingSyntax>();
+        var baseline = Setting<BaselineSettingSyntax>();
+        var unmapped = Setting<UnmappedSettingSyntax>();
+        var granularity = Setting<GranularitySettingSyntax>();
+        var baselineComponents = baseline is null ? [] : ResolveComponents(baseline.Components, _scope);
+        return new MethodChoices(
+            ablation is null
+                ? new(new AblationChoice(AblationKind.Resample, null), false, SourceSpan.None)
+                : new(new AblationChoice(ablation.Kind, ablation.Per?.Text), true, ablation.Span),
+            direction is null ? new(PatchDirection.Circuit, false, SourceSpan.None) : new(direction.Direction, true, direction.Span),
+            baseline is null
+                ? new(new BaselineChoice(BaselineKind.ResampledInput, []), false, SourceSpan.None)
+                : new(new BaselineChoice(baseline.Kind, baselineComponents), true, baseline.Span),
+            unmapped is null ? new(UnmappedInputs.Resample, false, SourceSpan.None) : new(unmapped.Inputs, true, unmapped.Span),
+            granularity is null ? new(Granularity.Component, false, SourceSpan.None) : new(granularity.Granularity, true, granularity.Span));
+    }
+
+    private ImmutableArray<ModelComponent> BindUnimportant(InterpretationGraph? graph)
+    {
+        // Named nodes are checked even when the graph has errors; inline nodes exist only in a built graph.
+        var mapped = _scope.Declared.Where(s => s.Kind == SymbolKind.Node)
+            .Select(s => (Name: (string?)s.Name, Components: _sets.GetValueOrDefault(s.Name, [])))
+            .Concat(graph?.Nodes.Where(n => n.IsInline).Select(n => (Name: (string?)n.Name, n.Components)) ?? [])
+            .ToList();
+        var result = new List<ModelComponent>();
+        foreach (var statement in hypothesis.Members.OfType<UnimportantSyntax>())
+        {
+            foreach (var syntax in statement.Components)
+            {
+                foreach (var component in ResolveComponent(syntax, _scope))
+                {
+                    string? mappedBy = mapped.FirstOrDefault(node => node.Components.Any(m => Overlaps(m, component))).Name;
+                    if (mappedBy is not null)
+                    {
+                        diagnostics.Add(DiagnosticCatalog.UnimportantButMapped.Create(syntax.Span, component, mappedBy));
+                    }
+
+                    result.Add(component);
+                }
+            }
+        }
+
+        return [.. result.Distinct()];
+
+        static bool Overlaps(ModelComponent a, ModelComponent b) =>
+            a.AsOutput == b.AsOutput && (a.Channel == b.Channel || a.Channel == Channel.Output || b.Channel == Channel.Output);
+    }
+
+    private ImmutableArray<BoundExpectation> BindExpectations(bool hasNodes)
+    {
+        var result = ImmutableArray.CreateBuilder<BoundExpectation>();
+        foreach (var expect in hypothesis.Members.OfType<ExpectSyntax>())
+        {
+            string subject = SyntaxFacts.Spell(SyntaxFacts.SubjectWords, expect.Subject);
+            if (expect.Subject is ExpectationSubject.Scrub or ExpectationSubject.Knockout && !hasNodes)
+            {
+                diagnostics.Add(DiagnosticCatalog.ExpectationNeedsGraph.Create(expect.Span, subject, hypothesis.Name.Text));
+            }
+
+            var path = expect.Path is null ? null : BindPath(expect.Path);
+            double threshold = expect.IsPercent ? expect.Threshold.Value / 100 : expect.Threshold.Value;
+            result.Add(new BoundExpectation(expect.Subject, path, expect.Statistic, expect.Operator, threshold, Formatting.SyntaxPrinter.Header(expect), expect.Span));
+        }
+
+        return result.ToImmutable();
+    }
+
+    private BoundPath BindPath(PathSyntax path)
+    {
+        var hops = path.Hops.Select(hop => new BoundHop(ResolveComponents(hop.Components, _scope), BindPositions(hop.At))).ToList();
+        foreach (var sender in path.Hops[0].Components.Where(c => c.Channel != Channel.Output))
+        {
+            diagnostics.Add(DiagnosticCatalog.SenderWithChannel.Create(sender.Span, Formatting.SyntaxPrinter.Component(sender), "a path's first step", SyntaxFacts.ChannelSuffix(sender.Channel)));
+        }
+
+        for (int i = 0; i + 1 < hops.Count; i++)
+        {
+            var steps = hops[i].Components.SelectMany(from => hops[i + 1].Components.Select(to => (From: from.AsOutput, To: to)));
+            foreach (var (from, to) in steps.Where(step => StepProblem(step.From, step.To) is not null).Take(1))
+            {
+                var span = path.Hops[i + 1].Span;
+                diagnostics.Add(from.Kind == ComponentKind.AttentionHead && to.Kind == ComponentKind.AttentionHead && from.Layer == to.Layer
+                    ? DiagnosticCatalog.PathWithinLayer.Create(span, from, to, from.Layer)
+                    : DiagnosticCatalog.PathRunsBackwards.Create(span, from, to));
+            }
+        }
+
+        return new BoundPath([.. hops]);
+    }
+
+    /// <summary>Why output <paramref name="from"/> cannot reach input <paramref name="to"/> directly, or null when it can.</summary>
+    private static string? StepProblem(ModelComponent from, ModelComponent to)
+    {
+        if (from.ResidualOrder < to.ResidualOrder)
+        {
+            return null;
+        }
+
+        if (from.AsOutput == to.AsOutput)
+        {
+            return $"{from} cannot read its own output";
+        }
+
+        return from.Kind == ComponentKind.AttentionHead && to.Kind == ComponentKind.AttentionHead && from.Layer == to.Layer
+            ? $"heads of layer {from.Layer} cannot read each other's output"
+            : $"{from.AsOutput} is computed after {to.AsOutput}";
+    }
+
+    private void WarnAboutUnstatedMethod(MethodChoices method, ImmutableArray<BoundExpectation> expectations)
+    {
+        var subjects = expectations.Select(e => e.Subject).ToHashSet();
+        if (subjects.Contains(ExpectationSubject.Scrub) && !method.Baseline.IsStated)
+        {
+            diagnostics.Add(DiagnosticCatalog.MethodNotStated.Create(hypothesis.Name.Span, hypothesis.Name.Text, "baseline", "resampled_input"));
+        }
+
+        if (subjects.Contains(ExpectationSubject.Knockout))
+        {
+            if (!method.Ablation.IsStated)
+            {
+                diagnostics.Add(DiagnosticCatalog.MethodNotStated.Create(hypothesis.Name.Span, hypothesis.Name.Text, "ablation", "resample"));
+            }
+
+            if (!method.Direction.IsStated)
+            {
+                diagnostics.Add(DiagnosticCatalog.MethodNotStated.Create(hypothesis.Name.Span, hypothesis.Name.Text, "direction", "circuit"));
+            }
+        }
+    }
+
+    private PositionSet BindPositions(AtClauseSyntax? at)
+    {
+        if (at is null)
+        {
+            return PositionSet.Unspecified;
+        }
+
+        var positions = ImmutableArray.CreateBuilder<BoundPosition>();
+        foreach (var position in at.Positions)
+        {
+            switch (position)
+            {
+                case AllPositionsSyntax:
+                    positions.Add(BoundPosition.All);
+                    break;
+                case IndexPositionSyntax index:
+                    if (_shape is not null && (index.Index >= _shape.ContextLength || index.Index < -_shape.ContextLength))
+                    {
+                        diagnostics.Add(DiagnosticCatalog.PositionOutOfRange.Create(index.Span, index.Text, _shape.Name, _shape.ContextLength));
+                    }
+                    else
+                    {
+                        positions.Add(new BoundPosition(PositionKind.Index, (int)Math.Clamp(index.Index, int.MinValue, int.MaxValue), null, 0));
+                    }
+
+                    break;
+                case NamedPositionSyntax named:
+                    if (_data is not null && !_data.NamedPositions.Contains(named.Name.Text))
+                    {
+                        string hint = _data.Task.PositionsParameter is { } parameter ? $" (declare it with '{parameter}: [...]' in the data statement)" : string.Empty;
+                        diagnostics.Add(DiagnosticCatalog.UnknownPosition.Create(
+                            named.Name.Span, named.Name.Text, _data.Task.Name, hint + Spelling.Suggest(named.Name.Text, _data.NamedPositions), ListOrNone(_data.NamedPositions)));
+                    }
+
+                    positions.Add(new BoundPosition(PositionKind.Named, 0, named.Name.Text, named.Offset));
+                    break;
+            }
+        }
+
+        return new PositionSet(positions.ToImmutable());
+    }
+
+    private static string ListOrNone(IEnumerable<string> items)
+    {
+        var list = items.ToList();
+        return list.Count == 0 ? "none" : string.Join(", ", list);
+    }
+}

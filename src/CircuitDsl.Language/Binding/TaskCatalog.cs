@@ -1,0 +1,143 @@
+using System.Collections.Immutable;
+
+namespace CircuitDsl.Language.Binding;
+
+/// <summary>The type of a task argument.</summary>
+public enum TaskParameterKind
+{
+    /// <summary>A whole number of at least 1 (sample counts, lengths).</summary>
+    PositiveInteger,
+
+    /// <summary>Any whole number (seeds).</summary>
+    Integer,
+
+    /// <summary>A quoted file path, relative to the .circuit file.</summary>
+    FilePath,
+
+    /// <summary>One of <see cref="TaskParameter.Choices"/>, written as a bare name.</summary>
+    Choice,
+
+    /// <summary>A list of names: <c>[END, S2]</c>.</summary>
+    NameList,
+}
+
+/// <summary>One argument a task takes.</summary>
+public sealed record TaskParameter(string Name, TaskParameterKind Kind, bool Required, string Description)
+{
+    /// <summary>True when the argument may be given without its name (only as the first argument).</summary>
+    public bool Positional { get; init; }
+
+    /// <summary>The allowed values of a <see cref="TaskParameterKind.Choice"/>; the first is the default.</summary>
+    public ImmutableArray<string> Choices { get; init; } = [];
+}
+
+/// <summary>A per-example member that causal-variable expressions can use on <c>x</c> (a C# signature).</summary>
+public sealed record TaskField(string Signature, string Description);
+
+/// <summary>
+/// A task: how examples are made, which positions and answers each example names, how examples are grouped,
+/// and what a causal-variable expression sees. User data names its positions and answers through arguments
+/// (<see cref="PositionsParameter"/>, <see cref="AnswersParameter"/>).
+/// </summary>
+public sealed record TaskDefinition(
+    string Name,
+    string Description,
+    ImmutableArray<TaskParameter> Parameters,
+    ImmutableArray<string> NamedPositions,
+    ImmutableArray<string> Answers,
+    ImmutableArray<string> ExampleGroups,
+    ImmutableArray<TaskField> Fields)
+{
+    /// <summary>The argument that lists the named positions (user data), if any.</summary>
+    public string? PositionsParameter { get; init; }
+
+    /// <summary>The argument that lists the answers (user data), if any.</summary>
+    public string? AnswersParameter { get; init; }
+}
+
+/// <summary>The tasks the binder knows by name. Add a task with <see cref="With"/>.</summary>
+public sealed class TaskCatalog
+{
+    private readonly ImmutableDictionary<string, TaskDefinition> _tasks;
+
+    private TaskCatalog(ImmutableDictionary<string, TaskDefinition> tasks) => _tasks = tasks;
+
+    /// <summary>The built-in tasks: repeated_tokens, ioi, parens and jsonl.</summary>
+    public static TaskCatalog BuiltIn { get; } = new TaskCatalog(ImmutableDictionary<string, TaskDefinition>.Empty.WithComparers(StringComparer.Ordinal))
+        .With(BuiltInTasks.RepeatedTokens)
+        .With(BuiltInTasks.Ioi)
+        .With(BuiltInTasks.Parens)
+        .With(BuiltInTasks.Jsonl);
+
+    /// <summary>Every task, by name.</summary>
+    public IEnumerable<TaskDefinition> Tasks => _tasks.Values.OrderBy(t => t.Name, StringComparer.Ordinal);
+
+    /// <summary>A catalogue with one more (or a replaced) task.</summary>
+    public TaskCatalog With(TaskDefinition task) => new(_tasks.SetItem(task.Name, task));
+
+    /// <summary>Finds a task by name.</summary>
+    public bool TryGet(string name, out TaskDefinition task) => _tasks.TryGetValue(name, out task!);
+}
+
+/// <summary>The definitions of the built-in tasks (the examples themselves are made by the Zoo).</summary>
+public static class BuiltInTasks
+{
+    private static readonly TaskParameter Count = new("count", TaskParameterKind.PositiveInteger, Required: true, "number of examples");
+    private static readonly TaskParameter Seed = new("seed", TaskParameterKind.Integer, Required: true, "random seed for making and sampling examples");
+    private static readonly TaskField Tokens = new("int[] Tokens", "the example's token ids");
+    private static readonly TaskField Pos = new("int Pos", "the position a variable is evaluated at");
+    private static readonly TaskField Position = new("int Position(string name)", "the index of a named position in this example");
+
+    /// <summary>Random tokens whose random-length prefix repeats to the end (induction).</summary>
+    public static TaskDefinition RepeatedTokens { get; } = new(
+        "repeated_tokens",
+        "random tokens in which a random-length prefix repeats to the end",
+        [Count, Seed,
+         new("length", TaskParameterKind.PositiveInteger, Required: false, "tokens per example (default: the model's context)"),
+         new("counterfactual", TaskParameterKind.Choice, Required: false, "how corrupted examples are made") { Choices = ["resample"] }],
+        NamedPositions: ["repeated", "first"],
+        Answers: [],
+        ExampleGroups: [],
+        Fields: [Tokens, Pos, Position, new("int PrevOccurrence(int pos)", "the previous position holding the same token as pos, or -1")]);
+
+    /// <summary>Indirect object identification (Wang et al. 2022): names and templates.</summary>
+    public static TaskDefinition Ioi { get; } = new(
+        "ioi",
+        "indirect object identification prompts (BABA and ABBA templates with single-token names)",
+        [Count, Seed,
+         new("counterfactual", TaskParameterKind.Choice, Required: false, "the corrupted distribution: p_ABC (three unrelated names) or a resampled prompt") { Choices = ["abc", "resample"] },
+         new("templates", TaskParameterKind.Choice, Required: false, "which template family") { Choices = ["all", "baba", "abba"] }],
+        NamedPositions: ["IO", "S1", "S2", "END"],
+        Answers: ["IO", "S"],
+        ExampleGroups: ["template"],
+        Fields: [Tokens, Pos, Position, new("int IO", "the indirect object's token"), new("int S", "the subject's token"), new("int Template", "the template index")]);
+
+    /// <summary>Balanced-parentheses classification (the paren balancer of Chan et al. 2022).</summary>
+    public static TaskDefinition Parens { get; } = new(
+        "parens",
+        "strings of parentheses classified as balanced or not at the classifier position",
+        [Count, Seed, new("length", TaskParameterKind.PositiveInteger, Required: false, "parentheses per example")],
+        NamedPositions: ["END"],
+        Answers: ["balanced", "unbalanced"],
+        ExampleGroups: [],
+        Fields: [Tokens, Pos, Position, new("bool IsBalanced", "the label"), new("int Depth(int pos)", "nesting depth after pos"), new("double OpenProportion(int pos)", "share of open parentheses from pos to the end")]);
+
+    /// <summary>The user's prompts, one JSON object per line; positions and answers are declared in the data statement.</summary>
+    public static TaskDefinition Jsonl { get; } = new(
+        "jsonl",
+        "user prompts from a JSON-lines file",
+        [new("path", TaskParameterKind.FilePath, Required: true, "the prompts file, relative to the .circuit file") { Positional = true },
+         new("counterfactual", TaskParameterKind.FilePath, Required: false, "corrupted prompts, line by line with the prompts"),
+         new("count", TaskParameterKind.PositiveInteger, Required: false, "use only the first count examples"),
+         new("seed", TaskParameterKind.Integer, Required: false, "random seed for sampling"),
+         new("positions", TaskParameterKind.NameList, Required: false, "the named positions each line defines"),
+         new("answers", TaskParameterKind.NameList, Required: false, "the answer tokens each line defines")],
+        NamedPositions: [],
+        Answers: [],
+        ExampleGroups: [],
+        Fields: [Tokens, Pos, Position, new("int Answer(string name)", "the token of a named answer")])
+    {
+        PositionsParameter = "positions",
+        AnswersParameter = "answers",
+    };
+}

@@ -1,0 +1,212 @@
+namespace CircuitDsl.Language.Diagnostics;
+
+/// <summary>
+/// Every diagnostic the language front end can report, with its stable code. Codes are append-only:
+/// a code is never reused for another meaning.
+/// <list type="bullet">
+/// <item>CD1xxx: syntax (the parser).</item>
+/// <item>CD2xxx: binding (names, the model's shape, the interpretation graph, imports).</item>
+/// <item>CD3xxx: reserved for the compiler (lowering to C#, Roslyn).</item>
+/// <item>CD4xxx: reserved for the engine (running checks).</item>
+/// <item>CD5xxx: files and models (reading, decoding, resolving).</item>
+/// </list>
+/// </summary>
+public static class DiagnosticCatalog
+{
+    private static DiagnosticDescriptor Error(string code, string title, string format) =>
+        new(code, DiagnosticSeverity.Error, title, format);
+
+    private static DiagnosticDescriptor Warning(string code, string title, string format) =>
+        new(code, DiagnosticSeverity.Warning, title, format);
+
+    // ---- CD1xxx: syntax ----
+
+    /// <summary>The parser found something other than what the grammar allows here.</summary>
+    public static readonly DiagnosticDescriptor UnexpectedToken =
+        Error("CD1001", "Unexpected token", "Expected {0}, found {1}.");
+
+    /// <summary>A string literal runs to the end of its line.</summary>
+    public static readonly DiagnosticDescriptor UnterminatedString =
+        Error("CD1002", "Unterminated string", "String literal is not terminated: add '\"' before the end of the line.");
+
+    /// <summary>A block comment runs to the end of the file.</summary>
+    public static readonly DiagnosticDescriptor UnterminatedComment =
+        Error("CD1003", "Unterminated comment", "Block comment is not terminated: add '*/'.");
+
+    /// <summary>A bracket in a C# expression is never closed.</summary>
+    public static readonly DiagnosticDescriptor UnclosedBracket =
+        Error("CD1004", "Unclosed bracket", "'{0}' is never closed: add '{1}'.");
+
+    /// <summary>A closing bracket in a C# expression does not match the open one.</summary>
+    public static readonly DiagnosticDescriptor MismatchedBracket =
+        Error("CD1005", "Mismatched bracket", "Found '{0}', but '{1}' at line {2}, column {3} needs '{4}'.");
+
+    /// <summary>A hypothesis block has no closing brace.</summary>
+    public static readonly DiagnosticDescriptor UnclosedHypothesis =
+        Error("CD1006", "Unclosed hypothesis", "Hypothesis '{0}' is not closed: expected '}}' before {1}.");
+
+    // ---- CD2xxx: binding ----
+
+    /// <summary>A name that no declaration defines.</summary>
+    public static readonly DiagnosticDescriptor UndefinedName =
+        Error("CD2001", "Undefined name", "'{0}' is not defined{1}.");
+
+    /// <summary>Two declarations with one name in one scope.</summary>
+    public static readonly DiagnosticDescriptor DuplicateName =
+        Error("CD2002", "Duplicate name", "'{0}' is already defined at {1}.");
+
+    /// <summary>A layer index the model does not have.</summary>
+    public static readonly DiagnosticDescriptor LayerOutOfRange =
+        Error("CD2003", "Layer out of range", "Layer '{0}' does not exist: model '{1}' has {2} layer(s), L0 to L{3}.");
+
+    /// <summary>A head index the model does not have.</summary>
+    public static readonly DiagnosticDescriptor HeadOutOfRange =
+        Error("CD2004", "Head out of range", "Head '{0}' does not exist: model '{1}' has {2} head(s) per layer, H0 to H{3}.");
+
+    /// <summary>q/k/v of something that is not an attention head.</summary>
+    public static readonly DiagnosticDescriptor ChannelOnNonHead =
+        Error("CD2005", "Channel of a non-head", "'.{0}' names an attention head's query, key or value input, but {1} is not an attention head.");
+
+    /// <summary>An MLP in a model without MLPs.</summary>
+    public static readonly DiagnosticDescriptor NoMlp =
+        Error("CD2006", "No MLP", "'{0}' does not exist: model '{1}' is attention-only and has no MLPs.");
+
+    /// <summary>A path step whose receiver is computed before its sender.</summary>
+    public static readonly DiagnosticDescriptor PathRunsBackwards =
+        Error("CD2007", "Path runs backwards", "Path step '{0} -> {1}' runs backwards: {1} is computed before {0}.");
+
+    /// <summary>A path step between two heads of one layer.</summary>
+    public static readonly DiagnosticDescriptor PathWithinLayer =
+        Error("CD2008", "Path stays inside a layer", "Path step '{0} -> {1}' stays inside layer {2}: heads of one layer cannot read each other's output.");
+
+    /// <summary>Nodes, groups or variables that depend on themselves.</summary>
+    public static readonly DiagnosticDescriptor Cycle =
+        Error("CD2009", "Cycle", "{0} depend on each other in a cycle: {1}.");
+
+    /// <summary>An interpretation graph without exactly one root.</summary>
+    public static readonly DiagnosticDescriptor RootCount =
+        Error("CD2010", "Not one root", "The interpretation graph must have exactly one root (a node that no other node reads from), mapped to the output; found {0}: {1}.");
+
+    /// <summary>The root node does not map the output.</summary>
+    public static readonly DiagnosticDescriptor RootNotOutput =
+        Error("CD2011", "Root is not the output", "The root node '{0}' must map 'logits' (the output), but it maps {1}.");
+
+    /// <summary>Two interpretation nodes claim the same component on the same treeified path.</summary>
+    public static readonly DiagnosticDescriptor MappedTwice =
+        Error("CD2012", "Component mapped twice", "{0} is mapped twice after treeification: '{1}' and '{2}' both feed {3} of node '{4}'.");
+
+    /// <summary>A node whose component has no inputs, yet with input clauses.</summary>
+    public static readonly DiagnosticDescriptor InputsOfInputNode =
+        Error("CD2013", "Node without inputs", "Node '{0}' maps {1}, which reads nothing; it cannot have input clauses.");
+
+    /// <summary>A node input that is not upstream of the node.</summary>
+    public static readonly DiagnosticDescriptor EdgeNotExtending =
+        Error("CD2014", "Child path does not extend parent", "Input {0} of node '{1}' cannot come from {2}: {3}. A child's paths must extend its parent's.");
+
+    /// <summary>A hypothesis without a model.</summary>
+    public static readonly DiagnosticDescriptor MissingModel =
+        Error("CD2015", "Missing model", "Hypothesis '{0}' has no model: add 'model zoo:NAME' to it or to the file.");
+
+    /// <summary>A hypothesis without data.</summary>
+    public static readonly DiagnosticDescriptor MissingData =
+        Error("CD2016", "Missing data", "Hypothesis '{0}' has no data: add 'data TASK(...)' to it or to the file.");
+
+    /// <summary>A hypothesis without a metric.</summary>
+    public static readonly DiagnosticDescriptor MissingMetric =
+        Error("CD2017", "Missing metric", "Hypothesis '{0}' has no metric: add 'metric loss' (or another metric) to it or to the file.");
+
+    /// <summary>A task name the catalogue does not know.</summary>
+    public static readonly DiagnosticDescriptor UnknownTask =
+        Error("CD2018", "Unknown task", "Unknown task '{0}'{1}; known tasks: {2}.");
+
+    /// <summary>A task argument that is unknown or has the wrong type or value.</summary>
+    public static readonly DiagnosticDescriptor InvalidArgument =
+        Error("CD2019", "Invalid argument", "{0}");
+
+    /// <summary>A required task argument is missing.</summary>
+    public static readonly DiagnosticDescriptor MissingArgument =
+        Error("CD2020", "Missing argument", "Task '{0}' needs the argument '{1}' ({2}).");
+
+    /// <summary>A named position the task does not define.</summary>
+    public static readonly DiagnosticDescriptor UnknownPosition =
+        Error("CD2021", "Unknown position", "'{0}' is not a named position of task '{1}'{2}; it defines {3}.");
+
+    /// <summary>A fixed position outside the model's context.</summary>
+    public static readonly DiagnosticDescriptor PositionOutOfRange =
+        Error("CD2022", "Position out of range", "Position {0} is outside the context of model '{1}', which has {2} positions.");
+
+    /// <summary>A metric answer the task does not define.</summary>
+    public static readonly DiagnosticDescriptor UnknownAnswer =
+        Error("CD2023", "Unknown answer", "'{0}' is not an answer of task '{1}'; it defines {2}.");
+
+    /// <summary>An unknown metric, or a metric with the wrong number of arguments.</summary>
+    public static readonly DiagnosticDescriptor InvalidMetric =
+        Error("CD2024", "Invalid metric", "{0}");
+
+    /// <summary>A setting given twice in one scope.</summary>
+    public static readonly DiagnosticDescriptor DuplicateSetting =
+        Error("CD2025", "Duplicate setting", "'{0}' is already set in this scope at {1}.");
+
+    /// <summary>A component claimed unimportant that a node maps.</summary>
+    public static readonly DiagnosticDescriptor UnimportantButMapped =
+        Error("CD2026", "Unimportant but mapped", "{0} is claimed unimportant, but node '{1}' maps it.");
+
+    /// <summary>An expectation that needs an interpretation graph in a hypothesis without nodes.</summary>
+    public static readonly DiagnosticDescriptor ExpectationNeedsGraph =
+        Error("CD2027", "Expectation needs nodes", "'expect {0}' needs an interpretation graph: declare the nodes of hypothesis '{1}' with 'node'.");
+
+    /// <summary>A method choice that the hypothesis leaves to the default.</summary>
+    public static readonly DiagnosticDescriptor MethodNotStated =
+        Warning("CD2028", "Method not stated", "Hypothesis '{0}' does not state '{1}'; using '{1} {2}'. Published scores swing with this choice: state it.");
+
+    /// <summary>Files that import each other.</summary>
+    public static readonly DiagnosticDescriptor ImportCycle =
+        Error("CD2029", "Import cycle", "Import cycle: {0}.");
+
+    /// <summary>An imported file declares something that cannot be shared.</summary>
+    public static readonly DiagnosticDescriptor ImportedDeclaration =
+        Error("CD2030", "Declaration cannot be imported", "'{0}' declares {1}; an imported file may only declare 'import', 'let' and 'group'.");
+
+    /// <summary>An example group the task does not define (e.g. 'ablation mean per template').</summary>
+    public static readonly DiagnosticDescriptor UnknownExampleGroup =
+        Error("CD2031", "Unknown example group", "Task '{0}' has no example group '{1}'; it has {2}.");
+
+    /// <summary>A sender (path start, node input source) that names a head's q/k/v input.</summary>
+    public static readonly DiagnosticDescriptor SenderWithChannel =
+        Error("CD2032", "Sender names an input channel", "{0} is an input channel, but {1} must be a component's output: drop '.{2}'.");
+
+    /// <summary>A name used as a component that is not a node or group.</summary>
+    public static readonly DiagnosticDescriptor NotAComponent =
+        Error("CD2033", "Not a component", "'{0}' is a {1}, not a component, node or group.");
+
+    /// <summary>A name used as a variable that is not one.</summary>
+    public static readonly DiagnosticDescriptor NotAVariable =
+        Error("CD2034", "Not a variable", "'{0}' is a {1}, not a causal variable.");
+
+    /// <summary>A treeified interpretation graph too large to run (shared nodes multiply along paths).</summary>
+    public static readonly DiagnosticDescriptor TreeTooLarge =
+        Error("CD2035", "Interpretation tree too large", "After treeification the interpretation graph has more than {0} nodes; share fewer nodes between parents.");
+
+    // ---- CD3xxx: reserved for the compiler; CD4xxx: reserved for the engine. ----
+
+    // ---- CD5xxx: files and models ----
+
+    /// <summary>Bytes that are not UTF-8.</summary>
+    public static readonly DiagnosticDescriptor InvalidUtf8 =
+        Error("CD5001", "Invalid UTF-8", "File is not valid UTF-8 (byte 0x{0:X2} at offset {1}); it was read with replacement characters.");
+
+    /// <summary>A file that cannot be read.</summary>
+    public static readonly DiagnosticDescriptor FileNotFound =
+        Error("CD5002", "File not found", "Cannot read '{0}': {1}.");
+
+    /// <summary>A model reference the resolver cannot turn into a shape.</summary>
+    public static readonly DiagnosticDescriptor ModelNotResolved =
+        Error("CD5003", "Model not resolved", "Cannot resolve model '{0}': {1}.");
+
+    /// <summary>Every descriptor, in code order.</summary>
+    public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
+        [.. typeof(DiagnosticCatalog).GetFields()
+            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+            .OrderBy(d => d.Code, StringComparer.Ordinal)];
+}

@@ -1,0 +1,125 @@
+using System.Text;
+using CircuitDsl.Language.Diagnostics;
+using CircuitDsl.Language.Syntax;
+
+namespace CircuitDsl.Language.Formatting;
+
+/// <summary>
+/// The library side of <c>circuit fmt [--check] PATHS</c>. Paths are files or folders (searched for
+/// *.circuit). Exit codes: 0 when every file is (now) canonical; 1 in check mode when some file would change
+/// (each is named on stdout); 2 when a file cannot be read or has syntax errors (diagnostics on stderr).
+/// Files with errors are never rewritten, and no exception escapes.
+/// </summary>
+public static class FormatCommand
+{
+    /// <summary>Exit code: nothing to report.</summary>
+    public const int Success = 0;
+
+    /// <summary>Exit code: check mode found files that are not canonical.</summary>
+    public const int WouldChange = 1;
+
+    /// <summary>Exit code: a file could not be read, parsed or formatted.</summary>
+    public const int Failed = 2;
+
+    /// <summary>Formats (or checks) every .circuit file under the given paths.</summary>
+    public static int Run(IReadOnlyList<string> paths, bool check, TextWriter stdout, TextWriter stderr)
+    {
+        int exitCode = Success;
+        if (paths.Count == 0)
+        {
+            stderr.WriteLine("circuit fmt: no files given.");
+            return Failed;
+        }
+
+        foreach (string path in ExpandPaths(paths, stderr, ref exitCode))
+        {
+            int fileCode = FormatFile(path, check, stdout, stderr);
+            exitCode = Math.Max(exitCode, fileCode);
+        }
+
+        return exitCode;
+    }
+
+    /// <summary>The canonical text of a source, or null (with diagnostics) when it has syntax errors.</summary>
+    public static string? TryFormat(SourceText source, out IReadOnlyList<Diagnostic> diagnostics)
+    {
+        var tree = CircuitParser.Parse(source);
+        diagnostics = tree.Diagnostics;
+        return tree.HasErrors ? null : CircuitFormatter.Format(tree);
+    }
+
+    private static int FormatFile(string path, bool check, TextWriter stdout, TextWriter stderr)
+    {
+        try
+        {
+            byte[] bytes = File.ReadAllBytes(path);
+            var source = SourceFile.Decode(bytes, path, out bool hasBom, out var decodeError);
+            var tree = CircuitParser.Parse(source);
+            var errors = (decodeError is null ? tree.Diagnostics : [decodeError, .. tree.Diagnostics]).Where(d => d.IsError).ToList();
+            if (errors.Count > 0)
+            {
+                DiagnosticRenderer.WriteText(stderr, errors, _ => source);
+                return Failed;
+            }
+
+            string formatted = CircuitFormatter.Format(tree);
+            var reparsed = CircuitParser.Parse(formatted, path);
+            if (reparsed.HasErrors || SyntaxDump.Of(reparsed.Root) != SyntaxDump.Of(tree.Root))
+            {
+                // A formatter bug must never change a claim; refuse rather than write.
+                stderr.WriteLine($"{path}: error: the formatter would change the file's meaning; it was left as is. Please report this.");
+                return Failed;
+            }
+
+            if (formatted == source.Text)
+            {
+                return Success;
+            }
+
+            if (check)
+            {
+                stdout.WriteLine($"would reformat {path}");
+                return WouldChange;
+            }
+
+            byte[] output = Encoding.UTF8.GetBytes(formatted);
+            File.WriteAllBytes(path, hasBom ? [0xEF, 0xBB, 0xBF, .. output] : output);
+            stdout.WriteLine($"formatted {path}");
+            return Success;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+        {
+            stderr.WriteLine($"{path}: error {DiagnosticCatalog.FileNotFound.Code}: Cannot read '{path}': {exception.Message}");
+            return Failed;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // A bug of ours must not reach the user as a stack trace; the file is left as it was.
+            stderr.WriteLine($"{path}: error: internal formatter error ({exception.GetType().Name}: {exception.Message}); the file was left as is. Please report this.");
+            return Failed;
+        }
+    }
+
+    private static IEnumerable<string> ExpandPaths(IReadOnlyList<string> paths, TextWriter stderr, ref int exitCode)
+    {
+        var files = new List<string>();
+        foreach (string path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                files.AddRange(Directory.EnumerateFiles(path, "*.circuit", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+            }
+            else if (File.Exists(path))
+            {
+                files.Add(path);
+            }
+            else
+            {
+                stderr.WriteLine($"{path}: error {DiagnosticCatalog.FileNotFound.Code}: Cannot read '{path}': no such file or folder.");
+                exitCode = Failed;
+            }
+        }
+
+        return files;
+    }
+}

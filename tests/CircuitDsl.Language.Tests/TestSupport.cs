@@ -1,0 +1,55 @@
+using CircuitDsl.Language.Binding;
+
+namespace CircuitDsl.Language.Tests;
+
+/// <summary>Shared fixtures: model shapes, resolvers and repository paths.</summary>
+internal static class TestSupport
+{
+    public static ModelShape AttnOnly2L { get; } = new("attn-only-2l", Layers: 2, HeadsPerLayer: 2, HasMlps: false, DModel: 64, VocabSize: 64, ContextLength: 48);
+
+    public static ModelShape AttnOnly1L { get; } = new("attn-only-1l", Layers: 1, HeadsPerLayer: 2, HasMlps: false, DModel: 64, VocabSize: 64, ContextLength: 48);
+
+    public static ModelShape Gpt2Small { get; } = new("gpt2-small", Layers: 12, HeadsPerLayer: 12, HasMlps: true, DModel: 768, VocabSize: 50257, ContextLength: 1024);
+
+    /// <summary>Resolves the zoo names the examples use.</summary>
+    public static IModelResolver Models { get; } = new InMemoryModelResolver(new Dictionary<string, ModelShape>
+    {
+        ["zoo:attn-only-2l"] = AttnOnly2L,
+        ["zoo:attn-only-1l"] = AttnOnly1L,
+        ["zoo:gpt2-small"] = Gpt2Small,
+        ["zoo:deep"] = Gpt2Small with { Name = "deep", Layers = 24, HeadsPerLayer = 1, HasMlps = false },
+    });
+
+    /// <summary>The repository root (the folder holding CircuitDsl.sln).</summary>
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static string GrammarDirectory => Path.Combine(RepoRoot, "grammar");
+
+    public static string ExamplesDirectory => Path.Combine(RepoRoot, "grammar", "examples");
+
+    public static string BaselinesDirectory => Path.Combine(RepoRoot, "tests", "CircuitDsl.Language.Tests", "Baselines");
+
+    /// <summary>Analyzes a snippet as main.circuit; other files can be supplied for imports.</summary>
+    public static AnalysisResult Analyze(string text, InMemoryFileProvider? files = null) =>
+        CircuitAnalyzer.AnalyzeText(text, "main.circuit", files ?? new InMemoryFileProvider(), Models);
+
+    private static string FindRepoRoot()
+    {
+        var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CircuitDsl.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Cannot find the repository root (CircuitDsl.sln).");
+    }
+}
+
+/// <summary>Reads files under a base folder, so diagnostics show paths relative to it.</summary>
+internal sealed class RootedFileProvider(string baseDirectory) : IFileProvider
+{
+    private readonly PhysicalFileProvider _inner = new();
+
+    public bool TryReadAllBytes(string path, out byte[] bytes, out string error) =>
+        _inner.TryReadAllBytes(Path.Combine(baseDirectory, path), out bytes, out error);
+}
