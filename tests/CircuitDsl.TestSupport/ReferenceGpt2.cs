@@ -45,6 +45,8 @@ public sealed class ReferenceGpt2 : IDisposable
         var future = ones(positions, positions, ScalarType.Bool).triu(1);
         for (int l = 0; l < Layers; l++)
         {
+            // Each layer's temporaries are freed as soon as it ends, as any careful plain forward would.
+            using var layerScope = NewDisposeScope();
             string h = $"h.{l}.";
             x = x + SelfAttention(Norm(x, h + "ln_1"), h, future);
             if (w.ContainsKey(h + "mlp.c_fc.weight"))
@@ -52,6 +54,7 @@ public sealed class ReferenceGpt2 : IDisposable
                 var hidden = Act(Norm(x, h + "ln_2").matmul(w[h + "mlp.c_fc.weight"]) + w[h + "mlp.c_fc.bias"]);
                 x = x + hidden.matmul(w[h + "mlp.c_proj.weight"]) + w[h + "mlp.c_proj.bias"];
             }
+            x = x.MoveToOuterDisposeScope();
         }
         x = Norm(x, "ln_f");
         var logits = w.TryGetValue("lm_head.weight", out var head) ? x.matmul(head.t()) : x.matmul(wte.t());

@@ -14,6 +14,13 @@ public static class ModelLoader
         _ => ModelFolder.Load(path),
     };
 
+    /// <summary>The architecture of the model folder at <paramref name="path"/>, from its config alone (no weights read).</summary>
+    public static ModelConfig ReadConfig(string path) => DetectFormat(path, out var config) switch
+    {
+        ModelFormat.HuggingFaceGpt2 => HfGpt2Config.Read(Path.Combine(path, ModelFolder.ConfigFile), config, Path.GetFileName(Path.TrimEndingDirectorySeparator(path))),
+        _ => ModelConfigJson.Read(Path.Combine(path, ModelFolder.ConfigFile)),
+    };
+
     /// <summary>The format of the folder, judged from the keys of its config.json.</summary>
     public static ModelFormat DetectFormat(string path) => DetectFormat(path, out _);
 

@@ -1,0 +1,30 @@
+using CircuitDsl.Language.Binding;
+using CircuitDsl.Runtime.Model;
+using CircuitDsl.Runtime.Weights;
+using CircuitDsl.Zoo;
+
+namespace CircuitDsl.Cli.Models;
+
+/// <summary>
+/// Resolves a file's model reference (zoo:NAME or a folder, relative to the file) to its shape by reading the
+/// model's config only, so that binding needs no weights. <paramref name="overrideReference"/> (--model) replaces
+/// every file's reference, e.g. to point a GPT-2 file at a local checkpoint.
+/// </summary>
+public sealed class ConfigModelResolver(string? overrideReference = null) : IModelResolver
+{
+    public ModelResolution Resolve(string reference, string referencingDirectory)
+    {
+        try
+        {
+            var config = ModelLoader.ReadConfig(ZooCatalog.ResolvePath(overrideReference ?? reference, referencingDirectory));
+            return ModelResolution.Found(ShapeOf(config));
+        }
+        catch (Exception e) when (e is ModelFormatException or IOException)
+        {
+            return ModelResolution.NotFound(e.Message);
+        }
+    }
+
+    public static ModelShape ShapeOf(ModelConfig c) =>
+        new(c.Name, c.Layers, c.Heads, c.HasMlp, c.DModel, c.VocabSize, c.ContextLength);
+}
