@@ -17,6 +17,7 @@ public static class CircuitApp
             ModelCommands.Create(console),
             TrainCommand.Create(console),
             FmtCommand.Create(console),
+            DiffCommand.Create(console),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
