@@ -33,7 +33,7 @@ public static class TorchNative
                 throw new TorchUnavailableException(
                     "libtorch could not be loaded. On Debian 12 and other systems whose libstdc++ lacks GLIBCXX_3.4.32, " +
                     "the build must patch TorchSharp's glue library and place " + ShimFileName + " beside the assemblies " +
-                    "(src/CircuitDsl.Runtime/native/README.md). Rebuild with 'dotnet build'. Cause: " + FirstLine(e.Message), e);
+                    "(src/CircuitDsl.Runtime/native/README.md). Rebuild with 'dotnet build'. Cause: " + FirstLine(e.GetBaseException().Message), e);
             }
             loaded = true;
         }
