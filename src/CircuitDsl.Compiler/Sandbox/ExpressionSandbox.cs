@@ -39,13 +39,17 @@ public sealed class ExpressionSandbox
     /// <summary>The namespaces an expression sees unqualified (Math, LINQ); generated code must open the same ones.</summary>
     public const string Usings = "using System; using System.Linq;";
 
-    public SandboxResult Check(string text)
+    /// <param name="variables">Other causal variables the expression uses by name, with their (already checked) C# types.</param>
+    public SandboxResult Check(string text, IReadOnlyDictionary<string, string>? variables = null)
     {
         var (expression, syntaxDiagnostics) = ExpressionSyntaxGuard.Parse(text);
         if (expression is null) return new(null, syntaxDiagnostics);
 
-        // The expression is placed by tree construction, not by pasting text, so nothing in it can reach outside.
-        string prefix = $"{Usings} static class __CircuitCheck {{ static void __Evaluate({TypeName(contextType)} {parameterName}) {{ var __result = ";
+        // The expression was parsed alone and holds no comments, directives or trailing text, so placing its
+        // text after the prefix cannot reach outside it. Other variables arrive as parameters of their own types.
+        string parameters = string.Concat((variables ?? new Dictionary<string, string>()).OrderBy(v => v.Key, StringComparer.Ordinal)
+            .Select(v => $", {v.Value} {v.Key}"));
+        string prefix = $"{Usings} static class __CircuitCheck {{ static void __Evaluate({TypeName(contextType)} {parameterName}{parameters}) {{ var __result = ";
         var tree = CSharpSyntaxTree.ParseText(prefix + expression.ToFullString() + "; } }",
             CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest));
         var compilation = baseCompilation.AddSyntaxTrees(tree);

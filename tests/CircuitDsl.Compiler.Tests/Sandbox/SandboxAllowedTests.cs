@@ -67,3 +67,32 @@ public class SandboxAllowedTests
         Assert.That(refused.Start, Is.GreaterThan(10));
     }
 }
+
+public class SandboxVariableTests
+{
+    static readonly ExpressionSandbox Sandbox = new(typeof(TestExample), contextTypes: [typeof(TestLabel)]);
+
+    [Test]
+    public void AnExpressionMayUseOtherVariablesByName()
+    {
+        var result = Sandbox.Check("seen_before ? x.Tokens[x.PrevOccurrence(x.Pos) + 1] : -1", new Dictionary<string, string> { ["seen_before"] = "bool" });
+        Assert.That(result.Diagnostics, Is.Empty, string.Join("; ", result.Diagnostics));
+        Assert.That(result.ResultType, Is.EqualTo("int"));
+    }
+
+    [Test]
+    public void AVariableOfAForbiddenTypeCannotSmuggleOneIn()
+    {
+        var result = Sandbox.Check("file.Length", new Dictionary<string, string> { ["file"] = "global::System.IO.FileInfo" });
+        Assert.That(result.Diagnostics.Select(d => d.Code), Does.Contain(SandboxCodes.ForbiddenSymbol));
+    }
+
+    [Test]
+    public void AnUnknownNameIsACSharpErrorAtItsSpan()
+    {
+        var result = Sandbox.Check("token + 1");
+        var error = result.Diagnostics.Single();
+        Assert.That(error.Message, Does.StartWith("CS0103"));
+        Assert.That((error.Start, error.Length), Is.EqualTo((0, 5)));
+    }
+}
