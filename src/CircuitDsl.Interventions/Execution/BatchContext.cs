@@ -1,0 +1,39 @@
+using CircuitDsl.Interventions.Data;
+using CircuitDsl.Interventions.Metrics;
+using CircuitDsl.Interventions.Plan;
+using static TorchSharp.torch;
+
+namespace CircuitDsl.Interventions.Execution;
+
+/// <summary>
+/// One batch of references while an experiment runs: the cached runs every check shares (clean, corrupted and any
+/// resampled inputs), and the metric against these references' labels.
+/// </summary>
+internal sealed class BatchContext(ExperimentPlan plan, ComponentHooks hooks, RunCache runs, int start, int end, int[] counterfactualData)
+{
+    public ExperimentPlan Plan => plan;
+    public ComponentHooks Hooks => hooks;
+    public RunCache Runs => runs;
+    public int Start => start;
+    public int End => end;
+    public int[] References { get; } = TokenBatch.Range(start, end);
+    public IReadOnlyList<Example> Examples { get; } = Enumerable.Range(start, end - start).Select(i => plan.Data.Examples[i]).ToArray();
+    public int Length => plan.Data.Length;
+
+    public CachedRun Clean => runs.Get(plan.Data, References);
+
+    /// <summary>x_new of patching: each reference's counterfactual, or its seeded random pool example.</summary>
+    public CachedRun Corrupted => plan.Counterfactual == CounterfactualSource.Paired
+        ? runs.Get(plan.Data, References, counterfactual: true)
+        : runs.Get(plan.Data, counterfactualData[start..end]);
+
+    public Tensor CorruptedTokens => plan.Counterfactual == CounterfactualSource.Paired
+        ? TokenBatch.Of(plan.Data, References, counterfactual: true)
+        : TokenBatch.Of(plan.Data, counterfactualData[start..end]);
+
+    /// <summary>Scores of runs that several checks share in this batch (e.g. one baseline for many hypotheses), by key.</summary>
+    public Dictionary<string, (double[] Sums, int[] Counts)> Shared { get; } = new(StringComparer.Ordinal);
+
+    public (double[] Sums, int[] Counts) Metric(Tensor logits) =>
+        MetricEvaluator.Evaluate(plan.Metric, logits, Examples, Clean.Logits);
+}

@@ -1,0 +1,148 @@
+using CircuitDsl.Interventions.Ablation;
+using CircuitDsl.Interventions.Metrics;
+using CircuitDsl.Interventions.Patching;
+using CircuitDsl.Interventions.Plan;
+using CircuitDsl.Interventions.Scrubbing;
+using CircuitDsl.Interventions.Statistics;
+using CircuitDsl.Runtime.Hooks;
+using static TorchSharp.torch;
+using StatisticName = CircuitDsl.Interventions.Plan.Statistic;
+
+namespace CircuitDsl.Interventions.Execution;
+
+/// <summary>Accumulates one check's per-example scores batch by batch, then turns them into estimates.</summary>
+internal abstract class CheckEvaluator(Check check, ExperimentPlan plan)
+{
+    readonly Dictionary<string, ExampleScores> series = [];
+    protected Check Check => check;
+    public string Name => check.Name;
+    protected ExperimentPlan Plan => plan;
+
+    public abstract void Batch(BatchContext batch);
+
+    public abstract IEnumerable<CheckResult> Finish();
+
+    protected ExampleScores Series(string name) =>
+        series.TryGetValue(name, out var s) ? s : series[name] = new ExampleScores(plan.Data.Count);
+
+    protected void Record(string name, BatchContext batch, (double[] Sums, int[] Counts) values) =>
+        Series(name).Set(batch.Start, values.Sums, values.Counts);
+
+    protected Estimate Mean(string name) => Bootstrap.Mean(Series(name), plan.Seed, plan.BootstrapResamples);
+
+    protected Estimate Combine(Func<double[], double> statistic, params string[] names) =>
+        Bootstrap.Of(names.Select(Series).ToArray(), statistic, plan.Seed, plan.BootstrapResamples);
+
+    protected CheckResult Result(string name, string kind, Dictionary<string, Estimate> statistics, Dictionary<string, string> method,
+        string perExample, string? agreement = null)
+    {
+        method["data"] = $"{plan.Data.Name}: {plan.Data.Count} examples of {plan.Data.Length} tokens, pool {plan.Data.Pool.Count}";
+        method["metric"] = plan.Metric.ToString();
+        method["interval"] = $"bootstrap 95% percentile over examples, {plan.BootstrapResamples} resamples, seed {plan.Seed}";
+        ExpectationOutcome? outcome = null;
+        if (check.Expect is { } e)
+        {
+            if (!statistics.TryGetValue(e.Statistic, out var estimate))
+                throw new ArgumentException($"check '{name}': expectation '{e}' names '{e.Statistic}', but this check reports {string.Join(", ", statistics.Keys)}");
+            outcome = new ExpectationOutcome(e.ToString(), estimate.Value, e.Holds(estimate.Value), e.Holds(estimate.Low) && e.Holds(estimate.High));
+        }
+        var s = Series(perExample);
+        var perAgreement = agreement is null ? null : Enumerable.Range(0, s.Examples).Select(Series(agreement).PerExample).ToArray();
+        return new CheckResult(name, kind, statistics, method, plan.Seed, outcome,
+            Enumerable.Range(0, s.Examples).Select(s.PerExample).ToArray(), perAgreement);
+    }
+
+    /// <summary>(a − b) / (c − b), the normalised form every recovered fraction and effect shares.</summary>
+    protected static double Normalised(double a, double b, double c) => (a - b) / (c - b);
+}
+
+internal sealed class ModelEvaluator(ModelCheck check, ExperimentPlan plan) : CheckEvaluator(check, plan)
+{
+    public override void Batch(BatchContext batch) => Record("metric", batch, batch.Metric(batch.Clean.Logits));
+
+    public override IEnumerable<CheckResult> Finish()
+    {
+        yield return Result(Check.Name, "model", new() { [StatisticName.Metric] = Mean("metric") }, [], "metric");
+    }
+}
+
+internal sealed class ScrubCheckEvaluator : CheckEvaluator
+{
+    readonly ScrubCheck check;
+    readonly ScrubTree tree, baseline;
+    readonly ScrubSamples samples, baselineSamples;
+
+    public ScrubCheckEvaluator(ScrubCheck check, ExperimentPlan plan, ComponentHooks hooks) : base(check, plan)
+    {
+        this.check = check;
+        tree = Treeifier.Treeify(check.Hypothesis, hooks);
+        baseline = Treeifier.Treeify(check.Baseline.AsHypothesis(), hooks);
+        samples = ScrubSampler.Sample(tree, plan.Data, plan.Seed);
+        baselineSamples = ScrubSampler.Sample(baseline, plan.Data, plan.Seed);
+    }
+
+    public override void Batch(BatchContext batch)
+    {
+        using var scope = NewDisposeScope();
+        var evaluator = new ScrubEvaluator(batch.Hooks, Plan.Data, batch.Runs);
+        var scrubbed = evaluator.Logits(tree, samples, batch.Start, batch.End);
+        Record("scrubbed", batch, batch.Metric(scrubbed));
+        // Same baseline and seed give the same draws, so checks sharing a baseline share its scores.
+        string key = $"scrub baseline: {check.Baseline}";
+        if (!batch.Shared.TryGetValue(key, out var baselineScores))
+            batch.Shared[key] = baselineScores = batch.Metric(evaluator.Logits(baseline, baselineSamples, batch.Start, batch.End));
+        Record("baseline", batch, baselineScores);
+        Record("model", batch, batch.Metric(batch.Clean.Logits));
+        Record("agreement", batch, Agreement(batch, scrubbed));
+    }
+
+    /// <summary>
+    /// Per position, whether the scrubbed top prediction is the high-level output: the root's variable on the
+    /// reference when the hypothesis gives the root one (a token id), else the model's own top prediction.
+    /// </summary>
+    (double[], int[]) Agreement(BatchContext batch, Tensor scrubbed)
+    {
+        var target = batch.Clean.Logits.argmax(-1);
+        if (check.Hypothesis.Root.Computes is { } variable)
+        {
+            var values = new long[batch.Examples.Count * batch.Length];
+            for (int i = 0; i < batch.Examples.Count; i++)
+                for (int p = 0; p < batch.Length; p++)
+                    values[i * batch.Length + p] = variable.Evaluate(batch.Examples[i], p) is int token ? token : -1;
+            target = tensor(values, [batch.Examples.Count, batch.Length]);
+        }
+        var agree = (scrubbed.argmax(-1) == target).to(ScalarType.Float32);
+        var mask = Components.PositionMaskFor(Plan.Metric.Positions, batch) & (target >= 0);
+        var m = mask.to(ScalarType.Float64);
+        return ((agree.to(ScalarType.Float64) * m).sum(1).data<double>().ToArray(), m.sum(1).data<double>().Select(c => (int)c).ToArray());
+    }
+
+    public override IEnumerable<CheckResult> Finish()
+    {
+        var stats = new Dictionary<string, Estimate>
+        {
+            // (L_baseline − L_scrubbed) / (L_baseline − L_model) = (L_scrubbed − L_baseline) / (L_model − L_baseline).
+            [StatisticName.Recovers] = Combine(v => Normalised(v[0], v[1], v[2]), "scrubbed", "baseline", "model"),
+            [StatisticName.Metric] = Mean("scrubbed"),
+            [StatisticName.Baseline] = Mean("baseline"),
+            [StatisticName.Model] = Mean("model"),
+            [StatisticName.Iia] = Mean("agreement"),
+        };
+        var method = new Dictionary<string, string>
+        {
+            ["method"] = "causal scrubbing (Chan et al. 2022), treeified as far as the hypothesis needs",
+            ["baseline"] = check.Baseline.ToString()!,
+            ["unmapped inputs"] = $"{check.Hypothesis.Unmapped.ToString().ToLowerInvariant()} unless a node says otherwise; nodes without inputs keep their datum",
+            ["node copies"] = string.Join("; ", tree.Nodes.Select(n => $"{n.Path} [{string.Join(", ", n.Components)}] {(n.Condition is null ? "exact" : "agreeing on " + n.Condition.Name)}, unmapped {n.Unmapped.ToString().ToLowerInvariant()}")),
+            ["conditional draws"] = $"{samples.ConditionalDraws} ({samples.SingletonDraws} from classes of one, i.e. the parent's own input)",
+            ["iia target"] = check.Hypothesis.Root.Computes is { } v ? $"root variable {v.Name}" : "the model's own top prediction",
+        };
+        yield return Result(Check.Name, "scrub", stats, method, "scrubbed", "agreement");
+    }
+}
+
+internal static class Components
+{
+    public static Tensor PositionMaskFor(PositionSet positions, BatchContext batch) =>
+        ComponentHooks.PositionMask(positions, batch.Examples, batch.Length);
+}

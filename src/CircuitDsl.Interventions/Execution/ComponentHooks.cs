@@ -1,0 +1,98 @@
+using CircuitDsl.Interventions.Plan;
+using CircuitDsl.Runtime.Hooks;
+using CircuitDsl.Runtime.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CircuitDsl.Interventions.Execution;
+
+/// <summary>Where each component lives in the hooked model: the hook of its output, of its residual input, and its checks.</summary>
+public sealed class ComponentHooks(HookedTransformer model)
+{
+    public HookedTransformer Model { get; } = model;
+    ModelConfig Config => Model.Config;
+
+    /// <summary>The hook holding what the component writes into the residual stream ([b, p, d] or per head).</summary>
+    public string OutputHook(Component c) => c.Kind switch
+    {
+        ComponentKind.TokenEmbedding => HookNames.Embed,
+        ComponentKind.PositionalEmbedding => HookNames.PosEmbed,
+        ComponentKind.Head => Model.Hooks.Layers[c.Layer].Result,
+        ComponentKind.Mlp => Model.Hooks.Layers[c.Layer].MlpOut,
+        _ => throw new ArgumentException($"{c} writes nothing into the residual stream"),
+    };
+
+    /// <summary>The residual stream the component reads: resid_pre of its layer (heads), resid_mid (MLPs), the final stream (logits).</summary>
+    public string ReadHook(Component c) => c.Kind switch
+    {
+        ComponentKind.Head => Model.Hooks.Layers[c.Layer].ResidPre,
+        ComponentKind.Mlp => Model.Hooks.Layers[c.Layer].ResidMid,
+        ComponentKind.Logits => Model.Hooks.Layers[Config.Layers - 1].ResidPost,
+        _ => throw new ArgumentException($"{c} reads nothing from the residual stream"),
+    };
+
+    /// <summary>The split input hook of a head's q, k or v.</summary>
+    public string InputHook(Component head, Channel channel) =>
+        Model.Hooks.Layers[head.Layer].Input(channel switch
+        {
+            Channel.Query => 'q',
+            Channel.Key => 'k',
+            Channel.Value => 'v',
+            _ => throw new ArgumentException($"{head}: only q, k or v inputs have their own hook"),
+        });
+
+    /// <summary>The component's output [b, p, d_model] read from a cache (a head's slice of hook_result).</summary>
+    public Tensor ReadOutput(ActivationCache cache, Component c)
+    {
+        var t = cache[OutputHook(c)];
+        return c.Kind == ComponentKind.Head ? t.select(2, c.Head) : t;
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> when the model has no such component.</summary>
+    public void Require(Component c, string context)
+    {
+        string? problem = c.Kind switch
+        {
+            ComponentKind.Head when c.Layer < 0 || c.Layer >= Config.Layers => $"layer {c.Layer} (the model has layers 0..{Config.Layers - 1})",
+            ComponentKind.Head when c.Head < 0 || c.Head >= Config.Heads => $"head {c.Head} (the model has heads 0..{Config.Heads - 1})",
+            ComponentKind.Mlp when !Config.HasMlp => "an MLP (the model is attention-only)",
+            ComponentKind.Mlp when c.Layer < 0 || c.Layer >= Config.Layers => $"layer {c.Layer} (the model has layers 0..{Config.Layers - 1})",
+            _ => null,
+        };
+        if (problem is not null)
+            throw new ArgumentException($"{context}: {c} names {problem} that {Config.Name} does not have");
+        if (c.Channel != Channel.Output && c.Kind != ComponentKind.Head)
+            throw new ArgumentException($"{context}: only attention heads have q/k/v inputs ({c})");
+    }
+
+    /// <summary>Every hook of the model that a clean run must record for the engine's computations.</summary>
+    public IEnumerable<string> StandardHooks()
+    {
+        yield return HookNames.Embed;
+        yield return HookNames.PosEmbed;
+        foreach (var n in Model.Hooks.Layers)
+        {
+            yield return n.ResidPre;
+            yield return n.Result;
+            yield return n.AttnOut;
+            if (Config.HasMlp)
+            {
+                yield return n.ResidMid;
+                yield return n.MlpOut;
+                if (Config.HasLayerNorm) yield return n.Ln2Scale;
+            }
+            yield return n.ResidPost;
+        }
+        if (Config.HasLayerNorm) yield return HookNames.FinalScale;
+    }
+
+    /// <summary>A boolean [b, p] mask of <paramref name="positions"/> resolved on each example.</summary>
+    public static Tensor PositionMask(PositionSet positions, IReadOnlyList<Data.Example> examples, int length)
+    {
+        var flags = new bool[examples.Count * length];
+        for (int i = 0; i < examples.Count; i++)
+            foreach (int p in positions.Resolve(examples[i]))
+                flags[i * length + p] = true;
+        return tensor(flags, [examples.Count, length]);
+    }
+}

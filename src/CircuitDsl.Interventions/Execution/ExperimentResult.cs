@@ -1,0 +1,33 @@
+using CircuitDsl.Interventions.Statistics;
+
+namespace CircuitDsl.Interventions.Execution;
+
+/// <summary>How an expectation came out: on the point estimate, and whether the whole interval agrees.</summary>
+public sealed record ExpectationOutcome(string Statement, double Value, bool Passed, bool IntervalAgrees);
+
+/// <summary>
+/// One check's numbers: each statistic with its interval and sample count, the method choices as run (so a report can
+/// echo them), the seed, and per-example values (metric of the intervened run and agreement) for inspection.
+/// </summary>
+public sealed record CheckResult(
+    string Name,
+    string Kind,
+    IReadOnlyDictionary<string, Estimate> Statistics,
+    IReadOnlyDictionary<string, string> Method,
+    long Seed,
+    ExpectationOutcome? Expectation,
+    IReadOnlyList<double> PerExampleMetric,
+    IReadOnlyList<double>? PerExampleAgreement = null)
+{
+    public Estimate this[string statistic] =>
+        Statistics.TryGetValue(statistic, out var e) ? e : throw new KeyNotFoundException($"check '{Name}' reports no '{statistic}' (it reports {string.Join(", ", Statistics.Keys)})");
+}
+
+/// <summary>Every check of a plan, in order, with the data and metric they share.</summary>
+public sealed record ExperimentResult(string Name, string Model, string Data, int Examples, string Metric, long Seed, IReadOnlyList<CheckResult> Checks)
+{
+    public CheckResult this[string check] =>
+        Checks.FirstOrDefault(c => c.Name == check) ?? throw new KeyNotFoundException($"no check named '{check}'");
+
+    public bool AllExpectationsHold => Checks.All(c => c.Expectation?.Passed ?? true);
+}

@@ -1,0 +1,77 @@
+using CircuitDsl.Interventions.Ablation;
+using CircuitDsl.Interventions.Plan;
+using CircuitDsl.Interventions.Statistics;
+using CircuitDsl.Runtime.Hooks;
+using CircuitDsl.Runtime.Model;
+using static TorchSharp.torch;
+
+namespace CircuitDsl.Interventions.Execution;
+
+/// <summary>
+/// Runs an experiment plan: references stream through in batches; per batch the clean, corrupted and resampled runs
+/// are made once (<see cref="RunCache"/>) and every check reads them; all tensors of a batch are freed before the
+/// next, so peak memory depends on the batch size, not on the number of examples.
+/// </summary>
+public sealed class ExperimentRunner(HookedTransformer model)
+{
+    /// <summary>Rows per stacked forward in path-patching sweeps (variants × batch).</summary>
+    public int MaxRows { get; init; } = 256;
+
+    /// <summary>Forward passes made by the last <see cref="Run"/> for clean/corrupted/resampled inputs (shared by all checks).</summary>
+    public int CachedRuns { get; private set; }
+
+    public ExperimentResult Run(ExperimentPlan plan)
+    {
+        var hooks = new ComponentHooks(model);
+        var data = plan.Data;
+        var counterfactualData = Enumerable.Range(0, data.Count).Select(_ => 0).ToArray();
+        var random = SplitMix64.For(plan.Seed, "counterfactual");
+        for (int i = 0; i < data.Count; i++) counterfactualData[i] = data.PoolDatum(random.Next(data.Pool.Count));
+        var shuffled = new int[data.Count];
+        var ablationRandom = SplitMix64.For(plan.Seed, "ablation");
+        for (int i = 0; i < data.Count; i++) shuffled[i] = data.PoolDatum(ablationRandom.Next(data.Pool.Count));
+
+        using var means = MeanActivations.Compute(hooks, data,
+            plan.Checks.OfType<AblationCheck>().Where(a => a.Method.Kind == AblationKind.Mean).SelectMany(a => a.Components.Select(c => c.Component)).ToHashSet(),
+            plan.Checks.OfType<AblationCheck>().Any(a => a.Method.MeanPerGroup), plan.BatchSize);
+        var evaluators = plan.Checks.Select(c => Evaluator(c, plan, hooks, means, shuffled)).ToArray();
+        CachedRuns = 0;
+        foreach (var (start, end) in TokenBatch.Ranges(data.Count, plan.BatchSize))
+        {
+            using var scope = NewDisposeScope();
+            using var runs = new RunCache(model, hooks.StandardHooks());
+            var batch = new BatchContext(plan, hooks, runs, start, end, counterfactualData);
+            foreach (var evaluator in evaluators)
+            {
+                try
+                {
+                    evaluator.Batch(batch);
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException or ShapeMismatchException or KeyNotFoundException)
+                {
+                    throw new CheckFailedException(evaluator.Name, e);
+                }
+            }
+            CachedRuns += runs.Runs;
+        }
+        var results = evaluators.SelectMany(e => e.Finish()).ToArray();
+        return new ExperimentResult(plan.Name, model.Config.Name, data.Name, data.Count, plan.Metric.ToString(), plan.Seed, results);
+    }
+
+    CheckEvaluator Evaluator(Check check, ExperimentPlan plan, ComponentHooks hooks, MeanActivations means, int[] shuffled) => check switch
+    {
+        ModelCheck m => new ModelEvaluator(m, plan),
+        ScrubCheck s => new ScrubCheckEvaluator(s, plan, hooks),
+        PathPatchCheck p => new PathPatchEvaluator(p, plan, p.Spec, [p.Spec.Senders], sweep: false) { MaxRows = MaxRows },
+        PathSweepCheck s => new PathPatchEvaluator(s, plan, s.Receivers, s.Senders.Select(x => (IReadOnlyList<Patching.PatchEndpoint>)[x]).ToArray(), sweep: true) { MaxRows = MaxRows },
+        ActivationPatchCheck a => new ActivationPatchEvaluator(a, plan),
+        AblationCheck a => new AblationEvaluator(a, plan, means, shuffled),
+        _ => throw new ArgumentException($"unknown check kind {check.GetType().Name}"),
+    };
+}
+
+/// <summary>A check that could not run; the message names the check and the cause.</summary>
+public sealed class CheckFailedException(string check, Exception cause) : Exception($"check '{check}': {cause.Message}", cause)
+{
+    public string Check { get; } = check;
+}

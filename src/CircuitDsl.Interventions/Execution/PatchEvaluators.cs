@@ -1,0 +1,133 @@
+using CircuitDsl.Interventions.Ablation;
+using CircuitDsl.Interventions.Patching;
+using CircuitDsl.Interventions.Plan;
+using CircuitDsl.Interventions.Statistics;
+using CircuitDsl.Runtime.Hooks;
+using static TorchSharp.torch;
+using StatisticName = CircuitDsl.Interventions.Plan.Statistic;
+
+namespace CircuitDsl.Interventions.Execution;
+
+/// <summary>Path patching of one sender set, or of each sender alone (a sweep): all variants share one pass per batch.</summary>
+internal sealed class PathPatchEvaluator(Check check, ExperimentPlan plan, PathPatchSpec receivers, IReadOnlyList<IReadOnlyList<PatchEndpoint>> variants, bool sweep)
+    : CheckEvaluator(check, plan)
+{
+    public int MaxRows { get; init; } = 256;
+
+    public override void Batch(BatchContext batch)
+    {
+        using var scope = NewDisposeScope();
+        var patcher = new PathPatcher(batch.Hooks) { MaxRows = MaxRows };
+        patcher.Run(receivers, variants, batch.Clean, batch.Corrupted, batch.Examples,
+            (v, logits) => Record($"patched {v}", batch, batch.Metric(logits)));
+        Record("clean", batch, batch.Metric(batch.Clean.Logits));
+        Record("corrupted", batch, batch.Metric(batch.Corrupted.Logits));
+    }
+
+    public override IEnumerable<CheckResult> Finish()
+    {
+        for (int v = 0; v < variants.Count; v++)
+        {
+            var stats = new Dictionary<string, Estimate>
+            {
+                [StatisticName.Effect] = Combine(x => (x[0] - x[1]) / (x[1] - x[2]), $"patched {v}", "clean", "corrupted"),
+                [StatisticName.Metric] = Mean($"patched {v}"),
+                [StatisticName.Model] = Mean("clean"),
+                [StatisticName.Corrupted] = Mean("corrupted"),
+            };
+            var method = new Dictionary<string, string>
+            {
+                ["method"] = "path patching, Wang et al. 2022 Algorithm 1 (every non-sender head frozen by (layer, head), read from the clean cache)",
+                ["senders"] = variants[v].Count == 0 ? "(none)" : string.Join(", ", variants[v]),
+                ["receivers"] = string.Join(", ", receivers.Receivers),
+                ["x_new"] = Plan.Counterfactual == CounterfactualSource.Paired ? "each example's counterfactual" : $"a random pool example per reference (seed {Plan.Seed})",
+                ["mlps"] = receivers.FreezeMlps ? "frozen" : "recomputed",
+                ["layernorm"] = receivers.FreezeLayerNorm ? "frozen" : "recomputed",
+                ["effect"] = "(m_patched − m_clean) / (m_clean − m_corrupted)",
+            };
+            string name = sweep ? $"{Check.Name}: {string.Join(", ", variants[v])}" : Check.Name;
+            yield return Result(name, sweep ? "path sweep" : "path", stats, method, $"patched {v}");
+        }
+    }
+}
+
+/// <summary>Activation patching in either direction.</summary>
+internal sealed class ActivationPatchEvaluator(ActivationPatchCheck check, ExperimentPlan plan) : CheckEvaluator(check, plan)
+{
+    public override void Batch(BatchContext batch)
+    {
+        using var scope = NewDisposeScope();
+        bool denoise = check.Direction == PatchDirection.CleanIntoCorrupted;
+        var source = denoise ? batch.Clean : batch.Corrupted;
+        var tokens = denoise ? batch.CorruptedTokens : TokenBatch.Of(Plan.Data, batch.References);
+        var interventions = check.Components.Select(c =>
+            ActivationSource.Set(batch.Hooks, c, ActivationSource.Read(batch.Hooks, source, c.Component), batch.Examples, batch.Length)).ToArray();
+        Record("patched", batch, batch.Metric(batch.Hooks.Model.Forward(tokens, new RunOptions { Interventions = interventions })));
+        Record("clean", batch, batch.Metric(batch.Clean.Logits));
+        Record("corrupted", batch, batch.Metric(batch.Corrupted.Logits));
+    }
+
+    public override IEnumerable<CheckResult> Finish()
+    {
+        var stats = new Dictionary<string, Estimate>
+        {
+            [StatisticName.Metric] = Mean("patched"),
+            [StatisticName.Model] = Mean("clean"),
+            [StatisticName.Corrupted] = Mean("corrupted"),
+            [StatisticName.Recovers] = Combine(x => Normalised(x[0], x[2], x[1]), "patched", "clean", "corrupted"),
+            [StatisticName.Effect] = Combine(x => (x[0] - x[1]) / (x[1] - x[2]), "patched", "clean", "corrupted"),
+        };
+        var method = new Dictionary<string, string>
+        {
+            ["method"] = check.Direction == PatchDirection.CleanIntoCorrupted
+                ? "activation patching, clean into corrupted (denoising): read 'recovers'"
+                : "activation patching, corrupted into clean (noising): read 'effect'",
+            ["components"] = string.Join(", ", check.Components),
+            ["recovers"] = "(m_patched − m_corrupted) / (m_clean − m_corrupted)",
+            ["effect"] = "(m_patched − m_clean) / (m_clean − m_corrupted)",
+        };
+        yield return Result(Check.Name, "activation patch", stats, method, "patched");
+    }
+}
+
+/// <summary>Ablation of components (zero, mean or resample) in the clean run.</summary>
+internal sealed class AblationEvaluator(AblationCheck check, ExperimentPlan plan, MeanActivations? means, int[] shuffled) : CheckEvaluator(check, plan)
+{
+    public override void Batch(BatchContext batch)
+    {
+        using var scope = NewDisposeScope();
+        var m = check.Method;
+        var source = m.Kind != AblationKind.Resample ? null
+            : m.Pairing == ResamplePairing.Paired ? batch.Runs.Get(Plan.Data, batch.References, counterfactual: true)
+            : batch.Runs.Get(Plan.Data, shuffled[batch.Start..batch.End]);
+        var interventions = check.Components.Select(c =>
+        {
+            var value = m.Kind switch
+            {
+                AblationKind.Zero => zeros(1),
+                AblationKind.Mean => means!.For(c.Component, batch.Examples, m.MeanPerGroup),
+                _ => ActivationSource.Read(batch.Hooks, source!, c.Component),
+            };
+            return ActivationSource.Set(batch.Hooks, c, value, batch.Examples, batch.Length);
+        }).ToArray();
+        var tokens = TokenBatch.Of(Plan.Data, batch.References);
+        Record("ablated", batch, batch.Metric(batch.Hooks.Model.Forward(tokens, new RunOptions { Interventions = interventions })));
+        Record("model", batch, batch.Metric(batch.Clean.Logits));
+    }
+
+    public override IEnumerable<CheckResult> Finish()
+    {
+        var stats = new Dictionary<string, Estimate>
+        {
+            [StatisticName.Metric] = Mean("ablated"),
+            [StatisticName.Model] = Mean("model"),
+            [StatisticName.Fraction] = Combine(x => x[0] / x[1], "ablated", "model"),
+        };
+        var method = new Dictionary<string, string>
+        {
+            ["method"] = "ablation: " + check.Method,
+            ["components"] = string.Join(", ", check.Components),
+        };
+        yield return Result(Check.Name, "ablation", stats, method, "ablated");
+    }
+}

@@ -1,0 +1,90 @@
+using CircuitDsl.Interventions.Execution;
+using CircuitDsl.Interventions.Plan;
+
+namespace CircuitDsl.Interventions.Scrubbing;
+
+/// <summary>
+/// Treeifies a hypothesis and checks it is well formed (anchors §1.5 "Checks" and §6.6): one root mapped to the
+/// logits; components the model has; each input written strictly before its reader reads (a child's paths extend
+/// its parent's); no cycle; no component mapped twice into the same input of a node copy. Treeification copies
+/// only nodes: inputs no node maps stay shared within their node (they all get its one other-inputs datum).
+/// </summary>
+public static class Treeifier
+{
+    public static ScrubTree Treeify(ScrubHypothesis hypothesis, ComponentHooks hooks)
+    {
+        var root = hypothesis.Root;
+        if (root.Components.Length != 1 || root.Components[0].Kind != ComponentKind.Logits)
+            throw new HypothesisException(hypothesis.Name, $"the root '{root.Name}' must map the logits (it maps {string.Join(", ", root.Components)})");
+        var tree = Copy(hypothesis, root, root.Name, Channel.Output, PositionSet.All, null, hooks, []);
+        return new ScrubTree(hypothesis.Name, tree, hypothesis.RootSampling);
+    }
+
+    static ScrubTreeNode Copy(
+        ScrubHypothesis h, InterpretationNode node, string path, Channel via, PositionSet edgePositions,
+        CausalVariable? condition, ComponentHooks hooks, List<InterpretationNode> stack)
+    {
+        if (stack.Contains(node))
+            throw new HypothesisException(h.Name, $"node '{node.Name}' reads itself through {string.Join(" <- ", stack.Select(s => s.Name))}: the graph has a cycle");
+        if (node.Components.IsEmpty)
+            throw new HypothesisException(h.Name, $"node '{node.Name}' maps no component");
+        foreach (var c in node.Components)
+        {
+            try
+            {
+                hooks.Require(c, $"node '{node.Name}'");
+            }
+            catch (ArgumentException e)
+            {
+                throw new HypothesisException(h.Name, e.Message);
+            }
+            if (c.Channel != Channel.Output)
+                throw new HypothesisException(h.Name, $"node '{node.Name}' maps {c}; a node maps whole components, its inputs name the q/k/v channel");
+            if (c.Kind == ComponentKind.Logits && stack.Count > 0)
+                throw new HypothesisException(h.Name, $"node '{node.Name}' maps the logits but is read by '{stack[^1].Name}'; only the root may map the logits");
+        }
+
+        stack.Add(node);
+        var children = new List<ScrubTreeNode>();
+        var claimed = new HashSet<(Component Writer, Channel Channel, Component Reader)>();
+        foreach (var input in node.Inputs)
+        {
+            CheckEdge(h, node, input, claimed);
+            string childPath = $"{path}/{input.Source.Name}{(input.Channel == Channel.Output ? "" : "." + Short(input.Channel))}";
+            children.Add(Copy(h, input.Source, childPath, input.Channel, input.Positions.Intersect(input.Source.Positions),
+                input.Condition, hooks, stack));
+        }
+        stack.RemoveAt(stack.Count - 1);
+
+        // A node without inputs is a leaf (its inputs keep its datum) unless it says otherwise.
+        var unmapped = node.Unmapped ?? (node.Inputs.IsEmpty ? UnmappedInputs.Keep : h.Unmapped);
+        return new ScrubTreeNode(path, node, via, edgePositions, condition, unmapped, [.. children]);
+    }
+
+    static void CheckEdge(ScrubHypothesis h, InterpretationNode reader, NodeInput input, HashSet<(Component, Channel, Component)> claimed)
+    {
+        foreach (var r in reader.Components)
+        {
+            if (r.IsEmbedding)
+                throw new HypothesisException(h.Name, $"node '{reader.Name}' maps {r}, which reads nothing, but lists input '{input.Source.Name}'");
+            if (input.Channel != Channel.Output && r.Kind != ComponentKind.Head)
+                throw new HypothesisException(h.Name, $"node '{reader.Name}' reads '{input.Source.Name}' through .{Short(input.Channel)}, but {r} is not an attention head");
+            foreach (var w in input.Source.Components)
+            {
+                if (w.Kind == ComponentKind.Logits) continue; // reported when the source is copied
+                if (w.ResidualOrder >= r.ResidualOrder)
+                    throw new HypothesisException(h.Name,
+                        $"node '{reader.Name}' ({r}) cannot read '{input.Source.Name}' ({w}): a component reads only what earlier components wrote into the residual stream");
+                var channels = input.Channel == Channel.Output && r.Kind == ComponentKind.Head
+                    ? new[] { Channel.Query, Channel.Key, Channel.Value }
+                    : [input.Channel];
+                foreach (var ch in channels)
+                    if (!claimed.Add((w, ch, r)))
+                        throw new HypothesisException(h.Name,
+                            $"{w} is mapped twice into {r}{(ch == Channel.Output ? "" : "." + Short(ch))} of node '{reader.Name}'; after treeification each input may be matched once");
+            }
+        }
+    }
+
+    static string Short(Channel c) => c switch { Channel.Query => "q", Channel.Key => "k", Channel.Value => "v", _ => "out" };
+}

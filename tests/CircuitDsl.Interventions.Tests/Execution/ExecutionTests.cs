@@ -1,0 +1,127 @@
+using System.Collections.Immutable;
+using CircuitDsl.Interventions.Execution;
+using CircuitDsl.Interventions.Metrics;
+using CircuitDsl.Interventions.Patching;
+using CircuitDsl.Interventions.Plan;
+using CircuitDsl.Interventions.Tests.Support;
+using CircuitDsl.Runtime.Hooks;
+using static TorchSharp.torch;
+
+namespace CircuitDsl.Interventions.Tests.Execution;
+
+/// <summary>Batching, cache reuse, freed tensors, and the patching and ablation checks through the runner.</summary>
+[TestFixture]
+public class ExecutionTests
+{
+    static PatchEndpoint E(string c, PositionSet? at = null) => PatchEndpoint.Parse(c, at);
+
+    static ImmutableArray<Check> EveryKindOfCheck() =>
+    [
+        new ModelCheck("model"),
+        new ScrubCheck("scrub", new ScrubHypothesis("h", InterpretationNode.Of("out", Component.Logits)
+            .From(InterpretationNode.Of("a", Component.AttentionHead(2, 0)).Computing(CausalVariable.Of("answer", x => x.Answer!.Value)))),
+            ScrubBaseline.ResampleInputsOf(Component.AttentionHead(2, 0))),
+        new PathPatchCheck("path", PathPatchSpec.Of([E("L0.H0")], E("L2.H1.k"))),
+        new PathSweepCheck("sweep", [E("L0.H0"), E("L1.H1"), E("embed")], PathPatchSpec.Of([], E("logits", PositionSet.Named("END")))),
+        new ActivationPatchCheck("denoise", [E("L1.H0"), E("L0.mlp")], PatchDirection.CleanIntoCorrupted),
+        new AblationCheck("mean", [E("L1.H1", PositionSet.Named("END")), E("L2.H0.q")], new AblationMethod(AblationKind.Mean, MeanPerGroup: true)),
+        new AblationCheck("resample", [E("L0.mlp")], new AblationMethod(AblationKind.Resample, Pairing: ResamplePairing.Paired)),
+        new AblationCheck("zero", [E("L1.H0")], new AblationMethod(AblationKind.Zero)),
+    ];
+
+    [Test]
+    public void LiveTensorsReturnToTheirStartingCountAfterARun()
+    {
+        using var model = RandomModels.Create(RandomModels.Gpt2Like);
+        var plan = new ExperimentPlan("all", RandomModels.Data(RandomModels.Gpt2Like, 20, 3), MetricSpec.LogitDiff(PositionSet.Named("END")), EveryKindOfCheck())
+        {
+            Counterfactual = CounterfactualSource.Paired, BatchSize = 7,
+        };
+        var runner = new ExperimentRunner(model);
+        runner.Run(plan); // warm-up: lazily created native state
+        long before = Tensor.TotalCount;
+        var result = runner.Run(plan);
+        Assert.That(Tensor.TotalCount, Is.EqualTo(before));
+        Assert.That(result.Checks, Has.Count.EqualTo(10), "the sweep reports one result per sender");
+    }
+
+    [Test]
+    public void CleanAndCorruptedRunsAreMadeOncePerBatchForEveryCheck()
+    {
+        using var model = RandomModels.Create(RandomModels.AttentionOnly);
+        var data = RandomModels.Data(RandomModels.AttentionOnly, 12, 4);
+        Check[] checks =
+        [
+            new ModelCheck("model"),
+            new PathPatchCheck("p1", PathPatchSpec.Of([E("L0.H0")], E("logits"))),
+            new PathPatchCheck("p2", PathPatchSpec.Of([E("L1.H1")], E("L2.H0.v"))),
+            new ActivationPatchCheck("a", [E("L1.H0")], PatchDirection.CorruptedIntoClean),
+        ];
+        var runner = new ExperimentRunner(model);
+        runner.Run(new ExperimentPlan("reuse", data, MetricSpec.KL(), [.. checks]) { Counterfactual = CounterfactualSource.Paired, BatchSize = 5 });
+        Assert.That(runner.CachedRuns, Is.EqualTo(3 * 2), "3 batches × (clean + corrupted), shared by all four checks");
+    }
+
+    [Test]
+    public void ResultsDoNotDependOnTheBatchSize()
+    {
+        using var model = RandomModels.Create(RandomModels.Gpt2Like);
+        var data = RandomModels.Data(RandomModels.Gpt2Like, 16, 6);
+        ExperimentResult Run(int batch) => new ExperimentRunner(model) { MaxRows = 8 }.Run(
+            new ExperimentPlan("b", data, MetricSpec.Loss(), EveryKindOfCheck()) { BatchSize = batch, Counterfactual = CounterfactualSource.Paired });
+        var one = Run(16);
+        var many = Run(3);
+        foreach (var (a, b) in one.Checks.Zip(many.Checks))
+            foreach (var (key, estimate) in a.Statistics)
+                Assert.That(b.Statistics[key].Value, Is.EqualTo(estimate.Value).Within(1e-5).Percent.Or.EqualTo(estimate.Value).Within(1e-9), $"{a.Name} {key}");
+    }
+
+    [Test]
+    public void PatchingEveryInputComponentRestoresOrDestroysTheBehaviourCompletely()
+    {
+        using var model = RandomModels.Create(RandomModels.AttentionOnly);
+        var data = RandomModels.Data(RandomModels.AttentionOnly, 10, 7);
+        var inputs = ImmutableArray.Create(E("embed"), E("pos_embed"));
+        var result = new ExperimentRunner(model).Run(new ExperimentPlan("act", data, MetricSpec.LogitDiff(), [
+            new ActivationPatchCheck("denoise", inputs, PatchDirection.CleanIntoCorrupted),
+            new ActivationPatchCheck("noise", inputs, PatchDirection.CorruptedIntoClean),
+            new PathPatchCheck("no senders", PathPatchSpec.Of([], E("logits"))),
+        ]) { Counterfactual = CounterfactualSource.Paired });
+        Assert.That(result["denoise"][Statistic.Recovers].Value, Is.EqualTo(1).Within(1e-5));
+        Assert.That(result["noise"][Statistic.Effect].Value, Is.EqualTo(-1).Within(1e-5));
+        Assert.That(result["no senders"][Statistic.Effect].Value, Is.EqualTo(0));
+    }
+
+    [Test]
+    public void ZeroAblationOfAHeadIsTheHookReplacement()
+    {
+        using var model = RandomModels.Create(RandomModels.AttentionOnly);
+        var data = RandomModels.Data(RandomModels.AttentionOnly, 6, 8);
+        var result = new ExperimentRunner(model).Run(new ExperimentPlan("zero", data, MetricSpec.LogitDiff(),
+            [new AblationCheck("zero", [E("L1.H0", PositionSet.At(2, 7))], new AblationMethod(AblationKind.Zero))]));
+        using var scope = NewDisposeScope();
+        var tokens = TokenBatch.Of(data, TokenBatch.Range(0, data.Count));
+        var logits = model.Forward(tokens, new RunOptions
+        {
+            Interventions = [Intervention.Replace(model.Hooks.Layers[1].Result, zeros(1), new Selection { Heads = [0], Positions = [2, 7] })],
+        });
+        var (sums, counts) = MetricEvaluator.Evaluate(MetricSpec.LogitDiff(), logits, data.Examples);
+        Assert.That(result["zero"][Statistic.Metric].Value, Is.EqualTo(sums.Sum() / counts.Sum()).Within(1e-9));
+        Assert.That(result["zero"][Statistic.Metric].Value, Is.Not.EqualTo(result["zero"][Statistic.Model].Value));
+    }
+
+    [Test]
+    public void AnExpectationIsJudgedOnThePointEstimateAndTheInterval()
+    {
+        using var model = RandomModels.Create(RandomModels.AttentionOnly);
+        var data = RandomModels.Data(RandomModels.AttentionOnly, 12, 9);
+        var identity = new ScrubHypothesis("id", InterpretationNode.Of("out", Component.Logits));
+        var result = new ExperimentRunner(model).Run(new ExperimentPlan("e", data, MetricSpec.Loss(), [
+            new ScrubCheck("holds", identity, ScrubBaseline.ResampledInput) { Expect = new Expectation(Statistic.Recovers, ComparisonOperator.GreaterOrEqual, 0.9) },
+            new ScrubCheck("fails", identity, ScrubBaseline.ResampledInput) { Expect = new Expectation(Statistic.Recovers, ComparisonOperator.Less, 0.5) },
+        ]));
+        Assert.That(result["holds"].Expectation, Is.EqualTo(new ExpectationOutcome("recovers >= 0.9", 1.0, true, true)));
+        Assert.That(result["fails"].Expectation!.Passed, Is.False);
+        Assert.That(result.AllExpectationsHold, Is.False);
+    }
+}

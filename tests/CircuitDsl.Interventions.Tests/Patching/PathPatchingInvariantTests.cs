@@ -1,0 +1,155 @@
+using CircuitDsl.Interventions.Patching;
+using CircuitDsl.Interventions.Plan;
+using CircuitDsl.Interventions.Tests.Support;
+using CircuitDsl.Runtime.Model;
+using static TorchSharp.torch;
+
+namespace CircuitDsl.Interventions.Tests.Patching;
+
+/// <summary>Anchors §6 B: path-patching invariants, on a model with MLPs and LayerNorm and on an attention-only one without.</summary>
+[TestFixture]
+public class PathPatchingInvariantTests
+{
+    static readonly ModelConfig[] Architectures = RandomModels.All;
+    static PatchEndpoint E(string c, PositionSet? at = null) => PatchEndpoint.Parse(c, at);
+    static PathPatchSpec ToLogits(params PatchEndpoint[] senders) => PathPatchSpec.Of(senders, E("logits"));
+
+    [TestCaseSource(nameof(Architectures))]
+    public void AnEmptySenderSetLeavesTheCleanRun(ModelConfig config)
+    {
+        using var f = new PathPatchingFixture(config);
+        using var scope = NewDisposeScope();
+        Assert.That(RandomModels.Same(f.Fast(ToLogits()), f.Clean.Logits), Is.True);
+        Assert.That(RandomModels.Same(f.Fast(PathPatchSpec.Of([], E("L2.H0.k"))), f.Clean.Logits), Is.True);
+    }
+
+    [TestCaseSource(nameof(Architectures))]
+    public void SendersAtOrAfterTheReceiversLayerHaveExactlyZeroEffect(ModelConfig config)
+    {
+        using var f = new PathPatchingFixture(config);
+        using var scope = NewDisposeScope();
+        var late = new List<PatchEndpoint> { E("L1.H0"), E("L1.H1"), E("L2.H0") };
+        if (config.HasMlp) late.Add(E("L1.mlp"));
+        foreach (var sender in late)
+            Assert.That(RandomModels.Same(f.Fast(PathPatchSpec.Of([sender], E("L1.H0.k"))), f.Clean.Logits), Is.True, sender.ToString());
+    }
+
+    [TestCaseSource(nameof(Architectures))]
+    public void SendersPatchedOnlyAfterTheReceiversPositionHaveExactlyZeroEffectThere(ModelConfig config)
+    {
+        using var f = new PathPatchingFixture(config);
+        using var scope = NewDisposeScope();
+        var later = PositionSet.At(5, 6, 7);
+        var atLogits = f.Fast(PathPatchSpec.Of([E("L0.H0", later), E("L1.H1", later)], E("logits", PositionSet.At(4))));
+        Assert.That(RandomModels.Same(atLogits, f.Clean.Logits), Is.True, "logits receiver at position 4");
+        var atKey = f.Fast(PathPatchSpec.Of([E("L0.H1", later), E("embed", later)], E("L2.H1.q", PositionSet.At(3))));
+        Assert.That(RandomModels.Same(atKey, f.Clean.Logits), Is.True, "query receiver at position 3");
+        // The same senders at the receiver's position do change it (the test above can fail).
+        var reaching = f.Fast(PathPatchSpec.Of([E("L0.H1", PositionSet.At(3))], E("L2.H1.q", PositionSet.At(3))));
+        Assert.That(RandomModels.Same(reaching, f.Clean.Logits), Is.False);
+    }
+
+    [TestCaseSource(nameof(Architectures))]
+    public void PatchingEverySenderIntoTheLogitsGivesTheCorruptedRun(ModelConfig config)
+    {
+        using var f = new PathPatchingFixture(config);
+        using var scope = NewDisposeScope();
+        var senders = f.AllHeads().Append(E("embed")).Append(E("pos_embed")).ToList();
+        if (config.HasMlp) senders.AddRange(Enumerable.Range(0, config.Layers).Select(l => E($"L{l}.mlp")));
+        Assert.That(RandomModels.MaxRelativeError(f.Fast(ToLogits([.. senders])), f.Corrupted.Logits), Is.LessThan(1e-5));
+        Assert.That(RandomModels.MaxRelativeError(f.Literal(ToLogits([.. senders])), f.Corrupted.Logits), Is.LessThan(1e-5));
+    }
+
+    [Test]
+    public void WithoutTheEmbeddingsTheGapIsTheDirectEmbeddingPath()
+    {
+        using var f = new PathPatchingFixture(RandomModels.AttentionOnly);
+        using var scope = NewDisposeScope();
+        var patched = f.Fast(ToLogits([.. f.AllHeads()]));
+        var embedGap = (f.Clean.Cache["hook_embed"] - f.Corrupted.Cache["hook_embed"]).matmul(f.Model.W_U);
+        Assert.That(RandomModels.MaxRelativeError(patched - f.Corrupted.Logits, embedGap), Is.LessThan(1e-4));
+    }
+
+    [Test]
+    public void EffectsAddInAnAttentionOnlyModelWithoutLayerNorm()
+    {
+        using var f = new PathPatchingFixture(RandomModels.AttentionOnly);
+        using var scope = NewDisposeScope();
+        PatchEndpoint[] s1 = [E("L0.H0"), E("L1.H1", PositionSet.At(2, 5))], s2 = [E("L2.H1"), E("embed", PositionSet.Named("END"))];
+        var d1 = f.Fast(ToLogits(s1)) - f.Clean.Logits;
+        var d2 = f.Fast(ToLogits(s2)) - f.Clean.Logits;
+        var both = f.Fast(ToLogits([.. s1, .. s2])) - f.Clean.Logits;
+        Assert.That(RandomModels.MaxRelativeError(both, d1 + d2), Is.LessThan(1e-5));
+        var literalBoth = f.Literal(ToLogits([.. s1, .. s2])) - f.Clean.Logits;
+        Assert.That(RandomModels.MaxRelativeError(literalBoth, d1 + d2), Is.LessThan(1e-4));
+    }
+
+    [TestCaseSource(nameof(Architectures))]
+    public void InTheFreezingPassEveryNonSenderHeadEqualsTheCleanCacheBitForBit(ModelConfig config)
+    {
+        using var f = new PathPatchingFixture(config);
+        using var scope = NewDisposeScope();
+        var literal = new LiteralPathPatcher(f.Hooks);
+        var (clean, corrupted) = literal.Cache(f.CleanTokens, f.CorruptedTokens);
+        var spec = PathPatchSpec.Of([E("L0.H1"), E("L1.H0", PositionSet.At(3))], E("L2.H0.v"));
+        using (clean)
+        using (corrupted)
+        using (var passC = literal.PassC(spec, f.CleanTokens, clean, corrupted, f.Data.Examples))
+        {
+            for (int l = 0; l < config.Layers; l++)
+                for (int h = 0; h < config.Heads; h++)
+                {
+                    var name = f.Model.Hooks.Layers[l].Result;
+                    bool sender = (l, h) is (0, 1) or (1, 0);
+                    bool same = RandomModels.Same(passC[name].select(2, h), clean[name].select(2, h));
+                    Assert.That(same, Is.EqualTo(!sender), $"L{l}.H{h}");
+                }
+            // The receiver's recorded input differs from clean (a direct path exists from both senders).
+            var input = f.Model.Hooks.Layers[2].VInput;
+            using var cleanRun = f.Model.RunWithCache(f.CleanTokens, n => n == input).Cache;
+            Assert.That(RandomModels.Same(passC[input].select(2, 0), cleanRun[input].select(2, 0)), Is.False);
+        }
+    }
+
+    static IEnumerable<TestCaseData> Specs()
+    {
+        foreach (var config in Architectures)
+        {
+            yield return new TestCaseData(config, ToLogits(E("L0.H0"), E("L1.H1", PositionSet.At(2, 6)))).SetArgDisplayNames(config.Name, "heads -> logits");
+            yield return new TestCaseData(config, PathPatchSpec.Of([E("L0.H0"), E("embed", PositionSet.Named("MID"))], E("L2.H0.k"), E("L1.H1.q", PositionSet.Named("END")))).SetArgDisplayNames(config.Name, "-> k, q");
+            yield return new TestCaseData(config, PathPatchSpec.Of([E("L1.H0")], E("L2.H1.v", PositionSet.At(1, 4)))).SetArgDisplayNames(config.Name, "-> v at positions");
+            if (config.HasMlp)
+            {
+                yield return new TestCaseData(config, ToLogits(E("L0.mlp"), E("L0.H2"))).SetArgDisplayNames(config.Name, "mlp -> logits");
+                yield return new TestCaseData(config, PathPatchSpec.Of([E("L0.H2")], E("logits")) with { FreezeMlps = true }).SetArgDisplayNames(config.Name, "frozen mlps");
+                yield return new TestCaseData(config, PathPatchSpec.Of([E("L0.H1")], E("L2.H0.q")) with { FreezeLayerNorm = true }).SetArgDisplayNames(config.Name, "frozen ln");
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(Specs))]
+    public void TheCachedFormEqualsTheLiteralAlgorithm(ModelConfig config, PathPatchSpec spec)
+    {
+        using var f = new PathPatchingFixture(config);
+        using var scope = NewDisposeScope();
+        Assert.That(RandomModels.MaxRelativeError(f.Fast(spec), f.Literal(spec)), Is.LessThan(1e-5));
+        Assert.That(RandomModels.Same(f.Fast(spec), f.Clean.Logits), Is.False, "the patch must change something");
+    }
+
+    [TestCaseSource(nameof(Architectures))]
+    public void BatchedSweepEqualsOneSenderAtATime(ModelConfig config)
+    {
+        using var f = new PathPatchingFixture(config);
+        using var scope = NewDisposeScope();
+        var senders = f.AllHeads().Append(E("embed")).ToArray();
+        foreach (var receivers in new[] { ToLogits(), PathPatchSpec.Of([], E("L2.H0.k"), E("L2.H1.q")) })
+        {
+            var batched = f.Fast(receivers, senders.Select(s => (IReadOnlyList<PatchEndpoint>)[s]).ToArray(), maxRows: 4 * f.References.Length);
+            for (int i = 0; i < senders.Length; i++)
+            {
+                var alone = f.Fast(receivers with { Senders = [senders[i]] });
+                Assert.That(RandomModels.MaxRelativeError(batched[i], alone), Is.LessThan(1e-5), $"{senders[i]} -> {string.Join(", ", receivers.Receivers)}");
+            }
+        }
+    }
+}
