@@ -6,6 +6,7 @@ using CircuitDsl.Interventions.Patching;
 using CircuitDsl.Interventions.Plan;
 using CircuitDsl.Runtime.Model;
 using CircuitDsl.Zoo;
+using CircuitDsl.Interventions.Statistics;
 using CircuitDsl.Zoo.Tasks;
 using static TorchSharp.torch;
 
@@ -115,14 +116,13 @@ public static class InterventionBenchmark
         output.WriteLine("|---|---|---|---|");
         foreach (int n in new[] { 256, 4096 })
         {
-            var examples = new RepeatedTokensTask().Generate(n, 21).Select(e => new Example(e.Tokens,
-                positions: new Dictionary<string, int[]> { ["repeated"] = e.RepeatedPositions.ToArray() })).ToArray();
+            var data = RepeatedTokensData.Create(new RepeatedTokensTask(), n, 21);
             var token = CausalVariable.Of("token", x => x.Tokens[x.Pos]);
             var induction = InterpretationNode.Of("induction", Component.AttentionHead(1, 0), Component.AttentionHead(1, 1))
                 .From(InterpretationNode.Of("embed", Component.Embed), Channel.Value, token)
                 .From(InterpretationNode.Of("prev", Component.AttentionHead(0, 0)), Channel.Key);
             var hypothesis = new ScrubHypothesis("h", InterpretationNode.Of("out", Component.Logits).WithUnmapped(UnmappedInputs.Keep).From(induction));
-            var plan = new ExperimentPlan("memory", new Dataset(examples), MetricSpec.Loss(PositionSet.Named("repeated")),
+            var plan = new ExperimentPlan("memory", data, MetricSpec.Loss(PositionSet.Named("repeated")),
             [
                 new ModelCheck("model"),
                 new ScrubCheck("scrub", hypothesis, ScrubBaseline.ResampleInputsOf(Component.AttentionHead(1, 0), Component.AttentionHead(1, 1))),

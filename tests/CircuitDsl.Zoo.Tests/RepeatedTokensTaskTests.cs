@@ -1,4 +1,5 @@
 using CircuitDsl.Zoo.Tasks;
+using CircuitDsl.Interventions.Statistics;
 
 namespace CircuitDsl.Zoo.Tests;
 

@@ -1,8 +1,8 @@
 namespace CircuitDsl.Interventions.Statistics;
 
 /// <summary>
-/// Steele, Lea and Flood's SplitMix64, the same definition as the zoo's task generator: every draw of the engine
-/// (resampling, shuffles, bootstrap) is fixed by the seed on every machine and .NET release.
+/// Steele, Lea and Flood's SplitMix64, the one generator of the project: every draw of the engine
+/// (resampling, shuffles, bootstrap) and of the zoo's tasks is fixed by the seed on every machine and .NET release.
 /// </summary>
 public sealed class SplitMix64(ulong seed)
 {
@@ -28,6 +28,9 @@ public sealed class SplitMix64(ulong seed)
             if ((ulong)product >= threshold) return (int)(product >> 64);
         }
     }
+
+    /// <summary>Uniform in [min, max] inclusive.</summary>
+    public int NextInclusive(int min, int max) => min + Next(max - min + 1);
 
     /// <summary>A generator for a sub-stream (e.g. one check), independent of how much the parent has drawn.</summary>
     public static SplitMix64 For(long seed, string stream)

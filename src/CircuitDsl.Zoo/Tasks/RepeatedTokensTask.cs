@@ -1,3 +1,5 @@
+using CircuitDsl.Interventions.Statistics;
+
 namespace CircuitDsl.Zoo.Tasks;
 
 /// <summary>

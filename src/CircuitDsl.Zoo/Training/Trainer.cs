@@ -3,6 +3,7 @@ using CircuitDsl.Runtime.Model;
 using CircuitDsl.Zoo.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
+using CircuitDsl.Interventions.Statistics;
 
 namespace CircuitDsl.Zoo.Training;
 

@@ -1,0 +1,23 @@
+using CircuitDsl.Interventions.Data;
+
+namespace CircuitDsl.Zoo.Tasks;
+
+/// <summary>
+/// The repeated_tokens task as engine examples, with the named positions hypotheses use: <c>repeated</c> (the next
+/// token recurs one period back) and <c>first</c> (the next token is a fresh draw).
+/// </summary>
+public static class RepeatedTokensData
+{
+    public static Dataset Create(RepeatedTokensTask task, int count, ulong seed)
+    {
+        var examples = task.Generate(count, seed).Select((e, i) => new Example(
+            e.Tokens,
+            positions: new Dictionary<string, int[]>
+            {
+                ["repeated"] = e.RepeatedPositions.ToArray(),
+                ["first"] = e.FirstOccurrencePositions.ToArray(),
+            },
+            source: $"{RepeatedTokensTask.Name} #{i}")).ToArray();
+        return new Dataset(examples, name: $"{RepeatedTokensTask.Name}(count: {count}, seed: {seed})");
+    }
+}
