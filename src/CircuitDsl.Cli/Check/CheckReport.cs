@@ -1,0 +1,46 @@
+using CircuitDsl.Interventions.Statistics;
+
+namespace CircuitDsl.Cli.Check;
+
+/// <summary>
+/// Everything `circuit check` found, in the shape every report format is written from. It carries what reproduces
+/// a result: file and model hashes, seeds, sample counts, every method choice, and the versions of the packages
+/// that computed it. <see cref="SchemaVersion"/> changes whenever the JSON form changes incompatibly.
+/// </summary>
+public sealed record CheckReport(ToolVersions Tool, IReadOnlyList<FileReport> Files)
+{
+    public const int CurrentSchemaVersion = 1;
+    public int SchemaVersion => CurrentSchemaVersion;
+
+    public IEnumerable<ExpectationEntry> Expectations =>
+        Files.SelectMany(f => f.Hypotheses).SelectMany(h => h.Checks).Select(c => c.Expectation).OfType<ExpectationEntry>();
+
+    public bool HasErrors => Files.Any(f => f.Diagnostics.Any(d => d.Severity == "error"));
+    public bool AllExpectationsHold => Expectations.All(e => e.Passed);
+}
+
+/// <summary>The versions of what computed the numbers (reports are only comparable between equal versions).</summary>
+public sealed record ToolVersions(string CircuitDsl, string TorchSharp, string Roslyn, string DotNet);
+
+/// <summary>One .circuit file: its content hash, its hypotheses' results, and any diagnostics.</summary>
+public sealed record FileReport(string Path, string Sha256, IReadOnlyList<HypothesisReport> Hypotheses, IReadOnlyList<DiagnosticEntry> Diagnostics);
+
+/// <summary>One hypothesis as run: model, data and metric, the seed, and each check's numbers.</summary>
+/// <param name="Graph">The hypothesis as a Mermaid flowchart (Markdown reports draw it).</param>
+public sealed record HypothesisReport(
+    string Name, string? Description, string Model, string ModelSha256, string Data, int Examples, string Metric, long Seed,
+    IReadOnlyList<CheckEntry> Checks, string? Graph);
+
+/// <summary>One check of a hypothesis: its statistics with intervals, its method, and its expectation if any.</summary>
+public sealed record CheckEntry(
+    string Name, string Kind, IReadOnlyDictionary<string, Estimate> Statistics, IReadOnlyDictionary<string, string> Method,
+    ExpectationEntry? Expectation);
+
+/// <summary>An expectation's outcome, located in its .circuit file (1-based line and column).</summary>
+/// <param name="IntervalAgrees">Whether the whole 95% interval is on the passing side (pass/fail is judged on the point value).</param>
+public sealed record ExpectationEntry(
+    string File, int Line, int Column, string Hypothesis, string Check, string Statement, string Statistic,
+    Estimate Value, string Operator, double Threshold, bool Passed, bool IntervalAgrees);
+
+/// <summary>A diagnostic as reports carry it.</summary>
+public sealed record DiagnosticEntry(string Code, string Severity, string Message, string File, int Line, int Column, int EndLine, int EndColumn);

@@ -1,0 +1,23 @@
+using CircuitDsl.Cli.Reports;
+
+namespace CircuitDsl.Cli.Check;
+
+/// <summary>GitHub workflow commands: an error annotation per diagnostic and per failed expectation, at its .circuit line.</summary>
+public static class GithubReportWriter
+{
+    public static string Write(CheckReport report)
+    {
+        var annotations = new List<Annotation>();
+        foreach (var file in report.Files)
+            foreach (var d in file.Diagnostics)
+                annotations.Add(new Annotation(d.Severity == "error" ? AnnotationLevel.Error : AnnotationLevel.Warning, d.Message,
+                    file.Path, d.Line, d.Column, d.EndLine, d.EndColumn, d.Code));
+        foreach (var e in report.Expectations.Where(e => !e.Passed))
+            annotations.Add(new Annotation(AnnotationLevel.Error,
+                $"{e.Hypothesis}: {e.Statement} does not hold: {e.Statistic} = {ReportFormatting.WithInterval(e.Value)}",
+                e.File, e.Line, e.Column, Title: "expectation failed"));
+        var output = new StringWriter();
+        WorkflowCommands.Write(output, annotations);
+        return output.ToString();
+    }
+}

@@ -1,0 +1,38 @@
+using System.Globalization;
+using CircuitDsl.Interventions.Statistics;
+
+namespace CircuitDsl.Cli.Check;
+
+/// <summary>How numbers and outcomes read in every human-facing report (text, Markdown, JUnit messages).</summary>
+internal static class ReportFormatting
+{
+    public static string Number(double value) =>
+        double.IsNaN(value) ? "n/a" : value.ToString("0.000", CultureInfo.InvariantCulture);
+
+    public static string WithInterval(Estimate e) => $"{Number(e.Value)} [{Number(e.Low)}, {Number(e.High)}]";
+
+    public static string Outcome(ExpectationEntry e) => e.Passed
+        ? e.IntervalAgrees ? "pass" : "pass (interval straddles)"
+        : e.IntervalAgrees ? "FAIL" : "FAIL (interval straddles)";
+
+    /// <summary>The statistic that shows what 0% means for a check (its baseline), if it reports one.</summary>
+    public static string Baseline(CheckEntry check) =>
+        check.Statistics.TryGetValue("baseline", out var b) ? Number(b.Value)
+        : check.Statistics.TryGetValue("corrupted", out var c) ? Number(c.Value) : "";
+
+    /// <summary>The method choices of a check in one line (baseline, ablation, direction, positions...).</summary>
+    public static string Method(CheckEntry check, int maxLength = 160)
+    {
+        string text = string.Join("; ", check.Method.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}: {m.Value}"));
+        return text.Length <= maxLength ? text : text[..(maxLength - 1)] + "…";
+    }
+
+    /// <summary>The headline number of a check: its expectation's statistic, else recovers, effect or metric.</summary>
+    public static (string Statistic, Estimate Value)? Headline(CheckEntry check)
+    {
+        if (check.Expectation is { } e) return (e.Statistic, e.Value);
+        foreach (string name in new[] { "recovers", "effect", "fraction", "metric", "model" })
+            if (check.Statistics.TryGetValue(name, out var value)) return (name, value);
+        return null;
+    }
+}
