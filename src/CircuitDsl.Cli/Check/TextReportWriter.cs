@@ -21,7 +21,7 @@ public static class TextReportWriter
         {
             console.Write(new Rule($"[bold]{Markup.Escape(file.Path)}[/]").LeftJustified());
             var table = new Table().Border(TableBorder.Rounded)
-                .AddColumns("hypothesis", "check", "statistic", "value [95% CI]", "baseline", "expectation", "result", "method");
+                .AddColumns("hypothesis", "check", "statistic", "value [[95% CI]]", "baseline", "expectation", "result", "method");
             foreach (var h in file.Hypotheses)
                 foreach (var c in h.Checks)
                 {

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using System.Xml.Linq;
+using CircuitDsl.Cli.Check;
+using CircuitDsl.Interventions.Statistics;
+
+namespace CircuitDsl.Cli.Tests.Check;
+
+public class ReportWriterTests
+{
+    static CheckReport Sample()
+    {
+        var recovered = new Estimate(0.934, 0.926, 0.941, 256, 6000, "bootstrap 95%");
+        var broken = new Estimate(0.21, 0.18, 0.24, 256, 6000, "bootstrap 95%");
+        var pass = new ExpectationEntry("hypotheses/induction.circuit", 40, 3, "refined", "scrub", "expect scrub recovers >= 0.90", "recovers", recovered, ">=", 0.9, true, true);
+        var fail = new ExpectationEntry("hypotheses/induction.circuit", 55, 3, "wrong", "scrub", "expect scrub recovers >= 0.90", "recovers", broken, ">=", 0.9, false, true);
+        var method = new Dictionary<string, string> { ["baseline"] = "resample all inputs of L1.H0, L1.H1", ["unmapped"] = "resample" };
+        var stats = new Dictionary<string, Estimate> { ["recovers"] = recovered, ["baseline"] = new(11.17, 11, 11.3, 256, 6000, "bootstrap 95%") };
+        var hypotheses = new[]
+        {
+            new HypothesisReport("refined", "values read layer 0", "attn-only-2l", "ab12", "repeated_tokens(count: 256, seed: 11)", 256, "loss at repeated", 3,
+                [new CheckEntry("scrub", "scrub", stats, method, pass)], "```mermaid\nflowchart LR\n```\n"),
+            new HypothesisReport("wrong", null, "attn-only-2l", "ab12", "repeated_tokens(count: 256, seed: 11)", 256, "loss at repeated", 3,
+                [new CheckEntry("scrub", "scrub", new Dictionary<string, Estimate> { ["recovers"] = broken }, method, fail)], null),
+        };
+        var broken_file = new FileReport("hypotheses/broken.circuit", "cd34", [],
+            [new DiagnosticEntry("CD2003", "error", "layer 5 does not exist: the model has layers 0..1", "hypotheses/broken.circuit", 4, 9, 4, 15)]);
+        return new CheckReport(new ToolVersions("0.1.0", "0.107.0", "5.12.0", "10.0"),
+            [new FileReport("hypotheses/induction.circuit", "ef56", hypotheses, []), broken_file]);
+    }
+
+    [Test]
+    public void JsonCarriesTheSchemaVersionAndEverythingThatReproducesAResult()
+    {
+        string text = JsonReportWriter.Write(Sample());
+        using var json = JsonDocument.Parse(text);
+        var root = json.RootElement;
+        Assert.That(root.GetProperty("schemaVersion").GetInt32(), Is.EqualTo(CheckReport.CurrentSchemaVersion));
+        Assert.That(root.GetProperty("allExpectationsHold").GetBoolean(), Is.False);
+        var h = root.GetProperty("files")[0].GetProperty("hypotheses")[0];
+        Assert.That(h.GetProperty("seed").GetInt64(), Is.EqualTo(3));
+        Assert.That(h.GetProperty("modelSha256").GetString(), Is.EqualTo("ab12"));
+        var check = h.GetProperty("checks")[0];
+        Assert.That(check.GetProperty("statistics").GetProperty("recovers").GetProperty("low").GetDouble(), Is.EqualTo(0.926));
+        Assert.That(check.GetProperty("method").GetProperty("baseline").GetString(), Does.Contain("L1.H0"));
+        Assert.That(check.GetProperty("expectation").GetProperty("line").GetInt32(), Is.EqualTo(40));
+        Assert.That(JsonReportWriter.Write(Sample()), Is.EqualTo(text), "same report, same bytes");
+    }
+
+    [Test]
+    public void JUnitHasOneCasePerExpectationAndOnePerError()
+    {
+        var document = XDocument.Parse(JUnitReportWriter.Write(Sample()));
+        var root = document.Root!;
+        Assert.That(root.Name.LocalName, Is.EqualTo("testsuites"));
+        Assert.That((int)root.Attribute("tests")!, Is.EqualTo(3));
+        Assert.That((int)root.Attribute("failures")!, Is.EqualTo(1));
+        Assert.That((int)root.Attribute("errors")!, Is.EqualTo(1));
+        Assert.That(root.Descendants("failure").Single().Value, Does.Contain("hypotheses/induction.circuit:55:3"));
+    }
+
+    [Test]
+    public void MarkdownSummarisesAndDrawsEachHypothesis()
+    {
+        string md = MarkdownReportWriter.Write(Sample());
+        Assert.That(md, Does.StartWith("## ❌ circuit check: 1 of 2 expectations failed"));
+        Assert.That(md, Does.Contain("| refined | scrub | recovers 0.934 [0.926, 0.941] | 11.170 |"));
+        Assert.That(md, Does.Contain("```mermaid"));
+        Assert.That(md, Does.Contain("**error CD2003** at line 4, column 9"));
+    }
+
+    [Test]
+    public void GithubAnnotatesDiagnosticsAndFailedExpectationsAtTheirLines()
+    {
+        string commands = GithubReportWriter.Write(Sample());
+        Assert.That(commands, Does.Contain("::error file=hypotheses/broken.circuit,line=4,col=9"));
+        Assert.That(commands, Does.Contain("::error file=hypotheses/induction.circuit,line=55,col=3"));
+        Assert.That(commands, Does.Not.Contain("line=40"), "passing expectations are not annotated");
+    }
+
+    [Test]
+    public void TextShowsEveryCheckWithItsIntervalAndOutcome()
+    {
+        var output = new StringWriter();
+        TextReportWriter.Write(Sample(), output, color: false);
+        string text = output.ToString();
+        Assert.That(text, Does.Contain("0.934 [0.926, 0.941]").And.Contain("FAIL").And.Contain("pass"));
+        Assert.That(text, Does.Contain("1 of 2 expectations hold; 1 failed"));
+        Assert.That(text, Does.Contain("seed 3"));
+    }
+}
