@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CircuitDsl.Cli.Check;
 using CircuitDsl.Cli.Commands;
 
 namespace CircuitDsl.Cli;
@@ -9,7 +10,8 @@ namespace CircuitDsl.Cli;
 /// </summary>
 public static class CircuitApp
 {
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <param name="compilerFactory">The compile step of `check` (tests may substitute one; default: Roslyn).</param>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<IPlanCompiler>? compilerFactory = null)
     {
         var console = new CliConsole(stdout, stderr);
         var root = new RootCommand("CircuitDsl: mechanistic-interpretability hypotheses as reviewable, testable files.")
@@ -18,6 +20,8 @@ public static class CircuitApp
             TrainCommand.Create(console),
             FmtCommand.Create(console),
             DiffCommand.Create(console),
+            EmitCommand.Create(console),
+            CheckCommand.Create(console, compilerFactory ?? RoslynPlanCompiler.Create),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }

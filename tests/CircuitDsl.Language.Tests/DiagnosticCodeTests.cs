@@ -77,7 +77,9 @@ public class DiagnosticCodeTests
     public void EveryCatalogueCodeHasACase()
     {
         var covered = Cases.Select(c => (string)c[0]).ToHashSet();
-        var missing = DiagnosticCatalog.All.Select(d => d.Code).Where(code => !covered.Contains(code)).ToList();
+        // CD3xxx come from the compiler, which the front end does not run: CompilerDiagnosticCodeTests covers them.
+        var missing = DiagnosticCatalog.All.Select(d => d.Code)
+            .Where(code => !covered.Contains(code) && !code.StartsWith("CD3", StringComparison.Ordinal)).ToList();
 
         Assert.That(missing, Is.Empty);
     }
@@ -89,7 +91,7 @@ public class DiagnosticCodeTests
 
         Assert.That(codes, Is.Unique);
         Assert.That(codes, Has.All.Match("^CD[1-5][0-9]{3}$"));
-        Assert.That(codes.Where(c => c.StartsWith("CD3", StringComparison.Ordinal) || c.StartsWith("CD4", StringComparison.Ordinal)), Is.Empty, "CD3xxx and CD4xxx are reserved for the compiler and engine");
+        Assert.That(codes.Where(c => c.StartsWith("CD4", StringComparison.Ordinal)), Is.Empty, "CD4xxx is reserved for the engine");
     }
 
     private static AnalysisResult AnalyzeBytes(byte[] bytes) =>

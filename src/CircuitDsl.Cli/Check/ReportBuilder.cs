@@ -10,17 +10,20 @@ namespace CircuitDsl.Cli.Check;
 /// <summary>Turns the engine's results and the binder's hypotheses into report records.</summary>
 public static class ReportBuilder
 {
-    public static HypothesisReport Hypothesis(BoundHypothesis bound, ExperimentResult result, string displayPath, string modelSha256)
+    public static HypothesisReport Hypothesis(RunnableHypothesis runnable, ExperimentResult result, string displayPath, string modelSha256)
     {
-        var checks = result.Checks.Select(c => new CheckEntry(c.Name, c.Kind, c.Statistics, c.Method, Expectation(bound, c, displayPath))).ToArray();
+        var bound = runnable.Bound;
+        var checks = result.Checks.Select(c => new CheckEntry(c.Name, c.Kind, c.Statistics, c.Method, Expectation(runnable, c, displayPath))).ToArray();
         return new HypothesisReport(bound.Name, bound.Description, result.Model, modelSha256, result.Data, result.Examples, result.Metric,
             result.Seed, checks, MermaidWriter.Write(HypothesisGraph.Of(bound), Measured(checks)));
     }
 
-    static ExpectationEntry? Expectation(BoundHypothesis bound, CheckResult check, string displayPath)
+    static ExpectationEntry? Expectation(RunnableHypothesis runnable, CheckResult check, string displayPath)
     {
         if (check.Expectation is not { } outcome) return null;
-        var source = bound.Expectations.FirstOrDefault(e => e.Text == outcome.Statement);
+        var bound = runnable.Bound;
+        int index = runnable.CheckNames.ToList().IndexOf(check.Name);
+        var source = index >= 0 && index < bound.Expectations.Length ? bound.Expectations[index] : bound.Expectations.FirstOrDefault(e => e.Text == outcome.Statement);
         string statistic = source is null ? "" : StatisticName(source.Statistic);
         var estimate = check.Statistics.TryGetValue(statistic, out var e) ? e
             : new Interventions.Statistics.Estimate(outcome.Value, outcome.Value, outcome.Value, 0, 0, "none");

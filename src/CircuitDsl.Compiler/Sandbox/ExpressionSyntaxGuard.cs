@@ -61,7 +61,8 @@ internal static class ExpressionSyntaxGuard
 
         foreach (var node in expression.DescendantNodesAndSelf())
         {
-            if (Forbidden.TryGetValue(node.Kind(), out var what) || node is StatementSyntax && (what = "statements") is not null)
+            if (Forbidden.TryGetValue(node.Kind(), out var what) || node is StatementSyntax && (what = "statements") is not null
+                || IsMutation(node) && (what = "assignments and ++/-- (a variable reads the example, never changes it)") is not null)
                 diagnostics.Add(new(SandboxCodes.ForbiddenSyntax, $"{what} are not allowed in a causal variable", node.Span.Start, node.Span.Length));
             if (node is LambdaExpressionSyntax lambda && node.Ancestors().OfType<LambdaExpressionSyntax>().Count() >= MaxLambdaDepth)
                 diagnostics.Add(new(SandboxCodes.TooDeep,
@@ -69,6 +70,12 @@ internal static class ExpressionSyntaxGuard
         }
         return (diagnostics.Count == 0 ? expression : null, diagnostics);
     }
+
+    /// <summary>The context hands out the example's own arrays (x.Tokens), so writing through them would corrupt the data.</summary>
+    static bool IsMutation(SyntaxNode node) =>
+        node is AssignmentExpressionSyntax
+        || node.Kind() is SyntaxKind.PreIncrementExpression or SyntaxKind.PreDecrementExpression
+            or SyntaxKind.PostIncrementExpression or SyntaxKind.PostDecrementExpression;
 
     static string Describe(SyntaxTrivia trivia) => trivia.Kind() switch
     {

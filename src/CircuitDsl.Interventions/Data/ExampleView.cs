@@ -2,7 +2,8 @@ namespace CircuitDsl.Interventions.Data;
 
 /// <summary>
 /// What a causal variable sees: one example, and for per-position variables the position it is evaluated at
-/// (<c>x.Tokens[x.Pos - 1]</c>). The members mirror the language's task fields.
+/// (<c>x.Tokens[x.Pos - 1]</c>). These members are what the language reference (section 8) offers to causal
+/// variables; <see cref="Answer"/> and <see cref="WrongAnswer"/> are the task's first and second answers.
 /// </summary>
 public readonly record struct ExampleView(Example Example, int Pos)
 {
@@ -18,6 +19,9 @@ public readonly record struct ExampleView(Example Example, int Pos)
         var all = Example.NamedPositions(name);
         return all.Length == 1 ? all[0] : throw new InvalidOperationException($"position '{name}' names {all.Length} positions in this example, not one");
     }
+
+    /// <summary>True when <see cref="Pos"/> is one of the positions named <paramref name="name"/> (e.g. <c>repeated</c>).</summary>
+    public bool IsAt(string name) => Array.IndexOf(Example.NamedPositions(name), Pos) >= 0;
 
     /// <summary>The last earlier position holding the same token as <paramref name="pos"/>, or -1.</summary>
     public int PrevOccurrence(int pos)

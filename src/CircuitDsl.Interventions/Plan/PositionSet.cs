@@ -10,6 +10,9 @@ public abstract record PositionSelector
 {
     /// <summary>The positions this selector picks in <paramref name="example"/>, possibly out of range.</summary>
     internal abstract IEnumerable<int> Pick(Example example);
+
+    /// <summary>False when the picked positions depend on the example (a named position, or a set built from one).</summary>
+    internal virtual bool IsFixed => true;
 }
 
 public sealed record AllPositions : PositionSelector
@@ -27,6 +30,7 @@ public sealed record IndexPosition(int Index) : PositionSelector
 public sealed record NamedPosition(string Name, int Offset = 0) : PositionSelector
 {
     internal override IEnumerable<int> Pick(Example example) => example.NamedPositions(Name).Select(p => p + Offset);
+    internal override bool IsFixed => false;
     public override string ToString() => Name + (Offset == 0 ? "" : Offset > 0 ? $"+{Offset}" : $"{Offset}");
 }
 
@@ -42,7 +46,7 @@ public sealed record PositionSet(ImmutableArray<PositionSelector> Selectors)
     public bool IsAll => Selectors.Any(s => s is AllPositions);
 
     /// <summary>True when the positions are the same for every example of a given length.</summary>
-    public bool IsFixed => Selectors.All(s => s is not NamedPosition);
+    public bool IsFixed => Selectors.All(s => s.IsFixed);
 
     /// <summary>The sorted, distinct in-range positions of <paramref name="example"/>.</summary>
     public int[] Resolve(Example example) =>
@@ -52,12 +56,23 @@ public sealed record PositionSet(ImmutableArray<PositionSelector> Selectors)
     public PositionSet Intersect(PositionSet other) =>
         IsAll ? other : other.IsAll ? this : new([new IntersectionSelector(this, other)]);
 
+    /// <summary>Every position of this set that <paramref name="other"/> does not hold (knockout per position keeps a node's own positions).</summary>
+    public PositionSet Except(PositionSet other) => new([new DifferenceSelector(this, other)]);
+
     public override string ToString() => string.Join(", ", Selectors);
 
     sealed record IntersectionSelector(PositionSet Left, PositionSet Right) : PositionSelector
     {
         internal override IEnumerable<int> Pick(Example example) => Left.Resolve(example).Intersect(Right.Resolve(example));
+        internal override bool IsFixed => Left.IsFixed && Right.IsFixed;
         public override string ToString() => $"({Left}) & ({Right})";
+    }
+
+    sealed record DifferenceSelector(PositionSet Left, PositionSet Right) : PositionSelector
+    {
+        internal override IEnumerable<int> Pick(Example example) => Left.Resolve(example).Except(Right.Resolve(example));
+        internal override bool IsFixed => Left.IsFixed && Right.IsFixed;
+        public override string ToString() => $"({Left}) except ({Right})";
     }
 
     // Records compare ImmutableArray by reference; compare the selectors instead.

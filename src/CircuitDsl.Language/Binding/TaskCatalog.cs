@@ -88,6 +88,20 @@ public static class BuiltInTasks
     private static readonly TaskField Pos = new("int Pos", "the position a variable is evaluated at");
     private static readonly TaskField Position = new("int Position(string name)", "the index of a named position in this example");
 
+    // Every task's examples share one context (the engine's ExampleView): these are its members.
+    private static readonly ImmutableArray<TaskField> Context =
+    [
+        Tokens,
+        new("int Length", "the number of tokens"),
+        Pos,
+        Position,
+        new("bool IsAt(string name)", "whether Pos is one of the positions a name marks"),
+        new("int PrevOccurrence(int pos)", "the previous position holding the same token as pos, or -1"),
+        new("int? Answer", "the token of the task's first answer"),
+        new("int? WrongAnswer", "the token of the task's second answer"),
+        new("string? Group", "the example's group (ioi: its template)"),
+    ];
+
     /// <summary>Random tokens whose random-length prefix repeats to the end (induction).</summary>
     public static TaskDefinition RepeatedTokens { get; } = new(
         "repeated_tokens",
@@ -98,7 +112,7 @@ public static class BuiltInTasks
         NamedPositions: ["repeated", "first"],
         Answers: [],
         ExampleGroups: [],
-        Fields: [Tokens, Pos, Position, new("int PrevOccurrence(int pos)", "the previous position holding the same token as pos, or -1")]);
+        Fields: Context);
 
     /// <summary>Indirect object identification (Wang et al. 2022): names and templates.</summary>
     public static TaskDefinition Ioi { get; } = new(
@@ -110,7 +124,7 @@ public static class BuiltInTasks
         NamedPositions: ["IO", "S1", "S2", "END"],
         Answers: ["IO", "S"],
         ExampleGroups: ["template"],
-        Fields: [Tokens, Pos, Position, new("int IO", "the indirect object's token"), new("int S", "the subject's token"), new("int Template", "the template index")]);
+        Fields: Context);
 
     /// <summary>Balanced-parentheses classification (the paren balancer of Chan et al. 2022).</summary>
     public static TaskDefinition Parens { get; } = new(
@@ -120,7 +134,7 @@ public static class BuiltInTasks
         NamedPositions: ["END"],
         Answers: ["balanced", "unbalanced"],
         ExampleGroups: [],
-        Fields: [Tokens, Pos, Position, new("bool IsBalanced", "the label"), new("int Depth(int pos)", "nesting depth after pos"), new("double OpenProportion(int pos)", "share of open parentheses from pos to the end")]);
+        Fields: Context);
 
     /// <summary>The user's prompts, one JSON object per line; positions and answers are declared in the data statement.</summary>
     public static TaskDefinition Jsonl { get; } = new(
@@ -135,7 +149,7 @@ public static class BuiltInTasks
         NamedPositions: [],
         Answers: [],
         ExampleGroups: [],
-        Fields: [Tokens, Pos, Position, new("int Answer(string name)", "the token of a named answer")])
+        Fields: Context)
     {
         PositionsParameter = "positions",
         AnswersParameter = "answers",

@@ -6,7 +6,7 @@ namespace CircuitDsl.Language.Diagnostics;
 /// <list type="bullet">
 /// <item>CD1xxx: syntax (the parser).</item>
 /// <item>CD2xxx: binding (names, the model's shape, the interpretation graph, imports).</item>
-/// <item>CD3xxx: reserved for the compiler (lowering to C#, Roslyn).</item>
+/// <item>CD3xxx: the compiler (causal-variable expressions, lowering to C#, Roslyn); its tests trigger them.</item>
 /// <item>CD4xxx: reserved for the engine (running checks).</item>
 /// <item>CD5xxx: files and models (reading, decoding, resolving).</item>
 /// </list>
@@ -187,7 +187,41 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor TreeTooLarge =
         Error("CD2035", "Interpretation tree too large", "After treeification the interpretation graph has more than {0} nodes; share fewer nodes between parents.");
 
-    // ---- CD3xxx: reserved for the compiler; CD4xxx: reserved for the engine. ----
+    // ---- CD3xxx: the compiler (causal-variable expressions, lowering to C#, Roslyn). Reported by CircuitDsl.Compiler. ----
+
+    /// <summary>A causal variable's text is not exactly one C# expression.</summary>
+    public static readonly DiagnosticDescriptor NotAnExpression =
+        Error("CD3001", "Not an expression", "{0}");
+
+    /// <summary>A construct causal variables may not use (comments, directives, pointers, assignments, global::, ...).</summary>
+    public static readonly DiagnosticDescriptor ForbiddenSyntax =
+        Error("CD3002", "Construct not allowed", "{0}");
+
+    /// <summary>A type or member outside the sandbox allowlist.</summary>
+    public static readonly DiagnosticDescriptor ForbiddenSymbol =
+        Error("CD3003", "Outside the sandbox", "{0}");
+
+    /// <summary>A causal variable whose value does not compare by value, so it cannot define resampling classes.</summary>
+    public static readonly DiagnosticDescriptor ResultNotComparable =
+        Error("CD3004", "Value does not compare by value", "{0}");
+
+    /// <summary>A C# error in a causal variable, with Roslyn's own code and message.</summary>
+    public static readonly DiagnosticDescriptor CSharpError =
+        Error("CD3005", "C# error", "{0}");
+
+    /// <summary>Lambdas nested deeper than the cost bound allows.</summary>
+    public static readonly DiagnosticDescriptor LambdaTooDeep =
+        Error("CD3006", "Lambdas nested too deep", "{0}");
+
+    /// <summary>A statement the language accepts but the engine cannot run yet.</summary>
+    public static readonly DiagnosticDescriptor NotSupportedByEngine =
+        Error("CD3007", "Not supported by the engine", "{0}");
+
+    /// <summary>An error in code the compiler generated: a bug of CircuitDsl, never of the file.</summary>
+    public static readonly DiagnosticDescriptor InternalCompilerError =
+        Error("CD3099", "Internal compiler error", "Internal error in generated code (a bug in CircuitDsl, not in this file): {0}");
+
+    // ---- CD4xxx: reserved for the engine. ----
 
     // ---- CD5xxx: files and models ----
 

@@ -66,6 +66,10 @@ public class SandboxEscapeTests
         "x.Tokens.Sum(a => x.Tokens.Sum(b => x.Tokens.Sum(c => a + b + c)))",
         "new string('a', int.MaxValue)",
         "\"a\".PadLeft(int.MaxValue)",
+        // writing to the example (its arrays are the dataset's own)
+        "x.Tokens[0] = 7",
+        "x.Tokens[x.Pos]++",
+        "x.Tokens.Select(t => x.Tokens[0] += t).Sum()",
         // statements, lambdas as values, anonymous things
         "delegate { return 1; }",
         "new { A = 1 }",

@@ -1,0 +1,39 @@
+using CircuitDsl.Compiler;
+using CircuitDsl.Interventions.Data;
+using CircuitDsl.Interventions.Plan;
+using CircuitDsl.Language;
+using CircuitDsl.Language.Binding;
+using CircuitDsl.Language.Diagnostics;
+
+namespace CircuitDsl.Cli.Check;
+
+/// <summary>
+/// A hypothesis ready to run: the bound claim, how to build its plan from the model's datasets and the run's options,
+/// and (parallel to its expectations) the name of the check result that measures each.
+/// </summary>
+public sealed record RunnableHypothesis(BoundHypothesis Bound, Func<IDatasetProvider, CheckOptions, string, ExperimentPlan> BuildPlan, IReadOnlyList<string?> CheckNames);
+
+/// <summary>What compiling a bound file gave: runnable hypotheses, or diagnostics at .circuit spans.</summary>
+public sealed record PlanCompilation(IReadOnlyList<RunnableHypothesis> Hypotheses, IReadOnlyList<Diagnostic> Diagnostics);
+
+/// <summary>The step between binding and running (the Roslyn compiler; tests may substitute a hand-built plan).</summary>
+public interface IPlanCompiler
+{
+    PlanCompilation Compile(AnalysisResult analysis);
+}
+
+/// <summary>The real step: lowering to C#, the sandbox, Roslyn and the compile cache (<see cref="CircuitCompiler"/>).</summary>
+public sealed class RoslynPlanCompiler(CircuitCompiler compiler) : IPlanCompiler
+{
+    public static IPlanCompiler Create() => new RoslynPlanCompiler(new CircuitCompiler());
+
+    public PlanCompilation Compile(AnalysisResult analysis)
+    {
+        var outcome = compiler.Compile(analysis.File!);
+        return new PlanCompilation(
+            outcome.Hypotheses.Select(h => new RunnableHypothesis(h.Bound,
+                (datasets, options, directory) => h.BuildPlan(datasets, new PlanOptions(options.Samples, options.Seed, directory)),
+                h.CheckNames)).ToArray(),
+            outcome.Diagnostics);
+    }
+}

@@ -1,0 +1,39 @@
+using CircuitDsl.Cli.Reports;
+using CircuitDsl.Language.Diagnostics;
+
+namespace CircuitDsl.Cli.Check;
+
+/// <summary>The report formats of `circuit check --format` and how each is produced.</summary>
+public static class ReportFormats
+{
+    public static readonly string[] Names = ["text", "json", "markdown", "junit", "sarif", "github"];
+
+    public static string Render(string format, CheckReport report, bool color) => format switch
+    {
+        "text" => Text(report, color),
+        "json" => JsonReportWriter.Write(report),
+        "markdown" => MarkdownReportWriter.Write(report),
+        "junit" => JUnitReportWriter.Write(report),
+        "sarif" => Sarif(report),
+        "github" => GithubReportWriter.Write(report),
+        _ => throw new ArgumentException($"unknown format '{format}'; formats: {string.Join(", ", Names)}"),
+    };
+
+    static string Text(CheckReport report, bool color)
+    {
+        var output = new StringWriter();
+        TextReportWriter.Write(report, output, color);
+        return output.ToString();
+    }
+
+    // SARIF carries diagnostics only (code scanning shows problems in files, not measurements).
+    static string Sarif(CheckReport report)
+    {
+        var diagnostics = report.Files.SelectMany(f => f.Diagnostics).ToArray();
+        return SarifReport.ToJson(diagnostics.Select(ToDiagnostic), new DiagnosticLocator(Directory.GetCurrentDirectory(), _ => null), SarifTool.Circuit);
+    }
+
+    static Diagnostic ToDiagnostic(DiagnosticEntry d) =>
+        new(new DiagnosticDescriptor(d.Code, d.Severity == "error" ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, d.Code, "{0}"),
+            new Language.Syntax.SourceSpan(d.File, 0, d.EndLine == d.Line ? Math.Max(0, d.EndColumn - d.Column) : 0, d.Line, d.Column), d.Message);
+}

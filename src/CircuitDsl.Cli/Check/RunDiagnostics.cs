@@ -1,0 +1,18 @@
+using CircuitDsl.Language.Diagnostics;
+
+namespace CircuitDsl.Cli.Check;
+
+/// <summary>
+/// The codes `circuit check` adds when running (the front end's catalogue holds CD1xxx, CD2xxx and CD5001–5003; the
+/// compiler's sandbox and Roslyn mapping hold CD3xxx). Codes are append-only.
+/// </summary>
+public static class RunDiagnostics
+{
+    /// <summary>The engine could not run a hypothesis's checks (an empty resampling class, data without a named position...).</summary>
+    public static readonly DiagnosticDescriptor CheckCouldNotRun =
+        new("CD4001", DiagnosticSeverity.Error, "Check could not run", "Hypothesis '{0}' could not run: {1}");
+
+    /// <summary>The model resolved from its config, but its weights or tokenizer could not be loaded.</summary>
+    public static readonly DiagnosticDescriptor ModelNotLoaded =
+        new("CD5004", DiagnosticSeverity.Error, "Model not loaded", "Cannot load model '{0}': {1}");
+}

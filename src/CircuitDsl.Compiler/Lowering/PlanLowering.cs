@@ -1,0 +1,352 @@
+using System.Collections.Immutable;
+using CircuitDsl.Language;
+using CircuitDsl.Language.Binding;
+using CircuitDsl.Language.Diagnostics;
+
+namespace CircuitDsl.Compiler.Lowering;
+
+/// <summary>
+/// Writes one hypothesis as a method that builds its <c>ExperimentPlan</c>: the dataset (from the provider), the
+/// metric, the causal variables it uses, the interpretation graph (sources before readers) and one check per
+/// expectation. Statements the engine cannot run yet become CD3007 at their own span.
+/// </summary>
+internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writer, VariableLowering variables, string variablesClass, List<Diagnostic> diagnostics)
+{
+    /// <summary>The parameters of every generated builder; CircuitCompiler calls it with these.</summary>
+    public const string Parameters = "IDatasetProvider datasets, string baseDirectory, int? count, long? seed";
+
+    readonly NameAllocator locals = new("datasets", "baseDirectory", "count", "seed", "arguments", "data", "metric", "hypothesis", "baseline");
+    readonly Dictionary<LoweredVariable, string> variableLocals = [];
+    readonly Dictionary<InterpretationNode, string> nodeLocals = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The engine check's name for each expectation, in order (null where it could not be lowered).</summary>
+    public ImmutableArray<string?> CheckNames { get; private set; } = [];
+
+    public void Write(string methodName)
+    {
+        writer.Line($"// hypothesis {hypothesis.Name} ({CSharpText.Comment(Location(hypothesis.Span))})");
+        writer.Open($"public static ExperimentPlan {methodName}({Parameters})");
+        WriteData();
+        writer.Line($"var metric = new MetricSpec({EngineSpelling.Metric(hypothesis.Metric.Kind)}, {EngineSpelling.Positions(hypothesis.Metric.Positions)});");
+        CheckAnswerOrder();
+        string? root = hypothesis.Graph is { } graph ? WriteGraph(graph) : null;
+        var checks = Checks(root);
+        writer.Line();
+        writer.Line($"return new ExperimentPlan({CSharpText.String(hypothesis.Name)}, data, metric,");
+        writer.Line("[");
+        using (writer.Indented())
+        {
+            foreach (var check in checks)
+                foreach (string line in check)
+                    writer.Line(line);
+        }
+        writer.Line("])");
+        writer.Line("{");
+        using (writer.Indented())
+        {
+            writer.Line($"Seed = seed ?? {CSharpText.Long(hypothesis.Data.Seed ?? 0)},");
+            writer.Line($"Counterfactual = CounterfactualSource.{(IsPaired ? "Paired" : "Resampled")},");
+        }
+        writer.Line("};");
+        writer.Close();
+    }
+
+    /// <summary>Each example's own counterfactual when the data pairs them (ioi's p_ABC, a jsonl counterfactual file).</summary>
+    bool IsPaired => hypothesis.Data.Counterfactual is { } c && c != "resample";
+
+    void WriteData()
+    {
+        var data = hypothesis.Data;
+        writer.Line("var arguments = new Dictionary<string, object>");
+        writer.Line("{");
+        using (writer.Indented())
+        {
+            foreach (var (name, value) in data.Arguments.OrderBy(a => a.Key, StringComparer.Ordinal))
+            {
+                string text = name switch
+                {
+                    "count" => $"(long?)count ?? {CSharpText.Long((long)value)}",
+                    "seed" => $"seed ?? {CSharpText.Long((long)value)}",
+                    _ => Value(value),
+                };
+                writer.Line($"[{CSharpText.String(name)}] = {text},");
+            }
+        }
+        writer.Line("};");
+        // Overrides from the command line apply even where the file leaves count or seed to the task.
+        if (data.Count is null) writer.Line("if (count is not null) arguments[\"count\"] = (long)count.Value;");
+        if (data.Seed is null) writer.Line("if (seed is not null) arguments[\"seed\"] = seed.Value;");
+        writer.Line($"var data = datasets.Create({CSharpText.String(data.Task.Name)}, arguments, baseDirectory);");
+    }
+
+    static string Value(object value) => value switch
+    {
+        long l => CSharpText.Long(l),
+        string s => CSharpText.String(s),
+        bool b => b ? "true" : "false",
+        ImmutableArray<string> names => $"new string[] {{ {string.Join(", ", names.Select(CSharpText.String))} }}",
+        _ => throw new InvalidOperationException($"a data argument of type {value.GetType().Name} has no C# spelling"),
+    };
+
+    /// <summary>The engine's logit difference is answer − wrong answer, i.e. the data's first answer minus its second.</summary>
+    void CheckAnswerOrder()
+    {
+        var metric = hypothesis.Metric;
+        var answers = hypothesis.Data.Answers;
+        if (metric.Kind == MetricKind.LogitDiff && answers.Length >= 2 && !metric.Answers.SequenceEqual(answers.Take(2)))
+            NotSupported(metric.Span, $"The engine's logit_diff is the data's first answer minus its second: write logit_diff({answers[0]}, {answers[1]}) (a reversed difference is its negative).");
+    }
+
+    string Variable(CausalVariable variable)
+    {
+        var lowered = variables.Lower(variable, hypothesis)!; // every variable passed the sandbox before plans are written
+        if (variableLocals.TryGetValue(lowered, out var local)) return local;
+        local = locals.Allocate(variable.Name is null ? $"expr_line{variable.Span.Line}_col{variable.Span.Column}" : "var_" + variable.Name);
+        writer.Line($"var {local} = CausalVariable.Of<{lowered.Type}>({CSharpText.String(lowered.EngineName)}, {variablesClass}.{lowered.MethodName});");
+        variableLocals[lowered] = local;
+        return local;
+    }
+
+    /// <summary>Named nodes as locals, sources first; inline nodes are written where they are read. Returns the root's local.</summary>
+    string WriteGraph(InterpretationGraph graph)
+    {
+        writer.Line();
+        var nodes = SourcesFirst(graph.Root).ToList();
+        // The variables first, in the order the graph uses them, so the nodes below read as the claim.
+        foreach (var node in nodes)
+        {
+            if (node.Computes is { } computes) Variable(computes);
+            foreach (var input in node.Inputs)
+                if ((input.Source.IsInline ? input.Source.Computes : input.AgreeingOn) is { } condition) Variable(condition);
+        }
+        foreach (var node in nodes)
+        {
+            var parts = new List<string>();
+            if (node.Computes is { } computes) parts.Add($".Computing({Variable(computes)})");
+            if (!node.Positions.IsAll) parts.Add($".At({EngineSpelling.Positions(node.Positions)})");
+            // Chan et al.'s induction setup: the root keeps the residual terms no node maps (the direct paths to the
+            // logits), as every baseline does; `unmapped` governs the nodes below it.
+            if (ReferenceEquals(node, graph.Root)) parts.Add(".WithUnmapped(UnmappedInputs.Keep)");
+            foreach (var input in node.Inputs)
+                parts.Add($".From({Input(input)})");
+            string local = locals.Allocate("node_" + node.Name);
+            nodeLocals[node] = local;
+            writer.Line($"var {local} = {NewNode(node)}");
+            using (writer.Indented())
+            {
+                for (int i = 0; i < parts.Count; i++)
+                    writer.Line(parts[i] + (i == parts.Count - 1 ? ";" : ""));
+            }
+            if (parts.Count == 0) writer.Line(";");
+        }
+        writer.Line($"var hypothesis = new ScrubHypothesis({CSharpText.String(hypothesis.Name)}, {nodeLocals[graph.Root]}, {Nullable(hypothesis.Description)})");
+        writer.Line($"{{ Unmapped = {EngineSpelling.Unmapped(hypothesis.Method.Unmapped.Value)} }};");
+        return nodeLocals[graph.Root];
+    }
+
+    static IEnumerable<InterpretationNode> SourcesFirst(InterpretationNode root)
+    {
+        var seen = new HashSet<InterpretationNode>(ReferenceEqualityComparer.Instance);
+        var order = new List<InterpretationNode>();
+        void Visit(InterpretationNode node)
+        {
+            if (!seen.Add(node)) return;
+            foreach (var input in node.Inputs.Where(i => !i.Source.IsInline)) Visit(input.Source);
+            order.Add(node);
+        }
+        Visit(root);
+        return order;
+    }
+
+    static string NewNode(InterpretationNode node) =>
+        $"InterpretationNode.Of({CSharpText.String(node.Name)}{string.Concat(node.Components.Select(c => ", " + EngineSpelling.Component(c)))})";
+
+    string Input(InterpretationInput input)
+    {
+        // An inline source is an anonymous node whose variable is the clause's `agreeing on`; the engine reads the
+        // condition from the edge, as a hand-written plan does.
+        var source = input.Source;
+        string sourceText = source.IsInline
+            ? NewNode(source) + (source.Positions.IsAll ? "" : $".At({EngineSpelling.Positions(source.Positions)})")
+            : nodeLocals[source];
+        var condition = source.IsInline ? source.Computes : input.AgreeingOn;
+        string text = $"{sourceText}, {EngineSpelling.Channel(input.Channel)}";
+        if (condition is not null) text += $", agreeingOn: {Variable(condition)}";
+        if (!input.Positions.IsAll) text += $", positions: {EngineSpelling.Positions(input.Positions)}";
+        return text;
+    }
+
+    static string Nullable(string? text) => text is null ? "null" : CSharpText.String(text);
+
+    List<string[]> Checks(string? root)
+    {
+        var checks = new List<string[]>();
+        var names = new NameSet();
+        var checkNames = ImmutableArray.CreateBuilder<string?>();
+        bool baselineWritten = false;
+        foreach (var expectation in hypothesis.Expectations)
+        {
+            string name = names.Unique(expectation.Text.StartsWith("expect ", StringComparison.Ordinal) ? expectation.Text["expect ".Length..] : expectation.Text);
+            int reported = diagnostics.Count;
+            string? statistic = StatisticOf(expectation);
+            string? construct = statistic is null ? null : expectation.Subject switch
+            {
+                ExpectationSubject.Scrub when root is not null => $"new ScrubCheck({CSharpText.String(name)}, hypothesis, {Baseline(ref baselineWritten)})",
+                ExpectationSubject.Knockout when hypothesis.Graph is not null => Knockout(name, hypothesis.Graph),
+                ExpectationSubject.Path when expectation.Path is not null => Path(name, expectation),
+                ExpectationSubject.Model => $"new ModelCheck({CSharpText.String(name)})",
+                _ => null,
+            };
+            if (statistic is null || construct is null)
+            {
+                if (diagnostics.Count == reported) NotSupported(expectation.Span, $"'{expectation.Text}' cannot be lowered: it needs an interpretation graph or a path.");
+                checkNames.Add(null);
+                continue;
+            }
+            checkNames.Add(name);
+            checks.Add([
+                construct,
+                "{",
+                $"    Expect = new Expectation(Statistic.{statistic}, {EngineSpelling.Operator(expectation.Operator)}, {CSharpText.Double(expectation.Threshold)}, {CSharpText.String(expectation.Text)}),",
+                "},",
+            ]);
+        }
+        CheckNames = checkNames.ToImmutable();
+        return checks;
+    }
+
+    /// <summary>
+    /// The engine statistic an expectation reads. A knockout's <c>recovers</c> is the engine's <c>fraction</c>,
+    /// m_ablated / m_model (Wang et al.'s faithfulness F(C)/F(M)).
+    /// </summary>
+    string? StatisticOf(BoundExpectation expectation)
+    {
+        string? statistic = (expectation.Subject, expectation.Statistic) switch
+        {
+            (_, Language.Statistic.Metric) => "Metric",
+            (ExpectationSubject.Scrub, Language.Statistic.Recovers) => "Recovers",
+            (ExpectationSubject.Knockout, Language.Statistic.Recovers) => "Fraction",
+            (ExpectationSubject.Path, Language.Statistic.Effect) => "Effect",
+            _ => null,
+        };
+        if (statistic is null)
+            NotSupported(expectation.Span, $"'{expectation.Text}': the engine reports no '{expectation.Statistic.ToString().ToLowerInvariant()}' for {expectation.Subject.ToString().ToLowerInvariant()} (see the language reference, section 10).");
+        return statistic;
+    }
+
+    string Baseline(ref bool written)
+    {
+        if (!written)
+        {
+            var baseline = hypothesis.Method.Baseline.Value;
+            string text = baseline.Kind switch
+            {
+                BaselineKind.ShuffledLabels => "ScrubBaseline.ShuffledLabels",
+                BaselineKind.ResampledInput => "ScrubBaseline.ResampledInput",
+                _ => $"ScrubBaseline.ResampleInputsOf({string.Join(", ", baseline.Components.Select(EngineSpelling.Component))})",
+            };
+            writer.Line($"var baseline = {text};");
+            written = true;
+        }
+        return "baseline";
+    }
+
+    /// <summary>
+    /// Knockout: <c>direction circuit</c> ablates every head and MLP no node maps (and, per position, a mapped
+    /// component at the positions its nodes do not claim); <c>direction complement</c> ablates what the nodes map.
+    /// </summary>
+    string Knockout(string name, InterpretationGraph graph)
+    {
+        var method = hypothesis.Method;
+        bool perPosition = method.Granularity.Value == Granularity.Position;
+        var claimed = new Dictionary<ModelComponent, List<PositionSet>>();
+        foreach (var node in graph.Nodes)
+            foreach (var component in node.Components.Where(c => c.Kind is ComponentKind.AttentionHead or ComponentKind.Mlp))
+                (claimed.TryGetValue(component.AsOutput, out var sets) ? sets : claimed[component.AsOutput] = []).Add(node.Positions);
+
+        var endpoints = new List<string>();
+        foreach (var component in AllComponents(hypothesis.Model))
+        {
+            bool mapped = claimed.TryGetValue(component, out var sets);
+            bool everywhere = !perPosition || !mapped || sets!.Any(s => s.IsAll);
+            string positions = everywhere ? "PositionSet.All" : Union(sets!);
+            if (method.Direction.Value == PatchDirection.Complement && mapped)
+                endpoints.Add(EngineSpelling.Endpoint(component, positions));
+            else if (method.Direction.Value == PatchDirection.Circuit && !mapped)
+                endpoints.Add(EngineSpelling.Endpoint(component, "PositionSet.All"));
+            else if (method.Direction.Value == PatchDirection.Circuit && !everywhere)
+                endpoints.Add(EngineSpelling.Endpoint(component, $"PositionSet.All.Except({positions})"));
+        }
+        var ablation = method.Ablation.Value;
+        string pairing = IsPaired ? "ResamplePairing.Paired" : "ResamplePairing.Shuffled";
+        return $"new AblationCheck({CSharpText.String(name)}, [{string.Join(", ", endpoints)}], new AblationMethod({EngineSpelling.Ablation(ablation.Kind)}, MeanPerGroup: {(ablation.PerGroup is null ? "false" : "true")}, Pairing: {pairing}))";
+    }
+
+    static string Union(List<PositionSet> sets)
+    {
+        var positions = sets.SelectMany(s => s.Positions).Distinct().ToImmutableArray();
+        return EngineSpelling.Positions(new PositionSet(positions));
+    }
+
+    static IEnumerable<ModelComponent> AllComponents(ModelShape model)
+    {
+        for (int layer = 0; layer < model.Layers; layer++)
+        {
+            for (int head = 0; head < model.HeadsPerLayer; head++) yield return ModelComponent.AttentionHead(layer, head);
+            if (model.HasMlps) yield return ModelComponent.Mlp(layer);
+        }
+    }
+
+    /// <summary>
+    /// Path patching (Wang et al.): the first step sends, the second receives (a head's q/k/v, a whole head = its
+    /// q, k and v, or the logits), and everything after the receivers is recomputed freely, so a trailing
+    /// <c>-> logits</c> adds nothing. Longer chains need treeified path patching, which the engine does not have.
+    /// </summary>
+    string? Path(string name, BoundExpectation expectation)
+    {
+        var hops = expectation.Path!.Hops;
+        if (hops.Length < 2 || hops.Length > 3 || hops.Length == 3 && hops[2].Components.Any(c => c.Kind != ComponentKind.Logits))
+        {
+            NotSupported(expectation.Span, $"The engine patches one sender step into one receiver step (then recomputes everything after it); '{expectation.Path}' has {hops.Length - 1} steps after its senders.");
+            return null;
+        }
+        var receivers = new List<string>();
+        string receiverPositions = EngineSpelling.Positions(hops[1].Positions);
+        foreach (var component in hops[1].Components)
+        {
+            switch (component)
+            {
+                case { Kind: ComponentKind.Logits }:
+                case { Kind: ComponentKind.AttentionHead, Channel: not Channel.Output }:
+                    receivers.Add(EngineSpelling.Endpoint(component, receiverPositions));
+                    break;
+                case { Kind: ComponentKind.AttentionHead }:
+                    foreach (var channel in new[] { Channel.Query, Channel.Key, Channel.Value })
+                        receivers.Add(EngineSpelling.Endpoint(component with { Channel = channel }, receiverPositions));
+                    break;
+                default:
+                    NotSupported(expectation.Span, $"A path receiver is a head's input or the logits; {component} is neither.");
+                    return null;
+            }
+        }
+        string senderPositions = EngineSpelling.Positions(hops[0].Positions);
+        string senders = string.Join(", ", hops[0].Components.Select(c => EngineSpelling.Endpoint(c, senderPositions)));
+        return $"new PathPatchCheck({CSharpText.String(name)}, PathPatchSpec.Of([{senders}], {string.Join(", ", receivers)}))";
+    }
+
+    void NotSupported(Language.Syntax.SourceSpan span, string message) => diagnostics.Add(DiagnosticCatalog.NotSupportedByEngine.Create(span, message));
+
+    static string Location(Language.Syntax.SourceSpan span) => $"{span.File}:{span.Line}";
+
+    sealed class NameSet
+    {
+        readonly HashSet<string> used = new(StringComparer.Ordinal);
+
+        public string Unique(string name)
+        {
+            string candidate = name;
+            for (int n = 2; !used.Add(candidate); n++) candidate = $"{name} #{n}";
+            return candidate;
+        }
+    }
+}

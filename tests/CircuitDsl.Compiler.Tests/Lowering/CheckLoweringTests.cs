@@ -1,0 +1,49 @@
+namespace CircuitDsl.Compiler.Tests.Lowering;
+
+/// <summary>Expectations become the engine's checks as the README's lowering table says.</summary>
+public class CheckLoweringTests
+{
+    static string Emit(string repoRelativePath) =>
+        Circuits.InMemoryCompiler().Lower(Circuits.BindFile(repoRelativePath)).Source!.Text;
+
+    [Test]
+    public void APathSendsItsFirstStepIntoItsSecond()
+    {
+        string source = Emit(Path.Combine("grammar", "examples", "induction.circuit"));
+        Assert.That(source, Does.Contain(
+            "new PathPatchCheck(\"path L0.H0 -> induction_heads.k -> logits effect <= -0.5\", PathPatchSpec.Of([PatchEndpoint.Parse(\"L0.H0\")], PatchEndpoint.Parse(\"L1.H0.k\"), PatchEndpoint.Parse(\"L1.H1.k\")))"));
+    }
+
+    [Test]
+    public void PathsKeepTheirPositions()
+    {
+        string source = Emit(Path.Combine("grammar", "examples", "ioi.circuit"));
+        Assert.That(source, Does.Contain(
+            "PathPatchSpec.Of([PatchEndpoint.Parse(\"L2.H2\", PositionSet.Named(\"S1\", 1)), PatchEndpoint.Parse(\"L4.H11\", PositionSet.Named(\"S1\", 1))], PatchEndpoint.Parse(\"L5.H5.k\", PositionSet.Named(\"S1\", 1)), PatchEndpoint.Parse(\"L6.H9.k\", PositionSet.Named(\"S1\", 1)))"));
+    }
+
+    [Test]
+    public void KnockoutPerPositionAblatesTheRestOfTheModelAndTheCircuitElsewhere()
+    {
+        string source = Emit(Path.Combine("grammar", "examples", "ioi.circuit"));
+        string knockout = source.Split('\n').Single(l => l.Contains("new AblationCheck("));
+        Assert.That(knockout, Does.Contain("PatchEndpoint.Parse(\"L0.H0\")"), "an unmapped head, everywhere");
+        Assert.That(knockout, Does.Contain("PatchEndpoint.Parse(\"L0.mlp\")"), "MLPs are components too");
+        Assert.That(knockout, Does.Contain("PatchEndpoint.Parse(\"L9.H9\", PositionSet.All.Except(PositionSet.Named(\"END\")))"), "a name mover off its position");
+        Assert.That(knockout, Does.Contain("PatchEndpoint.Parse(\"L3.H0\", PositionSet.All.Except(PositionSet.Named(\"S2\")))"));
+        Assert.That(knockout, Does.Contain("new AblationMethod(AblationKind.Mean, MeanPerGroup: true, Pairing: ResamplePairing.Paired)"));
+        Assert.That(source, Does.Contain("Expect = new Expectation(Statistic.Fraction, ComparisonOperator.GreaterOrEqual, 0.87"));
+    }
+
+    [Test]
+    public void ModelExpectationsMeasureTheModel() =>
+        Assert.That(Emit(Path.Combine("grammar", "examples", "ioi.circuit")), Does.Contain("new ModelCheck(\"model metric >= 3.0\")"));
+
+    [Test]
+    public void TheRootKeepsItsOtherInputsAndTheFilesUnmappedChoiceGovernsTheRest()
+    {
+        string source = Emit(Path.Combine("hypotheses", "induction-attn-only-2l.circuit"));
+        Assert.That(source, Does.Contain("var node_out = InterpretationNode.Of(\"out\", Component.Parse(\"logits\"))\n                .WithUnmapped(UnmappedInputs.Keep)"));
+        Assert.That(source, Does.Contain("{ Unmapped = UnmappedInputs.Resample };"));
+    }
+}

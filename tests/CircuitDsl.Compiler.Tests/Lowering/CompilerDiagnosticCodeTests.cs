@@ -1,0 +1,56 @@
+using CircuitDsl.Compiler.Lowering;
+using CircuitDsl.Compiler.Roslyn;
+using CircuitDsl.Interventions.Plan;
+using CircuitDsl.Language.Diagnostics;
+
+namespace CircuitDsl.Compiler.Tests.Lowering;
+
+/// <summary>Every CD3xxx code of the catalogue is triggered here (the front end's DiagnosticCodeTests cover the rest).</summary>
+public class CompilerDiagnosticCodeTests
+{
+    public static readonly object[][] Cases =
+    [
+        ["CD3001", Circuits.Header + "let a = x.Tokens[0] 1\n" + Circuits.ModelOnly],
+        ["CD3002", Circuits.Header + "let a = x.Tokens[0] = 1\n" + Circuits.ModelOnly],
+        ["CD3003", Circuits.Header + "let a = System.IO.File.Exists(\"a\")\n" + Circuits.ModelOnly],
+        ["CD3004", Circuits.Header + "let a = x.Tokens\n" + Circuits.ModelOnly],
+        ["CD3005", Circuits.Header + "let a = x.Tokenz[0]\n" + Circuits.ModelOnly],
+        ["CD3006", Circuits.Header + "let a = x.Tokens.Sum(p => x.Tokens.Sum(q => x.Tokens.Sum(r => r)))\n" + Circuits.ModelOnly],
+        ["CD3007", "model zoo:gpt2-small\ndata ioi(count: 8, seed: 1)\nmetric logit_diff(S, IO) at END\n" + Circuits.ModelOnly],
+    ];
+
+    [TestCaseSource(nameof(Cases))]
+    public void CodeIsTriggered(string code, string source)
+    {
+        var outcome = Circuits.InMemoryCompiler().Compile(Circuits.Bind(source));
+        Assert.That(outcome.Diagnostics.Select(d => d.Code), Does.Contain(code), string.Join("\n", outcome.Diagnostics));
+        Assert.That(outcome.Hypotheses, Is.Empty);
+    }
+
+    [Test]
+    public void AnErrorInScaffoldingIsInternal()
+    {
+        var broken = new GeneratedSource("Broken.g.cs", "#line hidden\nnamespace Generated; public static class Plan { public static int F() => undefinedName; }\n");
+        var error = new RoslynCompiler([typeof(ExperimentPlan).Assembly], CompileCache.InMemory()).Compile(broken).Diagnostics.Single();
+        var lowered = new LoweredFile("main.circuit", broken, "Generated.Plan", [], []);
+        var diagnostic = CircuitCompiler.ToDiagnostic(error, lowered);
+        Assert.That(diagnostic.Code, Is.EqualTo("CD3099"));
+        Assert.That(diagnostic.Message, Does.Contain("CS0103").And.Contain("bug in CircuitDsl"));
+    }
+
+    [Test]
+    public void EveryCompilerCodeHasACase()
+    {
+        var covered = Cases.Select(c => (string)c[0]).Append("CD3099").ToHashSet();
+        var compilerCodes = DiagnosticCatalog.All.Select(d => d.Code).Where(c => c.StartsWith("CD3", StringComparison.Ordinal));
+        Assert.That(compilerCodes.Where(c => !covered.Contains(c)), Is.Empty);
+    }
+
+    [Test]
+    public void AReversedLogitDifferenceSaysWhichOrderTheEngineTakes()
+    {
+        var outcome = Circuits.InMemoryCompiler().Compile(Circuits.Bind((string)Cases[6][1]));
+        Assert.That(outcome.Diagnostics.Single().Message, Does.Contain("logit_diff(IO, S)"));
+        Assert.That(outcome.Diagnostics.Single().Span.Line, Is.EqualTo(3));
+    }
+}
