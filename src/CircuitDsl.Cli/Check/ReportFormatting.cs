@@ -23,7 +23,8 @@ internal static class ReportFormatting
     /// <summary>The method choices of a check in one line (baseline, ablation, direction, positions...).</summary>
     public static string Method(CheckEntry check, int maxLength = 160)
     {
-        string text = string.Join("; ", check.Method.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}: {m.Value}"));
+        // The data are stated once per hypothesis; repeating them per check only hides the choices that differ.
+        string text = string.Join("; ", check.Method.Where(m => m.Key != "data").OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}: {m.Value}"));
         return text.Length <= maxLength ? text : text[..(maxLength - 1)] + "…";
     }
 
