@@ -18,7 +18,7 @@ public static class ForwardBenchmark
         output.WriteLine("| model | tokens | plain ms | hooked ms | ratio | hooked + cache of resid_pre and patterns ms |");
         output.WriteLine("|---|---|---|---|---|---|");
         using (var zoo = ZooCatalog.Load("zoo:attn-only-2l"))
-            Measure(output, zoo.Model, positions: zoo.Model.Config.ContextLength, repetitions);
+            Measure(output, zoo.Model, positions: zoo.Model.Config.ContextLength, repetitions * 20); // a 5 ms pass needs many samples
         var gpt2Small = new ModelConfig
         {
             Name = "gpt2-small-shaped (random)", Layers = 12, Heads = 12, DModel = 768, DHead = 64, DMlp = 3072,

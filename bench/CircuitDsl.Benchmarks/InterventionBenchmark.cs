@@ -149,6 +149,7 @@ public static class InterventionBenchmark
     {
         if (!File.Exists("/proc/self/status")) return Process.GetCurrentProcess().PeakWorkingSet64;
         var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        // "VmHWM:\t  123456 kB": the value may follow the tab directly, so split on both.
+        return long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
     }
 }

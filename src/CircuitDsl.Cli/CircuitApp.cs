@@ -22,6 +22,7 @@ public static class CircuitApp
             DiffCommand.Create(console),
             EmitCommand.Create(console),
             CheckCommand.Create(console, compilerFactory ?? RoslynPlanCompiler.Create),
+            ShowCommand.Create(console),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }

@@ -25,16 +25,31 @@ public sealed class CausalVariable
     public static CausalVariable Of<T>(string name, Func<ExampleView, T> function) =>
         new(name, x => function(x));
 
+    /// <summary>
+    /// The most one evaluation may take. The compiler's sandbox bounds an expression's cost statically (no unbounded
+    /// ranges, lambdas at most two deep), so every evaluation ends; this turns a merely slow one into an error naming
+    /// the variable instead of a CI job that seems to hang.
+    /// </summary>
+    public static TimeSpan TimeBudget { get; set; } = TimeSpan.FromMilliseconds(250);
+
     public object? Evaluate(Example example, int position)
     {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        object? value;
         try
         {
-            return evaluate(new ExampleView(example, position));
+            value = evaluate(new ExampleView(example, position));
         }
         catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException)
         {
-            return Undefined.Value;
+            value = Undefined.Value;
         }
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(start);
+        if (elapsed > TimeBudget)
+            throw new InvalidOperationException(
+                $"causal variable '{Name}' took {elapsed.TotalMilliseconds:0} ms on {example.Source ?? "an example"} at position {position}; " +
+                $"the budget is {TimeBudget.TotalMilliseconds:0} ms per evaluation (simplify the expression)");
+        return value;
     }
 
     /// <summary>The values at each of <paramref name="positions"/>: the variable as a vector over the node's positions.</summary>
