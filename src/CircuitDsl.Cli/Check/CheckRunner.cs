@@ -18,7 +18,7 @@ namespace CircuitDsl.Cli.Check;
 /// hypothesis, and collect one report. A file with errors is reported with its diagnostics and not run; the other
 /// files still run.
 /// </summary>
-public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, string reportRoot, Action<string>? progress = null)
+public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, string reportRoot, Action<string>? progress = null) : IDisposable
 {
     readonly Dictionary<string, (LoadedModel Model, string Sha256)> models = new(StringComparer.Ordinal);
 
@@ -31,9 +31,14 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
         }
         finally
         {
-            foreach (var (model, _) in models.Values) model.Dispose();
-            models.Clear();
+            Dispose();
         }
+    }
+
+    public void Dispose()
+    {
+        foreach (var (model, _) in models.Values) model.Dispose();
+        models.Clear();
     }
 
     FileReport CheckFile(string path)
@@ -64,11 +69,8 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
         var bound = runnable.Bound;
         try
         {
-            var (model, sha) = Model(bound, Path.GetDirectoryName(path)!);
             progress?.Invoke($"running {display}: {bound.Name}");
-            var datasets = new ZooDatasets(model.Tokenizer, model.Model.Config.ContextLength);
-            var plan = runnable.BuildPlan(datasets, options, Path.GetDirectoryName(path)!);
-            var result = new ExperimentRunner(model.Model).Run(plan);
+            var (result, sha) = Execute(runnable, Path.GetDirectoryName(path)!);
             return ReportBuilder.Hypothesis(runnable, result, display, sha);
         }
         catch (ModelFormatException e)
@@ -85,6 +87,14 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
             diagnostics.Add(RunDiagnostics.CheckCouldNotRun.Create(bound.Span, bound.Name, e.Message));
         }
         return null;
+    }
+
+    /// <summary>Runs one hypothesis on its model (loaded once per runner); failures surface as the engine's exceptions.</summary>
+    public (ExperimentResult Result, string ModelSha256) Execute(RunnableHypothesis runnable, string fileDirectory)
+    {
+        var (model, sha) = Model(runnable.Bound, fileDirectory);
+        var datasets = new ZooDatasets(model.Tokenizer, model.Model.Config.ContextLength);
+        return (new ExperimentRunner(model.Model).Run(runnable.BuildPlan(datasets, options, fileDirectory)), sha);
     }
 
     (LoadedModel Model, string Sha256) Model(BoundHypothesis bound, string directory)

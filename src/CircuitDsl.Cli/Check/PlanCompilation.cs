@@ -27,9 +27,11 @@ public sealed class RoslynPlanCompiler(CircuitCompiler compiler) : IPlanCompiler
 {
     public static IPlanCompiler Create() => new RoslynPlanCompiler(new CircuitCompiler());
 
-    public PlanCompilation Compile(AnalysisResult analysis)
+    public PlanCompilation Compile(AnalysisResult analysis) => Compile(analysis.File!);
+
+    public PlanCompilation Compile(BoundCircuitFile file)
     {
-        var outcome = compiler.Compile(analysis.File!);
+        var outcome = compiler.Compile(file);
         return new PlanCompilation(
             outcome.Hypotheses.Select(h => new RunnableHypothesis(h.Bound,
                 (datasets, options, directory) => h.BuildPlan(datasets, new PlanOptions(options.Samples, options.Seed, directory)),

@@ -24,9 +24,10 @@ public static class DiffCommand
         formatOpt.AcceptOnlyFromAmong("text", "markdown");
         var outOpt = new Option<string?>("--out") { HelpName = "FILE", Description = "Write the diff to this file (atomically) instead of stdout." };
         var modelOpt = new Option<string?>("--model") { HelpName = "MODEL", Description = "Bind every file against this model instead of its own (zoo:NAME or a folder)." };
+        var runOpt = new Option<bool>("--run") { Description = "Run both versions of each changed hypothesis and show their measured statistics side by side." };
         var diff = new Command("diff", "Semantic diff of hypotheses between two versions: nodes, inputs, variables, groups, method, data, metric, expectations. Exit 0 (changes or not), 2 on errors.")
         {
-            pathsArg, gitOpt, formatOpt, outOpt, modelOpt,
+            pathsArg, gitOpt, formatOpt, outOpt, modelOpt, runOpt,
         };
         diff.SetAction(parse => CliErrors.Guard(console, () =>
         {
@@ -46,9 +47,11 @@ public static class DiffCommand
                 console.Error.Write(error.ToText());
             }
 
+            using var measured = parse.GetValue(runOpt) ? new MeasuredColumns(new Check.CheckOptions(Model: parse.GetValue(modelOpt)), Directory.GetCurrentDirectory()) : null;
+            var columns = measured?.Columns;
             var render = parse.GetValue(formatOpt) == "markdown"
-                ? (Action<TextWriter>)(w => DiffMarkdownRenderer.Write(w, outcome.Files))
-                : w => DiffTextRenderer.Write(w, outcome.Files);
+                ? (Action<TextWriter>)(w => DiffMarkdownRenderer.Write(w, outcome.Files, columns))
+                : w => DiffTextRenderer.Write(w, outcome.Files, columns);
             if (parse.GetValue(outOpt) is { } outPath)
             {
                 using var text = new StringWriter();
