@@ -22,11 +22,7 @@ internal sealed class TempDir : IDisposable
 
 internal static class WeightsTestSupport
 {
-    public static readonly ModelConfig Gpt2Like = new()
-    {
-        Name = "weights-gpt2-like", Layers = 2, Heads = 3, DModel = 24, DHead = 8, DMlp = 96,
-        VocabSize = 37, ContextLength = 16, TiedUnembedding = true,
-    };
+    public static readonly ModelConfig Gpt2Like = Model.TestModels.Gpt2Like with { Name = "weights-gpt2-like" };
 
     public static readonly ModelConfig AttentionOnlyNoNorm = new()
     {
@@ -68,6 +64,5 @@ internal static class WeightsTestSupport
     public static float[] Floats(Tensor t) => t.contiguous().data<float>().ToArray();
 
     /// <summary>Same shape and bit-for-bit equal values.</summary>
-    public static bool Same(Tensor actual, Tensor expected) =>
-        actual.shape.SequenceEqual(expected.shape) && (actual == expected).all().item<bool>();
+    public static bool Same(Tensor actual, Tensor expected) => Model.TensorAssertions.Same(actual, expected);
 }
