@@ -114,7 +114,7 @@ public static class InterventionBenchmark
         output.WriteLine();
         output.WriteLine("| N | seconds | peak resident MB during the run | resident MB before |");
         output.WriteLine("|---|---|---|---|");
-        foreach (int n in new[] { 256, 4096 })
+        foreach (int n in new[] { 256, 4096, 16384 })
         {
             var data = RepeatedTokensData.Create(new RepeatedTokensTask(), n, 21);
             var token = CausalVariable.Of("token", x => x.Tokens[x.Pos]);
