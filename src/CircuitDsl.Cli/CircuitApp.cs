@@ -24,7 +24,10 @@ public static class CircuitApp
             CheckCommand.Create(console, compilerFactory ?? RoslynPlanCompiler.Create),
             ShowCommand.Create(console),
         };
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        var parsed = root.Parse(args);
+        int code = parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        // Usage errors (unknown option, bad value) are input errors like any other: exit 2, as documented.
+        return parsed.Errors.Count > 0 ? ExitCodes.Error : code;
     }
 }
 

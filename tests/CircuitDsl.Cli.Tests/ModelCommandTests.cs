@@ -59,3 +59,17 @@ public class ModelCommandTests
         }
     }
 }
+
+public class UsageErrorTests
+{
+    [TestCase("check", "--format", "bogus")]
+    [TestCase("no-such-verb")]
+    [TestCase("fmt")]
+    public void AUsageErrorExitsTwoWithAMessage(params string[] args)
+    {
+        var (code, _, error) = CliRunner.Run(args);
+        Assert.That(code, Is.EqualTo(ExitCodes.Error));
+        Assert.That(error, Is.Not.Empty);
+        Assert.That(error, Does.Not.Contain("   at "));
+    }
+}
