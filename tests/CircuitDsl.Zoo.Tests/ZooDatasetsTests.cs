@@ -24,13 +24,56 @@ public class ZooDatasetsTests
         Assert.That(data.Examples.Select(e => e.NamedPositions("repeated")), Has.All.Not.Empty);
     }
 
-    [TestCase("ioi", "no example generator yet")]
-    [TestCase("parens", "no example generator yet")]
-    [TestCase("sudoku", "unknown task 'sudoku'")]
-    public void TasksThatCannotRunSaySo(string task, string message)
+    [Test]
+    public void UnknownTasksSaySo()
     {
-        var error = Assert.Throws<NotSupportedException>(() => Datasets.Create(task, new Dictionary<string, object> { ["count"] = 4L, ["seed"] = 1L }, "."))!;
-        Assert.That(error.Message, Does.Contain(message).And.Contain("repeated_tokens, jsonl"));
+        var error = Assert.Throws<NotSupportedException>(() => Datasets.Create("sudoku", new Dictionary<string, object> { ["count"] = 4L, ["seed"] = 1L }, "."))!;
+        Assert.That(error.Message, Does.Contain("unknown task 'sudoku'").And.Contain("repeated_tokens, ioi, parens, jsonl"));
+    }
+
+    [Test]
+    public void IoiIsTheTasksOwnSeededExamplesWithAbcCounterfactualsByDefault()
+    {
+        var data = Datasets.Create("ioi", new Dictionary<string, object> { ["count"] = 8L, ["seed"] = 5L, ["templates"] = "abba" }, ".");
+        var expected = IoiData.Create(new IoiTask("abba"), 8, 5, IoiCounterfactual.Abc);
+        Assert.That(data.Examples.Select(e => e.Tokens), Is.EqualTo(expected.Examples.Select(e => e.Tokens)));
+        Assert.That(data.Examples.Select(e => e.Counterfactual), Is.EqualTo(expected.Examples.Select(e => e.Counterfactual)));
+        var resampled = Datasets.Create("ioi", new Dictionary<string, object> { ["count"] = 8L, ["seed"] = 5L, ["counterfactual"] = "resample" }, ".");
+        Assert.That(resampled.HasCounterfactuals, Is.False);
+    }
+
+    [Test]
+    public void ParensDefaultsToFortyParenthesesWhenTheContextHoldsThem()
+    {
+        var data = Datasets.Create("parens", new Dictionary<string, object> { ["count"] = 4L, ["seed"] = 1L }, ".");
+        Assert.That(data.Length, Is.EqualTo(42));
+        var shorter = Datasets.Create("parens", new Dictionary<string, object> { ["count"] = 4L, ["seed"] = 1L, ["length"] = 10L }, ".");
+        Assert.That(shorter.Length, Is.EqualTo(12));
+    }
+
+    [TestCase("ioi")]
+    [TestCase("parens")]
+    public void AVocabularyTooSmallForTheTaskSaysSo(string task)
+    {
+        var tiny = new ZooDatasets(new IntegerTokenizer(5), contextLength: 48);
+        var error = Assert.Throws<ArgumentException>(() => tiny.Create(task, new Dictionary<string, object> { ["count"] = 4L, ["seed"] = 1L }, "."))!;
+        Assert.That(error.Message, Does.Contain($"task '{task}' needs a vocabulary of at least").And.Contain("the model has 5"));
+    }
+
+    [Test]
+    public void ATextTokenizerCannotReadTheTasksOwnVocabulary()
+    {
+        var gpt2 = new ZooDatasets(Gpt2Tokenizer.Instance, contextLength: 1024);
+        var error = Assert.Throws<NotSupportedException>(() => gpt2.Create("ioi", new Dictionary<string, object> { ["count"] = 4L, ["seed"] = 1L }, "."))!;
+        Assert.That(error.Message, Does.Contain("'gpt2'").And.Contain("jsonl"));
+    }
+
+    [Test]
+    public void APromptLongerThanTheContextSaysSo()
+    {
+        var shortContext = new ZooDatasets(new IntegerTokenizer(64), contextLength: 10);
+        var error = Assert.Throws<ArgumentException>(() => shortContext.Create("ioi", new Dictionary<string, object> { ["count"] = 4L, ["seed"] = 1L }, "."))!;
+        Assert.That(error.Message, Does.Contain("longer than the model's context of 10"));
     }
 
     [Test]

@@ -130,9 +130,11 @@ public static class BuiltInTasks
     public static TaskDefinition Parens { get; } = new(
         "parens",
         "strings of parentheses classified as balanced or not at the classifier position",
-        [Count, Seed, new("length", TaskParameterKind.PositiveInteger, Required: false, "parentheses per example")],
-        NamedPositions: ["END"],
-        Answers: ["balanced", "unbalanced"],
+        [Count, Seed, new("length", TaskParameterKind.PositiveInteger, Required: false, "the most parentheses per example (default 40)")],
+        // open/close/negative mark parentheses; equal_count, starts_open and never_negative mark END when the feature holds.
+        NamedPositions: ["END", "open", "close", "negative", "equal_count", "starts_open", "never_negative"],
+        // The true label's token and the other label's, so logit_diff and accuracy mean "classified right".
+        Answers: ["correct", "wrong"],
         ExampleGroups: [],
         Fields: Context);
 

@@ -5,21 +5,24 @@ using CircuitDsl.Runtime.Tokenization;
 namespace CircuitDsl.Zoo.Tasks;
 
 /// <summary>
-/// The built-in tasks as the engine's datasets: <c>repeated_tokens</c> (made here, seeded) and <c>jsonl</c> (the
-/// user's prompts, read with the model's tokenizer). <c>ioi</c> and <c>parens</c> bind but have no generator yet.
+/// The built-in tasks as the engine's datasets: <c>repeated_tokens</c>, <c>ioi</c> and <c>parens</c> (made here,
+/// seeded) and <c>jsonl</c> (the user's prompts, read with the model's tokenizer).
 /// </summary>
-/// <param name="tokenizer">The model's tokenizer: it reads JSONL text and bounds repeated_tokens' vocabulary.</param>
+/// <param name="tokenizer">
+/// The model's tokenizer: it reads JSONL text and bounds repeated_tokens' vocabulary. ioi and parens bring their own
+/// integer vocabularies, so they run only on integer-token models with at least that many tokens.
+/// </param>
 /// <param name="contextLength">The model's context, the default length of repeated_tokens sequences.</param>
 public sealed class ZooDatasets(ITokenizer tokenizer, int contextLength) : IDatasetProvider
 {
-    static readonly string[] Implemented = [RepeatedTokensTask.Name, "jsonl"];
+    static readonly string[] Implemented = [RepeatedTokensTask.Name, IoiTask.Name, ParensTask.Name, "jsonl"];
 
     public Dataset Create(string task, IReadOnlyDictionary<string, object> arguments, string baseDirectory) => task switch
     {
         RepeatedTokensTask.Name => RepeatedTokens(arguments),
         "jsonl" => Jsonl(arguments, baseDirectory),
-        "ioi" or "parens" => throw new NotSupportedException(
-            $"task '{task}' has no example generator yet; tasks that can run: {string.Join(", ", Implemented)} (or put the prompts in a jsonl file)"),
+        IoiTask.Name => Ioi(arguments),
+        ParensTask.Name => Parens(arguments),
         _ => throw new NotSupportedException($"unknown task '{task}'; tasks that can run: {string.Join(", ", Implemented)}"),
     };
 
@@ -30,8 +33,53 @@ public sealed class ZooDatasets(ITokenizer tokenizer, int contextLength) : IData
         int maxPrefix = Math.Min(24, length / 2);
         var generator = new RepeatedTokensTask(tokenizer.VocabSize, length, Math.Min(4, maxPrefix), maxPrefix);
         return RepeatedTokensData.Create(generator, ToInt(Required(arguments, "count", RepeatedTokensTask.Name), "count"),
-            unchecked((ulong)ToLong(Required(arguments, "seed", RepeatedTokensTask.Name), "seed")));
+            Seed(arguments, RepeatedTokensTask.Name));
     }
+
+    Dataset Ioi(IReadOnlyDictionary<string, object> arguments)
+    {
+        RequireVocabulary(IoiTask.Name, IoiVocabulary.Size);
+        var counterfactual = Choice(arguments, "counterfactual", "abc") switch
+        {
+            "abc" => IoiCounterfactual.Abc,
+            "resample" => IoiCounterfactual.Resample,
+            var other => throw new ArgumentException($"ioi's counterfactual must be abc or resample, not '{other}'"),
+        };
+        var task = new IoiTask(Choice(arguments, "templates", "all"));
+        RequireContext(IoiTask.Name, IoiTemplates.PromptLength);
+        return IoiData.Create(task, ToInt(Required(arguments, "count", IoiTask.Name), "count"), Seed(arguments, IoiTask.Name), counterfactual);
+    }
+
+    Dataset Parens(IReadOnlyDictionary<string, object> arguments)
+    {
+        RequireVocabulary(ParensTask.Name, ParensTask.VocabSize);
+        // Chan et al.'s 40 parentheses, or fewer when <start> and <end> would not fit the model's context.
+        int length = arguments.TryGetValue("length", out var l) ? ToInt(l, "length") : Math.Min(40, contextLength - 2);
+        var task = new ParensTask(length);
+        RequireContext(ParensTask.Name, task.SequenceLength);
+        return ParensData.Create(task, ToInt(Required(arguments, "count", ParensTask.Name), "count"), Seed(arguments, ParensTask.Name));
+    }
+
+    /// <summary>The task's token ids mean its own words, so the model must read integer tokens and have room for them all.</summary>
+    void RequireVocabulary(string task, int size)
+    {
+        if (tokenizer.Spec.Kind != TokenizerSpec.IntegerKind)
+            throw new NotSupportedException($"task '{task}' uses its own vocabulary of {size} integer tokens, but the model's tokenizer is '{tokenizer.Spec.Kind}'; give such a model its prompts as a jsonl file");
+        if (tokenizer.VocabSize < size)
+            throw new ArgumentException($"task '{task}' needs a vocabulary of at least {size} tokens, but the model has {tokenizer.VocabSize}");
+    }
+
+    void RequireContext(string task, int length)
+    {
+        if (length > contextLength)
+            throw new ArgumentException($"task '{task}' makes prompts of {length} tokens, longer than the model's context of {contextLength}");
+    }
+
+    static string Choice(IReadOnlyDictionary<string, object> arguments, string name, string fallback) =>
+        arguments.TryGetValue(name, out var value) ? (string)value : fallback;
+
+    static ulong Seed(IReadOnlyDictionary<string, object> arguments, string task) =>
+        unchecked((ulong)ToLong(Required(arguments, "seed", task), "seed"));
 
     Dataset Jsonl(IReadOnlyDictionary<string, object> arguments, string baseDirectory)
     {
