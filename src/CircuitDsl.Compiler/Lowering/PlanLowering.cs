@@ -51,8 +51,8 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
         writer.Close();
     }
 
-    /// <summary>Each example's own counterfactual when the data pairs them (ioi's p_ABC, a jsonl counterfactual file).</summary>
-    bool IsPaired => hypothesis.Data.Counterfactual is { } c && c != "resample";
+    /// <summary>Each example's own counterfactual when the data pairs them (ioi's p_ABC, its default; a jsonl counterfactual file).</summary>
+    bool IsPaired => hypothesis.Data.EffectiveCounterfactual is { } c && c != "resample";
 
     void WriteData()
     {

@@ -96,6 +96,10 @@ public sealed record BoundData(
 
     /// <summary>The <c>counterfactual</c> argument (a choice name or a file path), if given.</summary>
     public string? Counterfactual => Arguments.TryGetValue("counterfactual", out object? value) ? (string)value : null;
+
+    /// <summary>The counterfactual in effect: the argument, else the task's default choice (its first), else none.</summary>
+    public string? EffectiveCounterfactual => Counterfactual
+        ?? Task.Parameters.FirstOrDefault(p => p.Name == "counterfactual" && p.Kind == TaskParameterKind.Choice)?.Choices.FirstOrDefault();
 }
 
 /// <summary>The metrics the language knows.</summary>

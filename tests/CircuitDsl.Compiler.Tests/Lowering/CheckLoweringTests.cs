@@ -47,3 +47,17 @@ public class CheckLoweringTests
         Assert.That(source, Does.Contain("{ Unmapped = UnmappedInputs.Resample };"));
     }
 }
+
+public class CounterfactualLoweringTests
+{
+    static string Emit(string data) =>
+        Circuits.InMemoryCompiler().Lower(Circuits.Bind($"model zoo:gpt2-small\ndata {data}\nmetric logit_diff(IO, S) at END\n" + Circuits.ModelOnly)).Source!.Text;
+
+    [Test]
+    public void IoiPatchesWithEachPromptsOwnAbcCounterfactualByDefault() =>
+        Assert.That(Emit("ioi(count: 8, seed: 1)"), Does.Contain("Counterfactual = CounterfactualSource.Paired"));
+
+    [Test]
+    public void AResampledCounterfactualIsNotPaired() =>
+        Assert.That(Emit("ioi(count: 8, seed: 1, counterfactual: resample)"), Does.Contain("Counterfactual = CounterfactualSource.Resampled"));
+}
