@@ -11,7 +11,7 @@ public class ModelCommandTests
         Assert.That(code, Is.EqualTo(ExitCodes.Ok), error);
         Assert.That(output, Does.Contain("attention-only, 2 layers x 2 heads"));
         Assert.That(output, Does.Contain("blocks.1.attn.hook_pattern").And.Contain("blocks.0.hook_k_input").And.Contain("hook_embed"));
-        Assert.That(output, Does.Contain("parameters"));
+        Assert.That(output, Does.Contain("parameters   44,608")); // W_E, W_pos, 2 x (W_Q, W_K, W_V, W_O, biases), W_U, b_U
     }
 
     [Test]

@@ -34,7 +34,9 @@ public static class ModelCommands
                         (c.HasMlp ? $", d_mlp {c.DMlp} ({c.Activation})" : ""));
             o.WriteLine($"normalise    {c.Normalization}; unembedding {(c.TiedUnembedding ? "tied to W_E" : "own W_U")}");
             o.WriteLine($"vocabulary   {c.VocabSize} tokens ({loaded.Tokenizer.GetType().Name}); context {c.ContextLength}");
-            o.WriteLine($"parameters   {c.ParameterCount().ToString("N0", CultureInfo.InvariantCulture)}");
+            // Counted from the module itself, so a tied unembedding counts once and nothing is derived twice.
+            long parameters = loaded.Model.parameters().Sum(p => p.numel());
+            o.WriteLine($"parameters   {parameters.ToString("N0", CultureInfo.InvariantCulture)}");
             o.WriteLine();
             o.WriteLine("hook points (* = computed only when a cache or an intervention asks for it):");
             foreach (var h in loaded.Model.Hooks.All)

@@ -53,17 +53,6 @@ public sealed record ModelConfig
         Require(ContextLength > 0, $"context_length must be positive (got {ContextLength})");
         Require(LayerNormEpsilon > 0, $"layer_norm_epsilon must be positive (got {LayerNormEpsilon})");
     }
-
-    /// <summary>Number of trainable scalars, counting the tied unembedding once.</summary>
-    public long ParameterCount()
-    {
-        long d = DModel, attention = 4L * Heads * d * DHead + 3L * Heads * DHead + d;
-        long mlp = HasMlp ? 2L * d * DMlp + DMlp + d : 0;
-        long norms = HasLayerNorm ? 2 * d * (HasMlp ? 2 : 1) : 0;
-        long perLayer = attention + mlp + norms;
-        long unembed = (TiedUnembedding ? 0 : d * VocabSize) + VocabSize;
-        return VocabSize * d + ContextLength * d + Layers * perLayer + (HasLayerNorm ? 2 * d : 0) + unembed;
-    }
 }
 
 /// <summary>A model file or folder that cannot be used; the message names the file and, where known, the tensor.</summary>
