@@ -1,8 +1,12 @@
+using CircuitDsl.Runtime.Model;
 using CircuitDsl.Runtime.Weights;
 
 namespace CircuitDsl.Zoo;
 
-/// <summary>Resolves model references: <c>zoo:NAME</c> for a shipped model, or a folder path.</summary>
+/// <summary>
+/// Resolves model references: <c>zoo:NAME</c> for a shipped model (or a known one that is not shipped, see
+/// <see cref="UnshippedModels"/>), or a folder path.
+/// </summary>
 public static class ZooCatalog
 {
     public const string Prefix = "zoo:";
@@ -15,22 +19,40 @@ public static class ZooCatalog
             ? Directory.GetDirectories(ModelsDirectory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray()
             : [];
 
-    /// <summary>The folder a reference names; a <see cref="DirectoryNotFoundException"/> says what exists instead.</summary>
+    /// <summary>
+    /// The folder a reference names. A known model that is not shipped throws <see cref="ModelNotShippedException"/>;
+    /// any other missing model a <see cref="DirectoryNotFoundException"/> that says what exists instead.
+    /// </summary>
     public static string ResolvePath(string reference, string? relativeTo = null)
     {
         if (reference.StartsWith(Prefix, StringComparison.Ordinal))
         {
             string name = reference[Prefix.Length..];
             string dir = Path.Combine(ModelsDirectory, name);
-            if (name.Length == 0 || name.Contains('/') || name.Contains('\\') || !Directory.Exists(dir))
-                throw new DirectoryNotFoundException(
-                    $"no shipped model '{reference}'; the zoo has: {string.Join(", ", ShippedNames.Select(n => Prefix + n))}");
-            return dir;
+            bool plainName = name.Length > 0 && !name.Contains('/') && !name.Contains('\\');
+            if (plainName && Directory.Exists(dir)) return dir;
+            if (plainName && UnshippedModels.Find(name) is { } unshipped) throw new ModelNotShippedException(unshipped);
+            throw new DirectoryNotFoundException(
+                $"no shipped model '{reference}'; the zoo has: {string.Join(", ", ShippedNames.Select(n => Prefix + n))}" +
+                $"; known but not shipped: {string.Join(", ", UnshippedModels.All.Select(m => m.Reference))}");
         }
         string path = relativeTo is null ? Path.GetFullPath(reference) : Path.GetFullPath(reference, relativeTo);
         if (!Directory.Exists(path))
             throw new DirectoryNotFoundException($"model folder '{reference}' does not exist");
         return path;
+    }
+
+    /// <summary>The architecture a reference names, from its config alone; known unshipped models need no files.</summary>
+    public static ModelConfig ReadConfig(string reference, string? relativeTo = null)
+    {
+        try
+        {
+            return ModelLoader.ReadConfig(ResolvePath(reference, relativeTo));
+        }
+        catch (ModelNotShippedException e)
+        {
+            return e.Model.Config;
+        }
     }
 
     public static LoadedModel Load(string reference, string? relativeTo = null) => ModelLoader.Load(ResolvePath(reference, relativeTo));

@@ -13,6 +13,13 @@ public class ConfigModelResolverTests
     }
 
     [Test]
+    public void AKnownModelThatIsNotShippedResolvesToItsShape()
+    {
+        var resolution = new ConfigModelResolver().Resolve("zoo:gpt2-small", Directory.GetCurrentDirectory());
+        Assert.That(resolution.Shape, Is.EqualTo(new CircuitDsl.Language.Binding.ModelShape("gpt2-small", 12, 12, true, 768, 50257, 1024)));
+    }
+
+    [Test]
     public void AnUnknownModelSaysWhatExists()
     {
         var resolution = new ConfigModelResolver().Resolve("zoo:gpt5", Directory.GetCurrentDirectory());

@@ -67,4 +67,37 @@ public class ShippedModelTests
             Assert.That(head["previous_token_score"]!.GetValue<double>(), Is.EqualTo(measured.PreviousToken).Within(1e-3));
         }
     }
+
+    [Test]
+    public void TheIoiModelNamesTheIndirectObject()
+    {
+        using var loaded = ZooCatalog.Load("zoo:ioi-2l");
+        var evaluation = IoiScores.Evaluate(loaded.Model, new IoiTask().Generate(512, seed: 99));
+        Assert.That(evaluation.PositiveFraction, Is.GreaterThanOrEqualTo(0.95));
+        Assert.That(evaluation.MeanLogitDiff, Is.GreaterThan(2));
+        Assert.That(evaluation.PositiveFractionByTemplate, Has.Count.EqualTo(IoiTemplates.All.Count));
+        Assert.That(evaluation.PositiveFractionByTemplate.Select(t => t.PositiveFraction), Has.All.GreaterThanOrEqualTo(0.9));
+    }
+
+    [Test]
+    public void TheParensModelClassifiesEveryKindOfString()
+    {
+        using var loaded = ZooCatalog.Load("zoo:parens-3l");
+        var evaluation = ParensScores.Evaluate(loaded.Model, new ParensTask().Generate(1024, seed: 99));
+        Assert.That(evaluation.Accuracy, Is.GreaterThanOrEqualTo(0.95));
+        Assert.That(evaluation.AccuracyByKind.Select(k => k.Kind), Is.EquivalentTo(Enum.GetValues<ParensKind>()));
+        Assert.That(evaluation.AccuracyByKind.Select(k => k.Accuracy), Has.All.GreaterThanOrEqualTo(0.9));
+    }
+
+    [TestCase("ioi-2l", "mean_logit_diff_io_minus_s")]
+    [TestCase("parens-3l", "mean_logit_diff_correct_minus_wrong")]
+    public void TheTaskModelsCardsRecordWhatTheWeightsMeasure(string name, string figure)
+    {
+        using var loaded = ZooCatalog.Load(ZooCatalog.Prefix + name);
+        var recipe = ZooRecipes.Find(name)!;
+        var measured = recipe.Task.Evaluate(loaded.Model, ZooTrainer.EvaluationExamples, ZooTrainer.EvaluationSeed);
+        Assert.That(loaded.Card!["evaluation"]![figure]!.GetValue<double>(),
+            Is.EqualTo(measured.CardSections["evaluation"]![figure]!.GetValue<double>()).Within(1e-3));
+        Assert.That(loaded.Model.Config, Is.EqualTo(recipe.Config with { Name = loaded.Model.Config.Name }));
+    }
 }

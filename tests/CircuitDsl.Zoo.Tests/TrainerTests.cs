@@ -8,19 +8,22 @@ namespace CircuitDsl.Zoo.Tests;
 
 public class TrainerTests
 {
-    static readonly ZooRecipe Short = ZooRecipes.AttnOnly2L with
-    {
-        Settings = ZooRecipes.AttnOnly2L.Settings with { Steps = 30, BatchSize = 16, LogEvery = 10 },
-    };
+    static readonly ZooRecipe Short = Shortened(ZooRecipes.AttnOnly2L);
 
-    [Test]
-    public void RetrainingFromTheSameSeedGivesTheSameWeights()
+    static ZooRecipe Shortened(ZooRecipe recipe) =>
+        recipe with { Settings = recipe.Settings with { Steps = 30, BatchSize = 16, LogEvery = 10 } };
+
+    static IEnumerable<string> RecipeNames => ZooRecipes.All.Select(r => r.Name);
+
+    [TestCaseSource(nameof(RecipeNames))]
+    public void RetrainingFromTheSameSeedGivesTheSameWeights(string name)
     {
+        var recipe = Shortened(ZooRecipes.Find(name)!);
         string a = TempDir(), b = TempDir();
         try
         {
-            ZooTrainer.TrainAndSave(Short, a);
-            ZooTrainer.TrainAndSave(Short, b);
+            ZooTrainer.TrainAndSave(recipe, a);
+            ZooTrainer.TrainAndSave(recipe, b);
             Assert.That(File.ReadAllBytes(Path.Combine(a, ModelFolder.WeightsFile)),
                 Is.EqualTo(File.ReadAllBytes(Path.Combine(b, ModelFolder.WeightsFile))));
             Assert.That(File.ReadAllText(Path.Combine(a, ZooTrainer.LossCsvFile)), Is.EqualTo(File.ReadAllText(Path.Combine(b, ZooTrainer.LossCsvFile))));
@@ -59,11 +62,11 @@ public class TrainerTests
     [Test]
     public void TrainingLeavesNoLiveTensorsBehind()
     {
-        var task = ZooRecipes.RepeatedTokens;
+        var task = ZooRecipes.AttnOnly2L.Task;
         using var model = new HookedTransformer(ZooRecipes.AttnOnly2L.Config);
-        Trainer.Train(model, (r, n) => TokenBatches.ToTensor(task.Generate(n, r.NextUInt64())), Short.Settings with { Steps = 2 });
+        Trainer.Train(model, (r, n) => task.BatchLoss(model, r, n), Short.Settings with { Steps = 2 });
         long before = Tensor.TotalCount;
-        Trainer.Train(model, (r, n) => TokenBatches.ToTensor(task.Generate(n, r.NextUInt64())), Short.Settings with { Steps = 5 });
+        Trainer.Train(model, (r, n) => task.BatchLoss(model, r, n), Short.Settings with { Steps = 5 });
         Assert.That(Tensor.TotalCount, Is.EqualTo(before));
     }
 

@@ -17,13 +17,41 @@ public sealed record CheckReport(ToolVersions Tool, IReadOnlyList<FileReport> Fi
 
     public bool HasErrors => Files.Any(f => f.Diagnostics.Any(d => d.Severity == "error"));
     public bool AllExpectationsHold => Expectations.All(e => e.Passed);
+
+    /// <summary>Hypotheses not run because their model is not here; they neither pass nor fail.</summary>
+    public IEnumerable<SkippedHypothesis> Skipped => Files.SelectMany(f => f.Skipped);
+    public int SkippedExpectations => Skipped.Sum(s => s.Expectations.Count);
 }
 
 /// <summary>The versions of what computed the numbers (reports are only comparable between equal versions).</summary>
 public sealed record ToolVersions(string CircuitDsl, string TorchSharp, string Roslyn, string DotNet);
 
-/// <summary>One .circuit file: its content hash, its hypotheses' results, and any diagnostics.</summary>
-public sealed record FileReport(string Path, string Sha256, IReadOnlyList<HypothesisReport> Hypotheses, IReadOnlyList<DiagnosticEntry> Diagnostics);
+/// <summary>One .circuit file: its content hash, its hypotheses' results, any diagnostics, and the hypotheses it skipped.</summary>
+public sealed record FileReport(
+    string Path, string Sha256, IReadOnlyList<HypothesisReport> Hypotheses, IReadOnlyList<DiagnosticEntry> Diagnostics,
+    IReadOnlyList<SkippedHypothesis> Skipped)
+{
+    /// <summary>
+    /// <c>error</c> (an error diagnostic), <c>failed</c> (an expectation failed), <c>skipped</c> (nothing ran and
+    /// something was skipped) or <c>passed</c>.
+    /// </summary>
+    public string Status =>
+        Diagnostics.Any(d => d.Severity == "error") ? "error"
+        : Hypotheses.SelectMany(h => h.Checks).Any(c => c.Expectation is { Passed: false }) ? "failed"
+        : Hypotheses.Count == 0 && Skipped.Count > 0 ? "skipped"
+        : "passed";
+
+    /// <summary>Each distinct reason this file skipped hypotheses, with their names (one line per reason in reports).</summary>
+    public IEnumerable<(string Reason, IReadOnlyList<SkippedHypothesis> Hypotheses)> SkipReasons =>
+        Skipped.GroupBy(s => s.Reason).Select(g => (g.Key, (IReadOnlyList<SkippedHypothesis>)g.ToArray()));
+}
+
+/// <summary>
+/// A hypothesis that bound and compiled but was not run: its model is a known one whose weights are not shipped.
+/// <paramref name="Reason"/> is one line saying how to run it; <paramref name="Expectations"/> are the statements
+/// that were not measured.
+/// </summary>
+public sealed record SkippedHypothesis(string Name, string Model, string Reason, int Line, int Column, IReadOnlyList<string> Expectations);
 
 /// <summary>One hypothesis as run: model, data and metric, the seed, and each check's numbers.</summary>
 /// <param name="Graph">The hypothesis as a Mermaid flowchart (Markdown reports draw it).</param>

@@ -16,7 +16,8 @@ namespace CircuitDsl.Cli.Check;
 /// <summary>
 /// The `circuit check` pipeline for a list of files: bind, compile, load each model once, run every selected
 /// hypothesis, and collect one report. A file with errors is reported with its diagnostics and not run; the other
-/// files still run.
+/// files still run. A hypothesis on a known model whose weights are not shipped (zoo:gpt2-small without --model)
+/// is bound and compiled, then skipped: it neither passes nor fails.
 /// </summary>
 public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, string reportRoot, Action<string>? progress = null) : IDisposable
 {
@@ -24,7 +25,6 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
 
     public CheckReport Run(IReadOnlyList<string> files, ToolVersions tool)
     {
-        if (options.Threads > 0) TorchSharp.torch.set_num_threads(options.Threads);
         try
         {
             return new CheckReport(tool, files.Select(CheckFile).ToArray());
@@ -51,20 +51,21 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
         var locator = new DiagnosticLocator(reportRoot, analysis.Sources.SourceOf);
         var diagnostics = analysis.Diagnostics.ToList();
         var hypotheses = new List<HypothesisReport>();
+        var skipped = new List<SkippedHypothesis>();
         if (!analysis.HasErrors)
         {
             var compilation = compiler.Compile(analysis);
             diagnostics.AddRange(compilation.Diagnostics);
             if (!compilation.Diagnostics.HasErrors())
                 foreach (var runnable in compilation.Hypotheses.Where(h => options.Selects(h.Bound.Name)))
-                    if (Run(runnable, path, display, diagnostics) is { } report)
+                    if (Run(runnable, path, display, diagnostics, skipped) is { } report)
                         hypotheses.Add(report);
         }
         return new FileReport(display, ReportBuilder.Sha256OfFile(path), hypotheses,
-            diagnostics.InSourceOrder().Select(d => ReportBuilder.Diagnostic(d, locator)).ToArray());
+            diagnostics.InSourceOrder().Select(d => ReportBuilder.Diagnostic(d, locator)).ToArray(), skipped);
     }
 
-    HypothesisReport? Run(RunnableHypothesis runnable, string path, string display, List<Diagnostic> diagnostics)
+    HypothesisReport? Run(RunnableHypothesis runnable, string path, string display, List<Diagnostic> diagnostics, List<SkippedHypothesis> skipped)
     {
         var bound = runnable.Bound;
         try
@@ -72,6 +73,10 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
             progress?.Invoke($"running {display}: {bound.Name}");
             var (result, sha) = Execute(runnable, Path.GetDirectoryName(path)!);
             return ReportBuilder.Hypothesis(runnable, result, display, sha);
+        }
+        catch (ModelNotShippedException e)
+        {
+            skipped.Add(ReportBuilder.Skipped(bound, e.Model.Reference, e.Message));
         }
         catch (ModelFormatException e)
         {
@@ -93,6 +98,7 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
     public (ExperimentResult Result, string ModelSha256) Execute(RunnableHypothesis runnable, string fileDirectory)
     {
         var (model, sha) = Model(runnable.Bound, fileDirectory);
+        TorchSharp.torch.set_num_threads(TorchThreads.For(model.Model, options.Threads));
         var datasets = new ZooDatasets(model.Tokenizer, model.Model.Config.ContextLength);
         return (new ExperimentRunner(model.Model).Run(runnable.BuildPlan(datasets, options, fileDirectory)), sha);
     }

@@ -2,7 +2,8 @@ using CircuitDsl.Cli.Reports;
 
 namespace CircuitDsl.Cli.Check;
 
-/// <summary>GitHub workflow commands: an error annotation per diagnostic and per failed expectation, at its .circuit line.</summary>
+/// <summary>GitHub workflow commands: an error annotation per diagnostic and per failed expectation, at its .circuit line,
+/// and a notice per file and reason for skipped hypotheses.</summary>
 public static class GithubReportWriter
 {
     public static string Write(CheckReport report)
@@ -16,6 +17,10 @@ public static class GithubReportWriter
             annotations.Add(new Annotation(AnnotationLevel.Error,
                 $"{e.Hypothesis}: {e.Statement} does not hold: {e.Statistic} = {ReportFormatting.WithInterval(e.Value)}",
                 e.File, e.Line, e.Column, Title: "expectation failed"));
+        foreach (var file in report.Files)
+            foreach (var (reason, skipped) in file.SkipReasons)
+                annotations.Add(new Annotation(AnnotationLevel.Notice, $"{string.Join(", ", skipped.Select(s => s.Name))}: {reason}",
+                    file.Path, skipped[0].Line, skipped[0].Column, Title: "skipped"));
         var output = new StringWriter();
         WorkflowCommands.Write(output, annotations);
         return output.ToString();

@@ -3,7 +3,7 @@ using System.Xml.Linq;
 namespace CircuitDsl.Cli.Check;
 
 /// <summary>JUnit XML so that any CI lists expectations as tests: a suite per file, a test case per expectation.
-/// A file with errors is one failing case per error.</summary>
+/// A file with errors is one failing case per error; an expectation of a skipped hypothesis is a skipped case.</summary>
 public static class JUnitReportWriter
 {
     public static string Write(CheckReport report)
@@ -25,14 +25,21 @@ public static class JUnitReportWriter
                             $"{e.File}:{e.Line}:{e.Column}: {e.Statement}: measured {ReportFormatting.WithInterval(e.Value)} ({c.Kind}; {ReportFormatting.Method(c, 2_000)})"));
                     cases.Add(testCase);
                 }
+            foreach (var s in file.Skipped)
+                // A hypothesis without expectations is still one case, so that the skip shows.
+                foreach (string statement in s.Expectations.DefaultIfEmpty(s.Name))
+                    cases.Add(new XElement("testcase", new XAttribute("classname", $"{file.Path}.{s.Name}"), new XAttribute("name", statement),
+                        new XAttribute("time", "0"), new XElement("skipped", new XAttribute("message", s.Reason))));
             return new XElement("testsuite", new XAttribute("name", file.Path), new XAttribute("tests", cases.Count),
                 new XAttribute("failures", cases.Count(x => x.Element("failure") is not null)),
-                new XAttribute("errors", cases.Count(x => x.Element("error") is not null)), cases);
+                new XAttribute("errors", cases.Count(x => x.Element("error") is not null)),
+                new XAttribute("skipped", cases.Count(x => x.Element("skipped") is not null)), cases);
         }).ToList();
         var root = new XElement("testsuites", new XAttribute("name", "circuit check"),
             new XAttribute("tests", suites.Sum(s => (int)s.Attribute("tests")!)),
             new XAttribute("failures", suites.Sum(s => (int)s.Attribute("failures")!)),
-            new XAttribute("errors", suites.Sum(s => (int)s.Attribute("errors")!)), suites);
+            new XAttribute("errors", suites.Sum(s => (int)s.Attribute("errors")!)),
+            new XAttribute("skipped", suites.Sum(s => (int)s.Attribute("skipped")!)), suites);
         return new XDocument(new XDeclaration("1.0", "utf-8", null), root).Declaration + "\n" + root + "\n";
     }
 }

@@ -37,6 +37,7 @@ public static class JsonReportWriter
         json.WriteStartObject();
         json.WriteString("path", file.Path);
         json.WriteString("sha256", file.Sha256);
+        json.WriteString("status", file.Status);
         json.WriteStartArray("diagnostics");
         foreach (var d in file.Diagnostics)
         {
@@ -53,6 +54,21 @@ public static class JsonReportWriter
         json.WriteEndArray();
         json.WriteStartArray("hypotheses");
         foreach (var h in file.Hypotheses) WriteHypothesis(json, h);
+        json.WriteEndArray();
+        json.WriteStartArray("skipped");
+        foreach (var s in file.Skipped)
+        {
+            json.WriteStartObject();
+            json.WriteString("hypothesis", s.Name);
+            json.WriteString("model", s.Model);
+            json.WriteString("reason", s.Reason);
+            json.WriteNumber("line", s.Line);
+            json.WriteNumber("column", s.Column);
+            json.WriteStartArray("expectations");
+            foreach (string statement in s.Expectations) json.WriteStringValue(statement);
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
         json.WriteEndArray();
         json.WriteEndObject();
     }

@@ -14,13 +14,16 @@ public static class MarkdownReportWriter
     {
         var md = new StringBuilder();
         int total = report.Expectations.Count(), failed = report.Expectations.Count(e => !e.Passed);
-        md.Append(failed == 0 ? $"## ✅ circuit check: {total} of {total} expectations hold\n\n" : $"## ❌ circuit check: {failed} of {total} expectations failed\n\n");
+        string skipped = ReportFormatting.SkippedSummary(report);
+        md.Append(failed == 0 ? $"## ✅ circuit check: {total} of {total} expectations hold{skipped}\n\n" : $"## ❌ circuit check: {failed} of {total} expectations failed{skipped}\n\n");
         foreach (var file in report.Files)
         {
             md.Append($"### `{file.Path}`\n\n");
             foreach (var d in file.Diagnostics)
                 md.Append($"- **{d.Severity} {d.Code}** at line {d.Line}, column {d.Column}: {Cell(d.Message)}\n");
-            if (file.Diagnostics.Count > 0) md.Append('\n');
+            foreach (var (reason, hypotheses) in file.SkipReasons)
+                md.Append($"- ⏭️ **skipped** {string.Join(", ", hypotheses.Select(h => $"`{h.Name}`"))}: {Cell(reason)}\n");
+            if (file.Diagnostics.Count > 0 || file.Skipped.Count > 0) md.Append('\n');
             if (file.Hypotheses.Count == 0) continue;
             md.Append("| hypothesis | check | value [95% CI] | baseline | expectation | result |\n|---|---|---|---|---|---|\n");
             foreach (var h in file.Hypotheses)

@@ -18,6 +18,9 @@ public static class ReportBuilder
             result.Seed, checks, MermaidWriter.Write(HypothesisGraph.Of(bound), Measured(checks)));
     }
 
+    public static SkippedHypothesis Skipped(BoundHypothesis bound, string model, string reason) =>
+        new(bound.Name, model, reason, bound.Span.Line, bound.Span.Column, bound.Expectations.Select(e => e.Text).ToArray());
+
     static ExpectationEntry? Expectation(RunnableHypothesis runnable, CheckResult check, string displayPath)
     {
         if (check.Expectation is not { } outcome) return null;

@@ -26,11 +26,14 @@ public static class ReportFormats
         return output.ToString();
     }
 
-    // SARIF carries diagnostics only (code scanning shows problems in files, not measurements).
+    // SARIF carries diagnostics (code scanning shows problems in files, not measurements); skipped hypotheses are
+    // notes on the run, not alerts.
     static string Sarif(CheckReport report)
     {
         var diagnostics = report.Files.SelectMany(f => f.Diagnostics).ToArray();
-        return SarifReport.ToJson(diagnostics.Select(ToDiagnostic), new DiagnosticLocator(Directory.GetCurrentDirectory(), _ => null), SarifTool.Circuit);
+        var notes = report.Files.SelectMany(f => f.Skipped.Select(s =>
+            new SarifNote($"skipped {s.Name}: {s.Reason}", new Language.Syntax.SourceSpan(f.Path, 0, 0, s.Line, s.Column))));
+        return SarifReport.ToJson(diagnostics.Select(ToDiagnostic), new DiagnosticLocator(Directory.GetCurrentDirectory(), _ => null), SarifTool.Circuit, notes);
     }
 
     static Diagnostic ToDiagnostic(DiagnosticEntry d) =>

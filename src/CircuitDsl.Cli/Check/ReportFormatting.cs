@@ -11,6 +11,20 @@ internal static class ReportFormatting
 
     public static string WithInterval(Estimate e) => $"{Number(e.Value)} [{Number(e.Low)}, {Number(e.High)}]";
 
+    /// <summary>"; 6 expectations of 3 hypotheses skipped" for the summary line, or nothing when none was skipped.</summary>
+    public static string SkippedSummary(CheckReport report)
+    {
+        int hypotheses = report.Skipped.Count();
+        return hypotheses == 0 ? ""
+            : $"; {Plural(report.SkippedExpectations, "expectation", "expectations")} of {Plural(hypotheses, "hypothesis", "hypotheses")} skipped";
+    }
+
+    /// <summary>One line per reason a file skipped hypotheses: "PATH (NAMES): REASON".</summary>
+    public static IEnumerable<string> SkippedLines(FileReport file) =>
+        file.SkipReasons.Select(r => $"{file.Path} ({string.Join(", ", r.Hypotheses.Select(h => h.Name))}): {r.Reason}");
+
+    static string Plural(int count, string one, string many) => $"{count} {(count == 1 ? one : many)}";
+
     public static string Outcome(ExpectationEntry e) => e.Passed
         ? e.IntervalAgrees ? "pass" : "pass (interval straddles)"
         : e.IntervalAgrees ? "FAIL" : "FAIL (interval straddles)";

@@ -4,7 +4,8 @@ using Spectre.Console.Rendering;
 namespace CircuitDsl.Cli.Check;
 
 /// <summary>One table per file for people at a terminal or reading CI logs: each check, its value with interval,
-/// baseline, threshold, outcome and method, then each hypothesis's data, seed and sample count.</summary>
+/// baseline, threshold, outcome and method, then each hypothesis's data, seed and sample count; then a SKIPPED line
+/// per file and reason for hypotheses whose model is not here.</summary>
 public static class TextReportWriter
 {
     public static void Write(CheckReport report, TextWriter output, bool color)
@@ -35,8 +36,11 @@ public static class TextReportWriter
                 console.WriteLine($"  {h.Name}: {h.Model}, {h.Data}, {h.Examples} examples, metric {h.Metric}, seed {h.Seed}");
             console.WriteLine();
         }
+        // Written past the console so that a long path or reason is never folded onto a second line.
+        foreach (string line in report.Files.SelectMany(ReportFormatting.SkippedLines))
+            output.WriteLine((color ? "\u001b[33mSKIPPED\u001b[0m " : "SKIPPED ") + line);
         int total = report.Expectations.Count(), failed = report.Expectations.Count(e => !e.Passed);
-        console.WriteLine($"{total - failed} of {total} expectations hold" + (failed > 0 ? $"; {failed} failed" : ""));
+        console.WriteLine($"{total - failed} of {total} expectations hold" + (failed > 0 ? $"; {failed} failed" : "") + ReportFormatting.SkippedSummary(report));
     }
 
     static IRenderable Cell(string text) => new Text(text);

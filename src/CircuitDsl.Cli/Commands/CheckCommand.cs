@@ -18,7 +18,7 @@ public static class CheckCommand
         var seedOpt = new Option<long?>("--seed") { Description = "Override every hypothesis's seed." };
         var samplesOpt = new Option<int?>("--samples") { Description = "Override every hypothesis's example count." };
         var filterOpt = new Option<string?>("--filter") { Description = "Run only hypotheses whose name contains this text." };
-        var threadsOpt = new Option<int>("--threads") { Description = "libtorch threads (default: all cores)." };
+        var threadsOpt = new Option<int>("--threads") { Description = "libtorch threads (default: 1 for models under 20M parameters, such as the zoo's; all cores for larger ones)." };
         var modelOpt = new Option<string?>("--model") { Description = "Run every file against this model (zoo:NAME or a folder, e.g. Hugging Face GPT-2)." };
         var formatOpt = new Option<string[]>("--format") { Description = $"Report formats ({string.Join(", ", ReportFormats.Names)}); repeatable, paired in order with --out.", AllowMultipleArgumentsPerToken = false };
         formatOpt.AcceptOnlyFromAmong(ReportFormats.Names);

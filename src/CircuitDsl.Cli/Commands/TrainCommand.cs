@@ -36,9 +36,8 @@ public static class TrainCommand
                           console.Error.WriteLine($"step {p.Step}/{p.Steps}  loss {F(p.Loss)}");
                   }));
 
-            console.Out.WriteLine($"wrote {outDir}: repeated loss {F(evaluation.RepeatedLoss)}, first-occurrence loss {F(evaluation.FirstOccurrenceLoss)} (ln V = {F(evaluation.UniformLoss)})");
-            foreach (var h in evaluation.Heads)
-                console.Out.WriteLine($"  {h.Label}  previous-token {F(h.PreviousToken)}  induction {F(h.Induction)}");
+            console.Out.WriteLine($"wrote {outDir}: {evaluation.Summary[0]}");
+            foreach (var line in evaluation.Summary.Skip(1)) console.Out.WriteLine(line);
             return ExitCodes.Ok;
         }));
         return train;

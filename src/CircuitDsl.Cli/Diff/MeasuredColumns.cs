@@ -2,6 +2,7 @@ using CircuitDsl.Cli.Check;
 using CircuitDsl.Compiler;
 using CircuitDsl.Language.Binding;
 using CircuitDsl.Language.Diff;
+using CircuitDsl.Zoo;
 
 namespace CircuitDsl.Cli.Diff;
 
@@ -56,6 +57,10 @@ public sealed class MeasuredColumns : IDisposable
                     ? $"{statistic} {ReportFormatting.WithInterval(estimate)}"
                     : "not measured";
             };
+        }
+        catch (ModelNotShippedException e)
+        {
+            return _ => "skipped: " + e.Message;
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or NotSupportedException or IOException or KeyNotFoundException)
         {

@@ -1,13 +1,13 @@
 using CircuitDsl.Language.Binding;
 using CircuitDsl.Runtime.Model;
-using CircuitDsl.Runtime.Weights;
 using CircuitDsl.Zoo;
 
 namespace CircuitDsl.Cli.Models;
 
 /// <summary>
 /// Resolves a file's model reference (zoo:NAME or a folder, relative to the file) to its shape by reading the
-/// model's config only, so that binding needs no weights. <paramref name="overrideReference"/> (--model) replaces
+/// model's config only, so that binding needs no weights (a known model that is not shipped, such as
+/// zoo:gpt2-small, binds from its known architecture). <paramref name="overrideReference"/> (--model) replaces
 /// every file's reference, e.g. to point a GPT-2 file at a local checkpoint.
 /// </summary>
 public sealed class ConfigModelResolver(string? overrideReference = null) : IModelResolver
@@ -16,7 +16,7 @@ public sealed class ConfigModelResolver(string? overrideReference = null) : IMod
     {
         try
         {
-            var config = ModelLoader.ReadConfig(ZooCatalog.ResolvePath(overrideReference ?? reference, referencingDirectory));
+            var config = ZooCatalog.ReadConfig(overrideReference ?? reference, referencingDirectory);
             return ModelResolution.Found(ShapeOf(config));
         }
         catch (Exception e) when (e is ModelFormatException or IOException)

@@ -22,9 +22,10 @@ public sealed class DiagnosticLocator(string baseDirectory, Func<string, SourceT
 {
     public string BaseDirectory { get; } = Path.GetFullPath(baseDirectory);
 
-    public ReportLocation Locate(Diagnostic diagnostic)
+    public ReportLocation Locate(Diagnostic diagnostic) => Locate(diagnostic.Span);
+
+    public ReportLocation Locate(SourceSpan span)
     {
-        var span = diagnostic.Span;
         var (path, relative) = RelativePath(span.File);
         if (span.Line < 1)
         {

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using CircuitDsl.Language.Diagnostics;
+using CircuitDsl.Language.Syntax;
 
 namespace CircuitDsl.Cli.Reports;
 
@@ -21,10 +22,14 @@ public sealed record SarifTool(string Name, string Version, string InformationUr
     const string ProjectHome = "https://github.com/circuitdsl/circuitdsl";
 }
 
+/// <summary>Something about the run that is not a problem in a file (a skipped hypothesis), at a place in a file.</summary>
+public sealed record SarifNote(string Message, SourceSpan Span);
+
 /// <summary>
 /// Diagnostics as a SARIF 2.1.0 log (what GitHub code scanning and editors read), written by hand with
 /// System.Text.Json: one run, one rule per diagnostic code used (rule id = code), one result per diagnostic.
-/// File URIs are relative to the <c>SRCROOT</c> base, which the log maps to the locator's base folder.
+/// Notes become the invocation's tool execution notifications (level "note"), which code scanning does not raise as
+/// alerts. File URIs are relative to the <c>SRCROOT</c> base, which the log maps to the locator's base folder.
 /// </summary>
 public static class SarifReport
 {
@@ -32,14 +37,14 @@ public static class SarifReport
     public const string Schema = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
     public const string SourceRootId = "SRCROOT";
 
-    public static string ToJson(IEnumerable<Diagnostic> diagnostics, DiagnosticLocator locator, SarifTool tool)
+    public static string ToJson(IEnumerable<Diagnostic> diagnostics, DiagnosticLocator locator, SarifTool tool, IEnumerable<SarifNote>? notes = null)
     {
         using var stream = new MemoryStream();
-        Write(stream, diagnostics, locator, tool);
+        Write(stream, diagnostics, locator, tool, notes);
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    public static void Write(Stream stream, IEnumerable<Diagnostic> diagnostics, DiagnosticLocator locator, SarifTool tool)
+    public static void Write(Stream stream, IEnumerable<Diagnostic> diagnostics, DiagnosticLocator locator, SarifTool tool, IEnumerable<SarifNote>? notes = null)
     {
         var ordered = diagnostics.InSourceOrder();
         var rules = ordered.Select(d => d.Descriptor).DistinctBy(d => d.Code).OrderBy(d => d.Code, StringComparer.Ordinal).ToList();
@@ -64,6 +69,11 @@ public static class SarifReport
         }
 
         json.WriteEndArray();
+        if (notes?.ToList() is { Count: > 0 } notifications)
+        {
+            WriteInvocation(json, notifications, locator);
+        }
+
         json.WriteEndObject();
         json.WriteEndArray();
         json.WriteEndObject();
@@ -110,6 +120,34 @@ public static class SarifReport
         json.WriteStartObject("message");
         json.WriteString("text", diagnostic.Message);
         json.WriteEndObject();
+        WriteLocations(json, location);
+        json.WriteEndObject();
+    }
+
+    static void WriteInvocation(Utf8JsonWriter json, List<SarifNote> notes, DiagnosticLocator locator)
+    {
+        json.WriteStartArray("invocations");
+        json.WriteStartObject();
+        json.WriteBoolean("executionSuccessful", true);
+        json.WriteStartArray("toolExecutionNotifications");
+        foreach (var note in notes)
+        {
+            json.WriteStartObject();
+            json.WriteString("level", "note");
+            json.WriteStartObject("message");
+            json.WriteString("text", note.Message);
+            json.WriteEndObject();
+            WriteLocations(json, locator.Locate(note.Span));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.WriteEndArray();
+    }
+
+    static void WriteLocations(Utf8JsonWriter json, ReportLocation location)
+    {
         json.WriteStartArray("locations");
         json.WriteStartObject();
         json.WriteStartObject("physicalLocation");
@@ -134,7 +172,6 @@ public static class SarifReport
         json.WriteEndObject();
         json.WriteEndObject();
         json.WriteEndArray();
-        json.WriteEndObject();
     }
 
     static string Level(DiagnosticSeverity severity) => severity == DiagnosticSeverity.Error ? "error" : "warning";

@@ -18,7 +18,8 @@ public static class ModelFolder
     public const string TokenizerFile = "tokenizer.json";
     public const string CardFile = "card.json";
 
-    static readonly JsonSerializerOptions CardJson = new() { WriteIndented = true };
+    // Cards are read by people: apostrophes and accents stay as written rather than \u-escaped.
+    static readonly JsonSerializerOptions CardJson = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
     /// Writes the model to <paramref name="dir"/>. The folder is assembled beside it and renamed into place, so a

@@ -17,13 +17,15 @@ public enum IoiCounterfactual
 /// </summary>
 public static class IoiData
 {
-    public static Dataset Create(IoiTask task, int count, ulong seed, IoiCounterfactual counterfactual)
+    /// <param name="ids">The model's id of each word: the task's own integer ids (the default) or GPT-2's.</param>
+    public static Dataset Create(IoiTask task, int count, ulong seed, IoiCounterfactual counterfactual, IoiWordIds? ids = null)
     {
+        ids ??= IoiWordIds.Integer;
         var examples = task.Generate(count, seed).Select((e, i) => new Example(
-            e.Tokens,
-            counterfactual: counterfactual == IoiCounterfactual.Abc ? e.AbcTokens : null,
-            answer: e.IndirectObjectToken,
-            wrongAnswer: e.SubjectToken,
+            ids.Encode(e.Words),
+            counterfactual: counterfactual == IoiCounterfactual.Abc ? ids.Encode(e.AbcWords) : null,
+            answer: ids.Id(e.IndirectObject),
+            wrongAnswer: ids.Id(e.Subject),
             positions: new Dictionary<string, int[]>
             {
                 ["IO"] = [e.IoPosition],

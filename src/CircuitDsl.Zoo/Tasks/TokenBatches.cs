@@ -30,4 +30,11 @@ public static class TokenBatches
         var logProbs = predictions.log_softmax(-1);
         return -logProbs.gather(-1, targets.unsqueeze(-1)).squeeze(-1);
     }
+
+    /// <summary>Per-example cross-entropy [batch] of the token that follows the last position (the task's answer).</summary>
+    public static Tensor AnswerLoss(Tensor logits, Tensor answers) =>
+        -logits.select(1, -1).log_softmax(-1).gather(-1, answers.unsqueeze(-1)).squeeze(-1);
+
+    /// <summary>The int64 [batch] tensor of answer tokens.</summary>
+    public static Tensor Answers(IEnumerable<int> answers) => tensor(answers.Select(a => (long)a).ToArray());
 }

@@ -10,7 +10,8 @@ namespace CircuitDsl.Zoo.Tasks;
 /// </summary>
 /// <param name="tokenizer">
 /// The model's tokenizer: it reads JSONL text and bounds repeated_tokens' vocabulary. ioi and parens bring their own
-/// integer vocabularies, so they run only on integer-token models with at least that many tokens.
+/// integer vocabularies, so they run on integer-token models with at least that many tokens; ioi's words are also
+/// single GPT-2 tokens, so it runs on GPT-2's BPE as well.
 /// </param>
 /// <param name="contextLength">The model's context, the default length of repeated_tokens sequences.</param>
 public sealed class ZooDatasets(ITokenizer tokenizer, int contextLength) : IDatasetProvider
@@ -38,7 +39,7 @@ public sealed class ZooDatasets(ITokenizer tokenizer, int contextLength) : IData
 
     Dataset Ioi(IReadOnlyDictionary<string, object> arguments)
     {
-        RequireVocabulary(IoiTask.Name, IoiVocabulary.Size);
+        var ids = IoiWords();
         var counterfactual = Choice(arguments, "counterfactual", "abc") switch
         {
             "abc" => IoiCounterfactual.Abc,
@@ -47,7 +48,15 @@ public sealed class ZooDatasets(ITokenizer tokenizer, int contextLength) : IData
         };
         var task = new IoiTask(Choice(arguments, "templates", "all"));
         RequireContext(IoiTask.Name, IoiTemplates.PromptLength);
-        return IoiData.Create(task, ToInt(Required(arguments, "count", IoiTask.Name), "count"), Seed(arguments, IoiTask.Name), counterfactual);
+        return IoiData.Create(task, ToInt(Required(arguments, "count", IoiTask.Name), "count"), Seed(arguments, IoiTask.Name), counterfactual, ids);
+    }
+
+    /// <summary>GPT-2 reads ioi's words as text; an integer-token model reads the task's own ids.</summary>
+    IoiWordIds IoiWords()
+    {
+        if (tokenizer.Spec.Kind == TokenizerSpec.Gpt2Kind) return IoiWordIds.Gpt2;
+        RequireVocabulary(IoiTask.Name, IoiVocabulary.Size);
+        return IoiWordIds.Integer;
     }
 
     Dataset Parens(IReadOnlyDictionary<string, object> arguments)

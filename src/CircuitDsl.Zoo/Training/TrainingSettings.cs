@@ -8,6 +8,8 @@ public sealed record TrainingSettings
     public int Steps { get; init; } = 3000;
     public int BatchSize { get; init; } = 64;
     public double LearningRate { get; init; } = 1e-3;
+    /// <summary>Adam's L2 penalty (0: none).</summary>
+    public double WeightDecay { get; init; }
     public ulong Seed { get; init; }
     public WeightInit Init { get; init; } = WeightInit.Torch;
     /// <summary>libtorch's intra-op threads. Pinned because float reduction order (and so the weights) follows it.</summary>

@@ -1,8 +1,6 @@
 using CircuitDsl.Runtime.Model;
 using CircuitDsl.Runtime.Tokenization;
 using CircuitDsl.Runtime.Weights;
-using CircuitDsl.Zoo.Scoring;
-using CircuitDsl.Zoo.Tasks;
 
 namespace CircuitDsl.Zoo.Training;
 
@@ -15,21 +13,17 @@ public static class ZooTrainer
     public const string LossCsvFile = "loss.csv";
     public const string LossPlotFile = "loss.svg";
 
-    public static RepeatedTokensEvaluation TrainAndSave(ZooRecipe recipe, string outDir, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    public static TaskEvaluation TrainAndSave(ZooRecipe recipe, string outDir, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
-        if (recipe.Task != RepeatedTokensTask.Name)
-            throw new NotSupportedException($"task '{recipe.Task}' has no trainer yet");
-        var task = ZooRecipes.RepeatedTokens;
+        var task = recipe.Task;
         using var model = new HookedTransformer(recipe.Config);
-        var curve = Trainer.Train(model, (random, batch) => TokenBatches.ToTensor(task.Generate(batch, random.NextUInt64())), recipe.Settings, progress, cancellation);
-        var evaluation = InductionScores.Evaluate(model, task.Generate(EvaluationExamples, EvaluationSeed));
+        var curve = Trainer.Train(model, (random, batch) => task.BatchLoss(model, random, batch), recipe.Settings, progress, cancellation);
+        var evaluation = task.Evaluate(model, EvaluationExamples, EvaluationSeed);
 
-        var card = ModelCard.Build(recipe, task, evaluation, curve);
+        var card = ModelCard.Build(recipe, evaluation, curve);
         ModelFolder.Save(model, outDir, TokenizerSpec.Integer(task.VocabSize), card, overwrite: true);
         File.WriteAllText(Path.Combine(outDir, LossCsvFile), LossPlot.ToCsv(curve));
-        File.WriteAllText(Path.Combine(outDir, LossPlotFile),
-            LossPlot.ToSvg(curve, $"{recipe.Name}: next-token loss on {task.VocabSize}-token {RepeatedTokensTask.Name}", Math.Log(task.VocabSize)));
+        File.WriteAllText(Path.Combine(outDir, LossPlotFile), LossPlot.ToSvg(curve, $"{recipe.Name}: {task.LossDescription}", task.ChanceLoss));
         return evaluation;
     }
-
 }

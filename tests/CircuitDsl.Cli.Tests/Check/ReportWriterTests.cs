@@ -23,9 +23,24 @@ public class ReportWriterTests
                 [new CheckEntry("scrub", "scrub", new Dictionary<string, Estimate> { ["recovers"] = broken }, method, fail)], null),
         };
         var broken_file = new FileReport("hypotheses/broken.circuit", "cd34", [],
-            [new DiagnosticEntry("CD2003", "error", "layer 5 does not exist: the model has layers 0..1", "hypotheses/broken.circuit", 4, 9, 4, 15)]);
+            [new DiagnosticEntry("CD2003", "error", "layer 5 does not exist: the model has layers 0..1", "hypotheses/broken.circuit", 4, 9, 4, 15)], []);
         return new CheckReport(new ToolVersions("0.1.0", "0.107.0", "5.12.0", "10.0"),
-            [new FileReport("hypotheses/induction.circuit", "ef56", hypotheses, []), broken_file]);
+            [new FileReport("hypotheses/induction.circuit", "ef56", hypotheses, [], []), broken_file]);
+    }
+
+    [Test]
+    public void AFileWhoseHypothesesWereSkippedNeitherPassesNorFails()
+    {
+        var skipped = new SkippedHypothesis("ioi", "zoo:gpt2-small", "model zoo:gpt2-small is not shipped; run it with --model PATH", 20, 1, ["expect model metric >= 2.0"]);
+        var report = new CheckReport(new ToolVersions("0.1.0", "0.107.0", "5.12.0", "10.0"), [new FileReport("hypotheses/gpt2/ioi.circuit", "ab", [], [], [skipped])]);
+        Assert.That((report.Files[0].Status, report.HasErrors, report.AllExpectationsHold), Is.EqualTo(("skipped", false, true)));
+        Assert.That(Sample().Files.Select(f => f.Status), Is.EqualTo(new[] { "failed", "error" }));
+
+        var output = new StringWriter();
+        TextReportWriter.Write(report, output, color: false);
+        Assert.That(output.ToString(), Does.Contain("SKIPPED hypotheses/gpt2/ioi.circuit (ioi): model zoo:gpt2-small is not shipped; run it with --model PATH\n")
+            .And.Contain("0 of 0 expectations hold; 1 expectation of 1 hypothesis skipped"));
+        Assert.That(GithubReportWriter.Write(report), Does.StartWith("::notice file=hypotheses/gpt2/ioi.circuit,line=20,col=1,title=skipped::ioi: model"));
     }
 
     [Test]
