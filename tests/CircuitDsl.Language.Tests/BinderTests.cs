@@ -119,6 +119,18 @@ public class BinderTests
     }
 
     [Test]
+    public void AnUnresolvedModelGivesOneErrorNotAFollowOnRootError()
+    {
+        var sources = SourceLoader.LoadText(
+            "model zoo:x\ndata repeated_tokens(count: 1, seed: 1)\nmetric loss\nhypothesis h {\n  node out = logits\n    from L0.H0\n}\n",
+            "main.circuit", new InMemoryFileProvider());
+
+        var result = Binder.Bind(sources, new ThrowingResolver());
+
+        Assert.That(result.Diagnostics.Select(d => d.Code), Is.EqualTo(new[] { "CD5003" }));
+    }
+
+    [Test]
     public void TheTaskCatalogueCanBeExtended()
     {
         var task = BuiltInTasks.Parens with { Name = "brackets" };

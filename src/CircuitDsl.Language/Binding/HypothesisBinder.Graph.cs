@@ -44,7 +44,8 @@ internal sealed partial class HypothesisBinder
         {
             diagnostics.Add(DiagnosticCatalog.RootCount.Create(hypothesis.Name.Span, roots.Count, string.Join(", ", roots.Select(r => $"'{r}'"))));
         }
-        else if (_sets[roots[0]] is not [{ Kind: ComponentKind.Logits, Channel: Channel.Output }])
+        // Without the model's shape nothing resolves to components; that error was already given (CD5003).
+        else if (_shape is not null && _sets[roots[0]] is not [{ Kind: ComponentKind.Logits, Channel: Channel.Output }])
         {
             string maps = _sets[roots[0]].IsEmpty ? "nothing" : string.Join(", ", _sets[roots[0]]);
             diagnostics.Add(DiagnosticCatalog.RootNotOutput.Create(nodes[roots[0]].Name.Span, roots[0], maps));

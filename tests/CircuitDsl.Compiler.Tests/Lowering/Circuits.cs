@@ -18,6 +18,8 @@ internal static class Circuits
     {
         ["zoo:attn-only-2l"] = AttnOnly2L,
         ["zoo:attn-only-1l"] = AttnOnly2L with { Name = "attn-only-1l", Layers = 1 },
+        ["zoo:ioi-2l"] = new("ioi-2l", Layers: 2, HeadsPerLayer: 4, HasMlps: true, DModel: 64, VocabSize: 52, ContextLength: 16),
+        ["zoo:parens-3l"] = new("parens-3l", Layers: 3, HeadsPerLayer: 2, HasMlps: true, DModel: 56, VocabSize: 7, ContextLength: 42),
         ["zoo:gpt2-small"] = new("gpt2-small", Layers: 12, HeadsPerLayer: 12, HasMlps: true, DModel: 768, VocabSize: 50257, ContextLength: 1024),
     });
 
