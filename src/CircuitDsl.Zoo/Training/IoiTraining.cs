@@ -1,10 +1,9 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using CircuitDsl.Interventions.Statistics;
-using CircuitDsl.Runtime.Hooks;
 using CircuitDsl.Runtime.Model;
 using CircuitDsl.Zoo.Scoring;
 using CircuitDsl.Zoo.Tasks;
+using static CircuitDsl.Zoo.Training.Figures;
 using static TorchSharp.torch;
 
 namespace CircuitDsl.Zoo.Training;
@@ -15,8 +14,6 @@ namespace CircuitDsl.Zoo.Training;
 /// </summary>
 public sealed class IoiTraining(IoiTask task) : ITrainingTask
 {
-    static readonly RunOptions WithGradients = new() { Gradients = true };
-
     public string Name => IoiTask.Name;
     public int VocabSize => IoiVocabulary.Size;
     public int Length => IoiTemplates.PromptLength;
@@ -26,8 +23,7 @@ public sealed class IoiTraining(IoiTask task) : ITrainingTask
     public Tensor BatchLoss(HookedTransformer model, SplitMix64 random, int batchSize)
     {
         var examples = task.Generate(batchSize, random.NextUInt64());
-        var logits = model.Forward(TokenBatches.ToTensor(examples.Select(e => e.Tokens).ToArray()), WithGradients);
-        return TokenBatches.AnswerLoss(logits, TokenBatches.Answers(examples.Select(e => e.IndirectObjectToken))).mean();
+        return AnswerObjective.MeanLoss(model, examples.Select(e => e.Tokens).ToArray(), examples.Select(e => e.IndirectObjectToken));
     }
 
     public JsonObject Describe() => new()
@@ -76,6 +72,4 @@ public sealed class IoiTraining(IoiTask task) : ITrainingTask
         summary.AddRange(e.Heads.Select(h => $"  {h.Label}  attention from END to IO {F(h.ToIo)}, S1 {F(h.ToS1)}, S2 {F(h.ToS2)}"));
         return new TaskEvaluation(sections, summary);
     }
-
-    static string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
 }

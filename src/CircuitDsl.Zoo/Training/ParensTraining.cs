@@ -1,10 +1,9 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using CircuitDsl.Interventions.Statistics;
-using CircuitDsl.Runtime.Hooks;
 using CircuitDsl.Runtime.Model;
 using CircuitDsl.Zoo.Scoring;
 using CircuitDsl.Zoo.Tasks;
+using static CircuitDsl.Zoo.Training.Figures;
 using static TorchSharp.torch;
 
 namespace CircuitDsl.Zoo.Training;
@@ -12,8 +11,6 @@ namespace CircuitDsl.Zoo.Training;
 /// <summary>parens as a training task: the label (<c>balanced</c> or <c>unbalanced</c>) after END is the only target.</summary>
 public sealed class ParensTraining(ParensTask task) : ITrainingTask
 {
-    static readonly RunOptions WithGradients = new() { Gradients = true };
-
     public string Name => ParensTask.Name;
     public int VocabSize => ParensTask.VocabSize;
     public int Length => task.SequenceLength;
@@ -23,8 +20,7 @@ public sealed class ParensTraining(ParensTask task) : ITrainingTask
     public Tensor BatchLoss(HookedTransformer model, SplitMix64 random, int batchSize)
     {
         var examples = task.Generate(batchSize, random.NextUInt64());
-        var logits = model.Forward(TokenBatches.ToTensor(examples.Select(e => e.Tokens).ToArray()), WithGradients);
-        return TokenBatches.AnswerLoss(logits, TokenBatches.Answers(examples.Select(e => e.Label))).mean();
+        return AnswerObjective.MeanLoss(model, examples.Select(e => e.Tokens).ToArray(), examples.Select(e => e.Label));
     }
 
     public JsonObject Describe() => new()
@@ -70,6 +66,4 @@ public sealed class ParensTraining(ParensTask task) : ITrainingTask
         ParensKind.FailsHorizonOnly => "fails_horizon_only",
         _ => "fails_both",
     };
-
-    static string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
 }

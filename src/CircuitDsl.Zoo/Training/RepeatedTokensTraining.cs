@@ -1,10 +1,10 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using CircuitDsl.Interventions.Statistics;
 using CircuitDsl.Runtime.Hooks;
 using CircuitDsl.Runtime.Model;
 using CircuitDsl.Zoo.Scoring;
 using CircuitDsl.Zoo.Tasks;
+using static CircuitDsl.Zoo.Training.Figures;
 using static TorchSharp.torch;
 
 namespace CircuitDsl.Zoo.Training;
@@ -76,6 +76,4 @@ public sealed class RepeatedTokensTraining(RepeatedTokensTask task) : ITrainingT
     }
 
     static JsonArray Labels(IEnumerable<HeadScore> heads) => new(heads.Select(h => (JsonNode)JsonValue.Create(h.Label)!).ToArray());
-
-    static string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
 }
