@@ -1,6 +1,11 @@
+using System.Text.Json;
+
 namespace CircuitDsl.Cli.Tests.Check;
 
-/// <summary>The README's main command: every file in hypotheses/ compiles, runs on the shipped model, and holds.</summary>
+/// <summary>
+/// The README's main command: every file in hypotheses/ compiles, runs on the shipped model, and holds; its JSON
+/// report (written in the same run) follows docs/report.schema.json.
+/// </summary>
 public class ShippedHypothesesTests
 {
     [Test]
@@ -8,7 +13,18 @@ public class ShippedHypothesesTests
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int code = CircuitApp.Run(["check", "--no-progress", RepositoryRoot.File("hypotheses")], stdout, stderr);
+        string json = Path.Combine(Path.GetTempPath(), $"circuitdsl-report-{Guid.NewGuid():N}.json");
+        int code;
+        try
+        {
+            code = CircuitApp.Run(["check", "--no-progress", "--format", "json", "--out", json, "--format", "text", RepositoryRoot.File("hypotheses")], stdout, stderr);
+            using var report = JsonDocument.Parse(File.ReadAllText(json));
+            Assert.That(JsonSchemaValidator.Validate(ReportSchemaTests.Schema, report.RootElement), Is.Empty);
+        }
+        finally
+        {
+            File.Delete(json);
+        }
         Assert.That(code, Is.EqualTo(ExitCodes.Ok), stdout + "\n" + stderr);
         Assert.That(stdout.ToString(), Does.Contain("wrong_key_head").And.Contain("refined").And.Contain("senders_to_keys"));
         Assert.That(stdout.ToString(), Does.Not.Contain("FAIL"));
