@@ -10,8 +10,10 @@ public class TrainerTests
 {
     static readonly ZooRecipe Short = Shortened(ZooRecipes.AttnOnly2L);
 
+    // One thread: the test assemblies run side by side, and two spinning OpenMP workers per process slow them all.
+    // Reproducibility is per thread count, so one thread tests it as well as the recipe's own count would.
     static ZooRecipe Shortened(ZooRecipe recipe) =>
-        recipe with { Settings = recipe.Settings with { Steps = 30, BatchSize = 16, LogEvery = 10 } };
+        recipe with { Settings = recipe.Settings with { Steps = 30, BatchSize = 16, LogEvery = 10, Threads = 1 } };
 
     static IEnumerable<string> RecipeNames => ZooRecipes.All.Select(r => r.Name);
 
