@@ -1,13 +1,11 @@
-using System.Diagnostics;
 using CircuitDsl.Interventions.Data;
 using CircuitDsl.Interventions.Execution;
 using CircuitDsl.Interventions.Metrics;
 using CircuitDsl.Interventions.Patching;
 using CircuitDsl.Interventions.Plan;
 using CircuitDsl.Runtime.Model;
-using CircuitDsl.Zoo;
 using CircuitDsl.Interventions.Statistics;
-using CircuitDsl.Zoo.Tasks;
+using CircuitDsl.Zoo;
 using static TorchSharp.torch;
 
 namespace CircuitDsl.Benchmarks;
@@ -15,23 +13,19 @@ namespace CircuitDsl.Benchmarks;
 /// <summary>
 /// Issue 5's performance section: (a) batched path patching of every head into the logits against the literal
 /// algorithm run once per sender, with the largest difference in their metrics; (b) the batched time against its
-/// floor (two plain forwards, plus per sender the MLP layers after it and the unembedding); (c) peak resident
-/// memory of a whole experiment at N = 256 and N = 4,096.
+/// floor (two plain forwards, plus per sender the MLP layers after it and the unembedding). Peak memory is
+/// <see cref="MemoryBenchmark"/>.
 /// </summary>
 public static class InterventionBenchmark
 {
     public static void Run(TextWriter output, int repetitions)
     {
-        // Memory first, while the process has not yet touched the large model's buffers.
-        using (var zoo = ZooCatalog.Load("zoo:attn-only-2l"))
-            PeakMemory(output, zoo.Model);
-        output.WriteLine();
         output.WriteLine("## Path patching: every head into the logits (logit difference at the last position)");
         output.WriteLine();
-        output.WriteLine("| model | batch | senders | per sender (literal) ms | batched ms | speed-up | floor ms | batched / floor | max abs metric difference |");
-        output.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        output.WriteLine("| model | batch | senders | torch threads | per sender (literal) ms | batched ms | speed-up | floor ms | batched / floor | max abs metric difference |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
         using (var zoo = ZooCatalog.Load("zoo:attn-only-2l"))
-            PathPatching(output, zoo.Model, batch: 64, positions: zoo.Model.Config.ContextLength, repetitions, maxRows: 512);
+            PathPatching(output, zoo.Model, batch: 64, positions: zoo.Model.Config.ContextLength, repetitions * 5, maxRows: 512); // 20 ms passes need more samples
         var gpt2Small = new ModelConfig
         {
             Name = "gpt2-small-shaped (random)", Layers = 12, Heads = 12, DModel = 768, DHead = 64, DMlp = 3072,
@@ -55,6 +49,8 @@ public static class InterventionBenchmark
     static void PathPatching(TextWriter output, HookedTransformer model, int batch, int positions, int repetitions, int maxRows)
     {
         var config = model.Config;
+        int threads = TorchThreads.For(model); // as `circuit check` runs it: one thread for small models
+        set_num_threads(threads);
         var data = RandomPairs(config, batch, positions, 3);
         var references = Enumerable.Range(0, batch).ToArray();
         var hooks = new ComponentHooks(model);
@@ -87,7 +83,7 @@ public static class InterventionBenchmark
             },
             () => Floor(model, data, references, senders));
         double difference = batched.Zip(literal).Max(p => Math.Abs(p.First - p.Second));
-        output.WriteLine($"| {config.Name} | {batch} x {positions} | {senders.Length} | {Timing.F(times[1])} | {Timing.F(times[0])} | " +
+        output.WriteLine($"| {config.Name} | {batch} x {positions} | {senders.Length} | {threads} | {Timing.F(times[1])} | {Timing.F(times[0])} | " +
                          $"{Timing.F(times[1] / times[0], "0.0")}x | {Timing.F(times[2])} | {Timing.F(times[0] / times[2], "0.00")} | {difference:0.0e+0} |");
     }
 
@@ -106,50 +102,5 @@ public static class InterventionBenchmark
                         model.MlpOut(l, cache[model.Hooks.Layers[l].ResidMid]);
                 model.ForwardFrom(model.Config.Layers, cache[hooks.ReadHook(Component.Logits)]);
             }
-    }
-
-    static void PeakMemory(TextWriter output, HookedTransformer model)
-    {
-        output.WriteLine("## Peak memory of one experiment (zoo:attn-only-2l; model check, a causal-scrubbing check, a 4-head path sweep into the logits; batch 64)");
-        output.WriteLine();
-        output.WriteLine("| N | seconds | peak resident MB during the run | resident MB before |");
-        output.WriteLine("|---|---|---|---|");
-        foreach (int n in new[] { 256, 4096, 16384 })
-        {
-            var data = RepeatedTokensData.Create(new RepeatedTokensTask(), n, 21);
-            var token = CausalVariable.Of("token", x => x.Tokens[x.Pos]);
-            var induction = InterpretationNode.Of("induction", Component.AttentionHead(1, 0), Component.AttentionHead(1, 1))
-                .From(InterpretationNode.Of("embed", Component.Embed), Channel.Value, token)
-                .From(InterpretationNode.Of("prev", Component.AttentionHead(0, 0)), Channel.Key);
-            var hypothesis = new ScrubHypothesis("h", InterpretationNode.Of("out", Component.Logits).WithUnmapped(UnmappedInputs.Keep).From(induction));
-            var plan = new ExperimentPlan("memory", data, MetricSpec.Loss(PositionSet.Named("repeated")),
-            [
-                new ModelCheck("model"),
-                new ScrubCheck("scrub", hypothesis, ScrubBaseline.ResampleInputsOf(Component.AttentionHead(1, 0), Component.AttentionHead(1, 1))),
-                new PathSweepCheck("sweep", [.. Enumerable.Range(0, 4).Select(i => PatchEndpoint.At(Component.AttentionHead(i / 2, i % 2)))], PathPatchSpec.Of([], PatchEndpoint.At(Component.Logits))),
-            ]);
-            GC.Collect();
-            long before = ResidentBytes("VmRSS");
-            ResetPeak();
-            var clock = Stopwatch.StartNew();
-            new ExperimentRunner(model).Run(plan);
-            double seconds = clock.Elapsed.TotalSeconds;
-            long peak = ResidentBytes("VmHWM");
-            output.WriteLine($"| {n} | {Timing.F(seconds, "0.0")} | {Timing.F(peak / 1048576.0, "0")} | {Timing.F(before / 1048576.0, "0")} |");
-        }
-    }
-
-    // Linux: writing 5 to clear_refs resets the peak resident set size (VmHWM) of this process.
-    static void ResetPeak()
-    {
-        try { File.WriteAllText("/proc/self/clear_refs", "5"); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-
-    static long ResidentBytes(string field)
-    {
-        if (!File.Exists("/proc/self/status")) return Process.GetCurrentProcess().PeakWorkingSet64;
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
-        // "VmHWM:\t  123456 kB": the value may follow the tab directly, so split on both.
-        return long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
     }
 }

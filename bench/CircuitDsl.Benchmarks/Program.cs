@@ -1,7 +1,8 @@
 using CircuitDsl.Benchmarks;
 using CircuitDsl.Runtime;
 
-// Usage: dotnet run -c Release --project bench/CircuitDsl.Benchmarks [-- --repetitions N] [--interventions | --compiler]
+// Usage: dotnet run -c Release --project bench/CircuitDsl.Benchmarks [-- --repetitions N] [--interventions | --patching | --memory | --compiler]
+// (--interventions is --patching and --memory; --memory-of N is the child process that --memory starts per N)
 int at = Array.IndexOf(args, "--repetitions");
 int repetitions = at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1]) : 20;
 if (args.Contains("--compiler"))
@@ -10,10 +11,23 @@ if (args.Contains("--compiler"))
     CompilerBenchmark.Run(Console.Out, repetitions);
     return;
 }
-bool onlyInterventions = args.Contains("--interventions");
 TorchNative.EnsureLoaded();
 TorchSharp.torch.set_num_threads(Environment.ProcessorCount);
+int child = Array.IndexOf(args, MemoryBenchmark.ChildFlag);
+if (child >= 0)
+{
+    MemoryBenchmark.Measure(Console.Out, int.Parse(args[child + 1], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+bool patching = args.Contains("--patching") || args.Contains("--interventions");
+bool memory = args.Contains("--memory") || args.Contains("--interventions");
+bool all = !patching && !memory;
 Console.WriteLine($"# CircuitDsl benchmarks ({Environment.ProcessorCount} cores, torch threads {TorchSharp.torch.get_num_threads()}, {repetitions} repetitions, medians)");
 Console.WriteLine();
-if (!onlyInterventions) ForwardBenchmark.Run(Console.Out, repetitions);
-InterventionBenchmark.Run(Console.Out, repetitions);
+if (all) ForwardBenchmark.Run(Console.Out, repetitions);
+if (all || memory)
+{
+    MemoryBenchmark.Run(Console.Out);
+    Console.WriteLine();
+}
+if (all || patching) InterventionBenchmark.Run(Console.Out, repetitions);

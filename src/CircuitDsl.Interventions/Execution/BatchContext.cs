@@ -34,6 +34,11 @@ internal sealed class BatchContext(ExperimentPlan plan, ComponentHooks hooks, Ru
     /// <summary>Scores of runs that several checks share in this batch (e.g. one baseline for many hypotheses), by key.</summary>
     public Dictionary<string, (double[] Sums, int[] Counts)> Shared { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The metric of the clean and of the corrupted run, computed once per batch for every check that reports it.</summary>
+    public (double[] Sums, int[] Counts) CleanMetric => cleanMetric ??= Metric(Clean.Logits);
+    public (double[] Sums, int[] Counts) CorruptedMetric => corruptedMetric ??= Metric(Corrupted.Logits);
+    (double[] Sums, int[] Counts)? cleanMetric, corruptedMetric;
+
     public (double[] Sums, int[] Counts) Metric(Tensor logits) =>
         MetricEvaluator.Evaluate(plan.Metric, logits, Examples, Clean.Logits);
 }

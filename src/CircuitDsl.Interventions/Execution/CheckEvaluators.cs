@@ -58,7 +58,7 @@ internal abstract class CheckEvaluator(Check check, ExperimentPlan plan)
 
 internal sealed class ModelEvaluator(ModelCheck check, ExperimentPlan plan) : CheckEvaluator(check, plan)
 {
-    public override void Batch(BatchContext batch) => Record("metric", batch, batch.Metric(batch.Clean.Logits));
+    public override void Batch(BatchContext batch) => Record("metric", batch, batch.CleanMetric);
 
     public override IEnumerable<CheckResult> Finish()
     {
@@ -92,7 +92,7 @@ internal sealed class ScrubCheckEvaluator : CheckEvaluator
         if (!batch.Shared.TryGetValue(key, out var baselineScores))
             batch.Shared[key] = baselineScores = batch.Metric(evaluator.Logits(baseline, baselineSamples, batch.Start, batch.End));
         Record("baseline", batch, baselineScores);
-        Record("model", batch, batch.Metric(batch.Clean.Logits));
+        Record("model", batch, batch.CleanMetric);
         Record("agreement", batch, Agreement(batch, scrubbed));
     }
 

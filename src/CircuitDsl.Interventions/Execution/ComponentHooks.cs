@@ -81,8 +81,9 @@ public sealed class ComponentHooks(HookedTransformer model)
                 yield return n.MlpOut;
                 if (Config.HasLayerNorm) yield return n.Ln2Scale;
             }
-            yield return n.ResidPost;
         }
+        // A block's resid_post is the next block's resid_pre; only the final stream is recorded under its own name.
+        yield return Model.Hooks.Layers[^1].ResidPost;
         if (Config.HasLayerNorm) yield return HookNames.FinalScale;
     }
 

@@ -24,7 +24,7 @@ public sealed class ExperimentRunner(HookedTransformer model)
     {
         var hooks = new ComponentHooks(model);
         var data = plan.Data;
-        var counterfactualData = Enumerable.Range(0, data.Count).Select(_ => 0).ToArray();
+        var counterfactualData = new int[data.Count];
         var random = SplitMix64.For(plan.Seed, "counterfactual");
         for (int i = 0; i < data.Count; i++) counterfactualData[i] = data.PoolDatum(random.Next(data.Pool.Count));
         var shuffled = new int[data.Count];
@@ -36,26 +36,33 @@ public sealed class ExperimentRunner(HookedTransformer model)
             plan.Checks.OfType<AblationCheck>().Any(a => a.Method.MeanPerGroup), plan.BatchSize);
         var evaluators = plan.Checks.Select(c => Evaluator(c, plan, hooks, means, shuffled)).ToArray();
         CachedRuns = 0;
+        var nativeMemory = new NativeMemoryBound();
         foreach (var (start, end) in TokenBatch.Ranges(data.Count, plan.BatchSize))
         {
-            using var scope = NewDisposeScope();
-            using var runs = new RunCache(model, hooks.StandardHooks());
-            var batch = new BatchContext(plan, hooks, runs, start, end, counterfactualData);
-            foreach (var evaluator in evaluators)
-            {
-                try
-                {
-                    evaluator.Batch(batch);
-                }
-                catch (Exception e) when (e is ArgumentException or InvalidOperationException or ShapeMismatchException or KeyNotFoundException)
-                {
-                    throw new CheckFailedException(evaluator.Name, e);
-                }
-            }
-            CachedRuns += runs.Runs;
+            RunBatch(plan, hooks, start, end, counterfactualData, evaluators);
+            nativeMemory.AfterBatch(); // every tensor of the batch is freed by now
         }
         var results = evaluators.SelectMany(e => e.Finish()).ToArray();
         return new ExperimentResult(plan.Name, model.Config.Name, data.Name, data.Count, plan.Metric.ToString(), plan.Seed, results);
+    }
+
+    void RunBatch(ExperimentPlan plan, ComponentHooks hooks, int start, int end, int[] counterfactualData, CheckEvaluator[] evaluators)
+    {
+        using var scope = NewDisposeScope();
+        using var runs = new RunCache(model, hooks.StandardHooks());
+        var batch = new BatchContext(plan, hooks, runs, start, end, counterfactualData);
+        foreach (var evaluator in evaluators)
+        {
+            try
+            {
+                evaluator.Batch(batch);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or ShapeMismatchException or KeyNotFoundException)
+            {
+                throw new CheckFailedException(evaluator.Name, e);
+            }
+        }
+        CachedRuns += runs.Runs;
     }
 
     CheckEvaluator Evaluator(Check check, ExperimentPlan plan, ComponentHooks hooks, MeanActivations means, int[] shuffled) => check switch

@@ -20,8 +20,8 @@ internal sealed class PathPatchEvaluator(Check check, ExperimentPlan plan, PathP
         var patcher = new PathPatcher(batch.Hooks) { MaxRows = MaxRows };
         patcher.Run(receivers, variants, batch.Clean, batch.Corrupted, batch.Examples,
             (v, logits) => Record($"patched {v}", batch, batch.Metric(logits)));
-        Record("clean", batch, batch.Metric(batch.Clean.Logits));
-        Record("corrupted", batch, batch.Metric(batch.Corrupted.Logits));
+        Record("clean", batch, batch.CleanMetric);
+        Record("corrupted", batch, batch.CorruptedMetric);
     }
 
     public override IEnumerable<CheckResult> Finish()
@@ -63,8 +63,8 @@ internal sealed class ActivationPatchEvaluator(ActivationPatchCheck check, Exper
         var interventions = check.Components.Select(c =>
             ActivationSource.Set(batch.Hooks, c, ActivationSource.Read(batch.Hooks, source, c.Component), batch.Examples, batch.Length)).ToArray();
         Record("patched", batch, batch.Metric(batch.Hooks.Model.Forward(tokens, new RunOptions { Interventions = interventions })));
-        Record("clean", batch, batch.Metric(batch.Clean.Logits));
-        Record("corrupted", batch, batch.Metric(batch.Corrupted.Logits));
+        Record("clean", batch, batch.CleanMetric);
+        Record("corrupted", batch, batch.CorruptedMetric);
     }
 
     public override IEnumerable<CheckResult> Finish()
@@ -112,7 +112,7 @@ internal sealed class AblationEvaluator(AblationCheck check, ExperimentPlan plan
         }).ToArray();
         var tokens = TokenBatch.Of(Plan.Data, batch.References);
         Record("ablated", batch, batch.Metric(batch.Hooks.Model.Forward(tokens, new RunOptions { Interventions = interventions })));
-        Record("model", batch, batch.Metric(batch.Clean.Logits));
+        Record("model", batch, batch.CleanMetric);
     }
 
     public override IEnumerable<CheckResult> Finish()

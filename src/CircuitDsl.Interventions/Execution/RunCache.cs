@@ -9,12 +9,13 @@ namespace CircuitDsl.Interventions.Execution;
 /// Clean runs of the model on batches of data, each made once and kept for as long as a batch is being worked on:
 /// every check of an experiment that needs the clean (or corrupted, or resampled) run of the same inputs reads
 /// the same cached activations. All runs record the same hooks, so their numbers are mutually consistent to the bit.
+/// The caches hold the activations themselves, not copies: nothing in the engine changes a cached tensor in place.
 /// </summary>
 public sealed class RunCache : IDisposable
 {
     readonly HookedTransformer model;
     readonly HashSet<string> hooks;
-    readonly Dictionary<int[], CachedRun> runs = new(new SequenceComparer());
+    readonly Dictionary<int[], CachedRun> runs = new(IntSequenceComparer.Instance);
 
     public RunCache(HookedTransformer model, IEnumerable<string> hooks)
     {
@@ -31,7 +32,7 @@ public sealed class RunCache : IDisposable
         if (runs.TryGetValue(key, out var run)) return run;
         using var scope = NewDisposeScope();
         var cache = new ActivationCache();
-        var logits = model.Forward(tokens(), new RunOptions { Cache = cache, CacheFilter = hooks.Contains });
+        var logits = model.Forward(tokens(), new RunOptions { Cache = cache, CacheFilter = hooks.Contains, CacheCopies = false });
         run = new CachedRun(logits.DetachFromDisposeScope(), cache);
         runs[key] = run;
         Runs++;
@@ -49,17 +50,6 @@ public sealed class RunCache : IDisposable
     {
         foreach (var run in runs.Values) run.Dispose();
         runs.Clear();
-    }
-
-    sealed class SequenceComparer : IEqualityComparer<int[]>
-    {
-        public bool Equals(int[]? x, int[]? y) => x is not null && y is not null && x.AsSpan().SequenceEqual(y);
-        public int GetHashCode(int[] obj)
-        {
-            var h = new HashCode();
-            foreach (int v in obj) h.Add(v);
-            return h.ToHashCode();
-        }
     }
 }
 

@@ -14,7 +14,8 @@ namespace CircuitDsl.Interventions.Patching;
 /// resid[l+1] = resid_mid[l] + MLP_l(resid_mid[l])   (recomputed; frozen on request; sender MLPs take their x_new value)</code>
 /// and the receivers record resid at their layer. Pass D puts the recorded values into the receivers' q/k/v inputs
 /// (or unembeds the final stream) and recomputes everything downstream. Sender sets (variants) are stacked along
-/// the batch; a variant none of whose senders can reach a receiver is the clean run, exactly.
+/// the batch (<see cref="VariantChunk"/>): clean activations are broadcast, not copied per variant, and the stream
+/// becomes per variant at the first sender; a variant none of whose senders can reach a receiver is the clean run, exactly.
 /// </summary>
 public sealed class PathPatcher(ComponentHooks hooks)
 {
@@ -52,104 +53,102 @@ public sealed class PathPatcher(ComponentHooks hooks)
         IReadOnlyList<Example> references, Action<int, Tensor> consume)
     {
         using var scope = NewDisposeScope();
+        using var noGrad = no_grad(); // deltas are added in place
+        var chunk = new VariantChunk(hooks, variants, clean, corrupted, references);
         var model = hooks.Model;
         var config = model.Config;
-        int v = variants.Length, b = references.Count, length = (int)clean.Logits.shape[1];
-        var masks = new Dictionary<PositionSet, Tensor>();
-        Tensor Mask(PositionSet p) => masks.TryGetValue(p, out var m) ? m : masks[p] = ComponentHooks.PositionMask(p, references, length);
-        Tensor Repeat(Tensor t) => t.repeat([v, .. Enumerable.Repeat(1L, (int)t.dim() - 1)]);
-
-        // Per-variant deltas [v*b, p, d] from the senders a predicate selects (zeros for the others).
-        Tensor? Stacked(Func<PatchEndpoint, bool> select)
-        {
-            if (!variants.Any(vs => vs.Any(select))) return null;
-            var blocks = variants.Select(vs =>
-            {
-                Tensor sum = zeros_like(clean.Cache[HookNames.Embed]);
-                foreach (var s in vs.Where(select))
-                    sum = sum + Mask(s.Positions).unsqueeze(-1).to(sum.dtype) * (hooks.ReadOutput(corrupted.Cache, s.Component) - hooks.ReadOutput(clean.Cache, s.Component));
-                return sum;
-            }).ToArray();
-            return cat(blocks, 0);
-        }
-
-        int layers = config.Layers;
-        int target = spec.Receivers.Max(r => PathPatchValidation.ReceiverLayer(r, layers));
-        int first = variants.SelectMany(vs => vs).Min(PathPatchValidation.SenderLayer);
         var names = model.Hooks.Layers;
+        int target = spec.Receivers.Max(r => PathPatchValidation.ReceiverLayer(r, config.Layers));
+        int first = variants.SelectMany(vs => vs).Min(PathPatchValidation.SenderLayer);
 
         // Pass C: from the first changed layer, every head read from the caches; only MLPs (and LayerNorm) run.
-        var residual = Repeat(clean.Cache[names[first].ResidPre]);
-        if (first == 0 && Stacked(s => s.Component.IsEmbedding) is { } embedDelta) residual = residual + embedDelta;
+        var residual = clean.Cache[names[first].ResidPre];
+        if (first == 0) residual = chunk.PlusDeltas(residual, s => s.Component.IsEmbedding);
         var recorded = new Dictionary<int, Tensor>();
+        var read = spec.Receivers.Select(r => PathPatchValidation.ReceiverLayer(r, config.Layers)).ToHashSet();
         for (int l = first; l < target; l++)
         {
-            recorded[l] = residual;
-            var mid = residual + Repeat(clean.Cache[names[l].AttnOut]);
-            if (Stacked(s => s.Component.Kind == ComponentKind.Head && s.Component.Layer == l) is { } headDelta) mid = mid + headDelta;
-            if (!config.HasMlp)
-            {
-                residual = mid;
-                continue;
-            }
-            var mlp = spec.FreezeMlps
-                ? Repeat(clean.Cache[names[l].MlpOut])
-                : model.MlpOut(l, mid, spec.FreezeLayerNorm && config.HasLayerNorm
-                    ? new RunOptions { Interventions = [Intervention.Replace(names[l].Ln2Scale, Repeat(clean.Cache[names[l].Ln2Scale]))] }
-                    : null);
-            if (variants.Any(vs => vs.Any(s => s.Component.Kind == ComponentKind.Mlp && s.Component.Layer == l)))
-            {
-                var senderMask = cat(variants.Select(vs =>
-                    vs.Where(s => s.Component.Kind == ComponentKind.Mlp && s.Component.Layer == l)
-                      .Aggregate(zeros(b, length, dtype: ScalarType.Bool), (m, s) => m | Mask(s.Positions))).ToArray(), 0);
-                mlp = where(senderMask.unsqueeze(-1), Repeat(corrupted.Cache[names[l].MlpOut]), mlp);
-            }
-            residual = mid + mlp;
+            // A per-variant stream is this chunk's own: it grows in place unless a receiver keeps this layer's value.
+            bool keep = read.Contains(l);
+            if (keep) recorded[l] = residual;
+            int layer = l;
+            var mid = chunk.PlusDeltas(Plus(chunk, residual, clean.Cache[names[l].AttnOut], inPlace: !keep),
+                s => s.Component.Kind == ComponentKind.Head && s.Component.Layer == layer);
+            residual = config.HasMlp ? Plus(chunk, mid, Mlp(spec, chunk, l, mid), inPlace: true) : mid;
         }
         recorded[target] = residual;
 
-        var logits = spec.ToLogits
-            ? UnembedReceiver(spec, residual, clean, Repeat, Mask)
-            : HeadReceivers(spec, recorded, clean, Repeat, Mask, v, b);
-        for (int k = 0; k < v; k++)
-            consume(k, logits.narrow(0, (long)k * b, b));
+        if (spec.ToLogits)
+        {
+            UnembedReceiver(spec, chunk, residual, consume);
+            return;
+        }
+        var logits = HeadReceivers(spec, chunk, recorded);
+        for (int k = 0; k < variants.Length; k++)
+            consume(k, logits[k]);
     }
 
-    Tensor UnembedReceiver(PathPatchSpec spec, Tensor final, CachedRun clean, Func<Tensor, Tensor> repeat, Func<PositionSet, Tensor> mask)
+    static Tensor Plus(VariantChunk chunk, Tensor stream, Tensor addend, bool inPlace) =>
+        inPlace && chunk.IsPerVariant(stream) ? stream.add_(addend) : stream + addend;
+
+    /// <summary>MLP l's output on <paramref name="mid"/>: the clean one while nothing has changed (or when frozen), sender MLPs taking x_new's.</summary>
+    Tensor Mlp(PathPatchSpec spec, VariantChunk chunk, int l, Tensor mid)
     {
         var model = hooks.Model;
-        var cleanFinal = repeat(clean.Cache[hooks.ReadHook(Component.Logits)]);
-        var receiverMask = repeat(mask(spec.Receivers[0].Positions)).unsqueeze(-1);
-        final = where(receiverMask, final, cleanFinal);
-        var options = spec.FreezeLayerNorm && model.Config.HasLayerNorm
-            ? new RunOptions { Interventions = [Intervention.Replace(HookNames.FinalScale, repeat(clean.Cache[HookNames.FinalScale]))] }
-            : null;
-        var logits = model.ForwardFrom(model.Config.Layers, final, options);
-        // Where the final stream is bit-identical to the clean one, the logits are the clean logits (unembedding is per position).
-        var changed = (final != cleanFinal).any(-1, keepdim: true);
-        return where(changed, logits, repeat(clean.Logits));
+        var names = model.Hooks.Layers[l];
+        var mlp = spec.FreezeMlps || !chunk.IsPerVariant(mid)
+            ? chunk.Clean.Cache[names.MlpOut]
+            : model.MlpOut(l, chunk.Rows(mid), spec.FreezeLayerNorm && model.Config.HasLayerNorm
+                ? new RunOptions { Interventions = [Intervention.Replace(names.Ln2Scale, chunk.Repeat(chunk.Clean.Cache[names.Ln2Scale]))] }
+                : null).view(mid.shape); // rows back to [v, b, p, d]
+        var senders = chunk.Mask(s => s.Component.Kind == ComponentKind.Mlp && s.Component.Layer == l);
+        return senders is null ? mlp : where(senders.unsqueeze(-1), chunk.Corrupted.Cache[names.MlpOut], mlp);
     }
 
-    Tensor HeadReceivers(PathPatchSpec spec, Dictionary<int, Tensor> recorded, CachedRun clean, Func<Tensor, Tensor> repeat,
-        Func<PositionSet, Tensor> mask, int variants, int batch)
+    void UnembedReceiver(PathPatchSpec spec, VariantChunk chunk, Tensor final, Action<int, Tensor> consume)
+    {
+        var model = hooks.Model;
+        var cleanFinal = chunk.Clean.Cache[hooks.ReadHook(Component.Logits)];
+        final = chunk.PerVariant(final);
+        if (!spec.Receivers[0].Positions.IsAll)
+            final = where(chunk.Mask(spec.Receivers[0].Positions).unsqueeze(-1), final, cleanFinal);
+        // Every unembedding call reads all of W_U: go variant by variant (its logits then stay in cache) when W_U is
+        // smaller than one variant's logits (d_model < b·p), all variants at once otherwise.
+        int piece = model.Config.DModel < cleanFinal.shape[0] * cleanFinal.shape[1] ? 1 : chunk.Variants;
+        for (int start = 0; start < chunk.Variants; start += piece)
+        {
+            var part = final.narrow(0, start, Math.Min(piece, chunk.Variants - start));
+            var options = spec.FreezeLayerNorm && model.Config.HasLayerNorm
+                ? new RunOptions { Interventions = [Intervention.Replace(HookNames.FinalScale, chunk.Repeat(chunk.Clean.Cache[HookNames.FinalScale], part.shape[0]))] }
+                : null;
+            var logits = model.ForwardFrom(model.Config.Layers, chunk.Rows(part), options);
+            // Where the final stream is bit-identical to the clean one, the logits are the clean logits (unembedding is per position).
+            logits = chunk.CleanWhereUnchanged(chunk.FromRows(logits), VariantChunk.AnyAlongLast(part != cleanFinal));
+            for (int k = 0; k < part.shape[0]; k++)
+                consume(start + k, logits[k]);
+        }
+    }
+
+    Tensor HeadReceivers(PathPatchSpec spec, VariantChunk chunk, Dictionary<int, Tensor> recorded)
     {
         var model = hooks.Model;
         var names = model.Hooks.Layers;
         int start = spec.Receivers.Min(r => r.Component.Layer);
         var interventions = new List<Intervention>();
-        Tensor changed = zeros(variants * batch, dtype: ScalarType.Bool);
+        Tensor changed = zeros(chunk.Variants, chunk.Batch, dtype: ScalarType.Bool);
         foreach (var r in spec.Receivers)
         {
             int layer = r.Component.Layer;
-            var cleanInput = repeat(clean.Cache[names[layer].ResidPre]);
-            var value = recorded.TryGetValue(layer, out var rec) ? rec : cleanInput; // receivers before every sender see the clean stream
-            var positions = repeat(mask(r.Positions));
-            changed = changed | ((value != cleanInput).any(-1) & positions).any(-1);
-            interventions.Add(Intervention.Replace(hooks.InputHook(r.Component, r.Component.Channel), value.unsqueeze(2),
-                new Selection { Heads = [r.Component.Head], PositionMask = positions }));
+            var cleanInput = chunk.Clean.Cache[names[layer].ResidPre];
+            // Receivers before every sender see the clean stream.
+            var value = chunk.PerVariant(recorded.TryGetValue(layer, out var rec) ? rec : cleanInput);
+            var positions = chunk.Mask(r.Positions);
+            changed = changed | (VariantChunk.AnyAlongLast(value != cleanInput) & positions).any(-1);
+            interventions.Add(Intervention.Replace(hooks.InputHook(r.Component, r.Component.Channel), chunk.Rows(value).unsqueeze(2),
+                new Selection { Heads = [r.Component.Head], PositionMask = chunk.Repeat(positions) }));
         }
-        var logits = model.ForwardFrom(start, repeat(clean.Cache[names[start].ResidPre]), new RunOptions { Interventions = interventions });
+        var logits = model.ForwardFrom(start, chunk.Repeat(chunk.Clean.Cache[names[start].ResidPre]), new RunOptions { Interventions = interventions });
         // A variant whose receivers got exactly their clean inputs is the clean run (pass D would only add rounding).
-        return where(changed.view(-1, 1, 1), logits, repeat(clean.Logits));
+        return chunk.CleanWhereUnchanged(chunk.FromRows(logits), changed);
     }
 }

@@ -1,4 +1,5 @@
 using CircuitDsl.Interventions.Data;
+using CircuitDsl.Interventions.Execution;
 using CircuitDsl.Interventions.Plan;
 
 namespace CircuitDsl.Interventions.Scrubbing;
@@ -6,47 +7,36 @@ namespace CircuitDsl.Interventions.Scrubbing;
 /// <summary>
 /// The classes of a variable over the counterfactual pool: pool examples that agree with a given datum on the
 /// variable at every position of a position set (the variable read as a vector over the positions the node is
-/// claimed at). Classes are built once per distinct (positions, value) and kept.
+/// claimed at). Values are numbered (<see cref="ValueIds"/>), so the index keeps ints, not boxed values, per example.
 /// </summary>
 internal sealed class EquivalenceClasses(Dataset dataset, CausalVariable variable, PositionSet positions)
 {
-    readonly Dictionary<(string Positions, object Value), int[]> classes = new(new KeyComparer());
-    Dictionary<string, Dictionary<object, List<int>>>? fixedGroups;
+    readonly ValueIds ids = new();
+    readonly Dictionary<int[], int[]> scanned = new(IntSequenceComparer.Instance); // [positions.., value numbers..] -> members
+    PoolPartition? partition;
 
     public CausalVariable Variable => variable;
 
-    /// <summary>The variable's value on <paramref name="datum"/> and the pool indices that share it.</summary>
-    public (object?[] Value, int[] Positions, int[] Members) ClassOf(int datum)
+    /// <summary>The pool indices, in pool order, that share the variable's value on <paramref name="datum"/>.</summary>
+    public ReadOnlySpan<int> MembersOf(int datum)
     {
         var example = dataset.Datum(datum);
         var at = positions.Resolve(example);
         var value = variable.Evaluate(example, at);
-        var key = (string.Join(',', at), (object)value);
-        if (!classes.TryGetValue(key, out var members))
-        {
-            members = positions.IsFixed ? FixedGroup(at, value) : Scan(at, value);
-            classes[key] = members;
-        }
-        return (value, at, members);
+        // Fixed positions are the same for every example (a dataset's prompts share one length): group the pool once.
+        if (positions.IsFixed)
+            return (partition ??= new PoolPartition(dataset.Pool, variable, at, ids)).Members(ids.Find(value));
+        int[] key = [.. at, .. ids.Intern(value)];
+        if (!scanned.TryGetValue(key, out var members)) scanned[key] = members = Scan(at, value);
+        return members;
     }
 
-    // Fixed positions: group the whole pool by its value vector once, then every lookup is a dictionary probe.
-    int[] FixedGroup(int[] at, object?[] value)
+    /// <summary>For messages: the variable's value on <paramref name="datum"/> and the positions it was read at.</summary>
+    public (object?[] Value, int[] Positions) Describe(int datum)
     {
-        fixedGroups ??= [];
-        string atKey = string.Join(',', at);
-        if (!fixedGroups.TryGetValue(atKey, out var groups))
-        {
-            groups = new Dictionary<object, List<int>>(CausalVariable.ValueComparer!);
-            for (int j = 0; j < dataset.Pool.Count; j++)
-            {
-                object v = variable.Evaluate(dataset.Pool[j], at);
-                if (!groups.TryGetValue(v, out var list)) groups[v] = list = [];
-                list.Add(j);
-            }
-            fixedGroups[atKey] = groups;
-        }
-        return groups.TryGetValue(value, out var found) ? [.. found] : [];
+        var example = dataset.Datum(datum);
+        var at = positions.Resolve(example);
+        return (variable.Evaluate(example, at), at);
     }
 
     // Per-example positions (named ones): compare each pool example at this datum's positions.
@@ -61,14 +51,6 @@ internal sealed class EquivalenceClasses(Dataset dataset, CausalVariable variabl
             if (same) members.Add(j);
         }
         return [.. members];
-    }
-
-    sealed class KeyComparer : IEqualityComparer<(string Positions, object Value)>
-    {
-        public bool Equals((string Positions, object Value) x, (string Positions, object Value) y) =>
-            x.Positions == y.Positions && CausalVariable.ValueComparer.Equals(x.Value, y.Value);
-        public int GetHashCode((string Positions, object Value) obj) =>
-            HashCode.Combine(obj.Positions, CausalVariable.ValueComparer.GetHashCode(obj.Value));
     }
 }
 

@@ -70,15 +70,20 @@ public static class ScrubSampler
         var drawn = new int[parentData.Length];
         for (int i = 0; i < parentData.Length; i++)
         {
-            var (value, at, members) = classIndex.ClassOf(parentData[i]);
-            if (members.Length == 0)
-                throw new EmptyClassException(child.Node.Name, child.Condition!.Name, CausalVariable.Show(value.Distinct(CausalVariable.ValueComparer).Count() == 1 ? value[0] : value),
-                    dataset.Datum(parentData[i]).Source ?? $"example {parentData[i]}", at.Length == 0 ? "(none)" : string.Join(", ", at));
+            var members = classIndex.MembersOf(parentData[i]);
+            if (members.Length == 0) throw EmptyClass(child, classIndex, dataset, parentData[i]);
             drawn[i] = dataset.PoolDatum(members[random.Next(members.Length)]);
             samples.ConditionalDraws++;
             if (members.Length == 1) samples.SingletonDraws++;
         }
         return drawn;
+    }
+
+    static EmptyClassException EmptyClass(ScrubTreeNode child, EquivalenceClasses classIndex, Dataset dataset, int datum)
+    {
+        var (value, at) = classIndex.Describe(datum);
+        return new EmptyClassException(child.Node.Name, child.Condition!.Name, CausalVariable.Show(value.Distinct(CausalVariable.ValueComparer).Count() == 1 ? value[0] : value),
+            dataset.Datum(datum).Source ?? $"example {datum}", at.Length == 0 ? "(none)" : string.Join(", ", at));
     }
 
     static int[] Uniform(Dataset dataset, SplitMix64 random, int n)

@@ -23,11 +23,14 @@ public sealed class ActivationCache : IDisposable
 
     public bool TryGet(string name, out Tensor tensor) => tensors.TryGetValue(name, out tensor!);
 
-    /// <summary>Stores a copy the cache owns; a later store under the same name replaces (and frees) the earlier one.</summary>
-    internal void Store(string name, Tensor activation)
+    /// <summary>
+    /// Stores a copy the cache owns (or, without <paramref name="copy"/>, a handle of its own on the activation); a later
+    /// store under the same name replaces (and frees) the earlier one.
+    /// </summary>
+    internal void Store(string name, Tensor activation, bool copy = true)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        var owned = activation.detach().clone().DetachFromDisposeScope();
+        var owned = (copy ? activation.detach().clone() : activation.detach()).DetachFromDisposeScope();
         if (tensors.Remove(name, out var previous)) previous.Dispose();
         tensors[name] = owned;
     }

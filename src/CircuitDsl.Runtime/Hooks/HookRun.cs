@@ -13,6 +13,7 @@ internal sealed class HookRun
     readonly ActivationCache? cache;
     readonly Func<string, bool>? cacheFilter;
     readonly long[]? cachePositions;
+    readonly bool cacheCopies;
 
     public HookRun(HookNames names, RunOptions options)
     {
@@ -27,6 +28,7 @@ internal sealed class HookRun
         cache = options.Cache;
         cacheFilter = options.CacheFilter;
         cachePositions = options.CachePositions?.Select(p => (long)p).ToArray();
+        cacheCopies = options.CacheCopies;
     }
 
     public bool Wants(string name) =>
@@ -43,7 +45,7 @@ internal sealed class HookRun
         if (cache is not null && (cacheFilter is null || cacheFilter(name)))
             cache.Store(name, cachePositions is null
                 ? activation
-                : activation.index_select(point.PositionAxis, tensor(cachePositions, device: activation.device)));
+                : activation.index_select(point.PositionAxis, tensor(cachePositions, device: activation.device)), cacheCopies);
         return activation;
     }
 }

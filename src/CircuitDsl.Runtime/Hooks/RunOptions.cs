@@ -14,6 +14,12 @@ public sealed record RunOptions
     /// <summary>Which hook names the cache records; null records every hook point of the model.</summary>
     public Func<string, bool>? CacheFilter { get; init; }
 
+    /// <summary>
+    /// True (the default): the cache keeps copies. False: it keeps the activations themselves, saving a copy per
+    /// cached hook; the caller must then not change them in place, and a cached embedding may share the weights' storage.
+    /// </summary>
+    public bool CacheCopies { get; init; } = true;
+
     /// <summary>Record only these positions (on the position axis) of each cached activation; null keeps all.</summary>
     public IReadOnlyList<int>? CachePositions { get; init; }
 

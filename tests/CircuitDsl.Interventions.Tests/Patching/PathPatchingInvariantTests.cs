@@ -50,6 +50,21 @@ public class PathPatchingInvariantTests
     }
 
     [TestCaseSource(nameof(Architectures))]
+    public void APositionNoSenderChangesKeepsTheCleanLogitsExactlyAmongChangedOnes(ModelConfig config)
+    {
+        using var f = new PathPatchingFixture(config);
+        using var scope = NewDisposeScope();
+        // Senders everywhere but position 0: nearly every position changes, so the few unchanged ones take the clean
+        // logits by copying rather than by rewriting all of them; both must be exact.
+        var rest = PositionSet.At(1, 2, 3, 4, 5, 6, 7);
+        var spec = ToLogits(E("L0.H0", rest), E("L1.H1", rest));
+        var patched = f.Fast(spec);
+        Assert.That(RandomModels.Same(patched.select(1, 0), f.Clean.Logits.select(1, 0)), Is.True, "position 0");
+        Assert.That(RandomModels.Same(patched, f.Clean.Logits), Is.False);
+        Assert.That(RandomModels.MaxRelativeError(patched, f.Literal(spec)), Is.LessThan(1e-5));
+    }
+
+    [TestCaseSource(nameof(Architectures))]
     public void PatchingEverySenderIntoTheLogitsGivesTheCorruptedRun(ModelConfig config)
     {
         using var f = new PathPatchingFixture(config);
@@ -141,7 +156,8 @@ public class PathPatchingInvariantTests
     {
         using var f = new PathPatchingFixture(config);
         using var scope = NewDisposeScope();
-        var senders = f.AllHeads().Append(E("embed")).ToArray();
+        var senders = f.AllHeads().Append(E("embed"))
+            .Concat(config.HasMlp ? Enumerable.Range(0, config.Layers).Select(l => E($"L{l}.mlp", PositionSet.Named("MID"))) : []).ToArray();
         foreach (var receivers in new[] { ToLogits(), PathPatchSpec.Of([], E("L2.H0.k"), E("L2.H1.q")) })
         {
             var batched = f.Fast(receivers, senders.Select(s => (IReadOnlyList<PatchEndpoint>)[s]).ToArray(), maxRows: 4 * f.References.Length);

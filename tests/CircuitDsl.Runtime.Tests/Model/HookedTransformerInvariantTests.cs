@@ -124,6 +124,22 @@ public class HookedTransformerInvariantTests
         }
     }
 
+    [TestCaseSource(nameof(Architectures))]
+    public void ACacheWithoutCopiesHoldsTheSameActivationsAfterTheRun(ModelConfig config)
+    {
+        using var model = TestModels.Create(config);
+        using var tokens = TestModels.Tokens(config, 2, 8, seed: 10);
+        var (logits, copies) = model.RunWithCache(tokens);
+        using var shared = new ActivationCache();
+        long before = Tensor.TotalCount;
+        using (model.Forward(tokens, new RunOptions { Cache = shared, CacheCopies = false })) { }
+        Assert.That(Tensor.TotalCount - before, Is.EqualTo(shared.Count), "one handle per cached hook outlives the run");
+        using (logits)
+        using (copies)
+            foreach (var name in copies.Names)
+                Assert.That(shared[name].Same(copies[name]), Is.True, name);
+    }
+
     [Test]
     public void LiveTensorCountReturnsToItsStartAfterRuns()
     {
