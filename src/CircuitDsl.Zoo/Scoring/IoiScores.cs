@@ -29,12 +29,8 @@ public static class IoiScores
         var (logits, cache) = model.RunWithCache(TokenBatches.ToTensor(examples.Select(e => e.Tokens).ToArray()),
             name => name.EndsWith("attn.hook_pattern", StringComparison.Ordinal));
         using var _ = cache;
-        var end = logits.select(1, -1);
-        var io = TokenBatches.Answers(examples.Select(e => e.IndirectObjectToken));
-        var s = TokenBatches.Answers(examples.Select(e => e.SubjectToken));
-        var diff = (end.gather(-1, io.unsqueeze(-1)) - end.gather(-1, s.unsqueeze(-1))).squeeze(-1).data<float>().ToArray();
-        var top = end.argmax(-1).data<long>().ToArray();
-        double loss = (-end.log_softmax(-1).gather(-1, io.unsqueeze(-1))).mean().item<float>();
+        var (diff, loss) = AnswerScores.Measure(logits, examples.Select(e => e.IndirectObjectToken), examples.Select(e => e.SubjectToken));
+        var top = logits.select(1, -1).argmax(-1).data<long>().ToArray();
 
         var byTemplate = examples.Select((e, i) => (e.Template.Name, Positive: diff[i] > 0))
             .GroupBy(p => p.Name)

@@ -28,11 +28,8 @@ public static class ParensScores
     public static ParensEvaluation Evaluate(HookedTransformer model, IReadOnlyList<ParensExample> examples)
     {
         using var scope = NewDisposeScope();
-        var end = model.Forward(TokenBatches.ToTensor(examples.Select(e => e.Tokens).ToArray())).select(1, -1);
-        var correct = TokenBatches.Answers(examples.Select(e => e.Label));
-        var wrong = TokenBatches.Answers(examples.Select(e => e.WrongLabel));
-        var diff = (end.gather(-1, correct.unsqueeze(-1)) - end.gather(-1, wrong.unsqueeze(-1))).squeeze(-1).data<float>().ToArray();
-        double loss = (-end.log_softmax(-1).gather(-1, correct.unsqueeze(-1))).mean().item<float>();
+        var logits = model.Forward(TokenBatches.ToTensor(examples.Select(e => e.Tokens).ToArray()));
+        var (diff, loss) = AnswerScores.Measure(logits, examples.Select(e => e.Label), examples.Select(e => e.WrongLabel));
 
         var byKind = examples.Select((e, i) => (Kind: KindOf(e), Right: diff[i] > 0))
             .GroupBy(p => p.Kind)
