@@ -7,6 +7,8 @@ public static class ExitCodes
     public const int Ok = 0;
     /// <summary>Some expectation failed, or (fmt --check) some file would change.</summary>
     public const int Failed = 1;
-    /// <summary>Input, model, usage or compile errors; diagnostics were printed.</summary>
+    /// <summary>The user's input (file, data, model, usage) is wrong; diagnostics with file:line:col were printed.</summary>
     public const int Error = 2;
+    /// <summary>An internal error of CircuitDsl (a bug): one line says so; the trace only with --verbose.</summary>
+    public const int Internal = 3;
 }
