@@ -5,11 +5,15 @@ using CircuitDsl.Cli.Commands;
 namespace CircuitDsl.Cli;
 
 /// <summary>
-/// The `circuit` command. Everything writes to the writers it is given (tests run it in-process), and every
-/// failure the user can cause ends as a message and an exit code, never a stack trace.
+/// The `circuit` command. Everything writes to the writers it is given (tests run it in-process). One exit-code rule
+/// holds for every verb (<see cref="ExitCodes"/>): a failure the user caused is a message and 2, anything else is
+/// one line saying it is CircuitDsl's bug and 3, with the trace only under --verbose.
 /// </summary>
 public static class CircuitApp
 {
+    /// <summary>Prints the trace of an internal error (every verb accepts it).</summary>
+    public static readonly Option<bool> Verbose = new("--verbose") { Description = "Print the stack trace of an internal error.", Recursive = true };
+
     /// <param name="compilerFactory">The compile step of `check` (tests may substitute one; default: Roslyn).</param>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<IPlanCompiler>? compilerFactory = null)
     {
@@ -24,10 +28,18 @@ public static class CircuitApp
             CheckCommand.Create(console, compilerFactory ?? RoslynPlanCompiler.Create),
             ShowCommand.Create(console),
         };
+        root.Options.Add(Verbose);
         var parsed = root.Parse(args);
-        int code = parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
-        // Usage errors (unknown option, bad value) are input errors like any other: exit 2, as documented.
-        return parsed.Errors.Count > 0 ? ExitCodes.Error : code;
+        try
+        {
+            int code = parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            // Usage errors (unknown option, bad value) are input errors like any other.
+            return parsed.Errors.Count > 0 ? ExitCodes.Error : ExitCodes.Known(code);
+        }
+        catch (Exception e)
+        {
+            return CliErrors.Internal(console, e, parsed.GetValue(Verbose));
+        }
     }
 }
 

@@ -11,53 +11,131 @@ public sealed record Regression(string File, string Hypothesis, string Check, st
 }
 
 /// <summary>
-/// Compares a run with an earlier JSON report (`--baseline results.json`): an expectation's statistic regresses when it
-/// moves toward failing by more than the larger half-width of the two 95% intervals, whether or not it still passes.
+/// An earlier JSON report (`--baseline results.json`), read and checked whole before anything runs: a file that is
+/// not such a report is an input error naming the place that is wrong, never a crash after minutes of work.
 /// </summary>
-public static class BaselineComparison
+public sealed class Baseline
 {
-    public static IReadOnlyList<Regression> Compare(CheckReport current, string baselineJson, string baselinePath)
+    readonly Dictionary<(string File, string Hypothesis, string Check, string Statistic), (double Value, double Low, double High)> statistics;
+
+    Baseline(Dictionary<(string, string, string, string), (double, double, double)> statistics) => this.statistics = statistics;
+
+    public static Baseline Load(string path)
     {
-        JsonDocument document;
+        var info = new FileInfo(path);
+        if (!info.Exists) throw new UsageException($"--baseline {path}: no such file (write one with --update-baseline)");
+        if (info.Length > ResourceLimits.MaxReportFileBytes)
+            throw new UsageException($"--baseline {path}: {info.Length:N0} bytes, more than a report may have ({ResourceLimits.MaxReportFileBytes:N0})");
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    public static Baseline Parse(string json, string path)
+    {
         try
         {
-            document = JsonDocument.Parse(baselineJson);
+            using var document = JsonDocument.Parse(json);
+            return new Baseline(Read(new Element(document.RootElement, "$")));
         }
         catch (JsonException e)
         {
-            throw new FormatException($"{baselinePath}: not a circuit check JSON report ({e.Message})");
+            throw new FormatException($"--baseline {path}: not JSON ({e.Message})");
         }
-        using (document)
+        catch (ShapeException e)
         {
-            var root = document.RootElement;
-            if (!root.TryGetProperty("schemaVersion", out var version) || version.GetInt32() != CheckReport.CurrentSchemaVersion)
-                throw new FormatException($"{baselinePath}: schema version {(root.TryGetProperty("schemaVersion", out var v) ? v.ToString() : "missing")}, expected {CheckReport.CurrentSchemaVersion}; regenerate it with --update-baseline");
-            var before = Statistics(root);
-            var regressions = new List<Regression>();
-            foreach (var file in current.Files)
-                foreach (var h in file.Hypotheses)
-                    foreach (var c in h.Checks.Where(c => c.Expectation is not null))
-                    {
-                        var e = c.Expectation!;
-                        if (!before.TryGetValue((file.Path, h.Name, c.Name, e.Statistic), out var old)) continue;
-                        double tolerance = Math.Max((old.High - old.Low) / 2, (e.Value.High - e.Value.Low) / 2);
-                        double worse = e.Operator.StartsWith('>') ? old.Value - e.Value.Value : e.Value.Value - old.Value;
-                        if (worse > tolerance)
-                            regressions.Add(new Regression(file.Path, h.Name, c.Name, e.Statistic, old.Value, e.Value.Value, tolerance));
-                    }
-            return regressions;
+            throw new FormatException($"--baseline {path}: not a circuit check JSON report: {e.Message}");
         }
     }
 
-    static Dictionary<(string, string, string, string), (double Value, double Low, double High)> Statistics(JsonElement root)
+    /// <summary>
+    /// Each expectation's statistic that moved toward failing by more than the larger half-width of the two 95%
+    /// intervals, whether or not it still passes. Statistics that are not numbers on either side are not compared
+    /// (their expectation fails on its own).
+    /// </summary>
+    public IReadOnlyList<Regression> Compare(CheckReport current)
     {
+        var regressions = new List<Regression>();
+        foreach (var file in current.Files)
+            foreach (var h in file.Hypotheses)
+                foreach (var c in h.Checks.Where(c => c.Expectation is not null))
+                {
+                    var e = c.Expectation!;
+                    if (!statistics.TryGetValue((file.Path, h.Name, c.Name, e.Statistic), out var old)) continue;
+                    double tolerance = Math.Max((old.High - old.Low) / 2, (e.Value.High - e.Value.Low) / 2);
+                    double worse = e.Operator.StartsWith('>') ? old.Value - e.Value.Value : e.Value.Value - old.Value;
+                    if (worse > tolerance)
+                        regressions.Add(new Regression(file.Path, h.Name, c.Name, e.Statistic, old.Value, e.Value.Value, tolerance));
+                }
+        return regressions;
+    }
+
+    static Dictionary<(string, string, string, string), (double, double, double)> Read(Element root)
+    {
+        var version = root.Property("schemaVersion");
+        if (version.Value.ValueKind != JsonValueKind.Number || !version.Value.TryGetInt32(out int v) || v != CheckReport.CurrentSchemaVersion)
+            throw new ShapeException($"schema version {version.Value.GetRawText()}, expected {CheckReport.CurrentSchemaVersion}; regenerate it with --update-baseline");
         var result = new Dictionary<(string, string, string, string), (double, double, double)>();
-        foreach (var file in root.GetProperty("files").EnumerateArray())
-            foreach (var h in file.GetProperty("hypotheses").EnumerateArray())
-                foreach (var c in h.GetProperty("checks").EnumerateArray())
-                    foreach (var s in c.GetProperty("statistics").EnumerateObject())
-                        result[(file.GetProperty("path").GetString()!, h.GetProperty("name").GetString()!, c.GetProperty("name").GetString()!, s.Name)] =
-                            (s.Value.GetProperty("value").GetDouble(), s.Value.GetProperty("low").GetDouble(), s.Value.GetProperty("high").GetDouble());
+        foreach (var file in root.Property("files").Items())
+        {
+            string path = file.Property("path").Text();
+            foreach (var h in file.Property("hypotheses").Items())
+            {
+                string hypothesis = h.Property("name").Text();
+                foreach (var c in h.Property("checks").Items())
+                {
+                    string check = c.Property("name").Text();
+                    foreach (var s in c.Property("statistics").Properties())
+                        if (s.Property("value").NumberOrNull() is { } value)
+                            result[(path, hypothesis, check, s.Name)] = (value, s.Property("low").NumberOrNull() ?? value, s.Property("high").NumberOrNull() ?? value);
+                }
+            }
+        }
         return result;
+    }
+
+    sealed class ShapeException(string message) : Exception(message);
+
+    /// <summary>A JSON value with its path ($.files[0].name), so a wrong shape is reported where it is.</summary>
+    readonly record struct Element(JsonElement Value, string Path, string Name = "")
+    {
+        public Element Property(string name)
+        {
+            if (Value.ValueKind != JsonValueKind.Object) throw Wrong("an object");
+            return Value.TryGetProperty(name, out var child) ? new Element(child, $"{Path}.{name}", name) : throw new ShapeException($"{Path}.{name} is missing");
+        }
+
+        public IEnumerable<Element> Items()
+        {
+            if (Value.ValueKind != JsonValueKind.Array) throw Wrong("an array");
+            int i = 0;
+            foreach (var item in Value.EnumerateArray()) yield return new Element(item, $"{Path}[{i++}]");
+        }
+
+        public IEnumerable<Element> Properties()
+        {
+            if (Value.ValueKind != JsonValueKind.Object) throw Wrong("an object");
+            foreach (var p in Value.EnumerateObject()) yield return new Element(p.Value, $"{Path}.{p.Name}", p.Name);
+        }
+
+        public string Text() => Value.ValueKind == JsonValueKind.String ? Value.GetString()! : throw Wrong("a string");
+
+        /// <summary>A number, or null for JSON null (how reports write a statistic that is not a number).</summary>
+        public double? NumberOrNull() => Value.ValueKind switch
+        {
+            JsonValueKind.Number => Value.GetDouble(),
+            JsonValueKind.Null => null,
+            _ => throw Wrong("a number"),
+        };
+
+        ShapeException Wrong(string expected) => new($"{Path} is {Describe(Value.ValueKind)}, expected {expected}");
+
+        static string Describe(JsonValueKind kind) => kind switch
+        {
+            JsonValueKind.Object => "an object",
+            JsonValueKind.Array => "an array",
+            JsonValueKind.String => "a string",
+            JsonValueKind.Number => "a number",
+            JsonValueKind.Null => "null",
+            _ => "a boolean",
+        };
     }
 }

@@ -16,6 +16,8 @@ public sealed record CheckReport(ToolVersions Tool, IReadOnlyList<FileReport> Fi
         Files.SelectMany(f => f.Hypotheses).SelectMany(h => h.Checks).Select(c => c.Expectation).OfType<ExpectationEntry>();
 
     public bool HasErrors => Files.Any(f => f.Diagnostics.Any(d => d.Severity == "error"));
+    /// <summary>Whether CircuitDsl itself failed somewhere (a CD4099 diagnostic): the run exits 3.</summary>
+    public bool HasInternalErrors => Files.Any(f => f.Diagnostics.Any(d => d.Code == RunDiagnostics.InternalError.Code));
     public bool AllExpectationsHold => Expectations.All(e => e.Passed);
 
     /// <summary>Hypotheses not run because their model is not here; they neither pass nor fail.</summary>

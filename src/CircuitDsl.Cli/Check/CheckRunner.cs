@@ -1,11 +1,12 @@
 using CircuitDsl.Cli.Models;
 using CircuitDsl.Cli.Reports;
-using CircuitDsl.Interventions.Data;
+using CircuitDsl.Compiler.Roslyn;
 using CircuitDsl.Interventions.Execution;
 using CircuitDsl.Interventions.Plan;
 using CircuitDsl.Language;
 using CircuitDsl.Language.Binding;
 using CircuitDsl.Language.Diagnostics;
+using CircuitDsl.Language.Syntax;
 using CircuitDsl.Runtime.Model;
 using CircuitDsl.Runtime.Weights;
 using CircuitDsl.Zoo;
@@ -17,11 +18,24 @@ namespace CircuitDsl.Cli.Check;
 /// The `circuit check` pipeline for a list of files: bind, compile, load each model once, run every selected
 /// hypothesis, and collect one report. A file with errors is reported with its diagnostics and not run; the other
 /// files still run. A hypothesis on a known model whose weights are not shipped (zoo:gpt2-small without --model)
-/// is bound and compiled, then skipped: it neither passes nor fails.
+/// is bound and compiled, then skipped: it neither passes nor fails. Nothing a file does loses another file's
+/// results: a causal variable that throws is that file's CD4002, and even a bug of CircuitDsl is that file's
+/// CD4099 (kept in <see cref="InternalErrors"/> for --verbose).
 /// </summary>
 public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, string reportRoot, Action<string>? progress = null) : IDisposable
 {
     readonly Dictionary<string, (LoadedModel Model, string Sha256)> models = new(StringComparer.Ordinal);
+    readonly List<Exception> internalErrors = [];
+    readonly SortedSet<string> readFiles = new(StringComparer.Ordinal);
+
+    /// <summary>How many hypotheses the filter selected (all of them without one).</summary>
+    public int Selected { get; private set; }
+
+    /// <summary>Every .circuit file this run read, imports included (full paths).</summary>
+    public IReadOnlyCollection<string> ReadFiles => readFiles;
+
+    /// <summary>The bugs met while checking, in order (each is also a CD4099 diagnostic of its file).</summary>
+    public IReadOnlyList<Exception> InternalErrors => internalErrors;
 
     public CheckReport Run(IReadOnlyList<string> files, ToolVersions tool)
     {
@@ -46,8 +60,23 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
         string relative = Path.GetRelativePath(reportRoot, path);
         // Reports name files relative to where check ran (the repository root in CI); a file outside it keeps its full path.
         string display = (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative).Replace('\\', '/');
+        try
+        {
+            return CheckFile(path, display);
+        }
+        catch (Exception e)
+        {
+            internalErrors.Add(e);
+            var diagnostic = RunDiagnostics.InternalError.Create(new SourceSpan(path, 0, 0, 0, 0), "checking this file", e.GetType().Name, CliErrors.OneLine(e.Message));
+            return new FileReport(display, "", [], [ReportBuilder.Diagnostic(diagnostic, new DiagnosticLocator(reportRoot, _ => null))], []);
+        }
+    }
+
+    FileReport CheckFile(string path, string display)
+    {
         progress?.Invoke($"binding {display}");
         var analysis = CircuitAnalyzer.AnalyzeFile(path, new PhysicalFileProvider(), new ConfigModelResolver(options.Model));
+        readFiles.UnionWith(analysis.Sources.TreesByPath.Keys.Select(file => Path.GetFullPath(file, reportRoot)));
         var locator = new DiagnosticLocator(reportRoot, analysis.Sources.SourceOf);
         var diagnostics = analysis.Diagnostics.ToList();
         var hypotheses = new List<HypothesisReport>();
@@ -58,14 +87,17 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
             diagnostics.AddRange(compilation.Diagnostics);
             if (!compilation.Diagnostics.HasErrors())
                 foreach (var runnable in compilation.Hypotheses.Where(h => options.Selects(h.Bound.Name)))
-                    if (Run(runnable, path, display, diagnostics, skipped) is { } report)
+                {
+                    Selected++;
+                    if (Run(runnable, path, display, analysis.Sources, diagnostics, skipped) is { } report)
                         hypotheses.Add(report);
+                }
         }
         return new FileReport(display, ReportBuilder.Sha256OfFile(path), hypotheses,
             diagnostics.InSourceOrder().Select(d => ReportBuilder.Diagnostic(d, locator)).ToArray(), skipped);
     }
 
-    HypothesisReport? Run(RunnableHypothesis runnable, string path, string display, List<Diagnostic> diagnostics, List<SkippedHypothesis> skipped)
+    HypothesisReport? Run(RunnableHypothesis runnable, string path, string display, LoadedSources sources, List<Diagnostic> diagnostics, List<SkippedHypothesis> skipped)
     {
         var bound = runnable.Bound;
         try
@@ -74,34 +106,44 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
             var (result, sha) = Execute(runnable, Path.GetDirectoryName(path)!);
             return ReportBuilder.Hypothesis(runnable, result, display, sha);
         }
+        catch (Exception e) when (Find<CausalVariableException>(e) is { } failed)
+        {
+            var place = SpanOf(failed, sources) ?? bound.Variables.FirstOrDefault(v => v.Name == failed.Variable)?.Span ?? bound.Span;
+            diagnostics.Add(RunDiagnostics.CausalVariableFailed.Create(place, bound.Name, failed.Message));
+        }
         catch (ModelNotShippedException e)
         {
             skipped.Add(ReportBuilder.Skipped(bound, e.Model.Reference, e.Message));
         }
-        catch (ModelFormatException e)
+        catch (Exception e) when (e is ModelFormatException or DirectoryNotFoundException or FileNotFoundException)
         {
             diagnostics.Add(RunDiagnostics.ModelNotLoaded.Create(bound.Span, options.Model ?? bound.ModelReference, e.Message));
         }
-        catch (DirectoryNotFoundException e)
-        {
-            diagnostics.Add(RunDiagnostics.ModelNotLoaded.Create(bound.Span, options.Model ?? bound.ModelReference, e.Message));
-        }
-        catch (Exception e) when (e is CheckFailedException or HypothesisException or DataFormatException or ArgumentException
-                                      or InvalidOperationException or KeyNotFoundException or NotSupportedException or IOException)
+        catch (Exception e) when (e is CheckFailedException or HypothesisException or Interventions.Data.DataFormatException || CliErrors.IsUserFacing(e)
+                                      || e is InvalidOperationException)
         {
             diagnostics.Add(RunDiagnostics.CheckCouldNotRun.Create(bound.Span, bound.Name, e.Message));
+        }
+        catch (Exception e)
+        {
+            internalErrors.Add(e);
+            diagnostics.Add(RunDiagnostics.InternalError.Create(bound.Span, $"running hypothesis '{bound.Name}'", e.GetType().Name, CliErrors.OneLine(e.Message)));
         }
         return null;
     }
 
-    /// <summary>Runs one hypothesis on its model (loaded once per runner); failures surface as the engine's exceptions.</summary>
-    public (ExperimentResult Result, string ModelSha256) Execute(RunnableHypothesis runnable, string fileDirectory)
+    /// <summary>
+    /// Runs one hypothesis on its model (loaded once per runner), on a thread with a known stack; failures surface as
+    /// the engine's exceptions.
+    /// </summary>
+    public (ExperimentResult Result, string ModelSha256) Execute(RunnableHypothesis runnable, string fileDirectory) => KnownStack.Run(() =>
     {
         var (model, sha) = Model(runnable.Bound, fileDirectory);
+        // libtorch's OpenMP thread count belongs to the calling thread, so it is set on the one that runs.
         TorchSharp.torch.set_num_threads(TorchThreads.For(model.Model, options.Threads));
         var datasets = new ZooDatasets(model.Tokenizer, model.Model.Config.ContextLength);
         return (new ExperimentRunner(model.Model).Run(runnable.BuildPlan(datasets, options, fileDirectory)), sha);
-    }
+    });
 
     (LoadedModel Model, string Sha256) Model(BoundHypothesis bound, string directory)
     {
@@ -110,5 +152,20 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
         if (!models.TryGetValue(folder, out var entry))
             models[folder] = entry = (ModelLoader.Load(folder), ReportBuilder.Sha256OfFolder(folder));
         return entry;
+    }
+
+    /// <summary>The .circuit place where the variable's compiled code threw, from its PDB (null when it ran out of time instead).</summary>
+    static SourceSpan? SpanOf(CausalVariableException failed, LoadedSources sources)
+    {
+        if (failed.InnerException is null || CircuitFrames.Innermost(failed.InnerException) is not { } frame) return null;
+        int offset = sources.SourceOf(frame.File) is { } text ? text.GetLineStart(frame.Line) + frame.Column - 1 : 0;
+        return new SourceSpan(frame.File, offset, 0, frame.Line, frame.Column);
+    }
+
+    static T? Find<T>(Exception? e) where T : Exception
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is T found) return found;
+        return null;
     }
 }

@@ -12,6 +12,14 @@ public static class RunDiagnostics
     public static readonly DiagnosticDescriptor CheckCouldNotRun =
         new("CD4001", DiagnosticSeverity.Error, "Check could not run", "Hypothesis '{0}' could not run: {1}");
 
+    /// <summary>A causal variable's expression threw (or ran past its budget) on one example; located at the expression.</summary>
+    public static readonly DiagnosticDescriptor CausalVariableFailed =
+        new("CD4002", DiagnosticSeverity.Error, "Causal variable failed", "Hypothesis '{0}' could not run: {1}");
+
+    /// <summary>A bug of CircuitDsl while checking this file: the file is reported as errored and the others still run.</summary>
+    public static readonly DiagnosticDescriptor InternalError =
+        new("CD4099", DiagnosticSeverity.Error, "Internal error", "Internal error of CircuitDsl (a bug, not in this file) while {0}: {1}: {2}");
+
     /// <summary>The model resolved from its config, but its weights or tokenizer could not be loaded.</summary>
     public static readonly DiagnosticDescriptor ModelNotLoaded =
         new("CD5004", DiagnosticSeverity.Error, "Model not loaded", "Cannot load model '{0}': {1}");

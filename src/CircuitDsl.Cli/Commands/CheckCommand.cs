@@ -1,14 +1,13 @@
 using System.CommandLine;
 using CircuitDsl.Cli.Check;
-using CircuitDsl.Cli.Reports;
 using Spectre.Console;
 
 namespace CircuitDsl.Cli.Commands;
 
 /// <summary>
 /// `circuit check [PATHS]`: compile and run every hypothesis, print a table per file, write reports.
-/// Exit codes: 0 every expectation holds; 1 an expectation failed (or a baseline regressed); 2 input, model or
-/// compile errors.
+/// Exit codes: 0 every expectation holds; 1 an expectation failed (or a baseline regressed); 2 input, model,
+/// usage or compile errors; 3 an internal error. Every option is checked before any work starts.
 /// </summary>
 public static class CheckCommand
 {
@@ -16,9 +15,11 @@ public static class CheckCommand
     {
         var pathsArg = new Argument<string[]>("paths") { Description = ".circuit files, folders or globs (default: the current folder).", Arity = ArgumentArity.ZeroOrMore };
         var seedOpt = new Option<long?>("--seed") { Description = "Override every hypothesis's seed." };
-        var samplesOpt = new Option<int?>("--samples") { Description = "Override every hypothesis's example count." };
+        var samplesOpt = new Option<int?>("--samples") { Description = $"Override every hypothesis's example count (1 to {ResourceLimits.MaxExamples:N0})." };
+        samplesOpt.Validators.Add(r => InRange(r, r.GetValueOrDefault<int?>(), 1, ResourceLimits.MaxExamples, "examples"));
         var filterOpt = new Option<string?>("--filter") { Description = "Run only hypotheses whose name contains this text." };
-        var threadsOpt = new Option<int>("--threads") { Description = "libtorch threads (default: 1 for models under 20M parameters, such as the zoo's; all cores for larger ones)." };
+        var threadsOpt = new Option<int>("--threads") { Description = $"libtorch threads, 1 to this machine's {ResourceLimits.MaxThreads} (default: 1 for models under 20M parameters, such as the zoo's; all cores for larger ones)." };
+        threadsOpt.Validators.Add(r => InRange(r, r.GetValueOrDefault<int>(), 1, ResourceLimits.MaxThreads, "threads (the machine's logical processors)"));
         var modelOpt = new Option<string?>("--model") { Description = "Run every file against this model (zoo:NAME or a folder, e.g. Hugging Face GPT-2)." };
         var formatOpt = new Option<string[]>("--format") { Description = $"Report formats ({string.Join(", ", ReportFormats.Names)}); repeatable, paired in order with --out.", AllowMultipleArgumentsPerToken = false };
         formatOpt.AcceptOnlyFromAmong(ReportFormats.Names);
@@ -42,49 +43,68 @@ public static class CheckCommand
                 return ExitCodes.Error;
             }
 
-            var options = new CheckOptions(parse.GetValue(seedOpt), parse.GetValue(samplesOpt), parse.GetValue(filterOpt), parse.GetValue(modelOpt), parse.GetValue(threadsOpt));
-            var report = Run(console, options, compilerFactory(), files, cwd, showProgress: !parse.GetValue(noProgressOpt) && console.ErrorIsTerminal);
+            string? baselinePath = parse.GetValue(baselineOpt) is { } b ? Path.GetFullPath(b, cwd) : null;
+            bool updateBaseline = parse.GetValue(updateBaselineOpt);
+            if (updateBaseline && baselinePath is null)
+                throw new UsageException("--update-baseline needs --baseline FILE: the file to rewrite");
+            var outputs = ReportOutputs.Pair(parse.GetValue(formatOpt) is { Length: > 0 } f ? f : ["text"], parse.GetValue(outOpt) ?? [], cwd);
+            outputs.RefuseOverwriting(files, "a file being checked");
+            if (baselinePath is not null) outputs.RefuseOverwriting([baselinePath], updateBaseline ? "the baseline this run rewrites" : "the baseline this run compares against");
+            // Read (and check) the baseline before minutes of work, not after.
+            var baseline = baselinePath is not null && !updateBaseline ? Baseline.Load(baselinePath) : null;
 
-            var formats = parse.GetValue(formatOpt) is { Length: > 0 } f ? f : ["text"];
-            var outs = parse.GetValue(outOpt) ?? [];
-            if (outs.Length > formats.Length)
-                throw new ArgumentException($"{outs.Length} --out files for {formats.Length} --format values; pair each file with a format");
-            for (int i = 0; i < formats.Length; i++)
-            {
-                string rendered = ReportFormats.Render(formats[i], report, color: i >= outs.Length && !Console.IsOutputRedirected && ReferenceEquals(console.Out, Console.Out));
-                if (i < outs.Length) AtomicFile.WriteAllText(outs[i], rendered);
-                else console.Out.Write(rendered);
-            }
+            var options = new CheckOptions(parse.GetValue(seedOpt), parse.GetValue(samplesOpt), parse.GetValue(filterOpt), parse.GetValue(modelOpt), parse.GetValue(threadsOpt));
+            bool verbose = parse.GetValue(CircuitApp.Verbose);
+            var (report, run) = Run(console, options, compilerFactory(), files, cwd, showProgress: !parse.GetValue(noProgressOpt) && console.ErrorIsTerminal);
+
+            if (options.Filter is { } filter && run.Selected == 0 && !report.HasErrors)
+                throw new UsageException($"--filter '{filter}' matches no hypothesis of the {files.Count} file(s) checked");
+            outputs.RefuseOverwriting(run.ReadFiles, "a file this run read (an import)");
+            outputs.Write(report, console);
+            if (verbose)
+                foreach (var bug in run.InternalErrors) console.Error.WriteLine(bug);
             if (report.HasErrors)
             {
                 foreach (var d in report.Files.SelectMany(file => file.Diagnostics.Where(d => d.Severity == "error")))
                     console.Error.WriteLine($"{d.File}:{d.Line}:{d.Column}: {d.Severity} {d.Code}: {d.Message}");
-                return ExitCodes.Error;
+                if (report.HasInternalErrors)
+                    console.Error.WriteLine($"internal error: CircuitDsl failed while checking (a bug, not in the input; {(verbose ? "traces above" : "--verbose prints the traces")})");
+                return report.HasInternalErrors ? ExitCodes.Internal : ExitCodes.Error;
             }
 
             int exit = report.AllExpectationsHold ? ExitCodes.Ok : ExitCodes.Failed;
-            if (parse.GetValue(baselineOpt) is { } baseline)
+            if (updateBaseline)
+                Reports.AtomicFile.WriteAllText(baselinePath!, JsonReportWriter.Write(report));
+            else if (baseline is not null)
             {
-                if (parse.GetValue(updateBaselineOpt))
-                    AtomicFile.WriteAllText(baseline, JsonReportWriter.Write(report));
-                else
-                {
-                    var regressions = BaselineComparison.Compare(report, File.ReadAllText(baseline), baseline);
-                    foreach (var r in regressions) console.Error.WriteLine($"regression: {r}");
-                    if (regressions.Count > 0) exit = ExitCodes.Failed;
-                }
+                var regressions = baseline.Compare(report);
+                foreach (var r in regressions) console.Error.WriteLine($"regression: {r}");
+                if (regressions.Count > 0) exit = ExitCodes.Failed;
             }
             return exit;
         }));
         return check;
     }
 
-    static CheckReport Run(CliConsole console, CheckOptions options, IPlanCompiler compiler, IReadOnlyList<string> files, string cwd, bool showProgress)
+    static void InRange(System.CommandLine.Parsing.OptionResult result, int? value, int min, int max, string what)
+    {
+        if (value is { } v && (v < min || v > max))
+            result.AddError($"{result.IdentifierToken?.Value ?? result.Option.Name} {v}: must be {min} to {max:N0} {what}");
+    }
+
+    static (CheckReport Report, CheckRunner Runner) Run(CliConsole console, CheckOptions options, IPlanCompiler compiler, IReadOnlyList<string> files, string cwd, bool showProgress)
     {
         var tool = ToolInfo.Versions();
-        if (!showProgress) return new CheckRunner(options, compiler, cwd).Run(files, tool);
+        if (!showProgress)
+        {
+            var quiet = new CheckRunner(options, compiler, cwd);
+            return (quiet.Run(files, tool), quiet);
+        }
         var terminal = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(console.Error) });
         return terminal.Status().Start("checking", context =>
-            new CheckRunner(options, compiler, cwd, message => context.Status(Markup.Escape(message))).Run(files, tool));
+        {
+            var runner = new CheckRunner(options, compiler, cwd, message => context.Status(Markup.Escape(message)));
+            return (runner.Run(files, tool), runner);
+        });
     }
 }

@@ -32,6 +32,11 @@ public sealed class CausalVariable
     /// </summary>
     public static TimeSpan TimeBudget { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// The variable's value on <paramref name="example"/> at <paramref name="position"/>. Reading outside the example
+    /// gives <see cref="Undefined"/>; any other failure of the expression is a <see cref="CausalVariableException"/>
+    /// naming the example and position.
+    /// </summary>
     public object? Evaluate(Example example, int position)
     {
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -44,13 +49,20 @@ public sealed class CausalVariable
         {
             value = Undefined.Value;
         }
+        catch (Exception e) when (e is not CausalVariableException)
+        {
+            // Whatever the expression throws (DivideByZero, NullReference, Overflow, OutOfMemory, InvalidOperation from
+            // an empty First(), ...) describes the user's expression on this example.
+            throw new CausalVariableException(Name, ExampleName(example), position, $"{e.GetType().Name}: {e.Message}", e);
+        }
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(start);
         if (elapsed > TimeBudget)
-            throw new InvalidOperationException(
-                $"causal variable '{Name}' took {elapsed.TotalMilliseconds:0} ms on {example.Source ?? "an example"} at position {position}; " +
-                $"the budget is {TimeBudget.TotalMilliseconds:0} ms per evaluation (simplify the expression)");
+            throw new CausalVariableException(Name, ExampleName(example), position,
+                $"it took {elapsed.TotalMilliseconds:0} ms; the budget is {TimeBudget.TotalMilliseconds:0} ms per evaluation (simplify the expression)");
         return value;
     }
+
+    static string ExampleName(Example example) => example.Source ?? "an example";
 
     /// <summary>The values at each of <paramref name="positions"/>: the variable as a vector over the node's positions.</summary>
     internal object?[] Evaluate(Example example, int[] positions)

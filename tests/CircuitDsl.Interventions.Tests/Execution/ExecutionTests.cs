@@ -1,3 +1,4 @@
+using CircuitDsl.TestSupport;
 using System.Collections.Immutable;
 using CircuitDsl.Interventions.Execution;
 using CircuitDsl.Interventions.Metrics;
@@ -73,7 +74,7 @@ public class ExecutionTests
         var many = Run(3);
         foreach (var (a, b) in one.Checks.Zip(many.Checks))
             foreach (var (key, estimate) in a.Statistics)
-                Assert.That(b.Statistics[key].Value, Is.EqualTo(estimate.Value).Within(1e-5).Percent.Or.EqualTo(estimate.Value).Within(1e-9), $"{a.Name} {key}");
+                Assert.That(b.Statistics[key].Value, Is.EqualTo(estimate.Value).Within(Float32.Tolerance(estimate.Value)), $"{a.Name} {key}");
     }
 
     [Test]

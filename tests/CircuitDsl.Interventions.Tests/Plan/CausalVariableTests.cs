@@ -27,12 +27,32 @@ public class CausalVariableTests
         try
         {
             CausalVariable.TimeBudget = TimeSpan.FromMilliseconds(5);
-            var error = Assert.Throws<InvalidOperationException>(() => slow.Evaluate(Sample, 1));
+            var error = Assert.Throws<CausalVariableException>(() => slow.Evaluate(Sample, 1));
             Assert.That(error!.Message, Does.Contain("'slow'").And.Contain("sample").And.Contain("budget"));
         }
         finally
         {
             CausalVariable.TimeBudget = saved;
         }
+    }
+
+    [TestCase("divide")]
+    [TestCase("null")]
+    [TestCase("overflow")]
+    [TestCase("empty")]
+    public void AnExpressionThatThrowsIsAnErrorNamingTheVariableTheExampleAndThePosition(string kind)
+    {
+        var failing = CausalVariable.Of(kind, x => kind switch
+        {
+            "divide" => 1 / (x.Pos - x.Pos),
+            "null" => x.Group!.Length,
+            "overflow" => checked(int.MaxValue + x.Pos),
+            _ => x.Tokens.Where(t => t < 0).First(),
+        });
+        var error = Assert.Throws<CausalVariableException>(() => failing.Evaluate(Sample, 2));
+        Assert.That(error!.Variable, Is.EqualTo(kind));
+        Assert.That(error.Position, Is.EqualTo(2));
+        Assert.That(error.Message, Does.Contain($"'{kind}'").And.Contain("sample").And.Contain("position 2"));
+        Assert.That(error.InnerException, Is.Not.Null, "the cause keeps the stack frames that map to the .circuit line");
     }
 }
