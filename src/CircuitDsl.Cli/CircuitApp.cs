@@ -29,16 +29,16 @@ public static class CircuitApp
             ShowCommand.Create(console),
         };
         root.Options.Add(Verbose);
-        var parsed = root.Parse(args);
         try
         {
+            var parsed = root.Parse(args);
             int code = parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
             // Usage errors (unknown option, bad value) are input errors like any other.
             return parsed.Errors.Count > 0 ? ExitCodes.Error : ExitCodes.Known(code);
         }
         catch (Exception e)
         {
-            return CliErrors.Internal(console, e, parsed.GetValue(Verbose));
+            return CliErrors.Internal(console, e, verbose: args.Contains(Verbose.Name));
         }
     }
 }

@@ -25,7 +25,7 @@ public static class CliErrors
 
     /// <summary>Failures that describe the user's input (files, data, models, options) rather than a bug of CircuitDsl.</summary>
     public static bool IsUserFacing(Exception e) => e is
-        UsageException or ModelFormatException or TorchUnavailableException or ShapeMismatchException or
+        UsageException or ModelFormatException or TorchUnavailableException or ShapeMismatchException or Runtime.Tokenization.TokenizationException or
         IOException or UnauthorizedAccessException or ArgumentException or KeyNotFoundException or
         FormatException or NotSupportedException or OperationCanceledException;
 

@@ -119,8 +119,7 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
         {
             diagnostics.Add(RunDiagnostics.ModelNotLoaded.Create(bound.Span, options.Model ?? bound.ModelReference, e.Message));
         }
-        catch (Exception e) when (e is CheckFailedException or HypothesisException or Interventions.Data.DataFormatException || CliErrors.IsUserFacing(e)
-                                      || e is InvalidOperationException)
+        catch (Exception e) when (IsInputError(e))
         {
             diagnostics.Add(RunDiagnostics.CheckCouldNotRun.Create(bound.Span, bound.Name, e.Message));
         }
@@ -153,6 +152,14 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
             models[folder] = entry = (ModelLoader.Load(folder), ReportBuilder.Sha256OfFolder(folder));
         return entry;
     }
+
+    /// <summary>
+    /// Whether a failure to run a hypothesis describes its file, data or model (the engine's own exceptions, and the
+    /// framework's for bad input) rather than a bug of CircuitDsl.
+    /// </summary>
+    public static bool IsInputError(Exception e) =>
+        e is CausalVariableException or CheckFailedException or HypothesisException or Interventions.Data.DataFormatException or InvalidOperationException
+        || CliErrors.IsUserFacing(e);
 
     /// <summary>The .circuit place where the variable's compiled code threw, from its PDB (null when it ran out of time instead).</summary>
     static SourceSpan? SpanOf(CausalVariableException failed, LoadedSources sources)

@@ -1,4 +1,3 @@
-using CircuitDsl.Cli.Reports;
 
 namespace CircuitDsl.Cli.Check;
 

@@ -16,10 +16,10 @@ public static class CheckCommand
         var pathsArg = new Argument<string[]>("paths") { Description = ".circuit files, folders or globs (default: the current folder).", Arity = ArgumentArity.ZeroOrMore };
         var seedOpt = new Option<long?>("--seed") { Description = "Override every hypothesis's seed." };
         var samplesOpt = new Option<int?>("--samples") { Description = $"Override every hypothesis's example count (1 to {ResourceLimits.MaxExamples:N0})." };
-        samplesOpt.Validators.Add(r => InRange(r, r.GetValueOrDefault<int?>(), 1, ResourceLimits.MaxExamples, "examples"));
+        samplesOpt.Within(1, ResourceLimits.MaxExamples, "examples");
         var filterOpt = new Option<string?>("--filter") { Description = "Run only hypotheses whose name contains this text." };
         var threadsOpt = new Option<int>("--threads") { Description = $"libtorch threads, 1 to this machine's {ResourceLimits.MaxThreads} (default: 1 for models under 20M parameters, such as the zoo's; all cores for larger ones)." };
-        threadsOpt.Validators.Add(r => InRange(r, r.GetValueOrDefault<int>(), 1, ResourceLimits.MaxThreads, "threads (the machine's logical processors)"));
+        threadsOpt.Within(1, ResourceLimits.MaxThreads, "threads (the machine's logical processors)");
         var modelOpt = new Option<string?>("--model") { Description = "Run every file against this model (zoo:NAME or a folder, e.g. Hugging Face GPT-2)." };
         var formatOpt = new Option<string[]>("--format") { Description = $"Report formats ({string.Join(", ", ReportFormats.Names)}); repeatable, paired in order with --out.", AllowMultipleArgumentsPerToken = false };
         formatOpt.AcceptOnlyFromAmong(ReportFormats.Names);
@@ -74,7 +74,7 @@ public static class CheckCommand
 
             int exit = report.AllExpectationsHold ? ExitCodes.Ok : ExitCodes.Failed;
             if (updateBaseline)
-                Reports.AtomicFile.WriteAllText(baselinePath!, JsonReportWriter.Write(report));
+                AtomicFile.WriteAllText(baselinePath!, JsonReportWriter.Write(report));
             else if (baseline is not null)
             {
                 var regressions = baseline.Compare(report);
@@ -84,12 +84,6 @@ public static class CheckCommand
             return exit;
         }));
         return check;
-    }
-
-    static void InRange(System.CommandLine.Parsing.OptionResult result, int? value, int min, int max, string what)
-    {
-        if (value is { } v && (v < min || v > max))
-            result.AddError($"{result.IdentifierToken?.Value ?? result.Option.Name} {v}: must be {min} to {max:N0} {what}");
     }
 
     static (CheckReport Report, CheckRunner Runner) Run(CliConsole console, CheckOptions options, IPlanCompiler compiler, IReadOnlyList<string> files, string cwd, bool showProgress)

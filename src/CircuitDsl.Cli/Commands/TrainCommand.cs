@@ -13,7 +13,8 @@ public static class TrainCommand
         var recipeArg = new Argument<string>("recipe") { Description = $"One of: {string.Join(", ", ZooRecipes.All.Select(r => r.Name))}." };
         var outOpt = new Option<string>("--out") { Description = "Folder to write the model into.", Required = true };
         var seedOpt = new Option<ulong?>("--seed") { Description = "Overrides the recipe's seed." };
-        var stepsOpt = new Option<int?>("--steps") { Description = "Overrides the recipe's number of steps." };
+        var stepsOpt = new Option<int?>("--steps") { Description = $"Overrides the recipe's number of steps (1 to {MaxSteps:N0})." };
+        stepsOpt.Within(1, MaxSteps, "steps");
         var noProgressOpt = new Option<bool>("--no-progress") { Description = "No progress bar." };
         var train = new Command("train", "Train a zoo model: weights, card, loss curve (CSV and SVG).") { recipeArg, outOpt, seedOpt, stepsOpt, noProgressOpt };
         train.SetAction(parse => CliErrors.Guard(console, () =>
@@ -28,6 +29,9 @@ public static class TrainCommand
             };
             recipe = recipe with { Settings = settings };
             string outDir = parse.GetValue(outOpt)!;
+            // Refuse before minutes of training, not after.
+            if (FileKinds.Of(outDir) is not (FileKind.Missing or FileKind.Directory))
+                throw new UsageException($"--out {outDir} is {FileKinds.Describe(FileKinds.Of(outDir))}; name a folder to write the model into");
             var evaluation = console.ErrorIsTerminal && !parse.GetValue(noProgressOpt)
                 ? WithProgressBar(console, settings.Steps, progress => ZooTrainer.TrainAndSave(recipe, outDir, progress))
                 : ZooTrainer.TrainAndSave(recipe, outDir, new SynchronousProgress(p =>
@@ -42,6 +46,9 @@ public static class TrainCommand
         }));
         return train;
     }
+
+    /// <summary>Far past every recipe (the longest trains 6,000 steps); a typo is caught instead of trained for days.</summary>
+    const int MaxSteps = 1_000_000;
 
     static T WithProgressBar<T>(CliConsole console, int steps, Func<IProgress<TrainingProgress>, T> work)
     {

@@ -62,7 +62,7 @@ public sealed class MeasuredColumns : IDisposable
         {
             return _ => "skipped: " + e.Message;
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or NotSupportedException or IOException or KeyNotFoundException)
+        catch (Exception e) when (CheckRunner.IsInputError(e))
         {
             return _ => "could not run: " + e.Message;
         }

@@ -18,8 +18,11 @@ public static class FormatCommand
     /// <summary>Exit code: check mode found files that are not canonical.</summary>
     public const int WouldChange = 1;
 
-    /// <summary>Exit code: a file could not be read, parsed or formatted.</summary>
+    /// <summary>Exit code: a file could not be read or parsed, or no file was found.</summary>
     public const int Failed = 2;
+
+    /// <summary>Exit code: a bug of the formatter (the file was left as it was).</summary>
+    public const int Internal = 3;
 
     /// <summary>Formats (or checks) every .circuit file under the given paths.</summary>
     public static int Run(IReadOnlyList<string> paths, bool check, TextWriter stdout, TextWriter stderr)
@@ -31,7 +34,15 @@ public static class FormatCommand
             return Failed;
         }
 
-        foreach (string path in ExpandPaths(paths, stderr, ref exitCode))
+        var files = ExpandPaths(paths, stderr, ref exitCode);
+        if (files.Count == 0 && exitCode == Success)
+        {
+            // Checking nothing must not pass: a CI step pointed at the wrong folder would stay green forever.
+            stderr.WriteLine($"circuit fmt: no .circuit files in {string.Join(", ", paths)}.");
+            return Failed;
+        }
+
+        foreach (string path in files)
         {
             int fileCode = FormatFile(path, check, stdout, stderr);
             exitCode = Math.Max(exitCode, fileCode);
@@ -67,8 +78,8 @@ public static class FormatCommand
             if (reparsed.HasErrors || SyntaxDump.Of(reparsed.Root) != SyntaxDump.Of(tree.Root))
             {
                 // A formatter bug must never change a claim; refuse rather than write.
-                stderr.WriteLine($"{path}: error: the formatter would change the file's meaning; it was left as is. Please report this.");
-                return Failed;
+                stderr.WriteLine($"{path}: internal error: the formatter would change the file's meaning; it was left as is. Please report this.");
+                return Internal;
             }
 
             if (formatted == source.Text)
@@ -83,7 +94,7 @@ public static class FormatCommand
             }
 
             byte[] output = Encoding.UTF8.GetBytes(formatted);
-            File.WriteAllBytes(path, hasBom ? [0xEF, 0xBB, 0xBF, .. output] : output);
+            AtomicFile.Write(path, stream => stream.Write(hasBom ? [0xEF, 0xBB, 0xBF, .. output] : output));
             stdout.WriteLine($"formatted {path}");
             return Success;
         }
@@ -95,12 +106,12 @@ public static class FormatCommand
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             // A bug of ours must not reach the user as a stack trace; the file is left as it was.
-            stderr.WriteLine($"{path}: error: internal formatter error ({exception.GetType().Name}: {exception.Message}); the file was left as is. Please report this.");
-            return Failed;
+            stderr.WriteLine($"{path}: internal error: formatter failed ({exception.GetType().Name}: {exception.Message}); the file was left as is. Please report this.");
+            return Internal;
         }
     }
 
-    private static IEnumerable<string> ExpandPaths(IReadOnlyList<string> paths, TextWriter stderr, ref int exitCode)
+    private static List<string> ExpandPaths(IReadOnlyList<string> paths, TextWriter stderr, ref int exitCode)
     {
         var files = new List<string>();
         foreach (string path in paths)

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace CircuitDsl.Cli.Reports;
+namespace CircuitDsl;
 
 /// <summary>
 /// Writes a file so that readers see the old content or the whole new content, never a part: the bytes go to a
@@ -12,9 +12,11 @@ namespace CircuitDsl.Cli.Reports;
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>Writes <paramref name="text"/> as UTF-8 without a byte-order mark.</summary>
     public static void WriteAllText(string path, string text) =>
         Write(path, stream => stream.Write(new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text)));
 
+    /// <summary>Writes what <paramref name="write"/> puts in the stream; the target changes only if it returns.</summary>
     public static void Write(string path, Action<Stream> write)
     {
         string target = FinalTarget(Path.GetFullPath(path));
