@@ -57,8 +57,11 @@ public static class CheckCommand
             bool verbose = parse.GetValue(CircuitApp.Verbose);
             var (report, run) = Run(console, options, compilerFactory(), files, cwd, showProgress: !parse.GetValue(noProgressOpt) && console.ErrorIsTerminal);
 
-            if (options.Filter is { } filter && run.Selected == 0 && !report.HasErrors)
-                throw new UsageException($"--filter '{filter}' matches no hypothesis of the {files.Count} file(s) checked");
+            // A run that checked nothing must not pass: a CI step pointed at the wrong files would stay green forever.
+            if (run.Selected == 0 && !report.HasErrors)
+                throw new UsageException(options.Filter is { } filter
+                    ? $"--filter '{filter}' matches no hypothesis of the {files.Count} file(s) checked"
+                    : $"the {files.Count} file(s) checked declare no hypothesis");
             outputs.RefuseOverwriting(run.ReadFiles, "a file this run read (an import)");
             outputs.Write(report, console);
             if (verbose)

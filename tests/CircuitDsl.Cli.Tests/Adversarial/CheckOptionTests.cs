@@ -136,4 +136,16 @@ public class CheckOptionTests
         Assert.That(code, Is.EqualTo(ExitCodes.Error), output + error);
         attempt.AssertInputsUnchanged();
     }
+
+    [TestCase("")]
+    [TestCase("// only a comment\n")]
+    [TestCase("let token = x.Tokens[x.Pos]\ngroup heads = L1.H0, L1.H1\n")]
+    public void FilesWithoutHypothesesCheckNothingAndSaySo(string text)
+    {
+        using var attempt = new Attempt();
+        attempt.File("library.circuit", text);
+        var (code, _, error) = attempt.Run("check", "--no-progress", "library.circuit");
+        Assert.That(code, Is.EqualTo(ExitCodes.Error));
+        Assert.That(error, Does.Contain("declare no hypothesis"));
+    }
 }
