@@ -120,7 +120,8 @@ public class ExecutionTests
             new ScrubCheck("holds", identity, ScrubBaseline.ResampledInput) { Expect = new Expectation(Statistic.Recovers, ComparisonOperator.GreaterOrEqual, 0.9) },
             new ScrubCheck("fails", identity, ScrubBaseline.ResampledInput) { Expect = new Expectation(Statistic.Recovers, ComparisonOperator.Less, 0.5) },
         ]));
-        Assert.That(result["holds"].Expectation, Is.EqualTo(new ExpectationOutcome("recovers >= 0.9", 1.0, true, true)));
+        Assert.That(result["holds"].Expectation, Is.EqualTo(new ExpectationOutcome("recovers >= 0.9", Statistic.Recovers, result["holds"][Statistic.Recovers], true, true)));
+        Assert.That(result["holds"].Expectation!.Value, Is.EqualTo(1.0));
         Assert.That(result["fails"].Expectation!.Passed, Is.False);
         Assert.That(result.AllExpectationsHold, Is.False);
     }
