@@ -58,6 +58,34 @@ public partial class MeasuredEffectTests
         Assert.That(drawn.Values.Distinct().Count(), Is.EqualTo(arrows.Length), "every arrow has its own number");
     }
 
+    [Test]
+    public void APathAlongAClaimedInputLabelsThatArrow()
+    {
+        const string claimed = """
+            model zoo:attn-only-2l
+            data repeated_tokens(count: 16, seed: 3)
+            metric loss at repeated
+
+            hypothesis claimed {
+              node out = logits
+                from induction
+              node induction = L1.H0, L1.H1
+                k from prev_head
+              node prev_head = L0.H0
+              expect path L0.H0 -> L1.H*.k effect <= 1
+            }
+
+            """;
+        using var folder = new TempFolder();
+        string file = folder.File("claimed.circuit", claimed), json = folder.File("r.json"), md = folder.File("r.md");
+        var (code, output, error) = CliRunner.Run("check", "--no-progress", file, "--format", "json", "--out", json, "--format", "markdown", "--out", md);
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), error + output);
+        double effect = Effects(File.ReadAllText(json)).Values.Single();
+        string markdown = File.ReadAllText(md);
+        Assert.That(markdown, Does.Contain($" -->|\"k · effect {ReportFormatting.Number(effect)}\"| "), "the claimed arrow carries it");
+        Assert.That(ArrowLine().Matches(markdown), Is.Empty, "and no second, dashed arrow repeats it");
+    }
+
     /// <summary>Each check's name and the effect its expectation was judged on.</summary>
     static Dictionary<string, double> Effects(string json)
     {
