@@ -12,6 +12,7 @@ namespace CircuitDsl.Cli.Pictures;
 public static class AttentionHeatmapWriter
 {
     public const double PlotSize = 480;
+    public const int DrawEveryCellUpTo = 256;
     const double TitleHeight = 28, Gap = 4, MaxFont = 10, MinFont = 6;
     const double CharWidth = 0.6; // of the font size, for sans-serif digits and letters
 
@@ -31,10 +32,13 @@ public static class AttentionHeatmapWriter
         for (int q = 0; q < n; q++)
             for (int k = 0; k < n; k++)
             {
-                // Every cell is drawn, white ones too, so that the cells tile the plot.
+                // Every cell is drawn, white ones too, so that the cells tile the plot; past a few hundred positions the
+                // white ones are left to the background, which keeps a 1,024-token picture to megabytes, not a hundred.
                 float w = float.IsFinite(pattern[q, k]) ? Math.Clamp(pattern[q, k], 0f, 1f) : 0f;
                 int shade = (int)Math.Round(255 * (1 - w));
-                svg.Append($"<rect x=\"{F(layout.Left + k * layout.Cell)}\" y=\"{F(layout.Top + q * layout.Cell)}\" width=\"{F(layout.Cell)}\" height=\"{F(layout.Cell)}\" fill=\"rgb({shade},{shade},255)\"/>\n");
+                if (shade == 255 && n > DrawEveryCellUpTo) continue;
+                double x = layout.Edge(layout.Left, k), y = layout.Edge(layout.Top, q);
+                svg.Append($"<rect x=\"{F(x)}\" y=\"{F(y)}\" width=\"{F(layout.Edge(layout.Left, k + 1) - x)}\" height=\"{F(layout.Edge(layout.Top, q + 1) - y)}\" fill=\"rgb({shade},{shade},255)\"/>\n");
             }
         svg.Append("</g>\n<g class=\"query-labels\" text-anchor=\"end\">\n");
         foreach (int q in layout.Labelled)
@@ -69,6 +73,9 @@ public static class AttentionHeatmapWriter
             Width = Left + PlotSize + 20;
             Height = Top + PlotSize + 20;
         }
+
+        /// <summary>The i-th cell edge from <paramref name="start"/>, rounded as written, so that neighbours share it exactly.</summary>
+        public double Edge(double start, int i) => Math.Round(start + i * Cell, 2);
 
         public double ColumnCentre(int key) => Left + key * Cell + Cell / 2;
 

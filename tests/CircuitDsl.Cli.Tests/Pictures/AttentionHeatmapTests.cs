@@ -22,9 +22,10 @@ public class AttentionHeatmapTests
     static List<XElement> Group(XDocument svg, string name) => svg.Descendants(Svg + "g").Single(g => (string?)g.Attribute("class") == name).Elements().ToList();
 
     [TestCase(3)]
+    [TestCase(7)]
     [TestCase(16)]
     [TestCase(48)]
-    [TestCase(200)]
+    [TestCase(AttentionHeatmapWriter.DrawEveryCellUpTo)]
     public void TheCellsTileThePlotExactly(int n)
     {
         var svg = Draw(n);
