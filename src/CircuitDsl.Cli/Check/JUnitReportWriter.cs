@@ -12,8 +12,9 @@ public static class JUnitReportWriter
         {
             var cases = new List<XElement>();
             foreach (var d in file.Diagnostics.Where(d => d.Severity == "error"))
-                cases.Add(new XElement("testcase", new XAttribute("classname", file.Path), new XAttribute("name", $"{d.Code} at {d.Line}:{d.Column}"),
-                    new XElement("error", new XAttribute("message", d.Message), $"{file.Path}:{d.Line}:{d.Column}: {d.Code}: {d.Message}")));
+                // The case belongs to the file that was checked; its text points where the error is (maybe an imported file).
+                cases.Add(new XElement("testcase", new XAttribute("classname", file.Path), new XAttribute("name", $"{d.Code} at {d.File}:{d.Line}:{d.Column}"),
+                    new XElement("error", new XAttribute("message", d.Message), $"{d.File}:{d.Line}:{d.Column}: {d.Code}: {d.Message}")));
             foreach (var h in file.Hypotheses)
                 foreach (var c in h.Checks.Where(c => c.Expectation is not null))
                 {
@@ -21,7 +22,7 @@ public static class JUnitReportWriter
                     var testCase = new XElement("testcase", new XAttribute("classname", $"{file.Path}.{h.Name}"), new XAttribute("name", $"{c.Name}: {e.Statement}"),
                         new XAttribute("time", "0"));
                     if (!e.Passed)
-                        testCase.Add(new XElement("failure", new XAttribute("message", $"{e.Statistic} = {ReportFormatting.WithInterval(e.Value)}; expected {e.Operator} {ReportFormatting.Number(e.Threshold)}"),
+                        testCase.Add(new XElement("failure", new XAttribute("message", $"{Verdict.Of(e)}: {e.Statistic} = {ReportFormatting.WithInterval(e.Value)}; expected {e.Operator} {ReportFormatting.Number(e.Threshold)}"),
                             $"{e.File}:{e.Line}:{e.Column}: {e.Statement}: measured {ReportFormatting.WithInterval(e.Value)} ({c.Kind}; {ReportFormatting.Method(c, 2_000)})"));
                     cases.Add(testCase);
                 }

@@ -6,7 +6,7 @@ namespace CircuitDsl.Cli.Check;
 
 /// <summary>
 /// The JSON report (schema in docs/report-schema.md): properties in a fixed order, numbers in round-trip form,
-/// invariant culture, so the same run gives the same bytes.
+/// invariant culture, so the same run gives the same bytes; a non-finite number is null.
 /// </summary>
 public static class JsonReportWriter
 {
@@ -45,6 +45,7 @@ public static class JsonReportWriter
             json.WriteString("code", d.Code);
             json.WriteString("severity", d.Severity);
             json.WriteString("message", d.Message);
+            json.WriteString("file", d.File); // an error in an imported file is at that file, not at this one
             json.WriteNumber("line", d.Line);
             json.WriteNumber("column", d.Column);
             json.WriteNumber("endLine", d.EndLine);
@@ -104,7 +105,7 @@ public static class JsonReportWriter
                 json.WriteString("statement", e.Statement);
                 json.WriteString("statistic", e.Statistic);
                 json.WriteString("operator", e.Operator);
-                json.WriteNumber("threshold", e.Threshold);
+                WriteFinite(json, "threshold", e.Threshold);
                 json.WriteBoolean("passed", e.Passed);
                 json.WriteBoolean("intervalAgrees", e.IntervalAgrees);
                 json.WriteNumber("line", e.Line);
@@ -117,12 +118,19 @@ public static class JsonReportWriter
         json.WriteEndObject();
     }
 
+    /// <summary>JSON has no NaN or Infinity (Utf8JsonWriter refuses them): a non-finite number is written as null.</summary>
+    static void WriteFinite(Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsFinite(value)) json.WriteNumber(name, value);
+        else json.WriteNull(name);
+    }
+
     static void WriteEstimate(Utf8JsonWriter json, string name, Estimate e)
     {
         json.WriteStartObject(name);
-        json.WriteNumber("value", e.Value);
-        json.WriteNumber("low", e.Low);
-        json.WriteNumber("high", e.High);
+        WriteFinite(json, "value", e.Value);
+        WriteFinite(json, "low", e.Low);
+        WriteFinite(json, "high", e.High);
         json.WriteNumber("examples", e.Examples);
         json.WriteNumber("positions", e.Positions);
         json.WriteString("interval", e.Interval);

@@ -15,31 +15,56 @@ public static class ReportBuilder
         var bound = runnable.Bound;
         var checks = result.Checks.Select(c => new CheckEntry(c.Name, c.Kind, c.Statistics, c.Method, Expectation(runnable, c, displayPath))).ToArray();
         return new HypothesisReport(bound.Name, bound.Description, result.Model, modelSha256, result.Data, result.Examples, result.Metric,
-            result.Seed, checks, MermaidWriter.Write(HypothesisGraph.Of(bound), Measured(checks)));
+            result.Seed, checks, MermaidWriter.Write(HypothesisGraph.Of(bound), Measured(runnable, checks)));
     }
 
     public static SkippedHypothesis Skipped(BoundHypothesis bound, string model, string reason) =>
         new(bound.Name, model, reason, bound.Span.Line, bound.Span.Column, bound.Expectations.Select(e => e.Text).ToArray());
 
+    /// <summary>
+    /// The expectation as the engine judged it: the statistic it read and that statistic's own estimate, located at the
+    /// bound expectation that lowered to this check. A check the binder did not ask for is a bug, not a report line.
+    /// </summary>
     static ExpectationEntry? Expectation(RunnableHypothesis runnable, CheckResult check, string displayPath)
     {
         if (check.Expectation is not { } outcome) return null;
         var bound = runnable.Bound;
-        int index = runnable.CheckNames.ToList().IndexOf(check.Name);
-        var source = index >= 0 && index < bound.Expectations.Length ? bound.Expectations[index] : bound.Expectations.FirstOrDefault(e => e.Text == outcome.Statement);
-        string statistic = source is null ? "" : StatisticName(source.Statistic);
-        var estimate = check.Statistics.TryGetValue(statistic, out var e) ? e
-            : new Interventions.Statistics.Estimate(outcome.Value, outcome.Value, outcome.Value, 0, 0, "none");
-        return new ExpectationEntry(displayPath, source?.Span.Line ?? 0, source?.Span.Column ?? 0, bound.Name, check.Name, outcome.Statement,
-            statistic, estimate, source is null ? "" : Operator(source.Operator), source?.Threshold ?? double.NaN, outcome.Passed, outcome.IntervalAgrees);
+        var source = BoundExpectationOf(runnable, check.Name)
+            ?? throw new InternalReportException($"check '{check.Name}' of hypothesis '{bound.Name}' matches none of its expectations ({string.Join(", ", runnable.CheckNames)})");
+        if (!check.Statistics.TryGetValue(outcome.Statistic, out var estimate) || estimate != outcome.Estimate)
+            throw new InternalReportException($"check '{check.Name}' judged '{outcome.Statistic}', which its statistics ({string.Join(", ", check.Statistics.Keys)}) do not carry");
+        return new ExpectationEntry(displayPath, source.Span.Line, source.Span.Column, bound.Name, check.Name, outcome.Statement,
+            outcome.Statistic, estimate, Operator(source.Operator), source.Threshold, outcome.Passed, outcome.IntervalAgrees);
     }
 
-    /// <summary>Labels the graph's arrows with the measured effect of the path check that names the same two boxes.</summary>
-    static Func<GraphArrow, string?> Measured(IReadOnlyList<CheckEntry> checks) => arrow =>
+    static BoundExpectation? BoundExpectationOf(RunnableHypothesis runnable, string checkName)
     {
-        var match = checks.FirstOrDefault(c => c.Expectation is { } e && e.Statistic == "effect" && e.Statement.Contains(arrow.From, StringComparison.Ordinal));
-        return match?.Expectation is { } found ? $"effect {ReportFormatting.Number(found.Value.Value)}" : null;
-    };
+        int index = runnable.CheckNames.ToList().IndexOf(checkName);
+        return index >= 0 && index < runnable.Bound.Expectations.Length ? runnable.Bound.Expectations[index] : null;
+    }
+
+    /// <summary>
+    /// Labels each arrow with the measured effect of every path check whose senders and receivers are the arrow's own
+    /// components (the binder's components, not their spelling: box ids write L1.H0 as L1_H0).
+    /// </summary>
+    static Func<GraphArrow, string?> Measured(RunnableHypothesis runnable, IReadOnlyList<CheckEntry> checks)
+    {
+        var effects = new List<(BoundHop Senders, BoundHop Receivers, double Effect)>();
+        var bound = runnable.Bound;
+        for (int i = 0; i < bound.Expectations.Length && i < runnable.CheckNames.Count; i++)
+        {
+            var e = bound.Expectations[i];
+            if (e.Path is not { } path || e.Statistic != Language.Statistic.Effect) continue;
+            if (checks.FirstOrDefault(c => c.Name == runnable.CheckNames[i])?.Expectation is not { } measured) continue;
+            effects.Add((path.Hops[0], path.Hops[1], measured.Value.Value));
+        }
+        return arrow =>
+        {
+            var values = effects.Where(m => arrow.Joins(m.Senders.Components, m.Receivers.Components))
+                .Select(m => ReportFormatting.Number(m.Effect)).ToList();
+            return values.Count == 0 ? null : "effect " + string.Join(", ", values);
+        };
+    }
 
     public static DiagnosticEntry Diagnostic(Diagnostic d, DiagnosticLocator locator)
     {
@@ -62,9 +87,6 @@ public static class ReportBuilder
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
-
-    // The language's statistics (Recovers, Metric, Effect) are the engine's statistic keys, lower-cased.
-    static string StatisticName(Language.Statistic statistic) => statistic.ToString().ToLowerInvariant();
 
     static string Operator(Language.ComparisonOperator op) => op switch
     {

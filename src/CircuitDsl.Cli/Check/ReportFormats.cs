@@ -26,13 +26,17 @@ public static class ReportFormats
         return output.ToString();
     }
 
-    // SARIF carries diagnostics (code scanning shows problems in files, not measurements); skipped hypotheses are
-    // notes on the run, not alerts.
+    // SARIF carries diagnostics (code scanning shows problems in files, not measurements); skipped hypotheses and
+    // failed expectations are notes on the run, not alerts, in the same words as the other formats.
     static string Sarif(CheckReport report)
     {
         var diagnostics = report.Files.SelectMany(f => f.Diagnostics).ToArray();
-        var notes = report.Files.SelectMany(f => f.Skipped.Select(s =>
+        var skipped = report.Files.SelectMany(f => f.Skipped.Select(s =>
             new SarifNote($"skipped {s.Name}: {s.Reason}", new Language.Syntax.SourceSpan(f.Path, 0, 0, s.Line, s.Column))));
+        var failed = report.Expectations.Where(e => !e.Passed).Select(e =>
+            new SarifNote($"{e.Hypothesis}: {e.Statement}: {Verdict.Of(e)}: {e.Statistic} = {ReportFormatting.WithInterval(e.Value)}",
+                new Language.Syntax.SourceSpan(e.File, 0, 0, e.Line, e.Column)));
+        var notes = skipped.Concat(failed);
         return SarifReport.ToJson(diagnostics.Select(ToDiagnostic), new DiagnosticLocator(Directory.GetCurrentDirectory(), _ => null), SarifTool.Circuit, notes);
     }
 

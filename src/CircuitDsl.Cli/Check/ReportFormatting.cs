@@ -6,8 +6,10 @@ namespace CircuitDsl.Cli.Check;
 /// <summary>How numbers and outcomes read in every human-facing report (text, Markdown, JUnit messages).</summary>
 internal static class ReportFormatting
 {
+    /// <summary>Three decimals; a non-finite number is spelt out (NaN, Infinity, -Infinity), never rounded into a digit.</summary>
     public static string Number(double value) =>
-        double.IsNaN(value) ? "n/a" : value.ToString("0.000", CultureInfo.InvariantCulture);
+        double.IsNaN(value) ? "NaN" : double.IsPositiveInfinity(value) ? "Infinity" : double.IsNegativeInfinity(value) ? "-Infinity"
+        : value.ToString("0.000", CultureInfo.InvariantCulture);
 
     public static string WithInterval(Estimate e) => $"{Number(e.Value)} [{Number(e.Low)}, {Number(e.High)}]";
 
@@ -25,9 +27,7 @@ internal static class ReportFormatting
 
     static string Plural(int count, string one, string many) => $"{count} {(count == 1 ? one : many)}";
 
-    public static string Outcome(ExpectationEntry e) => e.Passed
-        ? e.IntervalAgrees ? "pass" : "pass (interval straddles)"
-        : e.IntervalAgrees ? "FAIL" : "FAIL (interval straddles)";
+    public static string Outcome(ExpectationEntry e) => Verdict.Of(e);
 
     /// <summary>The statistic that shows what 0% means for a check (its baseline), if it reports one.</summary>
     public static string Baseline(CheckEntry check) =>

@@ -51,11 +51,9 @@ public sealed class MeasuredColumns : IDisposable
             {
                 int index = hypothesis.Expectations.IndexOf(expectation);
                 string? name = index >= 0 ? runnable.CheckNames[index] : null;
-                string statistic = expectation.Statistic.ToString().ToLowerInvariant();
-                var check = result.Checks.FirstOrDefault(c => c.Name == name);
-                return check is not null && check.Statistics.TryGetValue(statistic, out var estimate)
-                    ? $"{statistic} {ReportFormatting.WithInterval(estimate)}"
-                    : "not measured";
+                // The statistic the engine judged (a knockout's recovers is its fraction), as `check` reports it.
+                var judged = result.Checks.FirstOrDefault(c => c.Name == name)?.Expectation;
+                return judged is not null ? $"{judged.Statistic} {ReportFormatting.WithInterval(judged.Estimate)}" : "not measured";
             };
         }
         catch (ModelNotShippedException e)

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using CircuitDsl.Language;
 using CircuitDsl.Language.Binding;
 
@@ -21,7 +22,8 @@ public sealed record HypothesisGraph(IReadOnlyList<GraphBox> Boxes, IReadOnlyLis
                     node.Components.Min(c => c.ResidualOrder), Named: !node.IsInline);
             foreach (var node in graph.Nodes)
                 foreach (var input in node.Inputs)
-                    arrows.Add(new GraphArrow(input.Source.Name, node.Name, ChannelLabel(input.Channel, input.AgreeingOn), Claimed: true));
+                    arrows.Add(new GraphArrow(input.Source.Name, node.Name, ChannelLabel(input.Channel, input.AgreeingOn), Claimed: true,
+                        Outputs(input.Source.Components), [.. node.Components.Select(c => c.AsOutput with { Channel = input.Channel })]));
         }
         foreach (var expectation in hypothesis.Expectations.Where(e => e.Path is not null))
         {
@@ -29,8 +31,11 @@ public sealed record HypothesisGraph(IReadOnlyList<GraphBox> Boxes, IReadOnlyLis
             for (int i = 0; i + 1 < hops.Length; i++)
             {
                 string from = BoxFor(boxes, hops[i]), to = BoxFor(boxes, hops[i + 1]);
-                if (!arrows.Any(a => a.From == from && a.To == to))
-                    arrows.Add(new GraphArrow(from, to, ChannelLabel(hops[i + 1].Components[0].Channel, null), Claimed: false));
+                var arrow = new GraphArrow(from, to, ChannelLabel(hops[i + 1].Components[0].Channel, null), Claimed: false,
+                    Outputs(hops[i].Components), [.. hops[i + 1].Components]);
+                // Paths into L1.H0.q and into L1.H0.k join the same boxes but are different arrows.
+                if (!arrows.Any(a => a.From == from && a.To == to && a.Joins(arrow.Senders, arrow.Receivers)))
+                    arrows.Add(arrow);
             }
         }
         return new HypothesisGraph(boxes.Values.OrderBy(b => b.Order).ThenBy(b => b.Id, StringComparer.Ordinal).ToArray(), arrows);
@@ -47,6 +52,8 @@ public sealed record HypothesisGraph(IReadOnlyList<GraphBox> Boxes, IReadOnlyLis
         return id;
     }
 
+    static ImmutableArray<ModelComponent> Outputs(IEnumerable<ModelComponent> components) => [.. components.Select(c => c.AsOutput)];
+
     static string ChannelLabel(Channel channel, CausalVariable? agreeingOn)
     {
         string via = channel switch { Channel.Query => "q", Channel.Key => "k", Channel.Value => "v", _ => "" };
@@ -60,4 +67,11 @@ public sealed record HypothesisGraph(IReadOnlyList<GraphBox> Boxes, IReadOnlyLis
 public sealed record GraphBox(string Id, string Components, string? Computes, int Order, bool Named);
 
 /// <param name="Claimed">True for an input of the interpretation graph; false for a path only an expectation names.</param>
-public sealed record GraphArrow(string From, string To, string Label, bool Claimed);
+/// <param name="Senders">The components the arrow leaves (their outputs).</param>
+/// <param name="Receivers">The components it enters, each with the channel it reads through (q, k, v or the output).</param>
+public sealed record GraphArrow(string From, string To, string Label, bool Claimed, ImmutableArray<ModelComponent> Senders, ImmutableArray<ModelComponent> Receivers)
+{
+    /// <summary>Whether the arrow carries exactly these senders into exactly these receivers (order and repeats aside).</summary>
+    public bool Joins(IEnumerable<ModelComponent> senders, IEnumerable<ModelComponent> receivers) =>
+        Senders.ToHashSet().SetEquals(senders.Select(c => c.AsOutput)) && Receivers.ToHashSet().SetEquals(receivers);
+}

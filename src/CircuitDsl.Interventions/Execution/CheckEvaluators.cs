@@ -44,7 +44,11 @@ internal abstract class CheckEvaluator(Check check, ExperimentPlan plan)
         {
             if (!statistics.TryGetValue(e.Statistic, out var estimate))
                 throw new ArgumentException($"check '{name}': expectation '{e}' names '{e.Statistic}', but this check reports {string.Join(", ", statistics.Keys)}");
-            outcome = new ExpectationOutcome(e.ToString(), estimate.Value, e.Holds(estimate.Value), e.Holds(estimate.Low) && e.Holds(estimate.High));
+            // A statistic that is not a finite number (NaN from 0/0, ±Infinity from a zero denominator) measured nothing:
+            // it fails whatever the threshold, so that no claim passes on an undefined number.
+            bool finite = double.IsFinite(estimate.Value);
+            outcome = new ExpectationOutcome(e.ToString(), e.Statistic, estimate, finite && e.Holds(estimate.Value),
+                finite && e.Holds(estimate.Low) && e.Holds(estimate.High));
         }
         var s = Series(perExample);
         var perAgreement = agreement is null ? null : Enumerable.Range(0, s.Examples).Select(Series(agreement).PerExample).ToArray();

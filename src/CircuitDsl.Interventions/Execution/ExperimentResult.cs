@@ -2,8 +2,14 @@ using CircuitDsl.Interventions.Statistics;
 
 namespace CircuitDsl.Interventions.Execution;
 
-/// <summary>How an expectation came out: on the point estimate, and whether the whole interval agrees.</summary>
-public sealed record ExpectationOutcome(string Statement, double Value, bool Passed, bool IntervalAgrees);
+/// <summary>
+/// How an expectation came out: the statistic it read (the key in the check's statistics) with its estimate, the
+/// verdict on the point estimate, and whether the whole interval is on the passing side.
+/// </summary>
+public sealed record ExpectationOutcome(string Statement, string Statistic, Estimate Estimate, bool Passed, bool IntervalAgrees)
+{
+    public double Value => Estimate.Value;
+}
 
 /// <summary>
 /// One check's numbers: each statistic with its interval and sample count, the method choices as run (so a report can

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace CircuitDsl.Cli.Tests.Check;
 
 /// <summary>
-/// The part of JSON Schema that docs/report.schema.json uses: $ref into $defs, type, const, enum, required,
+/// The part of JSON Schema that docs/report.schema.json uses: $ref into $defs, type (one or a list), const, enum, required,
 /// properties, additionalProperties (false or a schema) and items. Enough to hold the writer to the schema.
 /// </summary>
 internal static class JsonSchemaValidator
@@ -28,9 +28,9 @@ internal static class JsonSchemaValidator
             errors.Add($"{path}: must be {constant.GetRawText()}, is {value.GetRawText()}");
         if (schema.TryGetProperty("enum", out var options) && !options.EnumerateArray().Any(o => JsonElement.DeepEquals(o, value)))
             errors.Add($"{path}: {value.GetRawText()} is not one of {options.GetRawText()}");
-        if (schema.TryGetProperty("type", out var type) && !HasType(value, type.GetString()!))
+        if (schema.TryGetProperty("type", out var type) && !Types(type).Any(t => HasType(value, t)))
         {
-            errors.Add($"{path}: must be {type.GetString()}, is {value.ValueKind}");
+            errors.Add($"{path}: must be {string.Join(" or ", Types(type))}, is {value.ValueKind}");
             return;
         }
         if (value.ValueKind == JsonValueKind.Object) CheckObject(root, schema, value, path, errors);
@@ -60,8 +60,13 @@ internal static class JsonSchemaValidator
         }
     }
 
+    // "type" is one name or a list of them (["number", "null"]).
+    static IEnumerable<string> Types(JsonElement type) =>
+        type.ValueKind == JsonValueKind.Array ? type.EnumerateArray().Select(t => t.GetString()!) : [type.GetString()!];
+
     static bool HasType(JsonElement value, string type) => type switch
     {
+        "null" => value.ValueKind == JsonValueKind.Null,
         "object" => value.ValueKind == JsonValueKind.Object,
         "array" => value.ValueKind == JsonValueKind.Array,
         "string" => value.ValueKind == JsonValueKind.String,

@@ -57,4 +57,27 @@ public class DiffRunTests
             Directory.Delete(dir, true);
         }
     }
+
+    [Test]
+    public void AKnockoutShowsTheStatisticItIsJudgedOn()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "circuitdsl-diffrun-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string knockout = Tail.Replace("expect scrub recovers >= 0.5", "expect knockout recovers >= 0.1");
+            string oldFile = Path.Combine(dir, "old.circuit"), newFile = Path.Combine(dir, "new.circuit");
+            File.WriteAllText(oldFile, Head + knockout);
+            File.WriteAllText(newFile, Head + "    v from L0.H0, L0.H1\n" + knockout);
+            var (code, output, error) = CliRunner.Run("diff", oldFile, newFile, "--run");
+            Assert.That(code, Is.EqualTo(ExitCodes.Ok), error);
+            // A knockout's recovers is the engine's fraction (m_ablated / m_model), with its own interval.
+            Assert.That(System.Text.RegularExpressions.Regex.Matches(output, @"fraction \d+\.\d+ \[\d+\.\d+, \d+\.\d+\]"), Has.Count.EqualTo(2), output);
+            Assert.That(output, Does.Not.Contain("not measured"));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }

@@ -121,8 +121,39 @@ public class ExecutionTests
             new ScrubCheck("holds", identity, ScrubBaseline.ResampledInput) { Expect = new Expectation(Statistic.Recovers, ComparisonOperator.GreaterOrEqual, 0.9) },
             new ScrubCheck("fails", identity, ScrubBaseline.ResampledInput) { Expect = new Expectation(Statistic.Recovers, ComparisonOperator.Less, 0.5) },
         ]));
-        Assert.That(result["holds"].Expectation, Is.EqualTo(new ExpectationOutcome("recovers >= 0.9", 1.0, true, true)));
+        Assert.That(result["holds"].Expectation, Is.EqualTo(new ExpectationOutcome("recovers >= 0.9", Statistic.Recovers, result["holds"][Statistic.Recovers], true, true)));
+        Assert.That(result["holds"].Expectation!.Value, Is.EqualTo(1.0));
         Assert.That(result["fails"].Expectation!.Passed, Is.False);
         Assert.That(result.AllExpectationsHold, Is.False);
+    }
+
+    [Test]
+    public void EveryKindOfExpectationCarriesTheEstimateOfTheStatisticItJudged()
+    {
+        using var model = RandomModels.Create(RandomModels.Gpt2Like);
+        var data = RandomModels.Data(RandomModels.Gpt2Like, 24, 5);
+        // Each check once per statistic it reports, expecting something of that statistic.
+        var probe = new ExperimentRunner(model).Run(new ExperimentPlan("probe", data, MetricSpec.LogitDiff(PositionSet.Named("END")), EveryKindOfCheck())
+        {
+            Counterfactual = CounterfactualSource.Paired,
+        });
+        var checks = EveryKindOfCheck().Where(c => c is not PathSweepCheck)
+            .SelectMany(c => probe[c.Name].Statistics.Keys.Select(statistic => c with
+            {
+                Name = $"{c.Name} {statistic}", Expect = new Expectation(statistic, ComparisonOperator.GreaterOrEqual, 0),
+            }))
+            .ToImmutableArray();
+        var result = new ExperimentRunner(model).Run(new ExperimentPlan("all", data, MetricSpec.LogitDiff(PositionSet.Named("END")), checks)
+        {
+            Counterfactual = CounterfactualSource.Paired,
+        });
+        Assert.That(result.Checks.Select(c => c.Kind).Distinct(), Is.EquivalentTo(new[] { "model", "scrub", "path", "activation patch", "ablation" }));
+        foreach (var check in result.Checks)
+        {
+            var outcome = check.Expectation!;
+            Assert.That(check.Name, Does.EndWith(" " + outcome.Statistic));
+            Assert.That(outcome.Estimate, Is.SameAs(check[outcome.Statistic]), check.Name);
+            Assert.That(outcome.Passed, Is.EqualTo(outcome.Value >= 0), check.Name);
+        }
     }
 }
