@@ -40,13 +40,14 @@ internal static class ExpressionSizeGuard
     }
 
     /// <summary>
-    /// The first place where the tree nests past <see cref="ResourceLimits.MaxExpressionDepth"/> levels (each
-    /// expression or pattern node is one) and each member-access chain longer than
-    /// <see cref="ResourceLimits.MaxCallChainLength"/>; spans are relative to <paramref name="root"/>'s text.
+    /// The leftmost node one level past <see cref="ResourceLimits.MaxExpressionDepth"/> (each expression or pattern
+    /// node is a level), else each member-access chain longer than <see cref="ResourceLimits.MaxCallChainLength"/>;
+    /// spans are relative to <paramref name="root"/>'s text.
     /// </summary>
     public static IReadOnlyList<SandboxDiagnostic> CheckNesting(ExpressionSyntax root)
     {
         var diagnostics = new List<SandboxDiagnostic>();
+        SyntaxNode? tooDeep = null;
         int offset = root.SpanStart;
         var pending = new Stack<Level>();
         pending.Push(new Level(root, Depth: 1, Chain: IsLink(root) ? 1 : 0, ChainStart: root));
@@ -57,8 +58,8 @@ internal static class ExpressionSizeGuard
                 int depth = level.Depth + (IsLevel(child) ? 1 : 0);
                 if (depth > ResourceLimits.MaxExpressionDepth)
                 {
-                    diagnostics.Add(new(SandboxCodes.ExpressionTooDeep, ExpressionLimitMessages.TooDeep, child.SpanStart - offset, child.Span.Length));
-                    return diagnostics; // one report: everything below is deeper still
+                    if (tooDeep is null || child.SpanStart < tooDeep.SpanStart) tooDeep = child;
+                    continue; // everything below is deeper still
                 }
 
                 var next = ContinuesChain(level.Node, child)
@@ -70,7 +71,9 @@ internal static class ExpressionSizeGuard
                 pending.Push(next);
             }
         }
-        return diagnostics;
+        return tooDeep is null
+            ? diagnostics
+            : [new(SandboxCodes.ExpressionTooDeep, ExpressionLimitMessages.TooDeep, tooDeep.SpanStart - offset, tooDeep.Span.Length)];
     }
 
     /// <param name="ChainStart">The outermost node of the member-access chain <paramref name="Node"/> belongs to.</param>
