@@ -1,7 +1,5 @@
 using CircuitDsl.Compiler.Sandbox;
 using CircuitDsl.Compiler.Tests.Lowering;
-using CircuitDsl.Language;
-using CircuitDsl.Language.Binding;
 using CircuitDsl.Language.Diagnostics;
 
 namespace CircuitDsl.Compiler.Tests.Sandbox;
@@ -24,7 +22,7 @@ public class ExpressionLimitTests
     /// <summary>What `circuit check` reports for a file with this variable: the front end's errors, else the compiler's.</summary>
     static IReadOnlyList<Diagnostic> Check(string expression)
     {
-        var analysis = CircuitAnalyzer.AnalyzeText(File(expression), "main.circuit", new InMemoryFileProvider(), Circuits.Models);
+        var analysis = Circuits.Analyze(File(expression));
         return analysis.HasErrors ? [.. analysis.Diagnostics.Where(d => d.IsError)] : Circuits.InMemoryCompiler().Compile(analysis.File!).Diagnostics;
     }
 
