@@ -59,7 +59,7 @@ internal static class ExpressionSyntaxGuard
         if (diagnostics.Count > 0) return (null, diagnostics);
 
         var tooDeep = ExpressionSizeGuard.CheckNesting(expression);
-        if (tooDeep.Count > 0) return (null, tooDeep); // the checks below are safe on any tree, but need not see this one
+        if (tooDeep.Count > 0) return (null, tooDeep); // an expression this size needs no further findings
 
         foreach (var trivia in expression.DescendantTrivia(descendIntoTrivia: true))
             if (!trivia.IsKind(SyntaxKind.WhitespaceTrivia) && !trivia.IsKind(SyntaxKind.EndOfLineTrivia))
