@@ -29,10 +29,12 @@ public static class ResourceLimits
     public const int MaxExpressionLength = 2_000;
 
     /// <summary>Deepest nesting of an expression's syntax tree (brackets, operators, calls): far past any real variable,
-    /// far below what overflows the compiler's or the evaluator's stack.</summary>
+    /// far below what overflows the compiler's or the evaluator's stack. The parser counts open brackets; the compiler
+    /// counts every expression and pattern node, so `1 + 1 + ...` with 65 terms is too deep as well.</summary>
     public const int MaxExpressionDepth = 64;
 
-    /// <summary>Longest chain of member accesses and calls (<c>x.Tokens.Select(...).Where(...)...</c>).</summary>
+    /// <summary>Longest chain of member accesses and calls (<c>x.Tokens.Select(...).Where(...)...</c>), counted in
+    /// <c>.</c> and <c>?.</c>: shipped variables chain at most two (<c>x.Tokens[...]</c>).</summary>
     public const int MaxCallChainLength = 16;
 
     /// <summary>Stack size of the thread that parses a causal variable with Roslyn: within <see cref="MaxExpressionLength"/>
