@@ -34,7 +34,7 @@ public static class ResourceLimits
     public const int MaxExpressionDepth = 64;
 
     /// <summary>Longest chain of member accesses and calls (<c>x.Tokens.Select(...).Where(...)...</c>), counted in
-    /// <c>.</c> and <c>?.</c>: shipped variables chain at most two (<c>x.Tokens[...]</c>).</summary>
+    /// <c>.</c> and <c>?.</c> (<c>x.Tokens.Take(3).Sum()</c> is 3).</summary>
     public const int MaxCallChainLength = 16;
 
     /// <summary>Stack size of the thread that parses a causal variable with Roslyn: within <see cref="MaxExpressionLength"/>
