@@ -30,7 +30,7 @@ public static class ResourceLimits
 
     /// <summary>Deepest nesting of an expression's syntax tree (brackets, operators, calls): far past any real variable,
     /// far below what overflows the compiler's or the evaluator's stack. The parser counts open brackets; the compiler
-    /// counts every expression and pattern node, so `1 + 1 + ...` with 65 terms is too deep as well.</summary>
+    /// counts every expression and pattern node, so <c>1 + 1 + ...</c> with 65 terms is too deep as well.</summary>
     public const int MaxExpressionDepth = 64;
 
     /// <summary>Longest chain of member accesses and calls (<c>x.Tokens.Select(...).Where(...)...</c>), counted in
