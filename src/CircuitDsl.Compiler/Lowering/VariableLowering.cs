@@ -42,7 +42,9 @@ internal sealed class VariableLowering(SandboxChecker sandbox, List<Diagnostic> 
         [SandboxCodes.ForbiddenSymbol] = DiagnosticCatalog.ForbiddenSymbol,
         [SandboxCodes.ResultNotComparable] = DiagnosticCatalog.ResultNotComparable,
         [SandboxCodes.CSharpError] = DiagnosticCatalog.CSharpError,
-        [SandboxCodes.TooDeep] = DiagnosticCatalog.LambdaTooDeep,
+        [SandboxCodes.LambdaTooDeep] = DiagnosticCatalog.LambdaTooDeep,
+        [SandboxCodes.ExpressionTooDeep] = DiagnosticCatalog.ExpressionTooDeep,
+        [SandboxCodes.ExpressionTooLong] = DiagnosticCatalog.ExpressionTooLong,
     };
 
     readonly Dictionary<(string File, int Offset), LoweredVariable?> lowered = [];

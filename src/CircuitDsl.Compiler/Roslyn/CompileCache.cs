@@ -4,8 +4,10 @@ namespace CircuitDsl.Compiler.Roslyn;
 
 /// <summary>
 /// Compiled assemblies (PE and PDB bytes) by content key, in memory and in a folder on disk, so that checking an
-/// unchanged file again skips Roslyn. Entries are written atomically (temp file, then rename); a damaged or
-/// half-written entry is never read as valid because the two files are renamed into place PDB first, PE last.
+/// unchanged file again skips Roslyn. A cache must never be what breaks a run: each entry is one file holding both
+/// images and their hash (<see cref="CompiledPlanFile"/>), written atomically (temp file, then rename) and verified
+/// on every read; an entry that is damaged, unreadable or not a file is discarded and reads as a miss, so the
+/// caller compiles again and stores a fresh one.
 /// </summary>
 public sealed class CompileCache(string? directory)
 {
@@ -42,15 +44,22 @@ public sealed class CompileCache(string? directory)
         }
         (pe, pdb) = ([], []);
         if (Directory is null) return false;
-        string pePath = PathOf(key, ".dll"), pdbPath = PathOf(key, ".pdb");
+        string path = PathOf(key);
+        byte[] bytes;
         try
         {
-            if (!File.Exists(pePath) || !File.Exists(pdbPath)) return false;
-            (pe, pdb) = (File.ReadAllBytes(pePath), File.ReadAllBytes(pdbPath));
+            if (!File.Exists(path) && !System.IO.Directory.Exists(path)) return false;
+            bytes = File.ReadAllBytes(path); // a folder in its place throws, and is discarded below
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return false; // another process is replacing it, or the disk is unhappy: compile instead
+            Discard(key);
+            return false;
+        }
+        if (!CompiledPlanFile.TryDecode(bytes, out pe, out pdb))
+        {
+            Discard(key);
+            return false;
         }
         memory[key] = (pe, pdb);
         return true;
@@ -63,8 +72,7 @@ public sealed class CompileCache(string? directory)
         try
         {
             System.IO.Directory.CreateDirectory(Directory);
-            WriteAtomically(PathOf(key, ".pdb"), pdb);
-            WriteAtomically(PathOf(key, ".dll"), pe);
+            WriteAtomically(PathOf(key), CompiledPlanFile.Encode(pe, pdb));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -72,12 +80,36 @@ public sealed class CompileCache(string? directory)
         }
     }
 
-    string PathOf(string key, string extension) => Path.Combine(Directory!, key + extension);
+    /// <summary>Forgets an entry that failed verification or loading, so the next run compiles instead of failing again.</summary>
+    public void Discard(string key)
+    {
+        memory.TryRemove(key, out _);
+        if (Directory is null) return;
+        string path = PathOf(key);
+        try
+        {
+            if (System.IO.Directory.Exists(path)) System.IO.Directory.Delete(path, recursive: true);
+            else File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not removable (permissions, another process): Store's rename replaces a file; otherwise every run compiles.
+        }
+    }
+
+    string PathOf(string key) => Path.Combine(Directory!, key + CompiledPlanFile.Extension);
 
     static void WriteAtomically(string path, byte[] bytes)
     {
         string temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, path, overwrite: true);
+        try
+        {
+            File.WriteAllBytes(temp, bytes);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp); // no-op once renamed; otherwise no half-written file is left behind
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Reflection.Metadata;
 using System.Runtime.Loader;
 using System.Security.Cryptography;
 using System.Text;
@@ -46,7 +47,10 @@ public sealed class RoslynCompiler
     {
         string key = KeyOf(source);
         if (cache.TryGet(key, out var cachedPe, out var cachedPdb))
-            return new CompileResult(Load(key, cachedPe, cachedPdb), [], CacheHit: true);
+        {
+            if (TryLoad(key, cachedPe, cachedPdb) is { } cached) return new CompileResult(cached, [], CacheHit: true);
+            cache.Discard(key); // intact bytes the runtime refuses: compile again rather than fail every later run
+        }
 
         RoslynInvocations++;
         var tree = CSharpSyntaxTree.ParseText(SourceText.From(source.Text, Encoding.UTF8),
@@ -57,7 +61,7 @@ public sealed class RoslynCompiler
         using var pe = new MemoryStream();
         using var pdb = new MemoryStream();
         var emit = compilation.Emit(pe, pdb, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb));
-                var errors = emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(Map).ToArray();
+        var errors = emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(Map).ToArray();
         if (!emit.Success) return new CompileResult(null, errors, CacheHit: false);
 
         cache.Store(key, pe.ToArray(), pdb.ToArray());
@@ -76,6 +80,21 @@ public sealed class RoslynCompiler
     {
         var context = new AssemblyLoadContext("circuit-plan-" + key[..16], isCollectible: true);
         return context.LoadFromStream(new MemoryStream(pe), new MemoryStream(pdb));
+    }
+
+    /// <summary>Null for images the runtime refuses, and for a PDB it would silently ignore (run-time errors would lose their .circuit lines).</summary>
+    static Assembly? TryLoad(string key, byte[] pe, byte[] pdb)
+    {
+        try
+        {
+            using (var symbols = MetadataReaderProvider.FromPortablePdbImage([.. pdb]))
+                symbols.GetMetadataReader();
+            return Load(key, pe, pdb);
+        }
+        catch (Exception e) when (e is BadImageFormatException or FileLoadException)
+        {
+            return null;
+        }
     }
 
     static CompileDiagnostic Map(Diagnostic d)

@@ -86,8 +86,10 @@ public sealed class ExpressionSandbox
 
         var symbol = model.GetSymbolInfo(node).Symbol;
         if (symbol is not null && !allowlist.IsAllowedSymbol(symbol))
-            Refuse($"'{symbol.ToDisplayString()}'");
-        if (node is ExpressionSyntax and not LambdaExpressionSyntax)
+            Refuse(AllocationRules.WhyNotListed(symbol) is { } why ? $"'{symbol.ToDisplayString()}' ({why})" : $"'{symbol.ToDisplayString()}'");
+        if (AllocationRules.Refusal(node, model) is { } allocation)
+            diagnostics.Add(new(SandboxCodes.ForbiddenSymbol, allocation, node.SpanStart - offset, node.Span.Length));
+        if (node is ExpressionSyntax and not LambdaExpressionSyntax and not OmittedArraySizeExpressionSyntax) // the empty size in new int[] { 1 } has no type
         {
             var info = model.GetTypeInfo(node);
             foreach (var type in new[] { info.Type, info.ConvertedType })

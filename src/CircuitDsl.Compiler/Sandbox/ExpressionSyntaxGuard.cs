@@ -1,3 +1,4 @@
+using ExpressionLimitMessages = CircuitDsl.Language.Diagnostics.ExpressionLimitMessages;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -13,6 +14,9 @@ internal static class ExpressionSyntaxGuard
 {
     /// <summary>Lambdas inside lambdas cost length^depth; two levels cover every variable we have needed.</summary>
     public const int MaxLambdaDepth = 2;
+
+    /// <summary>Roslyn's "expression too long or complex to compile", where its own stack guard stopped the parse.</summary>
+    const string RoslynTooComplex = "CS8078";
 
     static readonly Dictionary<SyntaxKind, string> Forbidden = new()
     {
@@ -43,11 +47,19 @@ internal static class ExpressionSyntaxGuard
         if (string.IsNullOrWhiteSpace(text))
             return (null, [new(SandboxCodes.NotAnExpression, "an expression is required here", 0, text.Length)]);
 
-        var expression = SyntaxFactory.ParseExpression(text, options: CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest), consumeFullText: true);
+        if (ExpressionSizeGuard.CheckLength(text) is { } tooLong) return (null, [tooLong]);
+
+        var expression = ExpressionSizeGuard.OnParserStack(() =>
+            SyntaxFactory.ParseExpression(text, options: CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest), consumeFullText: true));
         foreach (var error in expression.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error))
-            diagnostics.Add(new(SandboxCodes.NotAnExpression, $"not a single C# expression: {error.GetMessage()} ({error.Id})",
-                error.Location.SourceSpan.Start, error.Location.SourceSpan.Length));
+            diagnostics.Add(error.Id == RoslynTooComplex
+                ? new(SandboxCodes.ExpressionTooDeep, ExpressionLimitMessages.TooDeep, error.Location.SourceSpan.Start, error.Location.SourceSpan.Length)
+                : new(SandboxCodes.NotAnExpression, $"not a single C# expression: {error.GetMessage()} ({error.Id})",
+                    error.Location.SourceSpan.Start, error.Location.SourceSpan.Length));
         if (diagnostics.Count > 0) return (null, diagnostics);
+
+        var tooDeep = ExpressionSizeGuard.CheckNesting(expression);
+        if (tooDeep.Count > 0) return (null, tooDeep); // an expression this size needs no further findings
 
         foreach (var trivia in expression.DescendantTrivia(descendIntoTrivia: true))
             if (!trivia.IsKind(SyntaxKind.WhitespaceTrivia) && !trivia.IsKind(SyntaxKind.EndOfLineTrivia))
@@ -65,7 +77,7 @@ internal static class ExpressionSyntaxGuard
                 || IsMutation(node) && (what = "assignments and ++/-- (a variable reads the example, never changes it)") is not null)
                 diagnostics.Add(new(SandboxCodes.ForbiddenSyntax, $"{what} are not allowed in a causal variable", node.Span.Start, node.Span.Length));
             if (node is LambdaExpressionSyntax lambda && node.Ancestors().OfType<LambdaExpressionSyntax>().Count() >= MaxLambdaDepth)
-                diagnostics.Add(new(SandboxCodes.TooDeep,
+                diagnostics.Add(new(SandboxCodes.LambdaTooDeep,
                     $"lambdas may nest at most {MaxLambdaDepth} deep (each level multiplies the cost by the sequence length)", lambda.Span.Start, lambda.Span.Length));
         }
         return (diagnostics.Count == 0 ? expression : null, diagnostics);

@@ -18,5 +18,9 @@ public static class SandboxCodes
     /// <summary>A C# error (Roslyn's own code and message follow).</summary>
     public const string CSharpError = "CD3005";
     /// <summary>Lambdas nested deeper than the cost bound allows.</summary>
-    public const string TooDeep = "CD3006";
+    public const string LambdaTooDeep = "CD3006";
+    /// <summary>Nested deeper, or chaining more member accesses, than the stack bound allows.</summary>
+    public const string ExpressionTooDeep = "CD3008";
+    /// <summary>More characters than the length bound allows.</summary>
+    public const string ExpressionTooLong = "CD3009";
 }

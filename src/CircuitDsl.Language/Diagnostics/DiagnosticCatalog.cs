@@ -187,7 +187,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor TreeTooLarge =
         Error("CD2035", "Interpretation tree too large", "After treeification the interpretation graph has more than {0} nodes; share fewer nodes between parents.");
 
-    // ---- CD3xxx: the compiler (causal-variable expressions, lowering to C#, Roslyn). Reported by CircuitDsl.Compiler. ----
+    // ---- CD3xxx: the compiler (causal-variable expressions, lowering to C#, Roslyn). Reported by CircuitDsl.Compiler; the parser also reports CD3008 and CD3009. ----
 
     /// <summary>A causal variable's text is not exactly one C# expression.</summary>
     public static readonly DiagnosticDescriptor NotAnExpression =
@@ -216,6 +216,18 @@ public static class DiagnosticCatalog
     /// <summary>A statement the language accepts but the engine cannot run yet.</summary>
     public static readonly DiagnosticDescriptor NotSupportedByEngine =
         Error("CD3007", "Not supported by the engine", "{0}");
+
+    /// <summary>
+    /// An expression nested deeper than <see cref="ResourceLimits.MaxExpressionDepth"/> or chaining more than
+    /// <see cref="ResourceLimits.MaxCallChainLength"/> member accesses: checked before anything recursive walks it,
+    /// because a stack overflow aborts the process. The parser reports it for brackets, the compiler for the rest.
+    /// </summary>
+    public static readonly DiagnosticDescriptor ExpressionTooDeep =
+        Error("CD3008", "Expression too deep", "{0}");
+
+    /// <summary>An expression longer than <see cref="ResourceLimits.MaxExpressionLength"/> characters (parser and compiler).</summary>
+    public static readonly DiagnosticDescriptor ExpressionTooLong =
+        Error("CD3009", "Expression too long", "{0}");
 
     /// <summary>An error in code the compiler generated: a bug of CircuitDsl, never of the file.</summary>
     public static readonly DiagnosticDescriptor InternalCompilerError =

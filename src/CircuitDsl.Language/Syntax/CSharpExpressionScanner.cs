@@ -7,7 +7,10 @@ namespace CircuitDsl.Language.Syntax;
 /// comment, or before a closing bracket it did not open, whichever comes first outside brackets and strings.
 /// Inside brackets an expression may span lines. String, verbatim, interpolated and character literals are
 /// skipped so that their brackets and slashes do not count. The scan is iterative (an explicit stack), so
-/// deeply nested input cannot overflow the call stack.
+/// deeply nested input cannot overflow the call stack. It also enforces the two bounds that need no C# parser
+/// (CD3008 for brackets nested past <see cref="ResourceLimits.MaxExpressionDepth"/>, CD3009 for text longer than
+/// <see cref="ResourceLimits.MaxExpressionLength"/>), so that no later stage (formatter, diff, binder, Roslyn) sees
+/// a hostile expression.
 /// </summary>
 internal static class CSharpExpressionScanner
 {
@@ -87,6 +90,11 @@ internal static class CSharpExpressionScanner
 
             if (c is '(' or '[' or '{')
             {
+                if (frames.Count >= ResourceLimits.MaxExpressionDepth)
+                {
+                    return Fail(DiagnosticCatalog.ExpressionTooDeep.Create(source.Span(position, 1), ExpressionLimitMessages.TooDeep));
+                }
+
                 frames.Push(new Frame(FrameKind.Bracket, c, position));
                 position = end = position + 1;
                 continue;
@@ -112,6 +120,11 @@ internal static class CSharpExpressionScanner
 
             if (StartsInterpolatedString(text, position, out int contentStart, out bool verbatim))
             {
+                if (frames.Count >= ResourceLimits.MaxExpressionDepth)
+                {
+                    return Fail(DiagnosticCatalog.ExpressionTooDeep.Create(source.Span(position, 1), ExpressionLimitMessages.TooDeep));
+                }
+
                 frames.Push(new Frame(verbatim ? FrameKind.VerbatimInterpolatedString : FrameKind.InterpolatedString, '"', position));
                 position = end = contentStart;
                 continue;
@@ -139,6 +152,11 @@ internal static class CSharpExpressionScanner
             return open.Kind == FrameKind.Bracket
                 ? Fail(DiagnosticCatalog.UnclosedBracket.Create(source.Span(open.Offset, 1), open.Open, Closer(open.Open)))
                 : Fail(DiagnosticCatalog.UnterminatedString.Create(source.SpanBetween(open.Offset, Lexer.LineEnd(text, open.Offset))));
+        }
+
+        if (end - start > ResourceLimits.MaxExpressionLength)
+        {
+            return Fail(DiagnosticCatalog.ExpressionTooLong.Create(source.SpanBetween(start, end), ExpressionLimitMessages.TooLong(end - start)));
         }
 
         return new ScanResult(start, end, null);
@@ -209,6 +227,9 @@ internal static class CSharpExpressionScanner
             case '{' when Peek(text, position + 1) == '{':
             case '}' when Peek(text, position + 1) == '}':
                 return position + 2;
+            case '{' when frames.Count >= ResourceLimits.MaxExpressionDepth:
+                error = DiagnosticCatalog.ExpressionTooDeep.Create(source.Span(position, 1), ExpressionLimitMessages.TooDeep);
+                return position;
             case '{':
                 frames.Push(new Frame(FrameKind.Bracket, '{', position)); // an interpolation hole holds code
                 return position + 1;

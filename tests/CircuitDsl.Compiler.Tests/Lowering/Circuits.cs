@@ -35,8 +35,10 @@ internal static class Circuits
     public static BoundCircuitFile BindFile(string repoRelativePath) =>
         Bound(CircuitAnalyzer.AnalyzeFile(Path.Combine(RepoRoot, repoRelativePath), new PhysicalFileProvider(), Models));
 
-    public static BoundCircuitFile Bind(string text) =>
-        Bound(CircuitAnalyzer.AnalyzeText(text, "main.circuit", new InMemoryFileProvider(), Models));
+    public static BoundCircuitFile Bind(string text) => Bound(Analyze(text));
+
+    /// <summary>The front end alone, errors included (<see cref="Bind"/> asserts there are none).</summary>
+    public static AnalysisResult Analyze(string text) => CircuitAnalyzer.AnalyzeText(text, "main.circuit", new InMemoryFileProvider(), Models);
 
     static BoundCircuitFile Bound(AnalysisResult analysis)
     {

@@ -17,12 +17,24 @@ public class CompilerDiagnosticCodeTests
         ["CD3005", Circuits.Header + "let a = x.Tokenz[0]\n" + Circuits.ModelOnly],
         ["CD3006", Circuits.Header + "let a = x.Tokens.Sum(p => x.Tokens.Sum(q => x.Tokens.Sum(r => r)))\n" + Circuits.ModelOnly],
         ["CD3007", "model zoo:gpt2-small\ndata ioi(count: 8, seed: 1)\nmetric logit_diff(S, IO) at END\n" + Circuits.ModelOnly],
+        ["CD3008", Circuits.Header + "let a = " + string.Concat(Enumerable.Repeat("- ", 100)) + "1\n" + Circuits.ModelOnly],
+        ["CD3009", Circuits.Header + "let a = \"" + new string('a', 2_000) + "\"\n" + Circuits.ModelOnly],
     ];
+
+    /// <summary>The size codes the front end reports too (for brackets and length), so no file brings them to the compiler.</summary>
+    static readonly string[] AlsoFrontEndCodes = ["CD3008", "CD3009"];
 
     [TestCaseSource(nameof(Cases))]
     public void CodeIsTriggered(string code, string source)
     {
-        var outcome = Circuits.InMemoryCompiler().Compile(Circuits.Bind(source));
+        var analysis = Circuits.Analyze(source);
+        if (analysis.HasErrors)
+        {
+            Assert.That(AlsoFrontEndCodes, Does.Contain(code), analysis.RenderText());
+            Assert.That(analysis.Diagnostics.Select(d => d.Code), Does.Contain(code));
+            return;
+        }
+        var outcome = Circuits.InMemoryCompiler().Compile(analysis.File!);
         Assert.That(outcome.Diagnostics.Select(d => d.Code), Does.Contain(code), string.Join("\n", outcome.Diagnostics));
         Assert.That(outcome.Hypotheses, Is.Empty);
     }

@@ -107,8 +107,8 @@ public class RoslynCompilerTests
         try
         {
             NewCompiler(new CompileCache(otherDir)).Compile(WithUserExpression("x.Tokens[x.Pos]"));
-            var dll = Directory.GetFiles(cacheDir, "*.dll").Single();
-            Assert.That(File.ReadAllBytes(dll), Is.EqualTo(File.ReadAllBytes(Path.Combine(otherDir, Path.GetFileName(dll)))));
+            var entry = Directory.GetFiles(cacheDir, "*.plan").Single();
+            Assert.That(File.ReadAllBytes(entry), Is.EqualTo(File.ReadAllBytes(Path.Combine(otherDir, Path.GetFileName(entry)))));
         }
         finally
         {
