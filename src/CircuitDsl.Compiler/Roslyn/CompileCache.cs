@@ -72,7 +72,7 @@ public sealed class CompileCache(string? directory)
         try
         {
             System.IO.Directory.CreateDirectory(Directory);
-            WriteAtomically(PathOf(key), CompiledPlanFile.Encode(pe, pdb));
+            AtomicFile.Write(PathOf(key), stream => stream.Write(CompiledPlanFile.Encode(pe, pdb)));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -98,18 +98,4 @@ public sealed class CompileCache(string? directory)
     }
 
     string PathOf(string key) => Path.Combine(Directory!, key + CompiledPlanFile.Extension);
-
-    static void WriteAtomically(string path, byte[] bytes)
-    {
-        string temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp); // no-op once renamed; otherwise no half-written file is left behind
-        }
-    }
 }
