@@ -16,6 +16,7 @@ internal sealed partial class HypothesisBinder(
     IModelResolver models,
     Dictionary<string, ModelResolution> modelCache,
     TaskCatalog tasks,
+    IFileProvider? files,
     DiagnosticBag diagnostics)
 {
     private readonly Scope _scope = new(fileScope);
@@ -50,7 +51,7 @@ internal sealed partial class HypothesisBinder(
         }
         else
         {
-            _data = DataBinder.Bind(dataSetting, tasks, filePath, diagnostics);
+            _data = DataBinder.Bind(dataSetting, tasks, filePath, _shape, files, diagnostics);
         }
 
         var metric = BindMetric(Setting<MetricSettingSyntax>());

@@ -124,7 +124,8 @@ public static class SourceLoader
             }
         }
 
-        return (rooted ? "/" : string.Empty) + string.Join('/', parts);
+        string normalized = (rooted ? "/" : string.Empty) + string.Join('/', parts);
+        return normalized.Length == 0 ? "." : normalized; // the folder itself, shown as such
     }
 
     /// <summary>The path of an import, relative to the importing file's folder.</summary>
