@@ -96,4 +96,23 @@ public class ZooDatasetsTests
             Directory.Delete(dir, true);
         }
     }
+
+    [Test]
+    public void LinesWithTheirOwnCounterfactualsAndACounterfactualFileAreRefused()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "circuitdsl-jsonl-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.WriteAllLines(Path.Combine(dir, "p.jsonl"), ["{\"prompt\": [1, 2, 3], \"counterfactual\": [3, 2, 1]}"]);
+            File.WriteAllLines(Path.Combine(dir, "c.jsonl"), ["{\"prompt\": [9, 9, 9]}"]);
+            var error = Assert.Throws<ArgumentException>(() =>
+                Datasets.Create("jsonl", new Dictionary<string, object> { ["path"] = "p.jsonl", ["counterfactual"] = "c.jsonl" }, dir))!;
+            Assert.That(error.Message, Does.Contain("its own 'counterfactual', and a counterfactual file is named too"));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }

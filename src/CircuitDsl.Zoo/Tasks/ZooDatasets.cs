@@ -102,6 +102,9 @@ public sealed class ZooDatasets(ITokenizer tokenizer, int contextLength) : IData
     /// <summary>The counterfactual file's prompts, line by line, become each reference's counterfactual.</summary>
     static Dataset Paired(Dataset prompts, Dataset counterfactuals)
     {
+        // Two sources of pairs would leave one silently unused.
+        if (prompts.HasCounterfactuals)
+            throw new ArgumentException($"{prompts.Name} gives each line its own 'counterfactual', and a counterfactual file is named too; use one of them");
         if (counterfactuals.Count != prompts.Count)
             throw new ArgumentException($"{counterfactuals.Name} holds {counterfactuals.Count} prompts but {prompts.Name} holds {prompts.Count}; they pair line by line");
         var examples = prompts.Examples.Select((e, i) => new Example(e.Tokens, counterfactuals.Examples[i].Tokens, e.Answer, e.WrongAnswer,
