@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace CircuitDsl;
@@ -118,14 +119,15 @@ public static class InputFiles
     /// <summary>A size for people: 1.5 MB, 256 MB, 812 bytes.</summary>
     public static string Size(long bytes) => bytes switch
     {
-        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.#} GB",
-        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.#} MB",
-        >= 1L << 10 => $"{bytes / (double)(1L << 10):0.#} KB",
+        >= 1L << 30 => (bytes / (double)(1L << 30)).ToString("0.# GB", CultureInfo.InvariantCulture),
+        >= 1L << 20 => (bytes / (double)(1L << 20)).ToString("0.# MB", CultureInfo.InvariantCulture),
+        >= 1L << 10 => (bytes / (double)(1L << 10)).ToString("0.# KB", CultureInfo.InvariantCulture),
         _ => $"{bytes} bytes",
     };
 
     private static string TooLarge(long length, long maxBytes, string limitName, bool atLeast = false) =>
-        $"it is {(atLeast ? "more than " + Size(maxBytes) : Size(length))}, over the limit of {Size(maxBytes)} ({nameof(ResourceLimits)}.{limitName})";
+        $"it holds {(atLeast ? "more than " + maxBytes.ToString("N0", CultureInfo.InvariantCulture) : length.ToString("N0", CultureInfo.InvariantCulture))} bytes, " +
+        $"over the limit of {maxBytes.ToString("N0", CultureInfo.InvariantCulture)} ({Size(maxBytes)}; {nameof(ResourceLimits)}.{limitName})";
 
     /// <summary>statx(2): one struct layout on every Linux architecture (stat's differs between x64 and arm64).</summary>
     private static class LinuxStat

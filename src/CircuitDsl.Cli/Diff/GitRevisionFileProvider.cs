@@ -21,7 +21,7 @@ public sealed class GitRevisionFileProvider(Git repository, string commit, IRead
             bytes = repository.Bytes("show", $"{commit}:{path}");
             // A blob is a regular file; only its size can make it unusable as a source.
             error = bytes.Length > ResourceLimits.MaxSourceFileBytes
-                ? $"it is {InputFiles.Size(bytes.Length)} at {commit}, over the limit of {InputFiles.Size(ResourceLimits.MaxSourceFileBytes)} ({nameof(ResourceLimits)}.{nameof(ResourceLimits.MaxSourceFileBytes)})"
+                ? $"it holds {bytes.Length:N0} bytes at {commit}, over the limit of {ResourceLimits.MaxSourceFileBytes:N0} ({InputFiles.Size(ResourceLimits.MaxSourceFileBytes)}; {nameof(ResourceLimits)}.{nameof(ResourceLimits.MaxSourceFileBytes)})"
                 : string.Empty;
             return error.Length == 0;
         }
