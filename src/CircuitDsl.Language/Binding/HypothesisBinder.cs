@@ -337,6 +337,12 @@ internal sealed partial class HypothesisBinder(
                             named.Name.Span, named.Name.Text, _data.Task.Name, hint + Spelling.Suggest(named.Name.Text, _data.NamedPositions), ListOrNone(_data.NamedPositions)));
                     }
 
+                    // An offset as long as the context moves every position out of every prompt.
+                    if (_shape is not null && Math.Abs((long)named.Offset) >= _shape.ContextLength)
+                    {
+                        diagnostics.Add(DiagnosticCatalog.PositionOutOfRange.Create(named.Span, Formatting.SyntaxPrinter.Position(named), _shape.Name, _shape.ContextLength));
+                    }
+
                     positions.Add(new BoundPosition(PositionKind.Named, 0, named.Name.Text, named.Offset));
                     break;
             }
