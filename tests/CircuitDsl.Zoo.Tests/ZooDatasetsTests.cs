@@ -115,4 +115,16 @@ public class ZooDatasetsTests
             Directory.Delete(dir, true);
         }
     }
+
+    [TestCase("repeated_tokens", 1_000_001L, "between 1 and 1,000,000")]
+    [TestCase("repeated_tokens", 0L, "between 1 and 1,000,000")]
+    [TestCase("ioi", 1_000_001L, "between 1 and 1,000,000")]
+    [TestCase("repeated_tokens", 100_000L, "100,000 examples × 1024 tokens exceed the limit of 50,000,000 tokens")]
+    public void ACountBeyondTheDatasetLimitsIsRefusedBeforeGenerating(string task, long count, string expected)
+    {
+        // The binder refuses such a count in a file; this is the count that `check --samples` passes.
+        var longContext = new ZooDatasets(new IntegerTokenizer(64), contextLength: 1024);
+        var error = Assert.Throws<ArgumentException>(() => longContext.Create(task, new Dictionary<string, object> { ["count"] = count, ["seed"] = 1L }, "."))!;
+        Assert.That(error.Message, Does.Contain(expected));
+    }
 }
