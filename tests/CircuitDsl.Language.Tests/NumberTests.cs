@@ -83,7 +83,7 @@ public class NumberTests
     [Test]
     public void TheFormatterKeepsNumbersAsWritten()
     {
-        const string text = "model zoo:attn-only-2l\ndata repeated_tokens(count: 1e1, seed: 9007199254740993)\nmetric loss at 047\n\nhypothesis h {\n  expect model metric <= 2.50e0\n}\n";
+        const string text = "model zoo:gpt2-small\ndata ioi(count: 1e1, seed: 9007199254740993)\nmetric logit_diff(IO, S) at END-00, S1+01, 047\n\nhypothesis h {\n  expect model metric <= 2.50e0\n}\n";
 
         Assert.That(Formatting.CircuitFormatter.Format(CircuitParser.Parse(text, "main.circuit")), Is.EqualTo(text));
     }

@@ -24,14 +24,15 @@ internal static class Grammar
         Keyword("all").Select(_ => (PositionSyntax)new AllPositionsSyntax()).Spanned()
         .XOr(Number.Then(IndexPosition).Spanned())
         .XOr((from name in Name("a position")
-              from offset in PositionOffset.OptOr(0)
-              select (PositionSyntax)new NamedPositionSyntax(name, offset)).Spanned())
+              from offset in PositionOffset.OptOr((Value: 0, Text: string.Empty))
+              select (PositionSyntax)new NamedPositionSyntax(name, offset.Value, offset.Text)).Spanned())
         .Expecting("a position ('all', an index or a named position such as END)");
 
-    private static Parser<int> PositionOffset =>
+    // The offset's value, and its text as written (sign and digits, no spaces) for the formatter.
+    private static Parser<(int Value, string Text)> PositionOffset =>
         from sign in Punctuation("+").Select(_ => 1).XOr(Punctuation("-").Select(_ => -1))
         from offset in WholeNumberIn("a position offset", 0, int.MaxValue)
-        select sign * (int)offset;
+        select (sign * (int)offset.Value, (sign > 0 ? "+" : "-") + offset.Text);
 
     private static readonly Parser<AtClauseSyntax> At =
         (from keyword in Keyword("at")

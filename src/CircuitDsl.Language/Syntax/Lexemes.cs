@@ -126,32 +126,33 @@ internal static class Lexemes
     }
 
     /// <summary>
-    /// A whole number within <paramref name="min"/>..<paramref name="max"/> (<paramref name="what"/> names its place in
-    /// messages): a fraction is "expected X", a number out of range CD1007 at the literal.
+    /// A whole number within <paramref name="min"/>..<paramref name="max"/>, with its text as written
+    /// (<paramref name="what"/> names its place in messages): a fraction is "expected X", a number out of range
+    /// CD1007 at the literal.
     /// </summary>
-    public static Parser<long> WholeNumberIn(string what, long min, long max) => input =>
+    public static Parser<(long Value, string Text)> WholeNumberIn(string what, long min, long max) => input =>
     {
         var at = (ParseInput)input;
         var result = Number(at);
         if (!result.WasSuccessful)
         {
-            return Result.Failure<long>(result.Remainder, result.Message, result.Expectations);
+            return Result.Failure<(long, string)>(result.Remainder, result.Message, result.Expectations);
         }
 
         var number = result.Value;
         var fit = number.WholeNumber(out long value);
         if (fit == WholeNumberFit.NotWhole)
         {
-            return ParseFailures.Expected<long>(at, $"a whole number as {what}");
+            return ParseFailures.Expected<(long, string)>(at, $"a whole number as {what}");
         }
 
         if (fit == WholeNumberFit.TooLarge || value < min || value > max)
         {
-            return ParseFailures.Coded<long>(result.Remainder as ParseInput ?? at, number.Span.Offset, number.Span.Length,
+            return ParseFailures.Coded<(long, string)>((ParseInput)result.Remainder, number.Span.Offset, number.Span.Length,
                 DiagnosticCatalog.NumberOutOfRange.Create(number.Span, SyntaxFacts.Shorten(number.Text), $"{what} must lie between {min} and {max}"));
         }
 
-        return Result.Success(value, result.Remainder);
+        return Result.Success((value, number.Text), result.Remainder);
     };
 
     /// <summary>
