@@ -41,12 +41,12 @@ public static class InputFiles
     {
         try
         {
-            if (OperatingSystem.IsLinux())
+            if (OperatingSystem.IsLinux() && LinuxStat.TryInspect(path) is { } linux)
             {
-                return LinuxStat.Inspect(path);
+                return linux;
             }
 
-            // Elsewhere .NET tells directories apart; other special files are bounded by the read limit.
+            // Elsewhere (or without statx) .NET tells directories apart; other special files are bounded by the read limit.
             if (Directory.Exists(path))
             {
                 return new InputFileInfo(InputFileKind.Directory, 0);
@@ -144,10 +144,21 @@ public static class InputFiles
         [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
         private static extern int Statx(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte[] buffer);
 
-        public static InputFileInfo Inspect(string path)
+        /// <summary>The path's kind and size, or null where the C library has no statx (glibc before 2.28, older musl).</summary>
+        public static InputFileInfo? TryInspect(string path)
         {
             var buffer = new byte[256];
-            if (Statx(AtFdCwd, path, 0, StatxType | StatxSize, buffer) != 0)
+            int status;
+            try
+            {
+                status = Statx(AtFdCwd, path, 0, StatxType | StatxSize, buffer);
+            }
+            catch (Exception exception) when (exception is EntryPointNotFoundException or DllNotFoundException)
+            {
+                return null;
+            }
+
+            if (status != 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
                 return errno is NoSuchFile or NotADirectory
