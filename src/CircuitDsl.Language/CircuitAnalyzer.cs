@@ -30,20 +30,20 @@ public static class CircuitAnalyzer
 {
     /// <summary>Analyzes the file at <paramref name="path"/>.</summary>
     public static AnalysisResult AnalyzeFile(string path, IFileProvider files, IModelResolver models, TaskCatalog? tasks = null) =>
-        Analyze(SourceLoader.Load(path, files), models, tasks);
+        Analyze(SourceLoader.Load(path, files), files, models, tasks);
 
     /// <summary>Analyzes text held in memory as if it were the file at <paramref name="path"/> (imports are read through <paramref name="files"/>).</summary>
     public static AnalysisResult AnalyzeText(string text, string path, IFileProvider files, IModelResolver models, TaskCatalog? tasks = null) =>
-        Analyze(SourceLoader.LoadText(text, path, files), models, tasks);
+        Analyze(SourceLoader.LoadText(text, path, files), files, models, tasks);
 
-    private static AnalysisResult Analyze(LoadedSources sources, IModelResolver models, TaskCatalog? tasks)
+    private static AnalysisResult Analyze(LoadedSources sources, IFileProvider files, IModelResolver models, TaskCatalog? tasks)
     {
         if (sources.Diagnostics.HasErrors())
         {
             return new AnalysisResult(sources, null, [.. sources.Diagnostics.InSourceOrder()]);
         }
 
-        var bound = Binding.Binder.Bind(sources, models, tasks);
+        var bound = Binding.Binder.Bind(sources, models, tasks, files);
         return new AnalysisResult(sources, bound.File, [.. sources.Diagnostics.Concat(bound.Diagnostics).InSourceOrder()]);
     }
 }

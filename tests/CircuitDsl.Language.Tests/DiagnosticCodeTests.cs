@@ -17,6 +17,7 @@ public class DiagnosticCodeTests
         ["CD1004", "let a = (x.Tokens[0]\n"],
         ["CD1005", "let a = (x.Tokens[0]]\n"],
         ["CD1006", "hypothesis h {\n  model zoo:attn-only-2l\n"],
+        ["CD1007", Header + "hypothesis h {\n  expect model metric <= 1e400\n}\n"],
         ["CD2001", Header + "hypothesis h {\n  node out = logits\n    from missing\n}\n"],
         ["CD2002", Header + "let a = 1\nlet a = 2\n"],
         ["CD2003", Header + "hypothesis h {\n  expect path L5.H0 -> logits effect <= -0.5\n}\n"],
@@ -52,15 +53,18 @@ public class DiagnosticCodeTests
         ["CD2033", Header + "let t = x.Tokens[0]\nhypothesis h {\n  expect path t -> logits effect <= -0.5\n}\n"],
         ["CD2034", Header + "group g = L0.H0\nhypothesis h {\n  node out = logits computes g\n}\n"],
         ["CD2035", TreeTooLargeSource()],
+        ["CD2036", "model zoo:attn-only-2l\ndata repeated_tokens(count: 100000000, seed: 1)\nmetric loss\nhypothesis h {\n}\n"],
         ["CD5001", "\uFFFF"],
         ["CD5002", "import \"does/not/exist.circuit\"\n"],
         ["CD5003", "model zoo:no-such-model\ndata repeated_tokens(count: 8, seed: 1)\nmetric loss\nhypothesis h {\n}\n"],
+        ["CD5006", "import \"shared/too_large.circuit\"\n"],
     ];
 
     private static InMemoryFileProvider SharedFiles() => new InMemoryFileProvider()
         .Add("shared/cycle_a.circuit", "import \"cycle_b.circuit\"\n")
         .Add("shared/cycle_b.circuit", "import \"cycle_a.circuit\"\n")
-        .Add("shared/with_hypothesis.circuit", "let ok = 1\nhypothesis h {\n}\n");
+        .Add("shared/with_hypothesis.circuit", "let ok = 1\nhypothesis h {\n}\n")
+        .Add("shared/too_large.circuit", new byte[ResourceLimits.MaxSourceFileBytes + 1]);
 
     [TestCaseSource(nameof(Cases))]
     public void CodeIsTriggered(string code, string source)

@@ -36,7 +36,10 @@ public partial class ReferenceExampleTests
     [TestCaseSource(nameof(Examples))]
     public void ExampleBindsCleanlyAndIsCanonical(string body)
     {
-        var files = new InMemoryFileProvider();
+        // The data files the jsonl example names (the binder checks that a data path is a regular file).
+        var files = new InMemoryFileProvider()
+            .Add("prompts.jsonl", "{\"prompt\": [1, 2, 3]}\n")
+            .Add("prompts_corrupt.jsonl", "{\"prompt\": [3, 2, 1]}\n");
         foreach (var (file, text, _) in Blocks().Where(b => b.File is not null))
         {
             files.Add(file!, text);

@@ -52,4 +52,6 @@ internal sealed class RootedFileProvider(string baseDirectory) : IFileProvider
 
     public bool TryReadAllBytes(string path, out byte[] bytes, out string error) =>
         _inner.TryReadAllBytes(Path.Combine(baseDirectory, path), out bytes, out error);
+
+    public InputFileInfo Inspect(string path) => _inner.Inspect(Path.Combine(baseDirectory, path));
 }

@@ -96,4 +96,35 @@ public class ZooDatasetsTests
             Directory.Delete(dir, true);
         }
     }
+
+    [Test]
+    public void LinesWithTheirOwnCounterfactualsAndACounterfactualFileAreRefused()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "circuitdsl-jsonl-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.WriteAllLines(Path.Combine(dir, "p.jsonl"), ["{\"prompt\": [1, 2, 3], \"counterfactual\": [3, 2, 1]}"]);
+            File.WriteAllLines(Path.Combine(dir, "c.jsonl"), ["{\"prompt\": [9, 9, 9]}"]);
+            var error = Assert.Throws<ArgumentException>(() =>
+                Datasets.Create("jsonl", new Dictionary<string, object> { ["path"] = "p.jsonl", ["counterfactual"] = "c.jsonl" }, dir))!;
+            Assert.That(error.Message, Does.Contain("its own 'counterfactual', and a counterfactual file is named too"));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [TestCase("repeated_tokens", 1_000_001L, "between 1 and 1,000,000")]
+    [TestCase("repeated_tokens", 0L, "between 1 and 1,000,000")]
+    [TestCase("ioi", 1_000_001L, "between 1 and 1,000,000")]
+    [TestCase("repeated_tokens", 100_000L, "100,000 examples × 1024 tokens exceed the limit of 50,000,000 tokens")]
+    public void ACountBeyondTheDatasetLimitsIsRefusedBeforeGenerating(string task, long count, string expected)
+    {
+        // The binder refuses such a count in a file; this is the count that `check --samples` passes.
+        var longContext = new ZooDatasets(new IntegerTokenizer(64), contextLength: 1024);
+        var error = Assert.Throws<ArgumentException>(() => longContext.Create(task, new Dictionary<string, object> { ["count"] = count, ["seed"] = 1L }, "."))!;
+        Assert.That(error.Message, Does.Contain(expected));
+    }
 }

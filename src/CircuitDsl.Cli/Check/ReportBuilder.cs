@@ -73,7 +73,11 @@ public static class ReportBuilder
             place.EndLine, place.EndColumn);
     }
 
-    public static string Sha256OfFile(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+    /// <summary>The hash of a checked file, or empty when it is not a regular source file (its diagnostic says why).</summary>
+    public static string Sha256OfFile(string path) =>
+        InputFiles.TryReadBounded(path, ResourceLimits.MaxSourceFileBytes, nameof(ResourceLimits.MaxSourceFileBytes), out byte[] bytes, out _)
+            ? Convert.ToHexStringLower(SHA256.HashData(bytes))
+            : string.Empty;
 
     /// <summary>A model folder's identity: the hash of its config and weights files, in name order.</summary>
     public static string Sha256OfFolder(string folder)

@@ -18,8 +18,12 @@ public sealed class GitRevisionFileProvider(Git repository, string commit, IRead
 
         try
         {
-            (bytes, error) = (repository.Bytes("show", $"{commit}:{path}"), string.Empty);
-            return true;
+            bytes = repository.Bytes("show", $"{commit}:{path}");
+            // A blob is a regular file; only its size can make it unusable as a source.
+            error = bytes.Length > ResourceLimits.MaxSourceFileBytes
+                ? $"it holds {bytes.Length:N0} bytes at {commit}, over the limit of {ResourceLimits.MaxSourceFileBytes:N0} ({InputFiles.Size(ResourceLimits.MaxSourceFileBytes)}; {nameof(ResourceLimits)}.{nameof(ResourceLimits.MaxSourceFileBytes)})"
+                : string.Empty;
+            return error.Length == 0;
         }
         catch (GitException e)
         {
@@ -36,4 +40,6 @@ public sealed class RootedFileProvider(string root) : IFileProvider
 
     public bool TryReadAllBytes(string path, out byte[] bytes, out string error) =>
         disk.TryReadAllBytes(Path.Combine(root, path), out bytes, out error);
+
+    public InputFileInfo Inspect(string path) => disk.Inspect(Path.Combine(root, path));
 }

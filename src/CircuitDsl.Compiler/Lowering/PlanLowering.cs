@@ -45,14 +45,24 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
         using (writer.Indented())
         {
             writer.Line($"Seed = seed ?? {CSharpText.Long(hypothesis.Data.Seed ?? 0)},");
-            writer.Line($"Counterfactual = CounterfactualSource.{(IsPaired ? "Paired" : "Resampled")},");
+            writer.Line($"Counterfactual = {Choose("CounterfactualSource.Paired", "CounterfactualSource.Resampled")},");
         }
         writer.Line("};");
         writer.Close();
     }
 
-    /// <summary>Each example's own counterfactual when the data pairs them (ioi's p_ABC, its default; a jsonl counterfactual file).</summary>
-    bool IsPaired => hypothesis.Data.EffectiveCounterfactual is { } c && c != "resample";
+    /// <summary>
+    /// Each example's own counterfactual when the data statement pairs them (ioi's p_ABC, its default; a jsonl
+    /// counterfactual file); resampling when it says <c>resample</c>. Where it says nothing (a jsonl file without a
+    /// counterfactual file), the data decide: the lines' own <c>counterfactual</c> fields, when they have them, are
+    /// the pairs the user wrote and must be used.
+    /// </summary>
+    string Choose(string paired, string resampled) => hypothesis.Data.EffectiveCounterfactual switch
+    {
+        null => $"data.HasCounterfactuals ? {paired} : {resampled}",
+        "resample" => resampled,
+        _ => paired,
+    };
 
     void WriteData()
     {
@@ -278,7 +288,7 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
                 endpoints.Add(EngineSpelling.Endpoint(component, $"PositionSet.All.Except({positions})"));
         }
         var ablation = method.Ablation.Value;
-        string pairing = IsPaired ? "ResamplePairing.Paired" : "ResamplePairing.Shuffled";
+        string pairing = Choose("ResamplePairing.Paired", "ResamplePairing.Shuffled");
         return $"new AblationCheck({CSharpText.String(name)}, [{string.Join(", ", endpoints)}], new AblationMethod({EngineSpelling.Ablation(ablation.Kind)}, MeanPerGroup: {(ablation.PerGroup is null ? "false" : "true")}, Pairing: {pairing}))";
     }
 

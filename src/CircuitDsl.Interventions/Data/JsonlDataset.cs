@@ -9,19 +9,36 @@ namespace CircuitDsl.Interventions.Data;
 /// <c>prompt</c> (text, or an array of token ids; required), <c>counterfactual</c> (text or ids, same length),
 /// <c>answer</c> and <c>wrong_answer</c> (text of exactly one token, or an id), <c>positions</c> (an object from
 /// name to an index or an array of indices; negative indices count from the end), <c>group</c> (text or number,
-/// e.g. the template). Every problem is reported with its line number, all at once.
+/// e.g. the template). Every problem is reported with its line number, all at once. Counterfactuals come on every
+/// line or on none: patching then uses exactly the pairs written (a file that mixes them is refused, not half-paired).
+/// Only a regular file within <see cref="ResourceLimits.MaxDataFileBytes"/> is read, and its lines are measured against
+/// <see cref="ResourceLimits.MaxExamples"/> and <see cref="ResourceLimits.MaxDatasetTokens"/> before examples are made.
 /// </summary>
 public static class JsonlDataset
 {
     static readonly string[] KnownFields = ["prompt", "counterfactual", "answer", "wrong_answer", "positions", "group"];
 
-    public static Dataset Load(string path, ITokenizer tokenizer) =>
-        Parse(File.ReadAllLines(path), tokenizer, path);
+    /// <exception cref="IOException">The path is not a regular file within the size limit, or cannot be read.</exception>
+    /// <exception cref="DataFormatException">A line is malformed, or the file holds too many examples or tokens.</exception>
+    public static Dataset Load(string path, ITokenizer tokenizer)
+    {
+        if (!InputFiles.TryReadBounded(path, ResourceLimits.MaxDataFileBytes, nameof(ResourceLimits.MaxDataFileBytes), out byte[] bytes, out string error))
+            throw new IOException($"cannot read data file '{path}': {error}");
+        var text = bytes.AsSpan();
+        if (text.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) text = text[3..]; // a byte-order mark, as File.ReadAllLines skips it
+        return Parse([.. Lines(System.Text.Encoding.UTF8.GetString(text))], tokenizer, path);
+    }
 
     public static Dataset Parse(IReadOnlyList<string> lines, ITokenizer tokenizer, string source = "data")
     {
+        // Counted before any line is parsed, so a file of too many examples is refused before they are made.
+        int examplesInFile = lines.Count(l => !string.IsNullOrWhiteSpace(l));
+        if (examplesInFile > ResourceLimits.MaxExamples)
+            throw new DataFormatException(source, [new DataError(1,
+                $"the file holds {examplesInFile:N0} examples, over the limit of {ResourceLimits.MaxExamples:N0} ({nameof(ResourceLimits)}.{nameof(ResourceLimits.MaxExamples)}); use fewer lines")]);
         var errors = new List<DataError>();
         var examples = new List<Example>();
+        var exampleLines = new List<int>();
         int? length = null;
         int firstLine = 0;
         for (int i = 0; i < lines.Count; i++)
@@ -33,15 +50,46 @@ public static class JsonlDataset
             {
                 length = example.Length;
                 firstLine = i + 1;
+                if ((long)examplesInFile * length > ResourceLimits.MaxDatasetTokens)
+                    throw new DataFormatException(source, [new DataError(firstLine,
+                        $"{examplesInFile:N0} examples × {length} tokens (every prompt has this one's length) = {(long)examplesInFile * length:N0} tokens, " +
+                        $"over the limit of {ResourceLimits.MaxDatasetTokens:N0} ({nameof(ResourceLimits)}.{nameof(ResourceLimits.MaxDatasetTokens)}); use fewer or shorter prompts")]);
             }
             else if (example is not null && example.Length != length)
                 lineErrors.Add($"the prompt has {example.Length} tokens but line {firstLine} has {length}; every prompt must have the same length (put templates of other lengths in their own file)");
             errors.AddRange(lineErrors.Select(m => new DataError(i + 1, m)));
-            if (example is not null && lineErrors.Count == 0) examples.Add(example);
+            if (example is not null && lineErrors.Count == 0)
+            {
+                examples.Add(example);
+                exampleLines.Add(i + 1);
+            }
         }
         if (errors.Count == 0 && examples.Count == 0) errors.Add(new DataError(1, "the file holds no examples"));
+        if (errors.Count == 0 && MixedCounterfactuals(examples, exampleLines) is { } mixed) errors.Add(mixed);
         if (errors.Count > 0) throw new DataFormatException(source, errors);
         return new Dataset(examples, name: source);
+    }
+
+    /// <summary>
+    /// Some lines with a counterfactual and some without cannot be patched as written: pairing would fail on the
+    /// bare lines, and resampling would ignore the pairs. The first line that differs from the first example is named.
+    /// </summary>
+    static DataError? MixedCounterfactuals(List<Example> examples, List<int> lines)
+    {
+        bool paired = examples[0].Counterfactual is not null;
+        int odd = examples.FindIndex(e => (e.Counterfactual is not null) != paired);
+        if (odd < 0) return null;
+        string advice = "give every line its counterfactual, or none (then patching resamples the pool)";
+        return new DataError(lines[odd], paired
+            ? $"no 'counterfactual', but line {lines[0]} has one; {advice}"
+            : $"a 'counterfactual', but line {lines[0]} has none; {advice}");
+    }
+
+    /// <summary>The lines of a text, split at \n, \r\n or \r (as File.ReadAllLines does).</summary>
+    static IEnumerable<string> Lines(string text)
+    {
+        using var reader = new StringReader(text);
+        while (reader.ReadLine() is { } line) yield return line;
     }
 
     static Example? ParseLine(string line, int number, ITokenizer tokenizer, List<string> errors)

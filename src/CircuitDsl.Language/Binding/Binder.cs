@@ -15,8 +15,11 @@ public sealed record BindResult(BoundCircuitFile? File, ImmutableArray<Diagnosti
 /// </summary>
 public static class Binder
 {
-    /// <summary>Binds <paramref name="sources"/>; each hypothesis is checked against its own model.</summary>
-    public static BindResult Bind(LoadedSources sources, IModelResolver models, TaskCatalog? tasks = null)
+    /// <summary>
+    /// Binds <paramref name="sources"/>; each hypothesis is checked against its own model. Data files are inspected
+    /// through <paramref name="files"/> (missing, not a regular file, too large); without it they are not looked at.
+    /// </summary>
+    public static BindResult Bind(LoadedSources sources, IModelResolver models, TaskCatalog? tasks = null, IFileProvider? files = null)
     {
         tasks ??= TaskCatalog.BuiltIn;
         var diagnostics = new DiagnosticBag();
@@ -62,7 +65,7 @@ public static class Binder
                 diagnostics.Add(DiagnosticCatalog.DuplicateName.Create(hypothesis.Name.Span, hypothesis.Name.Text, Where(names[hypothesis.Name.Text].Name.Span)));
             }
 
-            var binder = new HypothesisBinder(hypothesis, root.FilePath, fileScope, fileSettings, models, modelCache, tasks, diagnostics);
+            var binder = new HypothesisBinder(hypothesis, root.FilePath, fileScope, fileSettings, models, modelCache, tasks, files, diagnostics);
             var bound = binder.Bind();
             if (bound is not null)
             {

@@ -4,10 +4,13 @@ using CircuitDsl.Language.Syntax;
 
 namespace CircuitDsl.Language.Binding;
 
-/// <summary>Binds a <c>data</c> statement: finds the task and checks and types its arguments.</summary>
+/// <summary>
+/// Binds a <c>data</c> statement: finds the task, checks and types its arguments (whole numbers exactly, data files
+/// through the file provider when given), and refuses datasets too large to make (<see cref="DatasetLimits"/>).
+/// </summary>
 internal static class DataBinder
 {
-    public static BoundData? Bind(DataSettingSyntax data, TaskCatalog tasks, string filePath, DiagnosticBag diagnostics)
+    public static BoundData? Bind(DataSettingSyntax data, TaskCatalog tasks, string filePath, ModelShape? shape, IFileProvider? files, DiagnosticBag diagnostics)
     {
         string taskName = data.Task.Text;
         if (!tasks.TryGet(taskName, out var task))
@@ -18,6 +21,7 @@ internal static class DataBinder
         }
 
         var arguments = ImmutableDictionary.CreateBuilder<string, object>(StringComparer.Ordinal);
+        var given = new HashSet<string>(StringComparer.Ordinal); // an invalid argument is reported as such, not also as missing
         bool valid = true;
         for (int index = 0; index < data.Arguments.Length; index++)
         {
@@ -29,14 +33,14 @@ internal static class DataBinder
                 continue;
             }
 
-            if (arguments.ContainsKey(parameter.Name))
+            if (!given.Add(parameter.Name))
             {
                 diagnostics.Add(DiagnosticCatalog.InvalidArgument.Create(argument.Span, $"Argument '{parameter.Name}' is given twice."));
                 valid = false;
                 continue;
             }
 
-            object? value = Convert(task, parameter, argument.Value, filePath, diagnostics);
+            object? value = Convert(task, parameter, argument.Value, filePath, files, diagnostics);
             if (value is null)
             {
                 valid = false;
@@ -46,7 +50,7 @@ internal static class DataBinder
             arguments[parameter.Name] = value;
         }
 
-        foreach (var parameter in task.Parameters.Where(p => !arguments.ContainsKey(p.Name)))
+        foreach (var parameter in task.Parameters.Where(p => !given.Contains(p.Name)))
         {
             if (parameter.Required)
             {
@@ -59,7 +63,7 @@ internal static class DataBinder
             }
         }
 
-        if (!valid)
+        if (!valid || !DatasetLimits.Check(data, task, arguments, shape, diagnostics))
         {
             return null;
         }
@@ -96,18 +100,15 @@ internal static class DataBinder
         return parameter;
     }
 
-    private static object? Convert(TaskDefinition task, TaskParameter parameter, ValueSyntax value, string filePath, DiagnosticBag diagnostics)
+    private static object? Convert(TaskDefinition task, TaskParameter parameter, ValueSyntax value, string filePath, IFileProvider? files, DiagnosticBag diagnostics)
     {
         switch (parameter.Kind, value)
         {
-            case (TaskParameterKind.PositiveInteger, NumberValueSyntax { Number: var number })
-                when double.IsInteger(number.Value) && number.Value >= 1 && number.Value <= int.MaxValue:
-                return (long)number.Value;
-            case (TaskParameterKind.Integer, NumberValueSyntax { Number: var number })
-                when double.IsInteger(number.Value) && Math.Abs(number.Value) <= long.MaxValue / 2:
-                return (long)number.Value;
+            case (TaskParameterKind.PositiveInteger or TaskParameterKind.Integer, NumberValueSyntax { Number: var number })
+                when number.WholeNumber(out _) != WholeNumberFit.NotWhole:
+                return WholeNumber(task, parameter, number, diagnostics);
             case (TaskParameterKind.FilePath, StringValueSyntax { String: var text }) when text.Value.Length > 0:
-                return SourceLoader.ResolveImport(filePath, text.Value);
+                return DataFile(SourceLoader.ResolveImport(filePath, text.Value), text.Span, files, diagnostics);
             case (TaskParameterKind.Choice, NameValueSyntax { Name: var name }) when parameter.Choices.Contains(name.Text):
                 return name.Text;
             case (TaskParameterKind.NameList, ListValueSyntax list) when list.Items.All(i => i is NameValueSyntax):
@@ -116,7 +117,7 @@ internal static class DataBinder
 
         string expected = parameter.Kind switch
         {
-            TaskParameterKind.PositiveInteger => "a whole number of at least 1",
+            TaskParameterKind.PositiveInteger => $"a whole number of at least {parameter.Minimum}",
             TaskParameterKind.Integer => "a whole number",
             TaskParameterKind.FilePath => "a quoted file path",
             TaskParameterKind.Choice => "one of " + string.Join(", ", parameter.Choices),
@@ -125,5 +126,39 @@ internal static class DataBinder
         diagnostics.Add(DiagnosticCatalog.InvalidArgument.Create(value.Span,
             $"Argument '{parameter.Name}' of task '{task.Name}' must be {expected}; found {SyntaxFacts.Shorten(Formatting.SyntaxPrinter.ValueText(value))}."));
         return null;
+    }
+
+    /// <summary>The exact value of a whole-number argument (never through a double), within the parameter's range.</summary>
+    private static object? WholeNumber(TaskDefinition task, TaskParameter parameter, NumberLiteralSyntax number, DiagnosticBag diagnostics)
+    {
+        var fit = number.WholeNumber(out long value);
+        if (fit == WholeNumberFit.TooLarge || value > parameter.Maximum)
+        {
+            diagnostics.Add(DiagnosticCatalog.NumberOutOfRange.Create(number.Span, SyntaxFacts.Shorten(number.Text),
+                $"argument '{parameter.Name}' of task '{task.Name}' must lie between {parameter.Minimum} and {parameter.Maximum}"));
+            return null;
+        }
+
+        if (value < parameter.Minimum)
+        {
+            diagnostics.Add(DiagnosticCatalog.InvalidArgument.Create(number.Span,
+                $"Argument '{parameter.Name}' of task '{task.Name}' must be at least {parameter.Minimum}; found {SyntaxFacts.Shorten(number.Text)}."));
+            return null;
+        }
+
+        return value;
+    }
+
+    /// <summary>A data file's path, when <paramref name="files"/> finds a regular file within <see cref="ResourceLimits.MaxDataFileBytes"/> there.</summary>
+    private static string? DataFile(string path, Syntax.SourceSpan span, IFileProvider? files, DiagnosticBag diagnostics)
+    {
+        if (files is not null
+            && SourceLoader.FileProblem(files, path, ResourceLimits.MaxDataFileBytes, nameof(ResourceLimits.MaxDataFileBytes), span) is { } problem)
+        {
+            diagnostics.Add(problem);
+            return null;
+        }
+
+        return path;
     }
 }

@@ -16,6 +16,7 @@ internal sealed partial class HypothesisBinder(
     IModelResolver models,
     Dictionary<string, ModelResolution> modelCache,
     TaskCatalog tasks,
+    IFileProvider? files,
     DiagnosticBag diagnostics)
 {
     private readonly Scope _scope = new(fileScope);
@@ -50,7 +51,7 @@ internal sealed partial class HypothesisBinder(
         }
         else
         {
-            _data = DataBinder.Bind(dataSetting, tasks, filePath, diagnostics);
+            _data = DataBinder.Bind(dataSetting, tasks, filePath, _shape, files, diagnostics);
         }
 
         var metric = BindMetric(Setting<MetricSettingSyntax>());
@@ -334,6 +335,12 @@ internal sealed partial class HypothesisBinder(
                         string hint = _data.Task.PositionsParameter is { } parameter ? $" (declare it with '{parameter}: [...]' in the data statement)" : string.Empty;
                         diagnostics.Add(DiagnosticCatalog.UnknownPosition.Create(
                             named.Name.Span, named.Name.Text, _data.Task.Name, hint + Spelling.Suggest(named.Name.Text, _data.NamedPositions), ListOrNone(_data.NamedPositions)));
+                    }
+
+                    // An offset as long as the context moves every position out of every prompt.
+                    if (_shape is not null && Math.Abs((long)named.Offset) >= _shape.ContextLength)
+                    {
+                        diagnostics.Add(DiagnosticCatalog.PositionOutOfRange.Create(named.Span, Formatting.SyntaxPrinter.Position(named), _shape.Name, _shape.ContextLength));
                     }
 
                     positions.Add(new BoundPosition(PositionKind.Named, 0, named.Name.Text, named.Offset));

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using CircuitDsl.Language.Diagnostics;
 using CircuitDsl.Language.Syntax;
 
@@ -7,29 +8,25 @@ namespace CircuitDsl.Language.Binding;
 /// <summary>Where the front end reads files from: the disk, or memory in tests and editors.</summary>
 public interface IFileProvider
 {
-    /// <summary>Reads a file's bytes; on failure returns false with a short reason.</summary>
+    /// <summary>Reads a source file's bytes (at most <see cref="ResourceLimits.MaxSourceFileBytes"/>); on failure returns false with a short reason.</summary>
     bool TryReadAllBytes(string path, out byte[] bytes, out string error);
+
+    /// <summary>
+    /// What the path names and how large it is, without opening it. A provider that cannot tell (a git revision)
+    /// reports an empty regular file, i.e. no objection: its reads are still bounded.
+    /// </summary>
+    InputFileInfo Inspect(string path) => new(InputFileKind.Regular, 0);
 }
 
-/// <summary>Reads files from disk.</summary>
+/// <summary>Reads files from disk: only regular files, never more than the source limit plus one byte.</summary>
 public sealed class PhysicalFileProvider : IFileProvider
 {
     /// <inheritdoc />
-    public bool TryReadAllBytes(string path, out byte[] bytes, out string error)
-    {
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-            error = string.Empty;
-            return true;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            bytes = [];
-            error = exception is FileNotFoundException or DirectoryNotFoundException ? "no such file" : exception.Message;
-            return false;
-        }
-    }
+    public bool TryReadAllBytes(string path, out byte[] bytes, out string error) =>
+        InputFiles.TryReadBounded(path, ResourceLimits.MaxSourceFileBytes, nameof(ResourceLimits.MaxSourceFileBytes), out bytes, out error);
+
+    /// <inheritdoc />
+    public InputFileInfo Inspect(string path) => InputFiles.Inspect(path);
 }
 
 /// <summary>Files held in memory, by path (compared after normalisation).</summary>
@@ -54,6 +51,12 @@ public sealed class InMemoryFileProvider : IFileProvider
         bytes ??= [];
         return error.Length == 0;
     }
+
+    /// <inheritdoc />
+    public InputFileInfo Inspect(string path) =>
+        _files.TryGetValue(SourceLoader.NormalizePath(path), out byte[]? bytes)
+            ? new InputFileInfo(InputFileKind.Regular, bytes.Length)
+            : new InputFileInfo(InputFileKind.Missing, 0);
 }
 
 /// <summary>A root file and every file it imports, parsed, with the load diagnostics (I/O, decoding, syntax, cycles).</summary>
@@ -121,7 +124,8 @@ public static class SourceLoader
             }
         }
 
-        return (rooted ? "/" : string.Empty) + string.Join('/', parts);
+        string normalized = (rooted ? "/" : string.Empty) + string.Join('/', parts);
+        return normalized.Length == 0 ? "." : normalized; // the folder itself, shown as such
     }
 
     /// <summary>The path of an import, relative to the importing file's folder.</summary>
@@ -178,13 +182,48 @@ public static class SourceLoader
         }
     }
 
+    /// <summary>
+    /// Reads a source file (checked, imported or formatted) when it is a regular file within
+    /// <see cref="ResourceLimits.MaxSourceFileBytes"/>; otherwise returns false with the diagnostic at
+    /// <paramref name="span"/> (the import, or the file itself).
+    /// </summary>
+    public static bool TryReadSource(IFileProvider files, string path, SourceSpan span, out byte[] bytes, [NotNullWhen(false)] out Diagnostic? problem)
+    {
+        bytes = [];
+        problem = FileProblem(files, path, ResourceLimits.MaxSourceFileBytes, nameof(ResourceLimits.MaxSourceFileBytes), span);
+        if (problem is null && !files.TryReadAllBytes(path, out bytes, out string error))
+        {
+            problem = DiagnosticCatalog.FileNotFound.Create(span, path, error);
+        }
+
+        return problem is null;
+    }
+
+    /// <summary>
+    /// Why <paramref name="path"/> cannot be read as an input of at most <paramref name="maxBytes"/> bytes, as a
+    /// diagnostic at <paramref name="span"/> (CD5002 when it is missing or unreadable, CD5006 when it is a directory,
+    /// a device, a FIFO or too large), or null when it can. Nothing is opened.
+    /// </summary>
+    internal static Diagnostic? FileProblem(IFileProvider files, string path, long maxBytes, string limitName, SourceSpan span)
+    {
+        var info = files.Inspect(path);
+        if (InputFiles.Refusal(info, maxBytes, limitName) is not { } refusal)
+        {
+            return null;
+        }
+
+        return info.Kind is InputFileKind.Missing or InputFileKind.Unreadable
+            ? DiagnosticCatalog.FileNotFound.Create(span, path, refusal)
+            : DiagnosticCatalog.FileNotUsable.Create(span, path, refusal);
+    }
+
     private static IEnumerable<ImportSyntax> Imports(SyntaxTree tree) => tree.Root.Statements.OfType<ImportSyntax>();
 
     private static SyntaxTree? Read(string path, IFileProvider files, List<Diagnostic> diagnostics, SourceSpan? importSpan)
     {
-        if (!files.TryReadAllBytes(path, out byte[] bytes, out string error))
+        if (!TryReadSource(files, path, importSpan ?? new SourceSpan(path, 0, 0, 1, 1), out byte[] bytes, out var problem))
         {
-            diagnostics.Add(DiagnosticCatalog.FileNotFound.Create(importSpan ?? new SourceSpan(path, 0, 0, 1, 1), path, error));
+            diagnostics.Add(problem);
             return null;
         }
 

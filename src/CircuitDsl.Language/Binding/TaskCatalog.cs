@@ -29,6 +29,12 @@ public sealed record TaskParameter(string Name, TaskParameterKind Kind, bool Req
 
     /// <summary>The allowed values of a <see cref="TaskParameterKind.Choice"/>; the first is the default.</summary>
     public ImmutableArray<string> Choices { get; init; } = [];
+
+    /// <summary>The smallest whole number the argument takes; below it is CD2019 (a count or length of 0 makes no sense).</summary>
+    public long Minimum { get; init; } = Kind == TaskParameterKind.PositiveInteger ? 1 : long.MinValue;
+
+    /// <summary>The largest whole number the argument's type holds; above it is CD1007. The engine reads counts and lengths as int.</summary>
+    public long Maximum { get; init; } = Kind == TaskParameterKind.PositiveInteger ? int.MaxValue : long.MaxValue;
 }
 
 /// <summary>A per-example member that causal-variable expressions can use on <c>x</c> (a C# signature).</summary>
@@ -53,6 +59,12 @@ public sealed record TaskDefinition(
 
     /// <summary>The argument that lists the answers (user data), if any.</summary>
     public string? AnswersParameter { get; init; }
+
+    /// <summary>
+    /// Tokens in one example, from the bound arguments and the model's context, so that a dataset too large to make
+    /// is refused before any example is (CD2036); null where only the data can tell (a JSONL file, checked as it is read).
+    /// </summary>
+    public Func<IReadOnlyDictionary<string, object>, int, long>? TokensPerExample { get; init; }
 }
 
 /// <summary>The tasks the binder knows by name. Add a task with <see cref="With"/>.</summary>
@@ -82,7 +94,11 @@ public sealed class TaskCatalog
 /// <summary>The definitions of the built-in tasks (the examples themselves are made by the Zoo).</summary>
 public static class BuiltInTasks
 {
-    private static readonly TaskParameter Count = new("count", TaskParameterKind.PositiveInteger, Required: true, "number of examples");
+    /// <summary>The argument that sets how many examples a dataset has.</summary>
+    public const string CountParameter = "count";
+
+    // Bounded by ResourceLimits.MaxExamples and MaxDatasetTokens (CD2036), which lie far below int.MaxValue.
+    private static readonly TaskParameter Count = new(CountParameter, TaskParameterKind.PositiveInteger, Required: true, "number of examples") { Maximum = long.MaxValue };
     private static readonly TaskParameter Seed = new("seed", TaskParameterKind.Integer, Required: true, "random seed for making and sampling examples");
     private static readonly TaskField Tokens = new("int[] Tokens", "the example's token ids");
     private static readonly TaskField Pos = new("int Pos", "the position a variable is evaluated at");
@@ -107,12 +123,22 @@ public static class BuiltInTasks
         "repeated_tokens",
         "random tokens in which a random-length prefix repeats to the end",
         [Count, Seed,
-         new("length", TaskParameterKind.PositiveInteger, Required: false, "tokens per example (default: the model's context)"),
+         // The shortest sequence whose random prefix (at least 2 tokens) repeats: the Zoo's prefixes are 2..length/2.
+         new("length", TaskParameterKind.PositiveInteger, Required: false, "tokens per example (default: the model's context)") { Minimum = 4 },
          new("counterfactual", TaskParameterKind.Choice, Required: false, "how corrupted examples are made") { Choices = ["resample"] }],
         NamedPositions: ["repeated", "first"],
         Answers: [],
         ExampleGroups: [],
-        Fields: Context);
+        Fields: Context)
+    {
+        TokensPerExample = (arguments, context) => arguments.TryGetValue("length", out object? length) ? (long)length : context,
+    };
+
+    /// <summary>Tokens in every ioi prompt (the Zoo's IoiTemplates.PromptLength; its tests hold the two equal).</summary>
+    public const int IoiPromptLength = 16;
+
+    /// <summary>Tokens around a parens string: <c>&lt;start&gt;</c> and <c>&lt;end&gt;</c>.</summary>
+    public const int ParensMarkers = 2;
 
     /// <summary>Indirect object identification (Wang et al. 2022): names and templates.</summary>
     public static TaskDefinition Ioi { get; } = new(
@@ -124,19 +150,27 @@ public static class BuiltInTasks
         NamedPositions: ["IO", "S1", "S2", "END"],
         Answers: ["IO", "S"],
         ExampleGroups: ["template"],
-        Fields: Context);
+        Fields: Context)
+    {
+        TokensPerExample = (_, _) => IoiPromptLength,
+    };
 
     /// <summary>Balanced-parentheses classification (the paren balancer of Chan et al. 2022).</summary>
     public static TaskDefinition Parens { get; } = new(
         "parens",
         "strings of parentheses classified as balanced or not at the classifier position",
-        [Count, Seed, new("length", TaskParameterKind.PositiveInteger, Required: false, "the most parentheses per example (default 40)")],
+        [Count, Seed, new("length", TaskParameterKind.PositiveInteger, Required: false, "the most parentheses per example (default 40)") { Minimum = 2 }],
         // open/close/negative mark parentheses; equal_count, starts_open and never_negative mark END when the feature holds.
         NamedPositions: ["END", "open", "close", "negative", "equal_count", "starts_open", "never_negative"],
         // The true label's token and the other label's, so logit_diff and accuracy mean "classified right".
         Answers: ["correct", "wrong"],
         ExampleGroups: [],
-        Fields: Context);
+        Fields: Context)
+    {
+        // The Zoo's default: Chan et al.'s 40, or fewer where the markers would not fit the context.
+        TokensPerExample = (arguments, context) =>
+            (arguments.TryGetValue("length", out object? length) ? (long)length : Math.Min(40, context - ParensMarkers)) + ParensMarkers,
+    };
 
     /// <summary>The user's prompts, one JSON object per line; positions and answers are declared in the data statement.</summary>
     public static TaskDefinition Jsonl { get; } = new(
@@ -144,7 +178,7 @@ public static class BuiltInTasks
         "user prompts from a JSON-lines file",
         [new("path", TaskParameterKind.FilePath, Required: true, "the prompts file, relative to the .circuit file") { Positional = true },
          new("counterfactual", TaskParameterKind.FilePath, Required: false, "corrupted prompts, line by line with the prompts"),
-         new("count", TaskParameterKind.PositiveInteger, Required: false, "use only the first count examples"),
+         Count with { Required = false, Description = "use only the first count examples" },
          new("seed", TaskParameterKind.Integer, Required: false, "random seed for sampling"),
          new("positions", TaskParameterKind.NameList, Required: false, "the named positions each line defines"),
          new("answers", TaskParameterKind.NameList, Required: false, "the answer tokens each line defines")],

@@ -45,6 +45,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor UnclosedHypothesis =
         Error("CD1006", "Unclosed hypothesis", "Hypothesis '{0}' is not closed: expected '}}' before {1}.");
 
+    /// <summary>A number its place cannot hold: not a finite double, rounded to zero, or beyond the integer type it needs.</summary>
+    public static readonly DiagnosticDescriptor NumberOutOfRange =
+        Error("CD1007", "Number out of range", "Number '{0}' is out of range: {1}.");
+
     // ---- CD2xxx: binding ----
 
     /// <summary>A name that no declaration defines.</summary>
@@ -187,6 +191,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor TreeTooLarge =
         Error("CD2035", "Interpretation tree too large", "After treeification the interpretation graph has more than {0} nodes; share fewer nodes between parents.");
 
+    /// <summary>A dataset whose examples or tokens exceed the limits, refused before any example is made.</summary>
+    public static readonly DiagnosticDescriptor DatasetTooLarge =
+        Error("CD2036", "Dataset too large", "{0}");
+
     // ---- CD3xxx: the compiler (causal-variable expressions, lowering to C#, Roslyn). Reported by CircuitDsl.Compiler; the parser also reports CD3008 and CD3009. ----
 
     /// <summary>A causal variable's text is not exactly one C# expression.</summary>
@@ -248,6 +256,10 @@ public static class DiagnosticCatalog
     /// <summary>A model reference the resolver cannot turn into a shape.</summary>
     public static readonly DiagnosticDescriptor ModelNotResolved =
         Error("CD5003", "Model not resolved", "Cannot resolve model '{0}': {1}.");
+
+    /// <summary>A path that names something other than a regular file (a directory, a device, a FIFO), or a file over its size limit.</summary>
+    public static readonly DiagnosticDescriptor FileNotUsable =
+        Error("CD5006", "File not usable", "Cannot use '{0}': {1}.");
 
     /// <summary>Every descriptor, in code order.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =

@@ -63,7 +63,12 @@ public static class FormatCommand
     {
         try
         {
-            byte[] bytes = File.ReadAllBytes(path);
+            if (!Binding.SourceLoader.TryReadSource(new Binding.PhysicalFileProvider(), path, new SourceSpan(path, 0, 0, 1, 1), out byte[] bytes, out var problem))
+            {
+                DiagnosticRenderer.WriteText(stderr, [problem], _ => null);
+                return Failed;
+            }
+
             var source = SourceFile.Decode(bytes, path, out bool hasBom, out var decodeError);
             var tree = CircuitParser.Parse(source);
             var errors = (decodeError is null ? tree.Diagnostics : [decodeError, .. tree.Diagnostics]).Where(d => d.IsError).ToList();

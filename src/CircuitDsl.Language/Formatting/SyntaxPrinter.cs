@@ -56,8 +56,7 @@ public static class SyntaxPrinter
     {
         AllPositionsSyntax => "all",
         IndexPositionSyntax index => index.Text,
-        NamedPositionSyntax { Offset: 0 } named => named.Name.Text,
-        NamedPositionSyntax named => named.Name.Text + (named.Offset > 0 ? "+" : "-") + Math.Abs((long)named.Offset),
+        NamedPositionSyntax named => named.Name.Text + named.OffsetText,
         _ => throw new ArgumentOutOfRangeException(nameof(position), position.GetType().Name, "Unknown position."),
     };
 

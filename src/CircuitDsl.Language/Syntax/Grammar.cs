@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using CircuitDsl.Language.Diagnostics;
 using Sprache;
 using static CircuitDsl.Language.Syntax.Lexemes;
 
@@ -21,16 +22,17 @@ internal static class Grammar
 
     private static readonly Parser<PositionSyntax> Position =
         Keyword("all").Select(_ => (PositionSyntax)new AllPositionsSyntax()).Spanned()
-        .XOr(Number.Select(n => (PositionSyntax)new IndexPositionSyntax(n.Text, SaturatingLong(n))).Spanned())
+        .XOr(Number.Then(IndexPosition).Spanned())
         .XOr((from name in Name("a position")
-              from offset in PositionOffset.OptOr(0)
-              select (PositionSyntax)new NamedPositionSyntax(name, offset)).Spanned())
+              from offset in PositionOffset.OptOr((Value: 0, Text: string.Empty))
+              select (PositionSyntax)new NamedPositionSyntax(name, offset.Value, offset.Text)).Spanned())
         .Expecting("a position ('all', an index or a named position such as END)");
 
-    private static Parser<int> PositionOffset =>
+    // The offset's value, and its text as written (sign and digits, no spaces) for the formatter.
+    private static Parser<(int Value, string Text)> PositionOffset =>
         from sign in Punctuation("+").Select(_ => 1).XOr(Punctuation("-").Select(_ => -1))
-        from number in Number
-        select (int)Math.Clamp(sign * number.Value, int.MinValue, int.MaxValue);
+        from offset in WholeNumberIn("a position offset", 0, int.MaxValue)
+        select (sign * (int)offset.Value, (sign > 0 ? "+" : "-") + offset.Text);
 
     private static readonly Parser<AtClauseSyntax> At =
         (from keyword in Keyword("at")
@@ -217,8 +219,13 @@ internal static class Grammar
             .XOr(Punctuation("<").Select(_ => ComparisonOperator.Less))
             .Expecting("a comparison ('>=', '<=', '>' or '<')");
 
-    private static long SaturatingLong(NumberLiteralSyntax number) =>
-        long.TryParse(number.Text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long value)
-            ? value
-            : number.Value < 0 ? long.MinValue : long.MaxValue;
+    /// <summary>A fixed index: whole, kept exact (saturated beyond long, where the binder's context check reports it).</summary>
+    private static Parser<PositionSyntax> IndexPosition(NumberLiteralSyntax number) => input =>
+        number.WholeNumber(out long index) switch
+        {
+            WholeNumberFit.Fits => Result.Success<PositionSyntax>(new IndexPositionSyntax(number.Text, index), input),
+            WholeNumberFit.TooLarge => Result.Success<PositionSyntax>(new IndexPositionSyntax(number.Text, number.Value < 0 ? long.MinValue : long.MaxValue), input),
+            _ => ParseFailures.Coded<PositionSyntax>((ParseInput)input, number.Span.Offset, number.Span.Length,
+                DiagnosticCatalog.UnexpectedToken.Create(number.Span, "a whole-number position", $"number '{SyntaxFacts.Shorten(number.Text)}'")),
+        };
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CircuitDsl.Language.Diagnostics;
 using Sprache;
 
 namespace CircuitDsl.Language.Syntax;
@@ -101,8 +102,57 @@ internal static class Lexemes
         string digits = (minus.Length > 0 ? "-" : string.Empty) + token.TextIn(text);
         double value = double.Parse(digits, NumberStyles.Float, CultureInfo.InvariantCulture);
         int start = minus.Length > 0 ? minus.Start : token.Start;
-        var number = new NumberLiteralSyntax(digits, value) { Span = at.Context.Source.SpanBetween(start, token.End) };
-        return Result.Success(number, at.After(token));
+        var span = at.Context.Source.SpanBetween(start, token.End);
+        if (Unrepresentable(digits, value) is { } reason)
+        {
+            return ParseFailures.Coded<NumberLiteralSyntax>(at.After(token), start, token.End - start,
+                DiagnosticCatalog.NumberOutOfRange.Create(span, SyntaxFacts.Shorten(digits), reason));
+        }
+
+        return Result.Success(new NumberLiteralSyntax(digits, value) { Span = span }, at.After(token));
+    };
+
+    /// <summary>Why no number type holds the literal (the double overflows, or a nonzero literal rounds to zero), or null.</summary>
+    private static string? Unrepresentable(string digits, double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            return "it is beyond the largest number, about 1.8e308";
+        }
+
+        int exponent = digits.IndexOfAny(['e', 'E']);
+        bool nonzero = (exponent < 0 ? digits : digits[..exponent]).AsSpan().IndexOfAnyInRange('1', '9') >= 0;
+        return value == 0 && nonzero ? "it is too close to zero to tell from 0 (the smallest number is about 4.9e-324)" : null;
+    }
+
+    /// <summary>
+    /// A whole number within <paramref name="min"/>..<paramref name="max"/>, with its text as written
+    /// (<paramref name="what"/> names its place in messages): a fraction is "expected X", a number out of range
+    /// CD1007 at the literal.
+    /// </summary>
+    public static Parser<(long Value, string Text)> WholeNumberIn(string what, long min, long max) => input =>
+    {
+        var at = (ParseInput)input;
+        var result = Number(at);
+        if (!result.WasSuccessful)
+        {
+            return Result.Failure<(long, string)>(result.Remainder, result.Message, result.Expectations);
+        }
+
+        var number = result.Value;
+        var fit = number.WholeNumber(out long value);
+        if (fit == WholeNumberFit.NotWhole)
+        {
+            return ParseFailures.Expected<(long, string)>(at, $"a whole number as {what}");
+        }
+
+        if (fit == WholeNumberFit.TooLarge || value < min || value > max)
+        {
+            return ParseFailures.Coded<(long, string)>((ParseInput)result.Remainder, number.Span.Offset, number.Span.Length,
+                DiagnosticCatalog.NumberOutOfRange.Create(number.Span, SyntaxFacts.Shorten(number.Text), $"{what} must lie between {min} and {max}"));
+        }
+
+        return Result.Success((value, number.Text), result.Remainder);
     };
 
     /// <summary>

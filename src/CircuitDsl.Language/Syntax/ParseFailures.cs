@@ -15,8 +15,11 @@ internal static class ParseFailures
     public static IResult<T> Expected<T>(ParseInput at, string expectation) =>
         Result.Failure<T>(at, string.Empty, at.Expecting(expectation));
 
-    public static IResult<T> Coded<T>(ParseInput at, int length, Diagnostic diagnostic) =>
-        Result.Failure<T>(at, $"{Marker}{diagnostic.Code}{Marker}{length}{Marker}{diagnostic.Message}", []);
+    public static IResult<T> Coded<T>(ParseInput at, int length, Diagnostic diagnostic) => Coded<T>(at, at.Offset, length, diagnostic);
+
+    /// <summary>A failure whose diagnostic covers <paramref name="offset"/>..+<paramref name="length"/>, resuming at <paramref name="remainder"/>.</summary>
+    public static IResult<T> Coded<T>(ParseInput remainder, int offset, int length, Diagnostic diagnostic) =>
+        Result.Failure<T>(remainder, $"{Marker}{diagnostic.Code}{Marker}{offset}{Marker}{length}{Marker}{diagnostic.Message}", []);
 
     /// <summary>
     /// Turns a failed result into the diagnostic the user sees. <paramref name="statementStart"/> is the offset
@@ -26,10 +29,10 @@ internal static class ParseFailures
     {
         var remainder = (ParseInput)failure.Remainder;
         var source = context.Source;
-        if (TryDecode(failure.Message, out string code, out int length, out string message))
+        if (TryDecode(failure.Message, out string code, out int offset, out int length, out string message))
         {
             var descriptor = DiagnosticCatalog.All.Single(d => d.Code == code);
-            return new Diagnostic(descriptor, source.Span(remainder.Offset, length), message);
+            return new Diagnostic(descriptor, source.Span(offset, length), message);
         }
 
         var token = context.TokenAt(remainder.Offset);
@@ -59,19 +62,20 @@ internal static class ParseFailures
     public static string JoinAlternatives(IReadOnlyList<string> items) =>
         items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + " or " + items[^1];
 
-    private static bool TryDecode(string message, out string code, out int length, out string text)
+    private static bool TryDecode(string message, out string code, out int offset, out int length, out string text)
     {
         code = text = string.Empty;
-        length = 0;
+        offset = length = 0;
         if (message.Length == 0 || message[0] != Marker)
         {
             return false;
         }
 
-        string[] parts = message[1..].Split(Marker, 3);
+        string[] parts = message[1..].Split(Marker, 4);
         code = parts[0];
-        length = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
-        text = parts[2];
+        offset = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+        length = int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
+        text = parts[3];
         return true;
     }
 }

@@ -33,7 +33,7 @@ public sealed class ZooDatasets(ITokenizer tokenizer, int contextLength) : IData
         // The default task's prefixes (4..24 of 48) scaled to shorter sequences, so that every sequence repeats.
         int maxPrefix = Math.Min(24, length / 2);
         var generator = new RepeatedTokensTask(tokenizer.VocabSize, length, Math.Min(4, maxPrefix), maxPrefix);
-        return RepeatedTokensData.Create(generator, ToInt(Required(arguments, "count", RepeatedTokensTask.Name), "count"),
+        return RepeatedTokensData.Create(generator, Count(arguments, RepeatedTokensTask.Name, length),
             Seed(arguments, RepeatedTokensTask.Name));
     }
 
@@ -48,7 +48,7 @@ public sealed class ZooDatasets(ITokenizer tokenizer, int contextLength) : IData
         };
         var task = new IoiTask(Choice(arguments, "templates", "all"));
         RequireContext(IoiTask.Name, IoiTemplates.PromptLength);
-        return IoiData.Create(task, ToInt(Required(arguments, "count", IoiTask.Name), "count"), Seed(arguments, IoiTask.Name), counterfactual, ids);
+        return IoiData.Create(task, Count(arguments, IoiTask.Name, IoiTemplates.PromptLength), Seed(arguments, IoiTask.Name), counterfactual, ids);
     }
 
     /// <summary>GPT-2 reads ioi's words as text; an integer-token model reads the task's own ids.</summary>
@@ -66,7 +66,7 @@ public sealed class ZooDatasets(ITokenizer tokenizer, int contextLength) : IData
         int length = arguments.TryGetValue("length", out var l) ? ToInt(l, "length") : Math.Min(40, contextLength - 2);
         var task = new ParensTask(length);
         RequireContext(ParensTask.Name, task.SequenceLength);
-        return ParensData.Create(task, ToInt(Required(arguments, "count", ParensTask.Name), "count"), Seed(arguments, ParensTask.Name));
+        return ParensData.Create(task, Count(arguments, ParensTask.Name, task.SequenceLength), Seed(arguments, ParensTask.Name));
     }
 
     /// <summary>The task's token ids mean its own words, so the model must read integer tokens and have room for them all.</summary>
@@ -82,6 +82,20 @@ public sealed class ZooDatasets(ITokenizer tokenizer, int contextLength) : IData
     {
         if (length > contextLength)
             throw new ArgumentException($"task '{task}' makes prompts of {length} tokens, longer than the model's context of {contextLength}");
+    }
+
+    /// <summary>
+    /// The example count, within the dataset limits: the binder refuses a file's count (CD2036), and this refuses a
+    /// count from elsewhere (`check --samples`) before anything is generated.
+    /// </summary>
+    static int Count(IReadOnlyDictionary<string, object> arguments, string task, int tokensPerExample)
+    {
+        long count = ToLong(Required(arguments, "count", task), "count");
+        if (count < 1 || count > ResourceLimits.MaxExamples)
+            throw new ArgumentException($"task '{task}' cannot make {count} examples: the count must lie between 1 and {ResourceLimits.MaxExamples:N0} ({nameof(ResourceLimits)}.{nameof(ResourceLimits.MaxExamples)})");
+        if (count * tokensPerExample > ResourceLimits.MaxDatasetTokens)
+            throw new ArgumentException($"task '{task}': {count:N0} examples × {tokensPerExample} tokens exceed the limit of {ResourceLimits.MaxDatasetTokens:N0} tokens ({nameof(ResourceLimits)}.{nameof(ResourceLimits.MaxDatasetTokens)})");
+        return (int)count;
     }
 
     static string Choice(IReadOnlyDictionary<string, object> arguments, string name, string fallback) =>
@@ -102,6 +116,9 @@ public sealed class ZooDatasets(ITokenizer tokenizer, int contextLength) : IData
     /// <summary>The counterfactual file's prompts, line by line, become each reference's counterfactual.</summary>
     static Dataset Paired(Dataset prompts, Dataset counterfactuals)
     {
+        // Two sources of pairs would leave one silently unused.
+        if (prompts.HasCounterfactuals)
+            throw new ArgumentException($"{prompts.Name} gives each line its own 'counterfactual', and a counterfactual file is named too; use one of them");
         if (counterfactuals.Count != prompts.Count)
             throw new ArgumentException($"{counterfactuals.Name} holds {counterfactuals.Count} prompts but {prompts.Name} holds {prompts.Count}; they pair line by line");
         var examples = prompts.Examples.Select((e, i) => new Example(e.Tokens, counterfactuals.Examples[i].Tokens, e.Answer, e.WrongAnswer,

@@ -14,7 +14,7 @@ public class JsonlDatasetTests
         var data = JsonlDataset.Parse([
             """{"prompt": "1 2 3 4", "counterfactual": [5, 6, 7, 8], "answer": "9", "wrong_answer": 10, "positions": {"END": -1, "S": [0, 2]}, "group": "t1"}""",
             "",
-            """{"prompt": [4, 3, 2, 1], "group": 2}""",
+            """{"prompt": [4, 3, 2, 1], "counterfactual": "1 1 1 1", "group": 2}""",
         ], Tokenizer, "ioi.jsonl");
         Assert.That(data.Count, Is.EqualTo(2));
         var first = data.Examples[0];
@@ -25,6 +25,84 @@ public class JsonlDatasetTests
         Assert.That(first.NamedPositions("S"), Is.EqualTo(new[] { 0, 2 }));
         Assert.That(data.Examples[1].Source, Is.EqualTo("line 3"));
         Assert.That(data.Examples[1].Group, Is.EqualTo("2"));
+        Assert.That(data.HasCounterfactuals, Is.True);
+    }
+
+    [TestCase("""{"prompt": "1 2", "counterfactual": "3 4"}""", """{"prompt": "2 1"}""", "no 'counterfactual', but line 1 has one")]
+    [TestCase("""{"prompt": "1 2"}""", """{"prompt": "2 1", "counterfactual": "3 4"}""", "a 'counterfactual', but line 1 has none")]
+    public void CounterfactualsOnSomeLinesOnlyAreRefused(string first, string second, string expected)
+    {
+        var error = Assert.Throws<DataFormatException>(() => JsonlDataset.Parse([first, "", second], Tokenizer, "mixed.jsonl"))!;
+        Assert.That(error.Errors.Single().Line, Is.EqualTo(3));
+        Assert.That(error.Errors.Single().Message, Does.Contain(expected));
+    }
+
+    [Test]
+    public void TooManyLinesAreRefusedBeforeAnyIsParsed()
+    {
+        // Each line would be an error ("missing 'prompt'") if it were parsed: the count comes first.
+        var lines = Enumerable.Repeat("{}", ResourceLimits.MaxExamples + 1).ToArray();
+        var error = Assert.Throws<DataFormatException>(() => JsonlDataset.Parse(lines, Tokenizer, "many.jsonl"))!;
+        Assert.That(error.Errors.Single().Message, Does.Contain("1,000,001 examples, over the limit of 1,000,000 (ResourceLimits.MaxExamples)"));
+    }
+
+    [Test]
+    public void TooManyTokensAreRefusedAtTheFirstPrompt()
+    {
+        // 50,001 lines × the first prompt's 1,000 tokens: over MaxDatasetTokens before the other lines are parsed.
+        string longPrompt = $$"""{"prompt": [{{string.Join(", ", Enumerable.Repeat(1, 1000))}}]}""";
+        var lines = new[] { longPrompt }.Concat(Enumerable.Repeat("{}", 50_000)).ToArray();
+        var error = Assert.Throws<DataFormatException>(() => JsonlDataset.Parse(lines, Tokenizer, "long.jsonl"))!;
+        Assert.That(error.Errors.Single().Message, Does.Contain("50,001 examples × 1000 tokens").And.Contain("ResourceLimits.MaxDatasetTokens"));
+    }
+
+    [Test]
+    public void ADirectoryIsRefusedWithoutOpeningIt()
+    {
+        var error = Assert.Throws<IOException>(() => JsonlDataset.Load(Path.GetTempPath(), Tokenizer))!;
+        Assert.That(error.Message, Does.Contain("it is a directory"));
+    }
+
+    [Test]
+    public void ADeviceIsRefusedWithoutReadingIt()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Ignore("/dev/zero is a Linux device");
+        var error = Assert.Throws<IOException>(() => JsonlDataset.Load("/dev/zero", Tokenizer))!;
+        Assert.That(error.Message, Does.Contain("character device"));
+    }
+
+    [Test]
+    public void AFifoIsRefusedWithoutBlocking()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Ignore("mkfifo is POSIX");
+        string fifo = Path.Combine(Path.GetTempPath(), $"circuitdsl-{Guid.NewGuid():N}.jsonl");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)) mkfifo.WaitForExit();
+        try
+        {
+            // Opening a FIFO for reading blocks until a writer comes: a load that opened it would never finish.
+            var load = Task.Run(() => JsonlDataset.Load(fifo, Tokenizer));
+            Assert.That(() => load.Wait(TimeSpan.FromSeconds(10)), Throws.InstanceOf<AggregateException>()
+                .With.InnerException.InstanceOf<IOException>().And.InnerException.Message.Contains("FIFO"));
+        }
+        finally
+        {
+            File.Delete(fifo);
+        }
+    }
+
+    [Test]
+    public void AFileIsReadWithItsByteOrderMark()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"circuitdsl-{Guid.NewGuid():N}.jsonl");
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes("{\"prompt\": [1, 2]}\r\n{\"prompt\": [2, 1]}")]);
+        try
+        {
+            Assert.That(JsonlDataset.Load(path, Tokenizer).Examples.Select(e => e.Tokens), Is.EqualTo(new[] { new[] { 1, 2 }, new[] { 2, 1 } }));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Test]

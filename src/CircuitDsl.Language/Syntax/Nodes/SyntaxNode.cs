@@ -25,8 +25,15 @@ public sealed record NameSyntax(string Text) : SyntaxNode
 /// <summary>A double-quoted string: <see cref="Value"/> is unescaped, <see cref="RawText"/> is as written.</summary>
 public sealed record StringLiteralSyntax(string Value, string RawText) : SyntaxNode;
 
-/// <summary>A number as written (optionally negative); <see cref="Value"/> is its double value.</summary>
-public sealed record NumberLiteralSyntax(string Text, double Value) : SyntaxNode;
+/// <summary>
+/// A number as written (optionally negative); <see cref="Value"/> is its double value, finite (the parser refuses
+/// others). Whole numbers are read exactly from <see cref="Text"/> with <see cref="WholeNumber"/>, never from the double.
+/// </summary>
+public sealed record NumberLiteralSyntax(string Text, double Value) : SyntaxNode
+{
+    /// <summary>Whether the literal is a whole number within <see cref="long"/>, and if so its exact value.</summary>
+    public WholeNumberFit WholeNumber(out long value) => WholeNumbers.Read(Text, out value);
+}
 
 /// <summary>
 /// A C# expression over one example, kept as the raw text the user wrote (trimmed) with its exact span.
