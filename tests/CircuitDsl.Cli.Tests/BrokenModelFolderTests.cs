@@ -83,6 +83,14 @@ public class BrokenModelFolderTests
     }
 
     [Test]
+    public void ModelInfoOnAFileRatherThanAFolder()
+    {
+        var (code, _, error) = CliRunner.Run("model", "info", ConfigPath);
+        AssertAUserError(code, error);
+        Assert.That(error, Does.Contain("config.json' is a file; a model is a folder"));
+    }
+
+    [Test]
     public void ModelInfoOnAConfigLinkedToDevZero()
     {
         Assume.That(OperatingSystem.IsLinux(), "/dev/zero is Linux's");
