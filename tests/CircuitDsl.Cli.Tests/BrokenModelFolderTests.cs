@@ -145,4 +145,16 @@ public class BrokenModelFolderTests
         AssertAUserError(code, error);
         Assert.That(error, Does.Contain("error CD5004").And.Contain(Path.Combine(model, "model.safetensors")).And.Contain("expected [64, 128]"));
     }
+
+    [Test]
+    public void CheckRefusesAnEndlessFileAmongTheFilesItHashes()
+    {
+        // The report's model hash reads every .json of the folder, not only those the loader reads.
+        Assume.That(OperatingSystem.IsLinux(), "/dev/zero is Linux's");
+        string extra = Path.Combine(model, "generation_config.json");
+        File.CreateSymbolicLink(extra, "/dev/zero");
+        var (code, _, error) = Check(WriteCircuit("hypothesis h {\n  expect model metric <= 0.5\n}\n"));
+        AssertAUserError(code, error);
+        Assert.That(error, Does.Contain("error CD5004").And.Contain(extra).And.Contain("character device"));
+    }
 }

@@ -9,7 +9,7 @@ namespace CircuitDsl.Runtime.Weights;
 /// Opens the files of a model folder only when they are regular files: a FIFO blocks whoever opens it, /dev/zero
 /// never ends, and a folder named config.json is no config. Problems are <see cref="ModelFormatException"/>s naming the file.
 /// </summary>
-static class ModelFiles
+public static class ModelFiles
 {
     /// <summary>Throws unless <paramref name="path"/> is a regular file (links followed); <paramref name="missing"/> says why it should exist.</summary>
     public static void RequireRegularFile(string path, string missing)
