@@ -37,6 +37,8 @@ public static class ZooCatalog
                 $"; known but not shipped: {string.Join(", ", UnshippedModels.All.Select(m => m.Reference))}");
         }
         string path = relativeTo is null ? Path.GetFullPath(reference) : Path.GetFullPath(reference, relativeTo);
+        if (File.Exists(path))
+            throw new DirectoryNotFoundException($"model folder '{reference}' is a file; a model is a folder (config.json, model.safetensors, ...)");
         if (!Directory.Exists(path))
             throw new DirectoryNotFoundException($"model folder '{reference}' does not exist");
         return path;

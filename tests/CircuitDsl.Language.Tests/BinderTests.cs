@@ -131,6 +131,22 @@ public class BinderTests
     }
 
     [Test]
+    public void PathsToTheLogitsRunForwardWhateverTheLayerCount()
+    {
+        // The logits' residual order is 2 * layers + 1: in int arithmetic it wrapped round to -1 at int.MaxValue
+        // layers, and every path into the logits was reported as running backwards (CD2007).
+        var huge = TestSupport.Gpt2Small with { Name = "huge", Layers = int.MaxValue };
+        var resolver = new InMemoryModelResolver(new Dictionary<string, ModelShape> { ["zoo:huge"] = huge });
+        var sources = SourceLoader.LoadText(
+            "model zoo:huge\ndata repeated_tokens(count: 1, seed: 1)\nmetric loss\nhypothesis h {\n  expect path embed -> L0.H0 -> logits effect <= -0.1\n}\n",
+            "main.circuit", new InMemoryFileProvider());
+
+        var result = Binder.Bind(sources, resolver);
+
+        Assert.That(result.Diagnostics, Is.Empty, string.Join("\n", result.Diagnostics.Select(d => d.Message)));
+    }
+
+    [Test]
     public void TheTaskCatalogueCanBeExtended()
     {
         var task = BuiltInTasks.Parens with { Name = "brackets" };

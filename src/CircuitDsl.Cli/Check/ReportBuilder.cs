@@ -4,6 +4,7 @@ using CircuitDsl.Cli.Reports;
 using CircuitDsl.Interventions.Execution;
 using CircuitDsl.Language.Binding;
 using CircuitDsl.Language.Diagnostics;
+using CircuitDsl.Runtime.Weights;
 
 namespace CircuitDsl.Cli.Check;
 
@@ -79,15 +80,20 @@ public static class ReportBuilder
             ? Convert.ToHexStringLower(SHA256.HashData(bytes))
             : string.Empty;
 
-    /// <summary>A model folder's identity: the hash of its config and weights files, in name order.</summary>
+    /// <summary>
+    /// A model folder's identity: the hash of its config and weights files, in name order. Files are streamed (weights
+    /// can be larger than one array) and must be regular (a .json linked to /dev/zero would never end).
+    /// </summary>
     public static string Sha256OfFolder(string folder)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
         foreach (string file in Directory.GetFiles(folder).Where(f => f.EndsWith(".json", StringComparison.Ordinal) || f.EndsWith(".safetensors", StringComparison.Ordinal))
                      .Order(StringComparer.Ordinal))
         {
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(file)));
-            hash.AppendData(File.ReadAllBytes(file));
+            using var stream = ModelFiles.OpenRead(file, "missing: it was listed a moment ago");
+            for (int read; (read = stream.Read(buffer)) > 0;) hash.AppendData(buffer, 0, read);
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }

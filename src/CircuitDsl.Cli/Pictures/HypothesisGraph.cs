@@ -64,7 +64,7 @@ public sealed record HypothesisGraph(IReadOnlyList<GraphBox> Boxes, IReadOnlyLis
 
 /// <param name="Order">The component's place in the residual stream (embeddings first, logits last).</param>
 /// <param name="Named">Whether the file named the node (inline inputs such as <c>q from embed</c> are not).</param>
-public sealed record GraphBox(string Id, string Components, string? Computes, int Order, bool Named);
+public sealed record GraphBox(string Id, string Components, string? Computes, long Order, bool Named);
 
 /// <param name="Claimed">True for an input of the interpretation graph; false for a path only an expectation names.</param>
 /// <param name="Senders">The components the arrow leaves (their outputs).</param>

@@ -46,13 +46,14 @@ public readonly record struct ModelComponent(ComponentKind Kind, int Layer, int 
     /// <summary>
     /// Where the component reads from or writes to the residual stream, in computation order: embeddings 0,
     /// heads of layer l at 2l+1, the MLP of layer l at 2l+2, the logits last. A path must strictly increase it.
+    /// Long, so that no layer count wraps it round (in int, the logits of a 2^31 - 1 layer model came first).
     /// </summary>
-    public int ResidualOrder => Kind switch
+    public long ResidualOrder => Kind switch
     {
         ComponentKind.TokenEmbedding or ComponentKind.PositionalEmbedding => 0,
-        ComponentKind.AttentionHead => (2 * Layer) + 1,
-        ComponentKind.Mlp => (2 * Layer) + 2,
-        _ => (2 * Layer) + 1,
+        ComponentKind.AttentionHead => (2L * Layer) + 1,
+        ComponentKind.Mlp => (2L * Layer) + 2,
+        _ => (2L * Layer) + 1,
     };
 
     /// <summary>The same component's output (drops a q/k/v channel).</summary>

@@ -70,7 +70,8 @@ public sealed partial class HookedTransformer
 
         long positions = q.shape[1];
         var scores = einsum("bqhe,bkhe->bhqk", q, k) / Math.Sqrt(Config.DHead);
-        var mask = causalMask.narrow(0, 0, positions).narrow(1, 0, positions);
+        // Built at the run's length rather than once at context_length: [n_ctx, n_ctx] is a terabyte at MaxContext.
+        var mask = ones(positions, positions, ScalarType.Bool, scores.device).triu(1);
         scores = run.Fire(n.AttnScores, scores.masked_fill(mask, float.NegativeInfinity));
         var pattern = run.Fire(n.Pattern, scores.softmax(-1));
         var z = run.Fire(n.Z, einsum("bhqk,bkhe->bqhe", pattern, v));

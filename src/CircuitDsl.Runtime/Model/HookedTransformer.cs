@@ -20,8 +20,6 @@ public sealed partial class HookedTransformer : nn.Module
     public LayerNormWeights? ln_final { get; }
     public WeightModule unembed { get; }
 
-    readonly Tensor causalMask;
-
     public HookedTransformer(ModelConfig config) : base("HookedTransformer")
     {
         TorchNative.EnsureLoaded();
@@ -45,9 +43,6 @@ public sealed partial class HookedTransformer : nn.Module
         if (config.HasLayerNorm)
             register_module("ln_final", ln_final = new LayerNormWeights(config.DModel, config.LayerNormEpsilon));
         register_module("unembed", unembed);
-
-        using (var maskScope = NewDisposeScope())
-            causalMask = ones(config.ContextLength, config.ContextLength, ScalarType.Bool).triu(1).DetachFromDisposeScope();
         eval();
     }
 
@@ -153,11 +148,5 @@ public sealed partial class HookedTransformer : nn.Module
             throw new ArgumentException($"tokens must be int64; got {tokens.dtype}");
         if (tokens.numel() > 0 && (tokens.min().item<long>() < 0 || tokens.max().item<long>() >= Config.VocabSize))
             throw new ArgumentException($"token ids must lie in 0..{Config.VocabSize - 1}");
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) causalMask.Dispose();
-        base.Dispose(disposing);
     }
 }

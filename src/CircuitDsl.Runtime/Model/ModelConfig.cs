@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 
 namespace CircuitDsl.Runtime.Model;
@@ -38,20 +39,35 @@ public sealed record ModelConfig
     [JsonIgnore] public bool HasMlp => DMlp > 0;
     [JsonIgnore] public bool HasLayerNorm => Normalization == Normalization.LayerNorm;
 
-    /// <summary>Throws <see cref="ModelFormatException"/> naming the first field that makes no sense.</summary>
+    /// <summary>
+    /// Throws <see cref="ModelFormatException"/> naming the first field that makes no sense or passes a bound of
+    /// <see cref="ResourceLimits"/>, then the parameter count if it passes <see cref="ResourceLimits.MaxParameters"/>.
+    /// Nothing is allocated for a model before this holds.
+    /// </summary>
     public void Validate(string source)
     {
-        void Require(bool ok, string what)
+        void Require(string? problem)
         {
-            if (!ok) throw new ModelFormatException(source, $"invalid config: {what}");
+            if (problem is not null) throw new ModelFormatException(source, $"invalid config: {problem}");
         }
-        Require(Layers > 0, $"layers must be positive (got {Layers})");
-        Require(Heads > 0, $"heads must be positive (got {Heads})");
-        Require(DModel > 0 && DHead > 0, $"d_model and d_head must be positive (got {DModel}, {DHead})");
-        Require(DMlp >= 0, $"d_mlp must not be negative (got {DMlp})");
-        Require(VocabSize > 0, $"vocab_size must be positive (got {VocabSize})");
-        Require(ContextLength > 0, $"context_length must be positive (got {ContextLength})");
-        Require(LayerNormEpsilon > 0, $"layer_norm_epsilon must be positive (got {LayerNormEpsilon})");
+        static string? Size(SizeRange range, string field, int value) => range.Problem(field, value, value.ToString(CultureInfo.InvariantCulture));
+
+        Require(Size(ModelSizes.Layers, "layers", Layers));
+        Require(Size(ModelSizes.Heads, "heads", Heads));
+        Require(Size(ModelSizes.ModelWidth, "d_model", DModel));
+        Require(Size(ModelSizes.HeadWidth, "d_head", DHead));
+        Require(Size(ModelSizes.MlpWidth, "d_mlp", DMlp));
+        Require(Size(ModelSizes.Vocabulary, "vocab_size", VocabSize));
+        Require(Size(ModelSizes.Context, "context_length", ContextLength));
+        // The heads' concatenated width is W_O's input: bounded like the residual stream.
+        long attentionWidth = (long)Heads * DHead;
+        if (attentionWidth > ResourceLimits.MaxModelWidth)
+            Require($"heads × d_head is {Heads} × {DHead} = {attentionWidth}, above the limit of {ResourceLimits.MaxModelWidth} (ResourceLimits.MaxModelWidth)");
+        if (!(double.IsFinite(LayerNormEpsilon) && LayerNormEpsilon > 0))
+            Require($"\"layer_norm_epsilon\" must be a positive number; got {LayerNormEpsilon.ToString(CultureInfo.InvariantCulture)}");
+        long parameters = ParameterShapes.Count(this);
+        if (parameters > ResourceLimits.MaxParameters)
+            Require($"the config declares {parameters} parameters, above the limit of {ResourceLimits.MaxParameters} (ResourceLimits.MaxParameters)");
     }
 }
 

@@ -40,19 +40,7 @@ public sealed record TokenizerSpec
         File.WriteAllText(path, ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
 
     /// <summary>Reads a <c>tokenizer.json</c>; a bad one gives a <see cref="ModelFormatException"/> naming the file.</summary>
-    public static TokenizerSpec Read(string path)
-    {
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(File.ReadAllText(path));
-        }
-        catch (JsonException e)
-        {
-            throw new ModelFormatException(path, $"not valid JSON: {e.Message}");
-        }
-        return FromJson(node, path);
-    }
+    public static TokenizerSpec Read(string path) => FromJson(Weights.ModelFiles.ReadJson(path, "file not found"), path);
 
     public static TokenizerSpec FromJson(JsonNode? node, string source)
     {

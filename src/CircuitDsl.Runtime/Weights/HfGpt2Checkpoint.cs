@@ -18,14 +18,13 @@ public static class HfGpt2Checkpoint
     public static LoadedModel Load(string dir, JsonObject configJson)
     {
         string configPath = Path.Combine(dir, ModelFolder.ConfigFile), weightsPath = Path.Combine(dir, ModelFolder.WeightsFile);
-        string name = NameOf(configJson, dir);
-        var config = HfGpt2Config.Read(configPath, configJson, name);
-        if (!File.Exists(weightsPath))
-            throw new ModelFormatException(weightsPath, File.Exists(Path.Combine(dir, "pytorch_model.bin"))
-                ? "missing: only safetensors checkpoints load (pytorch_model.bin is a pickle); save the model with safe_serialization=True"
-                : "missing: a Hugging Face GPT-2 folder needs model.safetensors beside config.json");
+        var config = HfGpt2Config.Read(configPath, configJson, HfGpt2Config.NameOf(configJson, dir));
+        string missing = File.Exists(Path.Combine(dir, "pytorch_model.bin"))
+            ? "missing: only safetensors checkpoints load (pytorch_model.bin is a pickle); save the model with safe_serialization=True"
+            : "missing: a Hugging Face GPT-2 folder needs model.safetensors beside config.json";
 
-        using var reader = SafetensorsReader.Open(weightsPath);
+        // Names, shapes and dtypes are checked against the config from the header alone, before anything is allocated.
+        using var reader = SafetensorsReader.Open(weightsPath, missing);
         var fileNames = MapNames(reader, weightsPath);
         CheckNamesAndShapes(config, fileNames, reader, weightsPath);
 
@@ -42,11 +41,6 @@ public static class HfGpt2Checkpoint
             throw;
         }
     }
-
-    static string NameOf(JsonObject json, string dir) =>
-        json["_name_or_path"] is JsonValue v && v.TryGetValue(out string? s) && s.Length > 0
-            ? s
-            : Path.GetFileName(Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar));
 
     /// <summary>Canonical HF name (without "transformer.") → name in the file; attention mask buffers are dropped.</summary>
     static Dictionary<string, string> MapNames(SafetensorsReader reader, string file)
@@ -99,7 +93,7 @@ public static class HfGpt2Checkpoint
         var expected = ExpectedShapes(config);
         // A tied checkpoint may still carry lm_head.weight (a copy of wte); it is checked but not used.
         if (config.TiedUnembedding && fileNames.ContainsKey("lm_head.weight")) expected["lm_head.weight"] = [config.VocabSize, config.DModel];
-        var actual = fileNames.ToDictionary(n => n.Key, n => reader.Entries[n.Value].Shape, StringComparer.Ordinal);
+        var actual = fileNames.ToDictionary(n => n.Key, n => reader.Entries[n.Value], StringComparer.Ordinal);
         ModelParameters.CheckNamesAndShapes(expected, actual, file);
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using CircuitDsl.Runtime.Model;
 
@@ -11,20 +10,39 @@ public static class HfGpt2Config
     public static bool IsHuggingFace(JsonObject config) =>
         config.ContainsKey("model_type") || config.ContainsKey("n_layer") || config.ContainsKey("architectures");
 
+    // gelu_pytorch_tanh is the same tanh approximation as gelu_new, computed by a fused kernel.
+    static readonly Dictionary<string, Activation> Activations = new(StringComparer.Ordinal)
+    {
+        ["gelu_new"] = Activation.GeluNew, ["gelu_pytorch_tanh"] = Activation.GeluNew, ["gelu_fast"] = Activation.GeluNew,
+        ["gelu"] = Activation.Gelu, ["relu"] = Activation.Relu,
+    };
+
+    // A GPT-2 MLP has a hidden layer: n_inner = 0 would be a model this runtime reads as attention-only.
+    static readonly SizeRange InnerWidth = ModelSizes.MlpWidth with { Min = 1 };
+
+    /// <summary>The model's name: the config's _name_or_path, else the folder's name.</summary>
+    public static string NameOf(JsonObject json, string dir) =>
+        json["_name_or_path"] is JsonValue v && v.TryGetValue(out string? s) && s.Length > 0
+            ? s
+            : Path.GetFileName(Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar));
+
     public static ModelConfig Read(string path, JsonObject json, string name)
     {
-        ModelFormatException Bad(string what) => new(path, what);
-        string? modelType = String(json, "model_type", path);
+        var fields = new ConfigFields(json, path);
+        string? modelType = fields.String("model_type");
         if (modelType is not null && modelType != "gpt2")
-            throw Bad($"model_type '{modelType}' is not supported; only Hugging Face GPT-2 checkpoints (model_type \"gpt2\") load");
+            throw fields.Bad($"model_type '{modelType}' is not supported; only Hugging Face GPT-2 checkpoints (model_type \"gpt2\") load");
         // These flags change GPT-2's attention; checkpoints that set them would load but compute something else.
-        if (Bool(json, "scale_attn_by_inverse_layer_idx", path) == true) throw Bad("scale_attn_by_inverse_layer_idx = true is not supported");
-        if (Bool(json, "scale_attn_weights", path) == false) throw Bad("scale_attn_weights = false is not supported");
+        if (fields.Bool("scale_attn_by_inverse_layer_idx") == true) throw fields.Bad("scale_attn_by_inverse_layer_idx = true is not supported");
+        if (fields.Bool("scale_attn_weights") == false) throw fields.Bad("scale_attn_weights = false is not supported");
 
-        int layers = RequiredInt(json, "n_layer", path), heads = RequiredInt(json, "n_head", path);
-        int dModel = RequiredInt(json, "n_embd", path), vocab = RequiredInt(json, "vocab_size", path);
-        int context = Int(json, "n_positions", path) ?? Int(json, "n_ctx", path) ?? throw Bad("missing \"n_positions\"");
-        if (heads <= 0 || dModel % heads != 0) throw Bad($"n_embd {dModel} is not divisible by n_head {heads}");
+        int layers = fields.Size("n_layer", ModelSizes.Layers), heads = fields.Size("n_head", ModelSizes.Heads);
+        int dModel = fields.Size("n_embd", ModelSizes.ModelWidth), vocab = fields.Size("vocab_size", ModelSizes.Vocabulary);
+        int context = fields.OptionalSize("n_positions", ModelSizes.Context) ?? fields.OptionalSize("n_ctx", ModelSizes.Context)
+            ?? throw fields.Bad($"missing \"n_positions\" ({ModelSizes.Context.Describe()})");
+        if (dModel % heads != 0) throw fields.Bad($"\"n_embd\" {dModel} is not divisible by \"n_head\" {heads}: the heads split the residual stream evenly");
+        // 4 * n_embd fits an int: n_embd is at most MaxModelWidth, and the MLP width is checked again by Validate.
+        int dMlp = fields.OptionalSize("n_inner", InnerWidth) ?? 4 * dModel;
 
         var config = new ModelConfig
         {
@@ -33,51 +51,15 @@ public static class HfGpt2Config
             Heads = heads,
             DModel = dModel,
             DHead = dModel / heads,
-            DMlp = Int(json, "n_inner", path) ?? 4 * dModel,
+            DMlp = dMlp,
             VocabSize = vocab,
             ContextLength = context,
             Normalization = Normalization.LayerNorm,
-            Activation = ActivationOf(String(json, "activation_function", path) ?? "gelu_new", path),
-            TiedUnembedding = Bool(json, "tie_word_embeddings", path) ?? true,
-            LayerNormEpsilon = Double(json, "layer_norm_epsilon", path) ?? 1e-5,
+            Activation = fields.Choice("activation_function", Activations) ?? Activation.GeluNew,
+            TiedUnembedding = fields.Bool("tie_word_embeddings") ?? true,
+            LayerNormEpsilon = fields.Number("layer_norm_epsilon") ?? 1e-5,
         };
         config.Validate(path);
         return config;
     }
-
-    static Activation ActivationOf(string name, string path) => name switch
-    {
-        // gelu_pytorch_tanh is the same tanh approximation as gelu_new, computed by a fused kernel.
-        "gelu_new" or "gelu_pytorch_tanh" or "gelu_fast" => Activation.GeluNew,
-        "gelu" => Activation.Gelu,
-        "relu" => Activation.Relu,
-        _ => throw new ModelFormatException(path, $"activation_function '{name}' is not supported (gelu_new, gelu, relu)"),
-    };
-
-    static JsonValue? Value(JsonObject json, string key, string path) => json[key] switch
-    {
-        null => null,
-        JsonValue v when v.GetValueKind() == JsonValueKind.Null => null,
-        JsonValue v => v,
-        _ => throw new ModelFormatException(path, $"\"{key}\" must be a single value"),
-    };
-
-    static int RequiredInt(JsonObject json, string key, string path) =>
-        Int(json, key, path) ?? throw new ModelFormatException(path, $"missing \"{key}\"");
-
-    static int? Int(JsonObject json, string key, string path) => Value(json, key, path) is { } v
-        ? v.TryGetValue(out int i) ? i : throw new ModelFormatException(path, $"\"{key}\" must be an integer; got {v.ToJsonString()}")
-        : null;
-
-    static double? Double(JsonObject json, string key, string path) => Value(json, key, path) is { } v
-        ? v.TryGetValue(out double d) ? d : throw new ModelFormatException(path, $"\"{key}\" must be a number; got {v.ToJsonString()}")
-        : null;
-
-    static bool? Bool(JsonObject json, string key, string path) => Value(json, key, path) is { } v
-        ? v.TryGetValue(out bool b) ? b : throw new ModelFormatException(path, $"\"{key}\" must be true or false; got {v.ToJsonString()}")
-        : null;
-
-    static string? String(JsonObject json, string key, string path) => Value(json, key, path) is { } v
-        ? v.TryGetValue(out string? s) ? s : throw new ModelFormatException(path, $"\"{key}\" must be a string; got {v.ToJsonString()}")
-        : null;
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using CircuitDsl.Runtime.Model;
 
 namespace CircuitDsl.Runtime.Weights;
@@ -7,6 +9,7 @@ namespace CircuitDsl.Runtime.Weights;
 /// <summary>
 /// <c>config.json</c> of the project's model folders: <see cref="ModelConfig"/> in snake_case
 /// (<c>d_model</c>, <c>normalization: "layer_norm"</c>), properties in declaration order, so equal configs give equal bytes.
+/// Written by the serializer; read field by field (<see cref="ConfigFields"/>) so that every bad value is named with its limit.
 /// </summary>
 public static class ModelConfigJson
 {
@@ -16,28 +19,45 @@ public static class ModelConfigJson
         WriteIndented = true,
         // Options-level converters take precedence over the enums' own [JsonConverter] attributes.
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
-        // A misspelt key is an error rather than a silently defaulted field.
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
     };
+
+    /// <summary>The keys the serializer writes: the only keys a config may have.</summary>
+    static readonly string[] Keys = [.. Options.GetTypeInfo(typeof(ModelConfig)).Properties.Select(p => p.Name)];
 
     public static string Serialize(ModelConfig config) => JsonSerializer.Serialize(config, Options) + "\n";
 
-    /// <summary>Parses and validates a config; errors name <paramref name="source"/>.</summary>
-    public static ModelConfig Deserialize(string json, string source)
+    /// <summary>Reads and validates the config file at <paramref name="path"/>; errors name it.</summary>
+    public static ModelConfig Read(string path) => FromJson(ModelLoader.ReadConfigObject(path), path);
+
+    /// <summary>Reads and validates a parsed config; errors name <paramref name="source"/>.</summary>
+    public static ModelConfig FromJson(JsonObject json, string source)
     {
-        ModelConfig? config;
-        try
+        var fields = new ConfigFields(json, source);
+        fields.RejectUnknownKeys(Keys);
+        var sizes = new ModelConfig
         {
-            config = JsonSerializer.Deserialize<ModelConfig>(json, Options);
-        }
-        catch (JsonException e)
+            Name = fields.RequiredString("name"),
+            Layers = fields.Size("layers", ModelSizes.Layers),
+            Heads = fields.Size("heads", ModelSizes.Heads),
+            DModel = fields.Size("d_model", ModelSizes.ModelWidth),
+            DHead = fields.Size("d_head", ModelSizes.HeadWidth),
+            VocabSize = fields.Size("vocab_size", ModelSizes.Vocabulary),
+            ContextLength = fields.Size("context_length", ModelSizes.Context),
+        };
+        var config = sizes with
         {
-            throw new ModelFormatException(source, $"not a CircuitDsl model config: {e.Message}");
-        }
-        if (config is null) throw new ModelFormatException(source, "the config is null");
+            DMlp = fields.OptionalSize("d_mlp", ModelSizes.MlpWidth) ?? sizes.DMlp,
+            Normalization = fields.Choice("normalization", Spellings<Normalization>()) ?? sizes.Normalization,
+            Activation = fields.Choice("activation", Spellings<Activation>()) ?? sizes.Activation,
+            TiedUnembedding = fields.Bool("tied_unembedding") ?? sizes.TiedUnembedding,
+            LayerNormEpsilon = fields.Number("layer_norm_epsilon") ?? sizes.LayerNormEpsilon,
+        };
         config.Validate(source);
         return config;
     }
 
-    public static ModelConfig Read(string path) => Deserialize(File.ReadAllText(path), path);
+    /// <summary>An enum's values as the serializer spells them (layer_norm, gelu_new).</summary>
+    static Dictionary<string, T> Spellings<T>() where T : struct, Enum =>
+        Enum.GetValues<T>().ToDictionary(v => JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString()), StringComparer.Ordinal);
 }

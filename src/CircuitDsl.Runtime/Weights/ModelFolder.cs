@@ -87,28 +87,29 @@ public static class ModelFolder
     }
 
     /// <summary>
-    /// Loads a model folder, checking every tensor name and shape against the config before reading any data.
-    /// Problems raise <see cref="ModelFormatException"/> naming the file and the tensors.
+    /// Loads a model folder, checking every tensor name, shape and dtype against the config before allocating the
+    /// model or reading any data. Problems raise <see cref="ModelFormatException"/> naming the file and the tensors.
     /// </summary>
-    public static LoadedModel Load(string dir)
+    public static LoadedModel Load(string dir) => Load(dir, ModelLoader.ReadConfigObject(Path.Combine(dir, ConfigFile)));
+
+    internal static LoadedModel Load(string dir, JsonObject configJson)
     {
         string configPath = Path.Combine(dir, ConfigFile), weightsPath = Path.Combine(dir, WeightsFile);
         string tokenizerPath = Path.Combine(dir, TokenizerFile), cardPath = Path.Combine(dir, CardFile);
-        foreach (var required in new[] { configPath, weightsPath, tokenizerPath })
-            if (!File.Exists(required)) throw new ModelFormatException(required, "missing: a model folder needs config.json, model.safetensors and tokenizer.json");
+        const string missing = "missing: a model folder needs config.json, model.safetensors and tokenizer.json";
 
-        var config = ModelConfigJson.Read(configPath);
-        var tokenizer = TokenizerSpec.Read(tokenizerPath);
+        var config = ModelConfigJson.FromJson(configJson, configPath);
+        var tokenizer = TokenizerSpec.FromJson(ModelFiles.ReadJson(tokenizerPath, missing), tokenizerPath);
         if (tokenizer.VocabSize is int tokens && tokens > config.VocabSize)
             throw new ModelFormatException(tokenizerPath, $"the tokenizer's vocab_size {tokens} exceeds the model's {config.VocabSize}");
-        var card = File.Exists(cardPath) ? ReadCard(cardPath) : null;
+        // card.json is optional, but one that is there (even as a folder or a device) must be readable.
+        var card = Path.Exists(cardPath) ? ReadCard(cardPath) : null;
 
+        using var reader = SafetensorsReader.Open(weightsPath, missing);
+        ModelParameters.CheckNamesAndShapes(ParameterShapes.Of(config), reader.Entries, weightsPath);
         var model = new HookedTransformer(config);
         try
         {
-            using var reader = SafetensorsReader.Open(weightsPath);
-            ModelParameters.CheckNamesAndShapes(
-                ModelParameters.ExpectedShapes(model), reader.Entries.ToDictionary(e => e.Key, e => e.Value.Shape), weightsPath);
             ModelParameters.Assign(model, reader.Read, weightsPath);
             return new LoadedModel(model, tokenizer.Create(), card, ModelFormat.CircuitDsl, Path.GetFullPath(dir));
         }
@@ -119,15 +120,6 @@ public static class ModelFolder
         }
     }
 
-    static JsonNode ReadCard(string path)
-    {
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path)) ?? throw new ModelFormatException(path, "the card is null");
-        }
-        catch (JsonException e)
-        {
-            throw new ModelFormatException(path, $"not valid JSON: {e.Message}");
-        }
-    }
+    static JsonNode ReadCard(string path) =>
+        ModelFiles.ReadJson(path, "missing") ?? throw new ModelFormatException(path, "the card is null");
 }

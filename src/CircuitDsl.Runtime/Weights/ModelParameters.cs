@@ -7,15 +7,11 @@ namespace CircuitDsl.Runtime.Weights;
 /// <summary>Checks a set of named tensors against a model's parameters, and copies them in.</summary>
 static class ModelParameters
 {
-    /// <summary>The parameter names and shapes a model with <paramref name="model"/>'s config has.</summary>
-    public static Dictionary<string, long[]> ExpectedShapes(HookedTransformer model) =>
-        model.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape, StringComparer.Ordinal);
-
     /// <summary>
-    /// Throws one <see cref="ModelFormatException"/> naming every missing, extra and wrong-shaped tensor, so a
-    /// user sees the whole difference at once.
+    /// Throws one <see cref="ModelFormatException"/> naming every missing, extra, wrong-shaped and unreadable tensor,
+    /// so a user sees the whole difference at once. It reads the header's entries only: nothing is allocated.
     /// </summary>
-    public static void CheckNamesAndShapes(IReadOnlyDictionary<string, long[]> expected, IReadOnlyDictionary<string, long[]> actual, string file)
+    public static void CheckNamesAndShapes(IReadOnlyDictionary<string, long[]> expected, IReadOnlyDictionary<string, SafetensorsEntry> actual, string file)
     {
         var problems = new List<string>();
         var missing = expected.Keys.Where(n => !actual.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
@@ -23,8 +19,13 @@ static class ModelParameters
         if (missing.Count > 0) problems.Add("missing tensor(s) " + string.Join(", ", missing.Select(n => $"'{n}'")));
         if (extra.Count > 0) problems.Add("unexpected tensor(s) " + string.Join(", ", extra.Select(n => $"'{n}'")));
         foreach (var (name, shape) in expected.OrderBy(e => e.Key, StringComparer.Ordinal))
-            if (actual.TryGetValue(name, out var found) && !shape.SequenceEqual(found))
-                problems.Add($"tensor '{name}' has shape {SafetensorsEntry.FormatShape(found)}, expected {SafetensorsEntry.FormatShape(shape)}");
+        {
+            if (!actual.TryGetValue(name, out var found)) continue;
+            if (!shape.SequenceEqual(found.Shape))
+                problems.Add($"tensor '{name}' has shape {found.ShapeText}, expected {SafetensorsEntry.FormatShape(shape)}");
+            if (!SafetensorsDType.TryGetReadable(found.DType, out _))
+                problems.Add($"tensor '{name}' has dtype {found.DType}; this reader converts only {SafetensorsDType.ReadableList}");
+        }
         if (problems.Count > 0)
             throw new ModelFormatException(file, string.Join("; ", problems));
     }

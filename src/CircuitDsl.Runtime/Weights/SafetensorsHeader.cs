@@ -44,7 +44,8 @@ static class SafetensorsHeader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(headerBytes);
+            // A tensor named twice would otherwise be read from whichever entry came last.
+            document = JsonDocument.Parse(headerBytes, new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {

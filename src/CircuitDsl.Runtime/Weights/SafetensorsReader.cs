@@ -27,10 +27,12 @@ public sealed class SafetensorsReader : IDisposable
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
     /// <summary>Opens and checks <paramref name="path"/>; problems raise <see cref="ModelFormatException"/> naming the file.</summary>
-    public static SafetensorsReader Open(string path)
+    public static SafetensorsReader Open(string path) => Open(path, "file not found");
+
+    /// <summary>Opens and checks <paramref name="path"/>; <paramref name="missing"/> is the message when it does not exist.</summary>
+    public static SafetensorsReader Open(string path, string missing)
     {
-        if (!File.Exists(path)) throw new ModelFormatException(path, "file not found");
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        var stream = ModelFiles.OpenRead(path, missing);
         try
         {
             return new SafetensorsReader(path, stream, SafetensorsHeader.Read(stream, path));

@@ -91,4 +91,42 @@ public class SafetensorsErrorTests
         var message = OpenAndRead(RawFile("""{"w":{"dtype":"F32","data_offsets":[0,4]}}""", new byte[4]));
         Assert.That(message, Does.Contain("'w'").And.Contain("\"shape\""));
     }
+
+    [Test]
+    public void ATensorNamedTwice()
+    {
+        // With both entries kept, one of them would be read silently.
+        var message = OpenAndRead(RawFile("""{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""", new byte[8]));
+        Assert.That(message, Does.Contain("not valid JSON").And.Contain("Duplicate property 'w'"));
+    }
+
+    [Test]
+    public void AShapeWhoseProductOverflows()
+    {
+        var message = OpenAndRead(RawFile("""{"w":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,4]}}""", new byte[4]));
+        Assert.That(message, Does.Contain("'w'").And.Contain("shape [4611686018427387904, 4] is too large"));
+    }
+
+    [TestCase("[-1]", "non-negative integers; got -1")]
+    [TestCase("[1e30]", "non-negative integers; got 1e30")]
+    [TestCase("[2.5]", "non-negative integers; got 2.5")]
+    public void ShapesThatAreNotSizes(string shape, string expected)
+    {
+        var message = OpenAndRead(RawFile($$$"""{"w":{"dtype":"F32","shape":{{{shape}}},"data_offsets":[0,4]}}""", new byte[4]));
+        Assert.That(message, Does.Contain("'w'").And.Contain(expected));
+    }
+
+    [Test]
+    public void OffsetsThatEndBeforeTheyBegin()
+    {
+        var message = OpenAndRead(RawFile("""{"w":{"dtype":"F32","shape":[1],"data_offsets":[8,4]}}""", new byte[8]));
+        Assert.That(message, Does.Contain("'w'").And.Contain("end before they begin"));
+    }
+
+    [Test]
+    public void OffsetsPastTheEndOfTheFile()
+    {
+        var message = OpenAndRead(RawFile("""{"w":{"dtype":"F32","shape":[1],"data_offsets":[9223372036854775800,9223372036854775804]}}""", new byte[4]));
+        Assert.That(message, Does.Contain("'w'").And.Contain("run past the end of the data (4 bytes)"));
+    }
 }
