@@ -21,7 +21,7 @@ public static class AtomicFile
     {
         string target = FinalTarget(Path.GetFullPath(path));
         if (Directory.Exists(target)) throw new IOException($"cannot write '{path}': it is a folder");
-        if (FileKinds.Of(target) is not (FileKind.Missing or FileKind.RegularFile))
+        if (InputFiles.Inspect(target).Kind == InputFileKind.Special)
         {
             using var device = new FileStream(target, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
             write(device);

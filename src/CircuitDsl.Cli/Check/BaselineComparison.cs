@@ -22,11 +22,11 @@ public sealed class Baseline
 
     public static Baseline Load(string path)
     {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new UsageException($"--baseline {path}: no such file (write one with --update-baseline)");
-        if (info.Length > ResourceLimits.MaxReportFileBytes)
-            throw new UsageException($"--baseline {path}: {info.Length:N0} bytes, more than a report may have ({ResourceLimits.MaxReportFileBytes:N0})");
-        return Parse(File.ReadAllText(path), path);
+        if (InputFiles.Inspect(path).Kind == InputFileKind.Missing)
+            throw new UsageException($"--baseline {path}: no such file (write one with --update-baseline)");
+        if (!InputFiles.TryReadBounded(path, ResourceLimits.MaxReportFileBytes, nameof(ResourceLimits.MaxReportFileBytes), out var bytes, out string error))
+            throw new UsageException($"--baseline {path}: {error}");
+        return Parse(System.Text.Encoding.UTF8.GetString(bytes), path);
     }
 
     public static Baseline Parse(string json, string path)

@@ -149,7 +149,10 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
         string reference = options.Model ?? bound.ModelReference;
         string folder = ZooCatalog.ResolvePath(reference, directory);
         if (!models.TryGetValue(folder, out var entry))
-            models[folder] = entry = (ModelLoader.Load(folder), ReportBuilder.Sha256OfFolder(folder));
+        {
+            string sha = ReportBuilder.Sha256OfFolder(folder); // first: a folder that cannot be hashed leaves no model loaded
+            models[folder] = entry = (ModelLoader.Load(folder), sha);
+        }
         return entry;
     }
 

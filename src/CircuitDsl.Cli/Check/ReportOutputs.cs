@@ -20,7 +20,7 @@ public sealed class ReportOutputs
         foreach (var group in pairs.Where(p => p.Item2 is not null).GroupBy(p => Identity(p.Item2!)).Where(g => g.Count() > 1))
             throw new UsageException($"--out {group.First().Item2} is given for {string.Join(" and ", group.Select(p => p.format))}: each report needs its own file");
         foreach (var (_, file) in pairs)
-            if (file is not null && FileKinds.Of(file) == FileKind.Directory)
+            if (file is not null && InputFiles.Inspect(file).Kind == InputFileKind.Directory)
                 throw new UsageException($"--out {file} is a folder; name a file");
         return new ReportOutputs(pairs);
     }

@@ -30,8 +30,8 @@ public static class TrainCommand
             recipe = recipe with { Settings = settings };
             string outDir = parse.GetValue(outOpt)!;
             // Refuse before minutes of training, not after.
-            if (FileKinds.Of(outDir) is not (FileKind.Missing or FileKind.Directory))
-                throw new UsageException($"--out {outDir} is {FileKinds.Describe(FileKinds.Of(outDir))}; name a folder to write the model into");
+            if (InputFiles.Inspect(outDir) is { Kind: not (InputFileKind.Missing or InputFileKind.Directory) } existing)
+                throw new UsageException($"--out {outDir} is {(existing.Kind == InputFileKind.Regular ? "a file" : existing.Description)}; name a folder to write the model into");
             var evaluation = console.ErrorIsTerminal && !parse.GetValue(noProgressOpt)
                 ? WithProgressBar(console, settings.Steps, progress => ZooTrainer.TrainAndSave(recipe, outDir, progress))
                 : ZooTrainer.TrainAndSave(recipe, outDir, new SynchronousProgress(p =>

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CircuitDsl.Runtime.Model;
@@ -14,10 +13,14 @@ public static class ModelFiles
     /// <summary>Throws unless <paramref name="path"/> is a regular file (links followed); <paramref name="missing"/> says why it should exist.</summary>
     public static void RequireRegularFile(string path, string missing)
     {
-        if (Directory.Exists(path)) throw new ModelFormatException(path, "is a folder, not a file");
-        if (!File.Exists(path)) throw new ModelFormatException(path, missing);
-        if (FileTypes.Describe(path) is { } other)
-            throw new ModelFormatException(path, $"is a {other}, not a regular file, so it is not read");
+        var info = InputFiles.Inspect(path);
+        switch (info.Kind)
+        {
+            case InputFileKind.Directory: throw new ModelFormatException(path, "is a folder, not a file");
+            case InputFileKind.Missing: throw new ModelFormatException(path, missing);
+            case InputFileKind.Special: throw new ModelFormatException(path, $"is {info.Description}, not a regular file, so it is not read");
+            case InputFileKind.Unreadable: throw new ModelFormatException(path, $"cannot be read: {info.Description}");
+        }
     }
 
     /// <summary>A checked regular file, opened for reading.</summary>
@@ -72,42 +75,6 @@ public static class ModelFiles
         catch (JsonException e)
         {
             throw new ModelFormatException(path, $"not valid JSON: {e.Message}");
-        }
-    }
-
-    /// <summary>File types from the operating system without opening the file (Linux statx; elsewhere unknown).</summary>
-    static class FileTypes
-    {
-        const int AtCurrentDirectory = -100;
-        const uint StatxType = 0x1;
-        const int ModeOffset = 28; // struct statx: stx_mask, stx_blksize, stx_attributes, stx_nlink, stx_uid, stx_gid, stx_mode
-
-        [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
-        static extern int Statx(int directory, string path, int flags, uint mask, [Out] byte[] buffer);
-
-        /// <summary>What <paramref name="path"/> is when it is not a regular file ("character device", ...); null for a regular file or when unknown.</summary>
-        public static string? Describe(string path)
-        {
-            if (!OperatingSystem.IsLinux()) return null;
-            var buffer = new byte[256];
-            try
-            {
-                if (Statx(AtCurrentDirectory, path, 0, StatxType, buffer) != 0) return null;
-            }
-            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
-            {
-                return null; // a libc older than glibc 2.28: the bounded read still refuses an endless file
-            }
-            return (BitConverter.ToUInt16(buffer, ModeOffset) & 0xF000) switch
-            {
-                0x8000 => null,
-                0x4000 => "folder",
-                0x2000 => "character device",
-                0x6000 => "block device",
-                0x1000 => "named pipe (FIFO)",
-                0xC000 => "socket",
-                _ => "special file",
-            };
         }
     }
 }

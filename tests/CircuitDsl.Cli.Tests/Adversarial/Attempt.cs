@@ -76,7 +76,7 @@ internal sealed partial class Attempt : IDisposable
 
     Dictionary<string, byte[]> Snapshot() =>
         Directory.EnumerateFiles(Path, "*", SearchOption.AllDirectories)
-            .Where(f => FileKinds.IsRegularFile(f))
+            .Where(f => InputFiles.Inspect(f).Kind == InputFileKind.Regular)
             .ToDictionary(f => System.IO.Path.GetRelativePath(Path, f), System.IO.File.ReadAllBytes);
 
     [GeneratedRegex(@"^\s+at \S+.*\(|^\s+at .* in .*:line \d+", RegexOptions.Multiline)]

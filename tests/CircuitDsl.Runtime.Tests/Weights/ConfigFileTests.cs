@@ -81,7 +81,7 @@ public class ConfigFileTests
 
         var refusal = Task.Run(() => Refusal(() => ModelLoader.ReadConfig(dir.Path)));
         Assert.That(refusal.Wait(TimeSpan.FromSeconds(20)), Is.True, "reading the config blocked on the pipe");
-        Assert.That(refusal.Result, Does.Contain("is a named pipe (FIFO), not a regular file"));
+        Assert.That(refusal.Result, Does.Contain("is a FIFO (named pipe), not a regular file"));
     }
 
     [TestCase(ModelFolder.TokenizerFile)]
