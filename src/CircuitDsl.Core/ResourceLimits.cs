@@ -37,6 +37,14 @@ public static class ResourceLimits
     /// <c>.</c> and <c>?.</c> (<c>x.Tokens.Take(3).Sum()</c> is 3).</summary>
     public const int MaxCallChainLength = 16;
 
+    /// <summary>Deepest nesting of lambdas: each level multiplies an expression's cost by the sequence length, so a
+    /// variable costs at most length³ steps.</summary>
+    public const int MaxLambdaDepth = 2;
+
+    /// <summary>The most one evaluation of a causal variable may take, in milliseconds: the static bounds make every
+    /// evaluation end, and this turns a merely slow one into an error naming the variable, not a CI job that seems to hang.</summary>
+    public const int EvaluationBudgetMilliseconds = 250;
+
     /// <summary>Stack size of the thread that parses a causal variable with Roslyn: within <see cref="MaxExpressionLength"/>
     /// an expression nests at most about 2,000 levels, at about 750 bytes each in Roslyn's unguarded paths (measured).</summary>
     public const int ParserStackBytes = 8 << 20;
@@ -51,6 +59,9 @@ public static class ResourceLimits
 
     /// <summary>Most tokens in one dataset (examples × sequence length): the token ids alone are then 200 MB.</summary>
     public const long MaxDatasetTokens = 50_000_000;
+
+    /// <summary>Most nodes of an interpretation graph after treeification (shared nodes multiply along paths).</summary>
+    public const int MaxTreeNodes = 100_000;
 
     // ---- Models ----
 
@@ -74,6 +85,9 @@ public static class ResourceLimits
 
     /// <summary>Most parameters a config may declare (about 64 GB of float32), checked before anything is allocated.</summary>
     public const long MaxParameters = 16_000_000_000;
+
+    /// <summary>Most training steps of `circuit train --steps` (the longest recipe trains 6,000).</summary>
+    public const int MaxTrainingSteps = 1_000_000;
 
     // ---- The machine ----
 

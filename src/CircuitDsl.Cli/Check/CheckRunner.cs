@@ -119,6 +119,11 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
         {
             diagnostics.Add(RunDiagnostics.ModelNotLoaded.Create(bound.Span, options.Model ?? bound.ModelReference, e.Message));
         }
+        catch (Exception e) when (Find<Interventions.Data.DataFormatException>(e) is { } data)
+        {
+            // The data file changed since binding, or holds what only reading it shows: the `data` statement is the place.
+            diagnostics.Add(RunDiagnostics.CheckCouldNotRun.Create(bound.Data.Span, bound.Name, data.Message));
+        }
         catch (Exception e) when (IsInputError(e))
         {
             diagnostics.Add(RunDiagnostics.CheckCouldNotRun.Create(bound.Span, bound.Name, e.Message));

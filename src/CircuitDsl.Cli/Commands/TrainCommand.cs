@@ -13,8 +13,8 @@ public static class TrainCommand
         var recipeArg = new Argument<string>("recipe") { Description = $"One of: {string.Join(", ", ZooRecipes.All.Select(r => r.Name))}." };
         var outOpt = new Option<string>("--out") { Description = "Folder to write the model into.", Required = true };
         var seedOpt = new Option<ulong?>("--seed") { Description = "Overrides the recipe's seed." };
-        var stepsOpt = new Option<int?>("--steps") { Description = $"Overrides the recipe's number of steps (1 to {MaxSteps:N0})." };
-        stepsOpt.Within(1, MaxSteps, "steps");
+        var stepsOpt = new Option<int?>("--steps") { Description = $"Overrides the recipe's number of steps (1 to {ResourceLimits.MaxTrainingSteps:N0})." };
+        stepsOpt.Within(1, ResourceLimits.MaxTrainingSteps, "steps");
         var noProgressOpt = new Option<bool>("--no-progress") { Description = "No progress bar." };
         var train = new Command("train", "Train a zoo model: weights, card, loss curve (CSV and SVG).") { recipeArg, outOpt, seedOpt, stepsOpt, noProgressOpt };
         train.SetAction(parse => CliErrors.Guard(console, () =>
@@ -46,9 +46,6 @@ public static class TrainCommand
         }));
         return train;
     }
-
-    /// <summary>Far past every recipe (the longest trains 6,000 steps); a typo is caught instead of trained for days.</summary>
-    const int MaxSteps = 1_000_000;
 
     static T WithProgressBar<T>(CliConsole console, int steps, Func<IProgress<TrainingProgress>, T> work)
     {

@@ -13,7 +13,7 @@ namespace CircuitDsl.Compiler.Sandbox;
 internal static class ExpressionSyntaxGuard
 {
     /// <summary>Lambdas inside lambdas cost length^depth; two levels cover every variable we have needed.</summary>
-    public const int MaxLambdaDepth = 2;
+    public const int MaxLambdaDepth = ResourceLimits.MaxLambdaDepth;
 
     /// <summary>Roslyn's "expression too long or complex to compile", where its own stack guard stopped the parse.</summary>
     const string RoslynTooComplex = "CS8078";

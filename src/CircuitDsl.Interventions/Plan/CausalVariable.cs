@@ -30,7 +30,7 @@ public sealed class CausalVariable
     /// ranges, lambdas at most two deep), so every evaluation ends; this turns a merely slow one into an error naming
     /// the variable instead of a CI job that seems to hang.
     /// </summary>
-    public static TimeSpan TimeBudget { get; set; } = TimeSpan.FromMilliseconds(250);
+    public static TimeSpan TimeBudget { get; set; } = TimeSpan.FromMilliseconds(ResourceLimits.EvaluationBudgetMilliseconds);
 
     /// <summary>
     /// The variable's value on <paramref name="example"/> at <paramref name="position"/>. Reading outside the example

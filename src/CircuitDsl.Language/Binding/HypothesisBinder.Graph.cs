@@ -13,7 +13,7 @@ namespace CircuitDsl.Language.Binding;
 internal sealed partial class HypothesisBinder
 {
     /// <summary>Above this many nodes the treeified graph is refused (shared nodes multiply along paths).</summary>
-    internal const int MaxTreeNodes = 100_000;
+    internal const int MaxTreeNodes = ResourceLimits.MaxTreeNodes;
 
     private InterpretationGraph? BindGraph(List<NodeSyntax> syntaxNodes)
     {
