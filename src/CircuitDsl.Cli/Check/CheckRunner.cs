@@ -115,7 +115,7 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
         {
             skipped.Add(ReportBuilder.Skipped(bound, e.Model.Reference, e.Message));
         }
-        catch (Exception e) when (e is ModelFormatException or DirectoryNotFoundException or FileNotFoundException)
+        catch (ModelFormatException e)
         {
             diagnostics.Add(RunDiagnostics.ModelNotLoaded.Create(bound.Span, options.Model ?? bound.ModelReference, e.Message));
         }
@@ -155,8 +155,15 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
         string folder = ZooCatalog.ResolvePath(reference, directory);
         if (!models.TryGetValue(folder, out var entry))
         {
-            string sha = ReportBuilder.Sha256OfFolder(folder); // first: a folder that cannot be hashed leaves no model loaded
-            models[folder] = entry = (ModelLoader.Load(folder), sha);
+            try
+            {
+                string sha = ReportBuilder.Sha256OfFolder(folder); // first: a folder that cannot be hashed leaves no model loaded
+                models[folder] = entry = (ModelLoader.Load(folder), sha);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ModelFormatException(folder, e.Message); // a file of the model folder, not of the hypothesis
+            }
         }
         return entry;
     }

@@ -40,22 +40,10 @@ public static class ModelFiles
     /// <summary>The whole of a checked regular file of at most <paramref name="maxBytes"/> (the bound <paramref name="limit"/> of ResourceLimits).</summary>
     public static byte[] ReadAllBytes(string path, string missing, long maxBytes, string limit)
     {
-        using var stream = OpenRead(path, missing);
-        long length = stream.Length;
-        if (length > maxBytes)
-            throw new ModelFormatException(path, $"is {length} bytes, above the limit of {maxBytes} (ResourceLimits.{limit})");
-        var bytes = new byte[length];
-        try
-        {
-            stream.ReadExactly(bytes);
-            // A file that does not end where its length says (it grew, or the platform could not tell a device) is refused.
-            if (stream.ReadByte() != -1) throw new ModelFormatException(path, "changed while it was read");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ModelFormatException(path, $"cannot be read: {e.Message}");
-        }
-        return bytes;
+        RequireRegularFile(path, missing);
+        return InputFiles.TryReadBounded(path, maxBytes, limit, out var bytes, out string error)
+            ? bytes
+            : throw new ModelFormatException(path, error == "no such file" ? missing : error);
     }
 
     // Duplicate keys are refused: with them a file could say two things, and a reader would pick one silently.

@@ -130,7 +130,7 @@ public class InputErrorTests
         folder.File("mixed.jsonl", "{\"prompt\": [1, 2, 3], \"counterfactual\": [3, 2, 1]}\n{\"prompt\": [2, 3, 1]}\n");
         string file = folder.File("main.circuit", "model zoo:attn-only-2l\ndata jsonl(\"mixed.jsonl\", seed: 1)\nmetric loss\n" + Hypothesis());
         var (code, output, error) = RunBounded("check", "--no-progress", file);
-        AssertInputError(code, output, error, "main.circuit:5:1: error CD4001");
+        AssertInputError(code, output, error, "main.circuit:2:1: error CD4001");
         Assert.That(output + error, Does.Contain("line 2: no 'counterfactual', but line 1 has one"));
     }
 }

@@ -50,7 +50,7 @@ public class ConfigFileTests
     public void AConfigAboveTheSizeLimitIsRefusedByItsLength()
     {
         File.WriteAllText(config, "{}" + new string(' ', (int)ResourceLimits.MaxConfigFileBytes - 1));
-        Assert.That(ConfigRefusal(), Does.Contain($"is {ResourceLimits.MaxConfigFileBytes + 1} bytes, above the limit of {ResourceLimits.MaxConfigFileBytes} (ResourceLimits.MaxConfigFileBytes)"));
+        Assert.That(ConfigRefusal(), Does.Contain($"{ResourceLimits.MaxConfigFileBytes + 1:N0} bytes, over the limit of {ResourceLimits.MaxConfigFileBytes:N0}").And.Contain("ResourceLimits.MaxConfigFileBytes"));
     }
 
     [Test]
