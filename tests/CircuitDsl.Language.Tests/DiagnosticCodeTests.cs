@@ -54,6 +54,7 @@ public class DiagnosticCodeTests
         ["CD2034", Header + "group g = L0.H0\nhypothesis h {\n  node out = logits computes g\n}\n"],
         ["CD2035", TreeTooLargeSource()],
         ["CD2036", "model zoo:attn-only-2l\ndata repeated_tokens(count: 100000000, seed: 1)\nmetric loss\nhypothesis h {\n}\n"],
+        ["CD2037", "model zoo:attn-only-2l\ndata repeated_tokens(count: 8, seed: 1)\nmetric kl\nhypothesis h {\n  node out = logits\n    from L1.H0\n  expect knockout recovers >= 0.9\n}\n"],
         ["CD5001", "\uFFFF"],
         ["CD5002", "import \"does/not/exist.circuit\"\n"],
         ["CD5003", "model zoo:no-such-model\ndata repeated_tokens(count: 8, seed: 1)\nmetric loss\nhypothesis h {\n}\n"],

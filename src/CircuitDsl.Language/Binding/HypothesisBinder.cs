@@ -61,7 +61,7 @@ internal sealed partial class HypothesisBinder(
         var nodes = hypothesis.Members.OfType<NodeSyntax>().ToList();
         var graph = nodes.Count == 0 ? null : BindGraph(nodes);
         var unimportant = BindUnimportant(graph);
-        var expectations = BindExpectations(nodes.Count > 0);
+        var expectations = BindExpectations(nodes.Count > 0, metric);
         WarnAboutUnstatedMethod(method, expectations);
 
         if (diagnostics.ErrorCount > errorsBefore || _shape is null || _data is null || metric is null || modelSetting is null)
@@ -221,7 +221,7 @@ internal sealed partial class HypothesisBinder(
             a.AsOutput == b.AsOutput && (a.Channel == b.Channel || a.Channel == Channel.Output || b.Channel == Channel.Output);
     }
 
-    private ImmutableArray<BoundExpectation> BindExpectations(bool hasNodes)
+    private ImmutableArray<BoundExpectation> BindExpectations(bool hasNodes, BoundMetric? metric)
     {
         var result = ImmutableArray.CreateBuilder<BoundExpectation>();
         foreach (var expect in hypothesis.Members.OfType<ExpectSyntax>())
@@ -230,6 +230,13 @@ internal sealed partial class HypothesisBinder(
             if (expect.Subject is ExpectationSubject.Scrub or ExpectationSubject.Knockout && !hasNodes)
             {
                 diagnostics.Add(DiagnosticCatalog.ExpectationNeedsGraph.Create(expect.Span, subject, hypothesis.Name.Text));
+            }
+
+            // A knockout's fraction is F(circuit) / F(model): a share of the behaviour only for a metric that is larger
+            // when there is more of it. For a loss or a divergence the ratio grows as the circuit fails.
+            if (expect.Subject == ExpectationSubject.Knockout && expect.Statistic == Statistic.Recovers && metric?.Kind is MetricKind.Loss or MetricKind.KL)
+            {
+                diagnostics.Add(DiagnosticCatalog.FractionOfLowerIsBetterMetric.Create(expect.Span, metric.Kind == MetricKind.Loss ? "loss" : "kl"));
             }
 
             var path = expect.Path is null ? null : BindPath(expect.Path);

@@ -195,6 +195,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor DatasetTooLarge =
         Error("CD2036", "Dataset too large", "{0}");
 
+    /// <summary>A knockout's fraction of a metric for which smaller means more of the behaviour.</summary>
+    public static readonly DiagnosticDescriptor FractionOfLowerIsBetterMetric =
+        Error("CD2037", "Fraction of a lower-is-better metric", "'expect knockout recovers' is metric(circuit) / metric(model), a share of the behaviour only for logit_diff or accuracy; with metric '{0}' it grows as the circuit fails. Write 'expect knockout metric <= X', or use logit_diff or accuracy.");
+
     // ---- CD3xxx: the compiler (causal-variable expressions, lowering to C#, Roslyn). Reported by CircuitDsl.Compiler; the parser also reports CD3008 and CD3009. ----
 
     /// <summary>A causal variable's text is not exactly one C# expression.</summary>

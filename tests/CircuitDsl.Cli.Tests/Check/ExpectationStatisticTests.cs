@@ -13,7 +13,7 @@ public class ExpectationStatisticTests
     const string Header = """
         model zoo:attn-only-2l
         data repeated_tokens(count: 32, seed: 3)
-        metric loss at repeated
+        metric accuracy at repeated
 
         ablation resample
         unmapped resample

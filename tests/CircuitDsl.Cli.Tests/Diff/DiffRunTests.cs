@@ -67,8 +67,10 @@ public class DiffRunTests
         {
             string knockout = Tail.Replace("expect scrub recovers >= 0.5", "expect knockout recovers >= 0.1");
             string oldFile = Path.Combine(dir, "old.circuit"), newFile = Path.Combine(dir, "new.circuit");
-            File.WriteAllText(oldFile, Head + knockout);
-            File.WriteAllText(newFile, Head + "    v from L0.H0, L0.H1\n" + knockout);
+            // A knockout's fraction is a share of the behaviour only for a larger-is-better metric (CD2037 for loss).
+            string head = Head.Replace("metric loss at repeated", "metric accuracy at repeated");
+            File.WriteAllText(oldFile, head + knockout);
+            File.WriteAllText(newFile, head + "    v from L0.H0, L0.H1\n" + knockout);
             var (code, output, error) = CliRunner.Run("diff", oldFile, newFile, "--run");
             Assert.That(code, Is.EqualTo(ExitCodes.Ok), error);
             // A knockout's recovers is the engine's fraction (m_ablated / m_model), with its own interval.
