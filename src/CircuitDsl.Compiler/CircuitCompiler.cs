@@ -62,9 +62,9 @@ public sealed class CircuitCompiler
                 int start = SourceSpans.OffsetOf(expression.Span, expression.Expression, at.StartLine, at.StartColumn);
                 int end = SourceSpans.OffsetOf(expression.Span, expression.Expression, at.EndLine, at.EndColumn);
                 if (start >= 0 && end >= start)
-                    return DiagnosticCatalog.CSharpError.Create(SourceSpans.Within(expression.Span, expression.Expression, start, end - start), $"{error.RoslynId}: {error.Message}");
+                    return CompilerDiagnostics.CSharpError.Create(SourceSpans.Within(expression.Span, expression.Expression, start, end - start), $"{error.RoslynId}: {error.Message}");
             }
         }
-        return DiagnosticCatalog.InternalCompilerError.Create(new SourceSpan(lowered.FilePath, 0, 0, 1, 1), $"{error.RoslynId}: {error.Message}");
+        return CompilerDiagnostics.InternalCompilerError.Create(new SourceSpan(lowered.FilePath, 0, 0, 1, 1), $"{error.RoslynId}: {error.Message}");
     }
 }

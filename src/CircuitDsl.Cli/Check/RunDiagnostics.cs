@@ -23,4 +23,11 @@ public static class RunDiagnostics
     /// <summary>The model resolved from its config, but its weights or tokenizer could not be loaded.</summary>
     public static readonly DiagnosticDescriptor ModelNotLoaded =
         new("CD5004", DiagnosticSeverity.Error, "Model not loaded", "Cannot load model '{0}': {1}");
+
+    /// <summary>Every descriptor, in code order.</summary>
+    public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
+        [.. typeof(RunDiagnostics).GetFields()
+            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+            .OrderBy(d => d.Code, StringComparer.Ordinal)];
 }

@@ -344,7 +344,7 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
         return $"new PathPatchCheck({CSharpText.String(name)}, PathPatchSpec.Of([{senders}], {string.Join(", ", receivers)}))";
     }
 
-    void NotSupported(Language.Syntax.SourceSpan span, string message) => diagnostics.Add(DiagnosticCatalog.NotSupportedByEngine.Create(span, message));
+    void NotSupported(Language.Syntax.SourceSpan span, string message) => diagnostics.Add(CompilerDiagnostics.NotSupportedByEngine.Create(span, message));
 
     static string Location(Language.Syntax.SourceSpan span) => $"{span.File}:{span.Line}";
 

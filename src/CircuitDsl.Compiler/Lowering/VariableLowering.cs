@@ -35,18 +35,6 @@ internal sealed class SandboxChecker
 /// </summary>
 internal sealed class VariableLowering(SandboxChecker sandbox, List<Diagnostic> diagnostics)
 {
-    static readonly Dictionary<string, DiagnosticDescriptor> Descriptors = new(StringComparer.Ordinal)
-    {
-        [SandboxCodes.NotAnExpression] = DiagnosticCatalog.NotAnExpression,
-        [SandboxCodes.ForbiddenSyntax] = DiagnosticCatalog.ForbiddenSyntax,
-        [SandboxCodes.ForbiddenSymbol] = DiagnosticCatalog.ForbiddenSymbol,
-        [SandboxCodes.ResultNotComparable] = DiagnosticCatalog.ResultNotComparable,
-        [SandboxCodes.CSharpError] = DiagnosticCatalog.CSharpError,
-        [SandboxCodes.LambdaTooDeep] = DiagnosticCatalog.LambdaTooDeep,
-        [SandboxCodes.ExpressionTooDeep] = DiagnosticCatalog.ExpressionTooDeep,
-        [SandboxCodes.ExpressionTooLong] = DiagnosticCatalog.ExpressionTooLong,
-    };
-
     readonly Dictionary<(string File, int Offset), LoweredVariable?> lowered = [];
     readonly List<LoweredVariable> ordered = [];
     readonly NameAllocator methodNames = new();
@@ -80,7 +68,7 @@ internal sealed class VariableLowering(SandboxChecker sandbox, List<Diagnostic> 
             var types = dependencies.ToDictionary(d => d.Item1, d => d.Item2.Type, StringComparer.Ordinal);
             var verdict = sandbox.Check(variable.Expression, types);
             foreach (var problem in verdict.Diagnostics)
-                diagnostics.Add(Descriptors[problem.Code].Create(SourceSpans.Within(variable.Span, variable.Expression, problem.Start, problem.Length), problem.Message));
+                diagnostics.Add(problem.Descriptor.Create(SourceSpans.Within(variable.Span, variable.Expression, problem.Start, problem.Length), problem.Message));
             if (verdict.Allowed)
             {
                 result = new LoweredVariable(variable, methodNames.Allocate(MethodName(variable, fileLevel, hypothesis)), verdict.ResultType!,

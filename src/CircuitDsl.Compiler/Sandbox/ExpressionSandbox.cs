@@ -62,7 +62,7 @@ public sealed class ExpressionSandbox
         {
             var span = error.Location.SourceSpan;
             if (!placed.Span.Contains(span)) continue;
-            diagnostics.Add(new(SandboxCodes.CSharpError, $"{error.Id}: {error.GetMessage()}", span.Start - offset, span.Length));
+            diagnostics.Add(new(CompilerDiagnostics.CSharpError, $"{error.Id}: {error.GetMessage()}", span.Start - offset, span.Length));
         }
         if (diagnostics.Count > 0) return new(null, diagnostics);
 
@@ -71,7 +71,7 @@ public sealed class ExpressionSandbox
 
         var resultType = model.GetTypeInfo(placed).Type;
         if (diagnostics.Count == 0 && (resultType is null || !IsComparableByValue(resultType)))
-            diagnostics.Add(new(SandboxCodes.ResultNotComparable,
+            diagnostics.Add(new(CompilerDiagnostics.ResultNotComparable,
                 $"a causal variable must be a value that compares by value (bool, number, char, string, enum or a tuple of them); this one is '{resultType?.ToDisplayString() ?? "unknown"}'",
                 0, text.Length));
         return diagnostics.Count == 0
@@ -82,13 +82,13 @@ public sealed class ExpressionSandbox
     void CheckNode(SyntaxNode node, SemanticModel model, int offset, List<SandboxDiagnostic> diagnostics)
     {
         void Refuse(string what) =>
-            diagnostics.Add(new(SandboxCodes.ForbiddenSymbol, $"{what} is not allowed in a causal variable (see the sandbox allowlist)", node.SpanStart - offset, node.Span.Length));
+            diagnostics.Add(new(CompilerDiagnostics.ForbiddenSymbol, $"{what} is not allowed in a causal variable (see the sandbox allowlist)", node.SpanStart - offset, node.Span.Length));
 
         var symbol = model.GetSymbolInfo(node).Symbol;
         if (symbol is not null && !allowlist.IsAllowedSymbol(symbol))
             Refuse(AllocationRules.WhyNotListed(symbol) is { } why ? $"'{symbol.ToDisplayString()}' ({why})" : $"'{symbol.ToDisplayString()}'");
         if (AllocationRules.Refusal(node, model) is { } allocation)
-            diagnostics.Add(new(SandboxCodes.ForbiddenSymbol, allocation, node.SpanStart - offset, node.Span.Length));
+            diagnostics.Add(new(CompilerDiagnostics.ForbiddenSymbol, allocation, node.SpanStart - offset, node.Span.Length));
         if (node is ExpressionSyntax and not LambdaExpressionSyntax and not OmittedArraySizeExpressionSyntax) // the empty size in new int[] { 1 } has no type
         {
             var info = model.GetTypeInfo(node);

@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
-using CircuitDsl.Language.Diagnostics;
+using DiagnosticCatalog = CircuitDsl.Language.Diagnostics.DiagnosticCatalog;
+using ExpressionLimitMessages = CircuitDsl.Language.Diagnostics.ExpressionLimitMessages;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -17,7 +18,7 @@ internal static class ExpressionSizeGuard
     public static SandboxDiagnostic? CheckLength(string text) =>
         text.Length <= ResourceLimits.MaxExpressionLength
             ? null
-            : new(SandboxCodes.ExpressionTooLong, ExpressionLimitMessages.TooLong(text.Length), 0, text.Length);
+            : new(DiagnosticCatalog.ExpressionTooLong, ExpressionLimitMessages.TooLong(text.Length), 0, text.Length);
 
     /// <summary>
     /// Runs <paramref name="parse"/> on a thread of <see cref="ResourceLimits.ParserStackBytes"/>. Roslyn guards most
@@ -66,14 +67,14 @@ internal static class ExpressionSizeGuard
                     ? level with { Node = child, Depth = depth, Chain = level.Chain + (IsLink(child) ? 1 : 0) }
                     : new Level(child, depth, IsLink(child) ? 1 : 0, child);
                 if (next.Chain == ResourceLimits.MaxCallChainLength + 1 && IsLink(child)) // once per chain
-                    diagnostics.Add(new(SandboxCodes.ExpressionTooDeep, ExpressionLimitMessages.ChainTooLong,
+                    diagnostics.Add(new(DiagnosticCatalog.ExpressionTooDeep, ExpressionLimitMessages.ChainTooLong,
                         next.ChainStart.SpanStart - offset, next.ChainStart.Span.Length));
                 pending.Push(next);
             }
         }
         return tooDeep is null
             ? diagnostics
-            : [new(SandboxCodes.ExpressionTooDeep, ExpressionLimitMessages.TooDeep, tooDeep.SpanStart - offset, tooDeep.Span.Length)];
+            : [new(DiagnosticCatalog.ExpressionTooDeep, ExpressionLimitMessages.TooDeep, tooDeep.SpanStart - offset, tooDeep.Span.Length)];
     }
 
     /// <param name="ChainStart">The outermost node of the member-access chain <paramref name="Node"/> belongs to.</param>

@@ -1,3 +1,4 @@
+using DiagnosticCatalog = CircuitDsl.Language.Diagnostics.DiagnosticCatalog;
 using ExpressionLimitMessages = CircuitDsl.Language.Diagnostics.ExpressionLimitMessages;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -45,7 +46,7 @@ internal static class ExpressionSyntaxGuard
     {
         var diagnostics = new List<SandboxDiagnostic>();
         if (string.IsNullOrWhiteSpace(text))
-            return (null, [new(SandboxCodes.NotAnExpression, "an expression is required here", 0, text.Length)]);
+            return (null, [new(CompilerDiagnostics.NotAnExpression, "an expression is required here", 0, text.Length)]);
 
         if (ExpressionSizeGuard.CheckLength(text) is { } tooLong) return (null, [tooLong]);
 
@@ -53,8 +54,8 @@ internal static class ExpressionSyntaxGuard
             SyntaxFactory.ParseExpression(text, options: CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest), consumeFullText: true));
         foreach (var error in expression.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error))
             diagnostics.Add(error.Id == RoslynTooComplex
-                ? new(SandboxCodes.ExpressionTooDeep, ExpressionLimitMessages.TooDeep, error.Location.SourceSpan.Start, error.Location.SourceSpan.Length)
-                : new(SandboxCodes.NotAnExpression, $"not a single C# expression: {error.GetMessage()} ({error.Id})",
+                ? new(DiagnosticCatalog.ExpressionTooDeep, ExpressionLimitMessages.TooDeep, error.Location.SourceSpan.Start, error.Location.SourceSpan.Length)
+                : new(CompilerDiagnostics.NotAnExpression, $"not a single C# expression: {error.GetMessage()} ({error.Id})",
                     error.Location.SourceSpan.Start, error.Location.SourceSpan.Length));
         if (diagnostics.Count > 0) return (null, diagnostics);
 
@@ -63,21 +64,21 @@ internal static class ExpressionSyntaxGuard
 
         foreach (var trivia in expression.DescendantTrivia(descendIntoTrivia: true))
             if (!trivia.IsKind(SyntaxKind.WhitespaceTrivia) && !trivia.IsKind(SyntaxKind.EndOfLineTrivia))
-                diagnostics.Add(new(SandboxCodes.ForbiddenSyntax,
+                diagnostics.Add(new(CompilerDiagnostics.ForbiddenSyntax,
                     $"{Describe(trivia)} is not allowed inside an expression", trivia.Span.Start, trivia.Span.Length));
 
         foreach (var token in expression.DescendantTokens())
             if (token.IsKind(SyntaxKind.IdentifierToken) && token.Text != token.ValueText)
-                diagnostics.Add(new(SandboxCodes.ForbiddenSyntax,
+                diagnostics.Add(new(CompilerDiagnostics.ForbiddenSyntax,
                     $"identifier '{token.Text}' must be written plainly (no unicode escapes or '@')", token.Span.Start, token.Span.Length));
 
         foreach (var node in expression.DescendantNodesAndSelf())
         {
             if (Forbidden.TryGetValue(node.Kind(), out var what) || node is StatementSyntax && (what = "statements") is not null
                 || IsMutation(node) && (what = "assignments and ++/-- (a variable reads the example, never changes it)") is not null)
-                diagnostics.Add(new(SandboxCodes.ForbiddenSyntax, $"{what} are not allowed in a causal variable", node.Span.Start, node.Span.Length));
+                diagnostics.Add(new(CompilerDiagnostics.ForbiddenSyntax, $"{what} are not allowed in a causal variable", node.Span.Start, node.Span.Length));
             if (node is LambdaExpressionSyntax lambda && node.Ancestors().OfType<LambdaExpressionSyntax>().Count() >= MaxLambdaDepth)
-                diagnostics.Add(new(SandboxCodes.LambdaTooDeep,
+                diagnostics.Add(new(CompilerDiagnostics.LambdaTooDeep,
                     $"lambdas may nest at most {MaxLambdaDepth} deep (each level multiplies the cost by the sequence length)", lambda.Span.Start, lambda.Span.Length));
         }
         return (diagnostics.Count == 0 ? expression : null, diagnostics);

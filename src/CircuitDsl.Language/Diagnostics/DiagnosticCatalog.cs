@@ -6,8 +6,9 @@ namespace CircuitDsl.Language.Diagnostics;
 /// <list type="bullet">
 /// <item>CD1xxx: syntax (the parser).</item>
 /// <item>CD2xxx: binding (names, the model's shape, the interpretation graph, imports).</item>
-/// <item>CD3xxx: the compiler (causal-variable expressions, lowering to C#, Roslyn); its tests trigger them.</item>
-/// <item>CD4xxx: reserved for the engine (running checks).</item>
+/// <item>CD3xxx: the compiler (causal-variable expressions, lowering to C#, Roslyn): CircuitDsl.Compiler's
+/// CompilerDiagnostics owns them, except CD3008 and CD3009, which the parser reports first and so live here.</item>
+/// <item>CD4xxx: running checks (`circuit check`'s RunDiagnostics).</item>
 /// <item>CD5xxx: files and models (reading, decoding, resolving).</item>
 /// </list>
 /// </summary>
@@ -199,35 +200,8 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor FractionOfLowerIsBetterMetric =
         Error("CD2037", "Fraction of a lower-is-better metric", "'expect knockout recovers' is metric(circuit) / metric(model), a share of the behaviour only for logit_diff or accuracy; with metric '{0}' it grows as the circuit fails. Write 'expect knockout metric <= X', or use logit_diff or accuracy.");
 
-    // ---- CD3xxx: the compiler (causal-variable expressions, lowering to C#, Roslyn). Reported by CircuitDsl.Compiler; the parser also reports CD3008 and CD3009. ----
-
-    /// <summary>A causal variable's text is not exactly one C# expression.</summary>
-    public static readonly DiagnosticDescriptor NotAnExpression =
-        Error("CD3001", "Not an expression", "{0}");
-
-    /// <summary>A construct causal variables may not use (comments, directives, pointers, assignments, global::, ...).</summary>
-    public static readonly DiagnosticDescriptor ForbiddenSyntax =
-        Error("CD3002", "Construct not allowed", "{0}");
-
-    /// <summary>A type or member outside the sandbox allowlist.</summary>
-    public static readonly DiagnosticDescriptor ForbiddenSymbol =
-        Error("CD3003", "Outside the sandbox", "{0}");
-
-    /// <summary>A causal variable whose value does not compare by value, so it cannot define resampling classes.</summary>
-    public static readonly DiagnosticDescriptor ResultNotComparable =
-        Error("CD3004", "Value does not compare by value", "{0}");
-
-    /// <summary>A C# error in a causal variable, with Roslyn's own code and message.</summary>
-    public static readonly DiagnosticDescriptor CSharpError =
-        Error("CD3005", "C# error", "{0}");
-
-    /// <summary>Lambdas nested deeper than the cost bound allows.</summary>
-    public static readonly DiagnosticDescriptor LambdaTooDeep =
-        Error("CD3006", "Lambdas nested too deep", "{0}");
-
-    /// <summary>A statement the language accepts but the engine cannot run yet.</summary>
-    public static readonly DiagnosticDescriptor NotSupportedByEngine =
-        Error("CD3007", "Not supported by the engine", "{0}");
+    // ---- CD3xxx: the two compiler codes the parser reports too (brackets and length, before anything recursive
+    // walks an expression). The compiler's own CD3xxx are in CircuitDsl.Compiler's CompilerDiagnostics. ----
 
     /// <summary>
     /// An expression nested deeper than <see cref="ResourceLimits.MaxExpressionDepth"/> or chaining more than
@@ -240,12 +214,6 @@ public static class DiagnosticCatalog
     /// <summary>An expression longer than <see cref="ResourceLimits.MaxExpressionLength"/> characters (parser and compiler).</summary>
     public static readonly DiagnosticDescriptor ExpressionTooLong =
         Error("CD3009", "Expression too long", "{0}");
-
-    /// <summary>An error in code the compiler generated: a bug of CircuitDsl, never of the file.</summary>
-    public static readonly DiagnosticDescriptor InternalCompilerError =
-        Error("CD3099", "Internal compiler error", "Internal error in generated code (a bug in CircuitDsl, not in this file): {0}");
-
-    // ---- CD4xxx: reserved for the engine. ----
 
     // ---- CD5xxx: files and models ----
 

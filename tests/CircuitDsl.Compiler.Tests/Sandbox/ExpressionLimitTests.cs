@@ -85,7 +85,7 @@ public class ExpressionLimitTests
     public void TheSandboxAloneRefusesAHugeExpressionByItsLength(string what, string expression, string code)
     {
         var result = SandboxEvaluator.Check(expression);
-        Assert.That(result.Diagnostics.Select(d => (d.Code, d.Start, d.Length)), Is.EqualTo(new[] { (SandboxCodes.ExpressionTooLong, 0, expression.Length) }), what);
+        Assert.That(result.Diagnostics.Select(d => (d.Code, d.Start, d.Length)), Is.EqualTo(new[] { (DiagnosticCatalog.ExpressionTooLong.Code, 0, expression.Length) }), what);
     }
 
     /// <summary>
@@ -101,7 +101,7 @@ public class ExpressionLimitTests
         var caller = new Thread(() => result = SandboxEvaluator.Check(expression), 256 << 10);
         caller.Start();
         caller.Join();
-        Assert.That(result!.Diagnostics.Select(d => d.Code).Distinct(), Is.EqualTo(new[] { SandboxCodes.ExpressionTooDeep }));
+        Assert.That(result!.Diagnostics.Select(d => d.Code).Distinct(), Is.EqualTo(new[] { DiagnosticCatalog.ExpressionTooDeep.Code }));
     }
 
     static string Parenthesized(int count) => Repeat("(", count) + "x.Pos" + Repeat(")", count); // x.Pos is two levels: x and the access

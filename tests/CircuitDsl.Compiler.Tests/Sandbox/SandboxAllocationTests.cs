@@ -25,8 +25,8 @@ public class SandboxAllocationTests
     {
         var (result, value) = SandboxEvaluator.CheckAndRun(expression, new TestExample());
         Assert.That(value, Is.Null, "it ran");
-        Assert.That(result.Diagnostics.Select(d => d.Code), Has.Member(SandboxCodes.ForbiddenSymbol));
-        Assert.That(result.Diagnostics.Where(d => d.Code == SandboxCodes.ForbiddenSymbol).Select(d => d.Message), Has.Some.Contain(reason));
+        Assert.That(result.Diagnostics.Select(d => d.Code), Has.Member(CompilerDiagnostics.ForbiddenSymbol.Code));
+        Assert.That(result.Diagnostics.Where(d => d.Code == CompilerDiagnostics.ForbiddenSymbol.Code).Select(d => d.Message), Has.Some.Contain(reason));
     }
 
     [TestCase("new[] { 1, 5, 9 }.Any(t => t == x.Tokens[x.Pos + 1])", true)]

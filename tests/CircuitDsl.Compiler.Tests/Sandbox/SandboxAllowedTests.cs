@@ -42,7 +42,7 @@ public class SandboxAllowedTests
     public void ResultsThatCompareByReferenceAreRefused(string expression, string typeFragment)
     {
         var result = SandboxEvaluator.Check(expression);
-        Assert.That(result.Diagnostics.Single().Code, Is.EqualTo(SandboxCodes.ResultNotComparable));
+        Assert.That(result.Diagnostics.Single().Code, Is.EqualTo(CompilerDiagnostics.ResultNotComparable.Code));
         Assert.That(result.Diagnostics.Single().Message, Does.Contain(typeFragment));
     }
 
@@ -52,7 +52,7 @@ public class SandboxAllowedTests
         const string expression = "x.Tokens[x.Poss]";
         var result = SandboxEvaluator.Check(expression);
         var error = result.Diagnostics.Single();
-        Assert.That(error.Code, Is.EqualTo(SandboxCodes.CSharpError));
+        Assert.That(error.Code, Is.EqualTo(CompilerDiagnostics.CSharpError.Code));
         Assert.That(error.Message, Does.StartWith("CS1061").And.Contain("Poss"));
         Assert.That(expression.Substring(error.Start, error.Length), Is.EqualTo("Poss"));
     }
@@ -62,7 +62,7 @@ public class SandboxAllowedTests
     {
         const string expression = "x.Tokens[0] + System.Environment.ProcessorCount";
         var result = SandboxEvaluator.Check(expression);
-        var refused = result.Diagnostics.First(d => d.Code == SandboxCodes.ForbiddenSymbol);
+        var refused = result.Diagnostics.First(d => d.Code == CompilerDiagnostics.ForbiddenSymbol.Code);
         Assert.That(expression.Substring(refused.Start, refused.Length), Does.Contain("Environment"));
         Assert.That(refused.Start, Is.GreaterThan(10));
     }
@@ -84,7 +84,7 @@ public class SandboxVariableTests
     public void AVariableOfAForbiddenTypeCannotSmuggleOneIn()
     {
         var result = Sandbox.Check("file.Length", new Dictionary<string, string> { ["file"] = "global::System.IO.FileInfo" });
-        Assert.That(result.Diagnostics.Select(d => d.Code), Does.Contain(SandboxCodes.ForbiddenSymbol));
+        Assert.That(result.Diagnostics.Select(d => d.Code), Does.Contain(CompilerDiagnostics.ForbiddenSymbol.Code));
     }
 
     [Test]
