@@ -54,7 +54,7 @@ public sealed class RoslynCompiler
 
         RoslynInvocations++;
         var tree = CSharpSyntaxTree.ParseText(SourceText.From(source.Text, Encoding.UTF8),
-            CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest), source.Path);
+            CSharpDialect.ParseOptions, source.Path);
         var compilation = CSharpCompilation.Create("CircuitPlan_" + key[..16], [tree], references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release,
                 allowUnsafe: false, deterministic: true, nullableContextOptions: NullableContextOptions.Enable));

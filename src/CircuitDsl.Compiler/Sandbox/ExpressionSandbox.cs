@@ -1,3 +1,4 @@
+using CircuitDsl.Compiler.Roslyn;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -51,7 +52,7 @@ public sealed class ExpressionSandbox
             .Select(v => $", {v.Value} {v.Key}"));
         string prefix = $"{Usings} static class __CircuitCheck {{ static void __Evaluate({TypeName(contextType)} {parameterName}{parameters}) {{ var __result = ";
         var tree = CSharpSyntaxTree.ParseText(prefix + expression.ToFullString() + "; } }",
-            CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest));
+            CSharpDialect.ParseOptions);
         var compilation = baseCompilation.AddSyntaxTrees(tree);
         var model = compilation.GetSemanticModel(tree);
         var placed = tree.GetRoot().DescendantNodes().OfType<EqualsValueClauseSyntax>().First().Value;

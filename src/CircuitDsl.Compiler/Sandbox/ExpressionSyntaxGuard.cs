@@ -1,3 +1,4 @@
+using CircuitDsl.Compiler.Roslyn;
 using DiagnosticCatalog = CircuitDsl.Language.Diagnostics.DiagnosticCatalog;
 using ExpressionLimitMessages = CircuitDsl.Language.Diagnostics.ExpressionLimitMessages;
 using Microsoft.CodeAnalysis;
@@ -51,7 +52,7 @@ internal static class ExpressionSyntaxGuard
         if (ExpressionSizeGuard.CheckLength(text) is { } tooLong) return (null, [tooLong]);
 
         var expression = ExpressionSizeGuard.OnParserStack(() =>
-            SyntaxFactory.ParseExpression(text, options: CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest), consumeFullText: true));
+            SyntaxFactory.ParseExpression(text, options: CSharpDialect.ParseOptions, consumeFullText: true));
         foreach (var error in expression.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error))
             diagnostics.Add(error.Id == RoslynTooComplex
                 ? new(DiagnosticCatalog.ExpressionTooDeep, ExpressionLimitMessages.TooDeep, error.Location.SourceSpan.Start, error.Location.SourceSpan.Length)

@@ -20,6 +20,10 @@ public class SandboxAllowedTests
     [TestCase("x.Tokens.Count(a => x.Tokens.Count(b => b == a) > 1)", 2, "int")]
     [TestCase("x.Pos >= 2 ? x.Tokens[x.Pos - 2] : -1", 1, "int")]
     [TestCase("x.Tokens[^1]", 6, "int")]
+    // LINQ's, as written (C# 14 would bind these to span extensions outside the allowlist, or to an in-place Reverse).
+    [TestCase("x.Tokens.Contains(x.Tokens[x.Pos])", true, "bool")]
+    [TestCase("x.Tokens.Reverse().First()", 6, "int")]
+    [TestCase("x.Tokens.SequenceEqual(x.Tokens)", true, "bool")]
     [TestCase("(double)x.Tokens.Sum() / x.Tokens.Length", 3.875, "double")]
     public void ComputesWhatItSays(string expression, object expected, string type)
     {
