@@ -42,8 +42,8 @@ internal static class RecordedReport
                     ["checks"] = checks,
                 };
             }
-            // The report names files relative to where check ran, or in full outside it: the recorded copy, relative to the repository.
-            string path = Path.GetRelativePath(root, Path.GetFullPath(file.GetProperty("path").GetString()!, root)).Replace('\\', '/');
+            // The report names files relative to where check ran (this process's folder), or in full outside it; the copy, relative to the repository.
+            string path = Path.GetRelativePath(root, Path.GetFullPath(file.GetProperty("path").GetString()!)).Replace('\\', '/');
             files[path] = new JsonObject
             {
                 ["hypotheses"] = hypotheses,
