@@ -6,9 +6,9 @@ namespace CircuitDsl;
 /// Writes a file so that readers see the old content or the whole new content, never a part: the bytes go to a
 /// temporary file in the same folder (a rename across file systems would not be atomic), are flushed to disk,
 /// and the temporary file is then renamed over the target. If writing fails or throws, the temporary file is
-/// deleted and the target is left as it was. A symbolic link is followed (the file it names is replaced, the link
-/// stays), and a target that exists but is no regular file (/dev/null, /dev/stdout, a pipe) is written in place:
-/// renaming over it would replace the device node itself.
+/// deleted and the target is left as it was; the new file keeps the old one's permissions. Symbolic links on the path
+/// are followed (the file they name is replaced, the links stay). A target that is no regular file (/dev/null, a pipe)
+/// is written in place, since renaming over it would replace the device node, and /dev/stdout is the process's stdout.
 /// </summary>
 public static class AtomicFile
 {
@@ -19,9 +19,19 @@ public static class AtomicFile
     /// <summary>Writes what <paramref name="write"/> puts in the stream; the target changes only if it returns.</summary>
     public static void Write(string path, Action<Stream> write)
     {
-        string target = FinalTarget(Path.GetFullPath(path));
-        if (Directory.Exists(target)) throw new IOException($"cannot write '{path}': it is a folder");
-        if (InputFiles.Inspect(target).Kind == InputFileKind.Special)
+        string given = Path.GetFullPath(path);
+        if (StandardStream(given) is { } standard)
+        {
+            // /dev/stdout may be a pipe or a file the shell appends to: reopening it would start at its beginning.
+            using var stream = standard;
+            write(stream);
+            return;
+        }
+
+        string target = RealPaths.Of(given);
+        var kind = InputFiles.Inspect(target).Kind;
+        if (kind == InputFileKind.Directory) throw new IOException($"cannot write '{path}': it is a folder");
+        if (kind == InputFileKind.Special)
         {
             using var device = new FileStream(target, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
             write(device);
@@ -39,6 +49,9 @@ public static class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
 
+            // The new content takes the old file's permissions (a read-only file stays read-only).
+            if (kind == InputFileKind.Regular && !OperatingSystem.IsWindows())
+                File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));
             File.Move(temporary, target, overwrite: true);
         }
         catch
@@ -48,9 +61,13 @@ public static class AtomicFile
         }
     }
 
-    /// <summary>The file a path finally names, through any chain of symbolic links (itself when it is none).</summary>
-    public static string FinalTarget(string fullPath) =>
-        File.Exists(fullPath) && new FileInfo(fullPath).ResolveLinkTarget(returnFinalTarget: true) is { } resolved ? resolved.FullName : fullPath;
+    /// <summary>The process's own stdout or stderr when <paramref name="fullPath"/> names it.</summary>
+    static Stream? StandardStream(string fullPath) => fullPath switch
+    {
+        "/dev/stdout" or "/dev/fd/1" or "/proc/self/fd/1" => Console.OpenStandardOutput(),
+        "/dev/stderr" or "/dev/fd/2" or "/proc/self/fd/2" => Console.OpenStandardError(),
+        _ => null,
+    };
 
     static void TryDelete(string temporary)
     {

@@ -46,7 +46,8 @@ public static class InputFiles
                 return linux;
             }
 
-            // Elsewhere (or without statx) .NET tells directories apart; other special files are bounded by the read limit.
+            // Elsewhere (or without statx) .NET tells directories apart; a device is then bounded by the read limit, but a
+            // pipe cannot be told from a file and would block when opened.
             if (Directory.Exists(path))
             {
                 return new InputFileInfo(InputFileKind.Directory, 0);
@@ -116,12 +117,12 @@ public static class InputFiles
         }
     }
 
-    /// <summary>A size for people: 1.5 MB, 256 MB, 812 bytes.</summary>
+    /// <summary>A size for people: 1.5 MiB, 256 MiB, 812 bytes.</summary>
     public static string Size(long bytes) => bytes switch
     {
-        >= 1L << 30 => (bytes / (double)(1L << 30)).ToString("0.# GB", CultureInfo.InvariantCulture),
-        >= 1L << 20 => (bytes / (double)(1L << 20)).ToString("0.# MB", CultureInfo.InvariantCulture),
-        >= 1L << 10 => (bytes / (double)(1L << 10)).ToString("0.# KB", CultureInfo.InvariantCulture),
+        >= 1L << 30 => (bytes / (double)(1L << 30)).ToString("0.# GiB", CultureInfo.InvariantCulture),
+        >= 1L << 20 => (bytes / (double)(1L << 20)).ToString("0.# MiB", CultureInfo.InvariantCulture),
+        >= 1L << 10 => (bytes / (double)(1L << 10)).ToString("0.# KiB", CultureInfo.InvariantCulture),
         _ => $"{bytes} bytes",
     };
 
@@ -140,6 +141,8 @@ public static class InputFiles
         private const int FileTypeMask = 0xF000;
         private const int NoSuchFile = 2; // ENOENT
         private const int NotADirectory = 20; // ENOTDIR: a path segment is a file
+        private const int NotPermitted = 1; // EPERM
+        private const int NotImplemented = 38; // ENOSYS
 
         [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
         private static extern int Statx(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte[] buffer);
@@ -161,6 +164,7 @@ public static class InputFiles
             if (status != 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
+                if (errno is NotPermitted or NotImplemented) return null; // statx filtered out (a container's seccomp) or absent
                 return errno is NoSuchFile or NotADirectory
                     ? new InputFileInfo(InputFileKind.Missing, 0)
                     : new InputFileInfo(InputFileKind.Unreadable, 0, Marshal.GetPInvokeErrorMessage(errno));

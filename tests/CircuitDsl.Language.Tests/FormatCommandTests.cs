@@ -41,7 +41,7 @@ public class FormatCommandTests
 
         var (code, output, _) = Run(check: true, _folder);
 
-        Assert.That(code, Is.EqualTo(FormatCommand.WouldChange));
+        Assert.That(code, Is.EqualTo(ExitCodes.Failed));
         Assert.That(output, Does.Contain(messy).And.Not.Contain(tidy));
         Assert.That(File.ReadAllText(messy), Is.EqualTo("model   zoo:attn-only-2l\n"), "check mode changes nothing");
     }
@@ -51,9 +51,9 @@ public class FormatCommandTests
     {
         string path = Write("a.circuit", "model   zoo:attn-only-2l\r\nlet a=1\r\n");
 
-        Assert.That(Run(check: false, path).Code, Is.EqualTo(FormatCommand.Success));
+        Assert.That(Run(check: false, path).Code, Is.EqualTo(ExitCodes.Ok));
         Assert.That(File.ReadAllText(path), Is.EqualTo("model zoo:attn-only-2l\r\nlet a = 1\r\n"));
-        Assert.That(Run(check: true, path).Code, Is.EqualTo(FormatCommand.Success));
+        Assert.That(Run(check: true, path).Code, Is.EqualTo(ExitCodes.Ok));
     }
 
     [Test]
@@ -75,7 +75,7 @@ public class FormatCommandTests
 
         var (code, _, error) = Run(check: false, path);
 
-        Assert.That(code, Is.EqualTo(FormatCommand.Failed));
+        Assert.That(code, Is.EqualTo(ExitCodes.Error));
         Assert.That(error, Does.Contain("broken.circuit:2:15: error CD1001:").And.Contain("^"));
         Assert.That(error, Does.Not.Contain("   at "), "no stack trace");
         Assert.That(File.ReadAllText(path), Is.EqualTo("model zoo:x\nmetric loss at\n"));
@@ -87,10 +87,10 @@ public class FormatCommandTests
         string bad = Path.Combine(_folder, "bad.circuit");
         File.WriteAllBytes(bad, [0x6C, 0x65, 0x74, 0xFF]);
 
-        Assert.That(Run(check: true, Path.Combine(_folder, "missing.circuit")).Code, Is.EqualTo(FormatCommand.Failed));
+        Assert.That(Run(check: true, Path.Combine(_folder, "missing.circuit")).Code, Is.EqualTo(ExitCodes.Error));
         var (code, _, error) = Run(check: true, bad);
-        Assert.That(code, Is.EqualTo(FormatCommand.Failed));
+        Assert.That(code, Is.EqualTo(ExitCodes.Error));
         Assert.That(error, Does.Contain(DiagnosticCatalog.InvalidUtf8.Code));
-        Assert.That(Run(check: true).Code, Is.EqualTo(FormatCommand.Failed));
+        Assert.That(Run(check: true).Code, Is.EqualTo(ExitCodes.Error));
     }
 }

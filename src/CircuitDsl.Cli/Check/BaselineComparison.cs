@@ -51,15 +51,25 @@ public sealed class Baseline
     /// intervals, whether or not it still passes. Statistics that are not numbers on either side are not compared
     /// (their expectation fails on its own).
     /// </summary>
-    public IReadOnlyList<Regression> Compare(CheckReport current)
+    public IReadOnlyList<Regression> Compare(CheckReport current) => Compare(current, out _);
+
+    /// <inheritdoc cref="Compare(CheckReport)"/>
+    /// <param name="unmatched">The expectations of this run that the baseline does not have ("file: hypothesis / check").</param>
+    public IReadOnlyList<Regression> Compare(CheckReport current, out IReadOnlyList<string> unmatched)
     {
         var regressions = new List<Regression>();
+        var missing = new List<string>();
+        unmatched = missing;
         foreach (var file in current.Files)
             foreach (var h in file.Hypotheses)
                 foreach (var c in h.Checks.Where(c => c.Expectation is not null))
                 {
                     var e = c.Expectation!;
-                    if (!statistics.TryGetValue((file.Path, h.Name, c.Name, e.Statistic), out var old)) continue;
+                    if (!statistics.TryGetValue((file.Path, h.Name, c.Name, e.Statistic), out var old))
+                    {
+                        missing.Add($"{file.Path}: {h.Name} / {c.Name}");
+                        continue;
+                    }
                     double tolerance = Math.Max((old.High - old.Low) / 2, (e.Value.High - e.Value.Low) / 2);
                     double worse = e.Operator.StartsWith('>') ? old.Value - e.Value.Value : e.Value.Value - old.Value;
                     if (worse > tolerance)

@@ -76,7 +76,7 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
     {
         progress?.Invoke($"binding {display}");
         var analysis = CircuitAnalyzer.AnalyzeFile(path, new PhysicalFileProvider(), new ConfigModelResolver(options.Model));
-        readFiles.UnionWith(analysis.Sources.TreesByPath.Keys.Select(file => Path.GetFullPath(file, reportRoot)));
+        RecordInputs(analysis, Path.GetDirectoryName(path)!);
         var locator = new DiagnosticLocator(reportRoot, analysis.Sources.SourceOf);
         var diagnostics = analysis.Diagnostics.ToList();
         var hypotheses = new List<HypothesisReport>();
@@ -140,7 +140,7 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
     /// Runs one hypothesis on its model (loaded once per runner), on a thread with a known stack; failures surface as
     /// the engine's exceptions.
     /// </summary>
-    public (ExperimentResult Result, string ModelSha256) Execute(RunnableHypothesis runnable, string fileDirectory) => KnownStack.Run(() =>
+    public (ExperimentResult Result, string ModelSha256) Execute(RunnableHypothesis runnable, string fileDirectory) => KnownStack.Run(ResourceLimits.EvaluationStackBytes, () =>
     {
         var (model, sha) = Model(runnable.Bound, fileDirectory);
         // libtorch's OpenMP thread count belongs to the calling thread, so it is set on the one that runs.
@@ -166,6 +166,27 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
             }
         }
         return entry;
+    }
+
+    /// <summary>Every file the check of <paramref name="analysis"/> reads: its sources, its data files and its models' files.</summary>
+    void RecordInputs(AnalysisResult analysis, string directory)
+    {
+        readFiles.UnionWith(analysis.Sources.TreesByPath.Keys.Select(file => Path.GetFullPath(file, reportRoot)));
+        foreach (var bound in analysis.File?.Hypotheses ?? [])
+        {
+            foreach (var parameter in bound.Data.Task.Parameters.Where(p => p.Kind == TaskParameterKind.FilePath))
+                if (bound.Data.Arguments.TryGetValue(parameter.Name, out var value) && value is string file)
+                    readFiles.Add(Path.GetFullPath(file, reportRoot));
+            try
+            {
+                string folder = ZooCatalog.ResolvePath(options.Model ?? bound.ModelReference, directory);
+                if (Directory.Exists(folder)) readFiles.UnionWith(Directory.EnumerateFiles(folder));
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+            {
+                // Not resolvable here (not shipped, missing): running it says why; there is nothing to protect.
+            }
+        }
     }
 
     /// <summary>

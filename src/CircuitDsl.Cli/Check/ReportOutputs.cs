@@ -46,5 +46,5 @@ public sealed class ReportOutputs
     }
 
     /// <summary>One name per file: symbolic links resolved, so `--out link` cannot reach what `link` points at unseen.</summary>
-    static string Identity(string path) => AtomicFile.FinalTarget(Path.GetFullPath(path));
+    static string Identity(string path) => RealPaths.Of(path);
 }

@@ -62,7 +62,7 @@ public static class CheckCommand
                 throw new UsageException(options.Filter is { } filter
                     ? $"--filter '{filter}' matches no hypothesis of the {files.Count} file(s) checked"
                     : $"the {files.Count} file(s) checked declare no hypothesis");
-            outputs.RefuseOverwriting(run.ReadFiles, "a file this run read (an import)");
+            outputs.RefuseOverwriting(run.ReadFiles, "a file this run read (an import, a data file or a model file)");
             outputs.Write(report, console);
             if (verbose)
                 foreach (var bug in run.InternalErrors) console.Error.WriteLine(bug);
@@ -80,7 +80,13 @@ public static class CheckCommand
                 AtomicFile.WriteAllText(baselinePath!, JsonReportWriter.Write(report));
             else if (baseline is not null)
             {
-                var regressions = baseline.Compare(report);
+                var regressions = baseline.Compare(report, out var notInBaseline);
+                int expectations = report.Expectations.Count();
+                // A baseline that knows none of this run's expectations compares nothing: most often it was written from
+                // another folder (reports name files relative to where check runs) or before every name changed.
+                if (expectations > 0 && notInBaseline.Count == expectations)
+                    throw new UsageException($"--baseline {baselinePath}: none of this run's {expectations} expectations is in it (its file paths are relative to the folder check ran in; run from the same folder, or write it anew with --update-baseline)");
+                foreach (string place in notInBaseline) console.Error.WriteLine($"note: not in the baseline, not compared: {place}");
                 foreach (var r in regressions) console.Error.WriteLine($"regression: {r}");
                 if (regressions.Count > 0) exit = ExitCodes.Failed;
             }

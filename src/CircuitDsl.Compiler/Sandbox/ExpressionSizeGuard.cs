@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using DiagnosticCatalog = CircuitDsl.Language.Diagnostics.DiagnosticCatalog;
 using ExpressionLimitMessages = CircuitDsl.Language.Diagnostics.ExpressionLimitMessages;
 using Microsoft.CodeAnalysis;
@@ -25,20 +24,7 @@ internal static class ExpressionSizeGuard
     /// of its recursion (CS8078), but not all: its tuple-type lookahead overflowed a 512 KB stack at 712 nested
     /// '(' (measured), and the threads callers give us may be that small.
     /// </summary>
-    public static T OnParserStack<T>(Func<T> parse)
-    {
-        T result = default!;
-        ExceptionDispatchInfo? failure = null;
-        var thread = new Thread(() =>
-        {
-            try { result = parse(); }
-            catch (Exception e) { failure = ExceptionDispatchInfo.Capture(e); }
-        }, ResourceLimits.ParserStackBytes);
-        thread.Start();
-        thread.Join();
-        failure?.Throw();
-        return result;
-    }
+    public static T OnParserStack<T>(Func<T> parse) => KnownStack.Run(ResourceLimits.ParserStackBytes, parse);
 
     /// <summary>
     /// The leftmost node one level past <see cref="ResourceLimits.MaxExpressionDepth"/> (each expression or pattern

@@ -117,17 +117,24 @@ internal sealed class AblationEvaluator(AblationCheck check, ExperimentPlan plan
 
     public override IEnumerable<CheckResult> Finish()
     {
+        var model = Mean("model");
+        // F(C) / F(M) is a share of the behaviour only while the model shows it: where the model's own metric could be
+        // zero or negative, the ratio flips sign or explodes, so it is not a number rather than a silently wrong one.
+        bool modelShowsIt = model.Low > 0;
+        var fraction = Combine(x => x[0] / x[1], "ablated", "model");
         var stats = new Dictionary<string, Estimate>
         {
             [StatisticName.Metric] = Mean("ablated"),
-            [StatisticName.Model] = Mean("model"),
-            [StatisticName.Fraction] = Combine(x => x[0] / x[1], "ablated", "model"),
+            [StatisticName.Model] = model,
+            [StatisticName.Fraction] = modelShowsIt ? fraction : fraction with { Value = double.NaN, Low = double.NaN, High = double.NaN },
         };
         var method = new Dictionary<string, string>
         {
             ["method"] = "ablation: " + check.Method,
             ["components"] = string.Join(", ", check.Components),
         };
+        if (!modelShowsIt)
+            method["fraction"] = $"undefined: the model's own metric {model.Value:0.###} [{model.Low:0.###}, {model.High:0.###}] is not above 0";
         yield return Result(Check.Name, "ablation", stats, method, "ablated");
     }
 }

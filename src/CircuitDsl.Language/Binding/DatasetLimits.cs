@@ -63,5 +63,5 @@ internal static class DatasetLimits
     private static string Scientific(decimal value) =>
         ((double)value).ToString("0.#e0", CultureInfo.InvariantCulture);
 
-    private static string Gigabytes(decimal bytes) => ((double)bytes / (1L << 30)).ToString("0.#", CultureInfo.InvariantCulture) + " GB";
+    private static string Gigabytes(decimal bytes) => ((double)bytes / (1L << 30)).ToString("0.#", CultureInfo.InvariantCulture) + " GiB";
 }

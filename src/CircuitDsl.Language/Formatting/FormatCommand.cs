@@ -12,34 +12,22 @@ namespace CircuitDsl.Language.Formatting;
 /// </summary>
 public static class FormatCommand
 {
-    /// <summary>Exit code: nothing to report.</summary>
-    public const int Success = 0;
-
-    /// <summary>Exit code: check mode found files that are not canonical.</summary>
-    public const int WouldChange = 1;
-
-    /// <summary>Exit code: a file could not be read or parsed, or no file was found.</summary>
-    public const int Failed = 2;
-
-    /// <summary>Exit code: a bug of the formatter (the file was left as it was).</summary>
-    public const int Internal = 3;
-
     /// <summary>Formats (or checks) every .circuit file under the given paths.</summary>
     public static int Run(IReadOnlyList<string> paths, bool check, TextWriter stdout, TextWriter stderr)
     {
-        int exitCode = Success;
+        int exitCode = ExitCodes.Ok;
         if (paths.Count == 0)
         {
             stderr.WriteLine("circuit fmt: no files given.");
-            return Failed;
+            return ExitCodes.Error;
         }
 
         var files = ExpandPaths(paths, stderr, ref exitCode);
-        if (files.Count == 0 && exitCode == Success)
+        if (files.Count == 0 && exitCode == ExitCodes.Ok)
         {
             // Checking nothing must not pass: a CI step pointed at the wrong folder would stay green forever.
             stderr.WriteLine($"circuit fmt: no .circuit files in {string.Join(", ", paths)}.");
-            return Failed;
+            return ExitCodes.Error;
         }
 
         foreach (string path in files)
@@ -66,7 +54,7 @@ public static class FormatCommand
             if (!Binding.SourceLoader.TryReadSource(new Binding.PhysicalFileProvider(), path, new SourceSpan(path, 0, 0, 1, 1), out byte[] bytes, out var problem))
             {
                 DiagnosticRenderer.WriteText(stderr, [problem], _ => null);
-                return Failed;
+                return ExitCodes.Error;
             }
 
             var source = SourceFile.Decode(bytes, path, out bool hasBom, out var decodeError);
@@ -75,7 +63,7 @@ public static class FormatCommand
             if (errors.Count > 0)
             {
                 DiagnosticRenderer.WriteText(stderr, errors, _ => source);
-                return Failed;
+                return ExitCodes.Error;
             }
 
             string formatted = CircuitFormatter.Format(tree);
@@ -84,35 +72,35 @@ public static class FormatCommand
             {
                 // A formatter bug must never change a claim; refuse rather than write.
                 stderr.WriteLine($"{path}: internal error: the formatter would change the file's meaning; it was left as is. Please report this.");
-                return Internal;
+                return ExitCodes.Internal;
             }
 
             if (formatted == source.Text)
             {
-                return Success;
+                return ExitCodes.Ok;
             }
 
             if (check)
             {
                 stdout.WriteLine($"would reformat {path}");
-                return WouldChange;
+                return ExitCodes.Failed;
             }
 
             byte[] output = Encoding.UTF8.GetBytes(formatted);
             AtomicFile.Write(path, stream => stream.Write(hasBom ? [0xEF, 0xBB, 0xBF, .. output] : output));
             stdout.WriteLine($"formatted {path}");
-            return Success;
+            return ExitCodes.Ok;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or System.Security.SecurityException)
         {
             stderr.WriteLine($"{path}: error {DiagnosticCatalog.FileNotFound.Code}: Cannot read '{path}': {exception.Message}");
-            return Failed;
+            return ExitCodes.Error;
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             // A bug of ours must not reach the user as a stack trace; the file is left as it was.
             stderr.WriteLine($"{path}: internal error: formatter failed ({exception.GetType().Name}: {exception.Message}); the file was left as is. Please report this.");
-            return Internal;
+            return ExitCodes.Internal;
         }
     }
 
@@ -132,7 +120,7 @@ public static class FormatCommand
             else
             {
                 stderr.WriteLine($"{path}: error {DiagnosticCatalog.FileNotFound.Code}: Cannot read '{path}': no such file or folder.");
-                exitCode = Failed;
+                exitCode = ExitCodes.Error;
             }
         }
 

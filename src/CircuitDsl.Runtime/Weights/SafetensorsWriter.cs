@@ -26,21 +26,12 @@ public static class SafetensorsWriter
             if (!sorted.TryAdd(name, tensor)) throw new ArgumentException($"tensor '{name}' is given twice");
         }
 
-        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        string temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
-            {
-                WriteTo(stream, sorted, metadata);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+            var buffered = new BufferedStream(stream, 1 << 16); // not disposed: that would close AtomicFile's stream before it syncs
+            WriteTo(buffered, sorted, metadata);
+            buffered.Flush();
+        });
     }
 
     static void WriteTo(Stream stream, SortedDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata)

@@ -118,4 +118,61 @@ public class DataLossTests
         Assert.That(new FileInfo(link).LinkTarget, Is.Not.Null, "the link is still a link");
         Assert.That(File.ReadAllText(real), Does.Contain("schemaVersion"));
     }
+
+    [Test]
+    public void ABaselineThatKnowsNoneOfTheRunsExpectationsIsAnErrorNotAPass()
+    {
+        using var attempt = new Attempt();
+        attempt.File("sub/good.circuit", Attempt.Holding);
+        string baseline = attempt.FileName("baseline.json");
+        // Written from inside sub/, the baseline names "good.circuit"; run from the parent, the file is "sub/good.circuit".
+        Assert.That(attempt.Run("check", "--no-progress", "sub/good.circuit", "--baseline", baseline, "--update-baseline").Code, Is.EqualTo(ExitCodes.Ok));
+        File.WriteAllText(baseline, File.ReadAllText(baseline).Replace("\"sub/good.circuit\"", "\"good.circuit\""));
+        var (code, _, error) = attempt.Run("check", "--no-progress", "sub/good.circuit", "--baseline", baseline);
+        Assert.That(code, Is.EqualTo(ExitCodes.Error));
+        Assert.That(error, Does.Contain("none of this run's 1 expectations"));
+    }
+
+    [Test]
+    public void AReportIsNeverWrittenOverADataFile()
+    {
+        using var attempt = new Attempt();
+        attempt.File("prompts.jsonl", "{\"prompt\": [1, 2, 3, 4]}\n{\"prompt\": [4, 3, 2, 1]}\n");
+        attempt.File("data.circuit", "model zoo:attn-only-2l\ndata jsonl(\"prompts.jsonl\")\nmetric loss\n\nhypothesis h {\n  expect model metric <= 100\n}\n");
+        var (code, _, error) = attempt.Run("check", "--no-progress", "data.circuit", "--format", "json", "--out", "prompts.jsonl");
+        Assert.That(code, Is.EqualTo(ExitCodes.Error));
+        Assert.That(error, Does.Contain("a data file"));
+        attempt.AssertInputsUnchanged();
+    }
+
+    [Test]
+    public void AFolderLinkInTheReportPathDoesNotHideACheckedFileOrTheBaseline()
+    {
+        using var attempt = new Attempt();
+        attempt.File("good.circuit", Attempt.Holding);
+        Directory.CreateSymbolicLink(attempt.FileName("here"), attempt.Path);
+        var (code, _, error) = attempt.Run("check", "--no-progress", "good.circuit", "--format", "text", "--out", "here/good.circuit");
+        Assert.That(code, Is.EqualTo(ExitCodes.Error), error);
+        Assert.That(attempt.Run("check", "--no-progress", "good.circuit", "--baseline", "base.json", "--update-baseline").Code, Is.EqualTo(ExitCodes.Ok));
+        (code, _, error) = attempt.Run("check", "--no-progress", "good.circuit", "--baseline", "base.json", "--format", "json", "--out", "here/base.json");
+        Assert.That(code, Is.EqualTo(ExitCodes.Error), error);
+        attempt.AssertInputsUnchanged();
+    }
+
+    [Test]
+    public void AReplacedFileKeepsItsPermissions()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Ignore("Unix permissions");
+            return;
+        }
+        using var attempt = new Attempt();
+        attempt.File("good.circuit", Attempt.Holding);
+        string report = attempt.File("report.json", "old");
+        File.SetUnixFileMode(report, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        Assert.That(attempt.Run("check", "--no-progress", "good.circuit", "--format", "json", "--out", "report.json").Code, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(File.GetUnixFileMode(report), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead));
+        Assert.That(File.ReadAllText(report), Does.Contain("schemaVersion"));
+    }
 }

@@ -21,7 +21,11 @@ public class ExecutableTests
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        Assert.That(process.WaitForExit(TimeSpan.FromMinutes(2)), "the command ends");
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("the command did not end within two minutes");
+        }
         return (process.ExitCode, output.Result, error.Result);
     }
 
@@ -59,5 +63,17 @@ public class ExecutableTests
         Attempt.AssertLocated(result.Error, "bad.circuit", 6, "CD4002");
         Assert.That(result.Out, Does.Contain("copies"));
         Assert.That(File.ReadAllText(attempt.FileName("report.json")), Does.Contain("\"good.circuit\"").And.Contain("\"bad.circuit\""));
+    }
+
+    [Test]
+    public void AReportToDevStdoutReachesThePipe()
+    {
+        if (!File.Exists("/dev/stdout")) Assert.Ignore("no /dev/stdout here");
+        using var attempt = new Attempt();
+        attempt.File("good.circuit", Attempt.Holding);
+        var result = Circuit(attempt.Path, "check", "--no-progress", "good.circuit", "--format", "json", "--out", "/dev/stdout");
+        Attempt.AssertClean(result);
+        Assert.That(result.Code, Is.EqualTo(ExitCodes.Ok), result.Error);
+        Assert.That(result.Out, Does.Contain("\"schemaVersion\""));
     }
 }

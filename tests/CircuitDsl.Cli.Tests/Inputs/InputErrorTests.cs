@@ -72,7 +72,7 @@ public class InputErrorTests
         string file = folder.File("huge.circuit", Header + new string(' ', (int)ResourceLimits.MaxSourceFileBytes) + Hypothesis());
         var (code, output, error) = RunBounded("check", "--no-progress", file);
         AssertInputError(code, output, error, "huge.circuit:1:1: error CD5006");
-        Assert.That(output + error, Does.Contain("over the limit of 1,048,576 (1 MB; ResourceLimits.MaxSourceFileBytes)"));
+        Assert.That(output + error, Does.Contain("over the limit of 1,048,576 (1 MiB; ResourceLimits.MaxSourceFileBytes)"));
     }
 
     [TestCase("data jsonl(\".\")", "main.circuit:3:12: error CD5006", "it is a directory")]

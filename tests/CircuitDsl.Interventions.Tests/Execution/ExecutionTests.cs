@@ -64,6 +64,21 @@ public class ExecutionTests
     }
 
     [Test]
+    public void AKnockoutFractionIsNotANumberWhereTheModelDoesNotShowTheBehaviour()
+    {
+        using var model = RandomModels.Create(RandomModels.AttentionOnly);
+        var data = RandomModels.Data(RandomModels.AttentionOnly, 24, 5);
+        // A random model's logit difference hovers around 0, so ablated / model could take any sign or size.
+        var result = new ExperimentRunner(model).Run(new ExperimentPlan("f", data, MetricSpec.LogitDiff(), [
+            new AblationCheck("zero", [E("L1.H0")], new AblationMethod(AblationKind.Zero)),
+        ]) { Counterfactual = CounterfactualSource.Paired });
+        var check = result["zero"];
+        Assume.That(check.Statistics["model"].Low, Is.LessThanOrEqualTo(0), "the random model's metric interval reaches 0");
+        Assert.That(double.IsNaN(check.Statistics["fraction"].Value), Is.True);
+        Assert.That(check.Method["fraction"], Does.StartWith("undefined: the model's own metric"));
+    }
+
+    [Test]
     public void ResultsDoNotDependOnTheBatchSize()
     {
         using var model = RandomModels.Create(RandomModels.Gpt2Like);

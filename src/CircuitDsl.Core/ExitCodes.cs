@@ -1,6 +1,6 @@
-namespace CircuitDsl.Cli;
+namespace CircuitDsl;
 
-/// <summary>The exit codes of every verb (documented in README.md); no verb exits with any other.</summary>
+/// <summary>The exit codes of every verb of `circuit` (documented in README.md); no verb exits with any other.</summary>
 public static class ExitCodes
 {
     /// <summary>Everything worked and every expectation holds.</summary>
@@ -11,9 +11,6 @@ public static class ExitCodes
     public const int Error = 2;
     /// <summary>An internal error of CircuitDsl (a bug): one line says so; the trace only with --verbose.</summary>
     public const int Internal = 3;
-
-    /// <summary>The more serious of two outcomes (internal over input error over failure over success).</summary>
-    public static int Worst(int a, int b) => Math.Max(a, b);
 
     /// <summary>A verb's result as one of the four codes: anything else a verb returned is a bug.</summary>
     public static int Known(int code) => code is >= Ok and <= Internal ? code : Internal;
