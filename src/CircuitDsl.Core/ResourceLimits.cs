@@ -89,6 +89,9 @@ public static class ResourceLimits
     /// <summary>Most training steps of `circuit train --steps` (the longest recipe trains 6,000).</summary>
     public const int MaxTrainingSteps = 1_000_000;
 
+    /// <summary>Most examples `circuit show --examples` draws (one picture per head and example).</summary>
+    public const int MaxPictureExamples = 100;
+
     // ---- The machine ----
 
     /// <summary>Most libtorch threads: more than the machine's logical processors only adds spinning workers.</summary>

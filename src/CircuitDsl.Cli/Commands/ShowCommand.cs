@@ -22,6 +22,7 @@ public static class ShowCommand
         var fileArg = new Argument<string>("file") { Description = "A .circuit file." };
         var outOpt = new Option<string>("--out") { Description = "Folder for the pictures.", Required = true };
         var examplesOpt = new Option<int>("--examples") { Description = "Examples to draw attention patterns on.", DefaultValueFactory = _ => 2 };
+        examplesOpt.Within(1, ResourceLimits.MaxPictureExamples, "examples");
         var modelOpt = new Option<string?>("--model") { Description = "Draw against this model instead of the file's." };
         var show = new Command("show", "Draw hypotheses and the attention patterns of the heads they name.") { fileArg, outOpt, examplesOpt, modelOpt };
         show.SetAction(parse => CliErrors.Guard(console, () =>
@@ -36,7 +37,7 @@ public static class ShowCommand
             }
             string outDir = parse.GetValue(outOpt)!;
             Directory.CreateDirectory(outDir);
-            int examples = Math.Max(1, parse.GetValue(examplesOpt));
+            int examples = parse.GetValue(examplesOpt);
             foreach (var hypothesis in analysis.File!.Hypotheses)
             {
                 string graphPath = Path.Combine(outDir, $"{hypothesis.Name}.svg");

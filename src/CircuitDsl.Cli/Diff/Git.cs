@@ -15,12 +15,14 @@ public sealed class Git(string workingDirectory)
 {
     public string WorkingDirectory { get; } = workingDirectory;
 
-    public string Text(params string[] arguments) => Encoding.UTF8.GetString(Bytes(arguments));
+    public string Text(params string[] arguments) => Encoding.UTF8.GetString(Bytes(long.MaxValue, arguments));
 
     /// <summary>The NUL-separated entries that <c>-z</c> output lists.</summary>
     public IReadOnlyList<string> Entries(params string[] arguments) => Text(arguments).Split('\0', StringSplitOptions.RemoveEmptyEntries);
 
-    public byte[] Bytes(params string[] arguments)
+    /// <remarks>Reads at most <paramref name="maxBytes"/> + 1 bytes of output: a longer one is cut there and git stopped, so a
+    /// caller that refuses sizes over the limit never holds more than that.</remarks>
+    public byte[] Bytes(long maxBytes, params string[] arguments)
     {
         var start = new ProcessStartInfo("git")
         {
@@ -41,7 +43,18 @@ public sealed class Git(string workingDirectory)
             using var process = Process.Start(start) ?? throw new GitException("git could not be started");
             var error = process.StandardError.ReadToEndAsync(); // read both pipes at once, or a full one blocks git
             using var output = new MemoryStream();
-            process.StandardOutput.BaseStream.CopyTo(output);
+            var chunk = new byte[1 << 16];
+            int read;
+            while ((read = process.StandardOutput.BaseStream.Read(chunk, 0, (int)Math.Min(chunk.Length - 1, maxBytes - output.Length) + 1)) > 0)
+            {
+                output.Write(chunk, 0, read);
+                if (output.Length > maxBytes)
+                {
+                    process.Kill(); // the rest would only be refused
+                    process.WaitForExit();
+                    return output.ToArray();
+                }
+            }
             process.WaitForExit();
             if (process.ExitCode != 0)
             {

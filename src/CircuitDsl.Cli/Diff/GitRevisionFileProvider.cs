@@ -18,10 +18,10 @@ public sealed class GitRevisionFileProvider(Git repository, string commit, IRead
 
         try
         {
-            bytes = repository.Bytes("show", $"{commit}:{path}");
+            bytes = repository.Bytes(ResourceLimits.MaxSourceFileBytes, "show", $"{commit}:{path}");
             // A blob is a regular file; only its size can make it unusable as a source.
             error = bytes.Length > ResourceLimits.MaxSourceFileBytes
-                ? $"it holds {bytes.Length:N0} bytes at {commit}, over the limit of {ResourceLimits.MaxSourceFileBytes:N0} ({InputFiles.Size(ResourceLimits.MaxSourceFileBytes)}; {nameof(ResourceLimits)}.{nameof(ResourceLimits.MaxSourceFileBytes)})"
+                ? $"it holds more than {ResourceLimits.MaxSourceFileBytes:N0} bytes at {commit}, over the limit of {ResourceLimits.MaxSourceFileBytes:N0} ({InputFiles.Size(ResourceLimits.MaxSourceFileBytes)}; {nameof(ResourceLimits)}.{nameof(ResourceLimits.MaxSourceFileBytes)})"
                 : string.Empty;
             return error.Length == 0;
         }
