@@ -1,3 +1,4 @@
+using CircuitDsl.Language.Diagnostics;
 using CircuitDsl.Interventions.Statistics;
 
 namespace CircuitDsl.Cli.Check;
@@ -15,7 +16,7 @@ public sealed record CheckReport(ToolVersions Tool, IReadOnlyList<FileReport> Fi
     public IEnumerable<ExpectationEntry> Expectations =>
         Files.SelectMany(f => f.Hypotheses).SelectMany(h => h.Checks).Select(c => c.Expectation).OfType<ExpectationEntry>();
 
-    public bool HasErrors => Files.Any(f => f.Diagnostics.Any(d => d.Severity == "error"));
+    public bool HasErrors => Files.Any(f => f.Diagnostics.Any(d => d.IsError));
     /// <summary>Whether CircuitDsl itself failed somewhere (a CD4099 diagnostic): the run exits 3.</summary>
     public bool HasInternalErrors => Files.Any(f => f.Diagnostics.Any(d => d.Code == RunDiagnostics.InternalError.Code));
     public bool AllExpectationsHold => Expectations.All(e => e.Passed);
@@ -38,7 +39,7 @@ public sealed record FileReport(
     /// something was skipped) or <c>passed</c>.
     /// </summary>
     public string Status =>
-        Diagnostics.Any(d => d.Severity == "error") ? "error"
+        Diagnostics.Any(d => d.IsError) ? "error"
         : Hypotheses.SelectMany(h => h.Checks).Any(c => c.Expectation is { Passed: false }) ? "failed"
         : Hypotheses.Count == 0 && Skipped.Count > 0 ? "skipped"
         : "passed";
@@ -73,4 +74,10 @@ public sealed record ExpectationEntry(
     Estimate Value, string Operator, double Threshold, bool Passed, bool IntervalAgrees);
 
 /// <summary>A diagnostic as reports carry it.</summary>
-public sealed record DiagnosticEntry(string Code, string Severity, string Message, string File, int Line, int Column, int EndLine, int EndColumn);
+public sealed record DiagnosticEntry(string Code, DiagnosticSeverity Severity, string Message, string File, int Line, int Column, int EndLine, int EndColumn)
+{
+    public bool IsError => Severity == DiagnosticSeverity.Error;
+
+    /// <summary>The severity as reports spell it: "error" or "warning".</summary>
+    public string SeverityWord => Severity == DiagnosticSeverity.Error ? "error" : "warning";
+}

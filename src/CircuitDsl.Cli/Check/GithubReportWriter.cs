@@ -11,7 +11,7 @@ public static class GithubReportWriter
         var annotations = new List<Annotation>();
         foreach (var file in report.Files)
             foreach (var d in file.Diagnostics)
-                annotations.Add(new Annotation(d.Severity == "error" ? AnnotationLevel.Error : AnnotationLevel.Warning, d.Message,
+                annotations.Add(new Annotation(d.IsError ? AnnotationLevel.Error : AnnotationLevel.Warning, d.Message,
                     d.File, d.Line, d.Column, d.EndLine, d.EndColumn, d.Code)); // an imported file's error is annotated there
         foreach (var e in report.Expectations.Where(e => !e.Passed))
             annotations.Add(new Annotation(AnnotationLevel.Error,

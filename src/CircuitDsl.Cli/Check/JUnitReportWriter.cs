@@ -11,7 +11,7 @@ public static class JUnitReportWriter
         var suites = report.Files.Select(file =>
         {
             var cases = new List<XElement>();
-            foreach (var d in file.Diagnostics.Where(d => d.Severity == "error"))
+            foreach (var d in file.Diagnostics.Where(d => d.IsError))
                 // The case belongs to the file that was checked; its text points where the error is (maybe an imported file).
                 cases.Add(new XElement("testcase", new XAttribute("classname", file.Path), new XAttribute("name", $"{d.Code} at {d.File}:{d.Line}:{d.Column}"),
                     new XElement("error", new XAttribute("message", d.Message), $"{d.File}:{d.Line}:{d.Column}: {d.Code}: {d.Message}")));

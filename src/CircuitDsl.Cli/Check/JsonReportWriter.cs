@@ -43,7 +43,7 @@ public static class JsonReportWriter
         {
             json.WriteStartObject();
             json.WriteString("code", d.Code);
-            json.WriteString("severity", d.Severity);
+            json.WriteString("severity", d.SeverityWord);
             json.WriteString("message", d.Message);
             json.WriteString("file", d.File); // an error in an imported file is at that file, not at this one
             json.WriteNumber("line", d.Line);

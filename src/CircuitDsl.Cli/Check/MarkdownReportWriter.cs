@@ -20,7 +20,7 @@ public static class MarkdownReportWriter
         {
             md.Append($"### `{file.Path}`\n\n");
             foreach (var d in file.Diagnostics)
-                md.Append($"- **{d.Severity} {d.Code}** at {(d.File == file.Path ? "" : $"`{d.File}` ")}line {d.Line}, column {d.Column}: {Cell(d.Message)}\n");
+                md.Append($"- **{d.SeverityWord} {d.Code}** at {(d.File == file.Path ? "" : $"`{d.File}` ")}line {d.Line}, column {d.Column}: {Cell(d.Message)}\n");
             foreach (var (reason, hypotheses) in file.SkipReasons)
                 md.Append($"- ⏭️ **skipped** {string.Join(", ", hypotheses.Select(h => $"`{h.Name}`"))}: {Cell(reason)}\n");
             if (file.Diagnostics.Count > 0 || file.Skipped.Count > 0) md.Append('\n');

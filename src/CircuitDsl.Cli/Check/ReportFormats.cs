@@ -41,6 +41,6 @@ public static class ReportFormats
     }
 
     static Diagnostic ToDiagnostic(DiagnosticEntry d) =>
-        new(new DiagnosticDescriptor(d.Code, d.Severity == "error" ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, d.Code, "{0}"),
+        new(new DiagnosticDescriptor(d.Code, d.Severity, d.Code, "{0}"),
             new Language.Syntax.SourceSpan(d.File, 0, d.EndLine == d.Line ? Math.Max(0, d.EndColumn - d.Column) : 0, d.Line, d.Column), d.Message);
 }

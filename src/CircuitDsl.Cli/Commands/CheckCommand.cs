@@ -68,8 +68,8 @@ public static class CheckCommand
                 foreach (var bug in run.InternalErrors) console.Error.WriteLine(bug);
             if (report.HasErrors)
             {
-                foreach (var d in report.Files.SelectMany(file => file.Diagnostics.Where(d => d.Severity == "error")))
-                    console.Error.WriteLine($"{d.File}:{d.Line}:{d.Column}: {d.Severity} {d.Code}: {d.Message}");
+                foreach (var d in report.Files.SelectMany(file => file.Diagnostics.Where(d => d.IsError)))
+                    console.Error.WriteLine($"{d.File}:{d.Line}:{d.Column}: {d.SeverityWord} {d.Code}: {d.Message}");
                 if (report.HasInternalErrors)
                     console.Error.WriteLine($"internal error: CircuitDsl failed while checking (a bug, not in the input; {(verbose ? "traces above" : "--verbose prints the traces")})");
                 return report.HasInternalErrors ? ExitCodes.Internal : ExitCodes.Error;
