@@ -22,7 +22,7 @@ public sealed class CircuitCompiler
 
     /// <param name="cache">Where compiled plans are kept (default: <see cref="CompileCache.Default"/>, on disk).</param>
     public CircuitCompiler(CompileCache? cache = null) =>
-        roslyn = new RoslynCompiler([typeof(ExperimentPlan).Assembly], cache ?? CompileCache.Default());
+        roslyn = new RoslynCompiler([typeof(ExperimentPlan).Assembly, typeof(ComparisonOperator).Assembly], cache ?? CompileCache.Default());
 
     /// <summary>How many times Roslyn compiled a generated file (a cache hit does not count).</summary>
     public int RoslynInvocations => roslyn.RoslynInvocations;

@@ -103,18 +103,3 @@ public enum Statistic
     Effect,
 }
 
-/// <summary>A threshold comparison.</summary>
-public enum ComparisonOperator
-{
-    /// <summary>&gt;=</summary>
-    GreaterOrEqual,
-
-    /// <summary>&lt;=</summary>
-    LessOrEqual,
-
-    /// <summary>&gt;</summary>
-    Greater,
-
-    /// <summary>&lt;</summary>
-    Less,
-}

@@ -71,7 +71,7 @@ public sealed class Baseline
                         continue;
                     }
                     double tolerance = Math.Max((old.High - old.Low) / 2, (e.Value.High - e.Value.Low) / 2);
-                    double worse = e.Operator.StartsWith('>') ? old.Value - e.Value.Value : e.Value.Value - old.Value;
+                    double worse = e.Operator.WantsLarger() ? old.Value - e.Value.Value : e.Value.Value - old.Value;
                     if (worse > tolerance)
                         regressions.Add(new Regression(file.Path, h.Name, c.Name, e.Statistic, old.Value, e.Value.Value, tolerance));
                 }

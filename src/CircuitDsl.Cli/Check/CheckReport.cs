@@ -71,7 +71,7 @@ public sealed record CheckEntry(
 /// <param name="IntervalAgrees">Whether the whole 95% interval is on the passing side (pass/fail is judged on the point value).</param>
 public sealed record ExpectationEntry(
     string File, int Line, int Column, string Hypothesis, string Check, string Statement, string Statistic,
-    Estimate Value, string Operator, double Threshold, bool Passed, bool IntervalAgrees);
+    Estimate Value, ComparisonOperator Operator, double Threshold, bool Passed, bool IntervalAgrees);
 
 /// <summary>A diagnostic as reports carry it.</summary>
 public sealed record DiagnosticEntry(string Code, DiagnosticSeverity Severity, string Message, string File, int Line, int Column, int EndLine, int EndColumn)

@@ -22,7 +22,7 @@ public static class JUnitReportWriter
                     var testCase = new XElement("testcase", new XAttribute("classname", $"{file.Path}.{h.Name}"), new XAttribute("name", $"{c.Name}: {e.Statement}"),
                         new XAttribute("time", "0"));
                     if (!e.Passed)
-                        testCase.Add(new XElement("failure", new XAttribute("message", $"{Verdict.Of(e)}: {e.Statistic} = {ReportFormatting.WithInterval(e.Value)}; expected {e.Operator} {ReportFormatting.Number(e.Threshold)}"),
+                        testCase.Add(new XElement("failure", new XAttribute("message", $"{Verdict.Of(e)}: {e.Statistic} = {ReportFormatting.WithInterval(e.Value)}; expected {e.Operator.Spelling()} {ReportFormatting.Number(e.Threshold)}"),
                             $"{e.File}:{e.Line}:{e.Column}: {e.Statement}: measured {ReportFormatting.WithInterval(e.Value)} ({c.Kind}; {ReportFormatting.Method(c, 2_000)})"));
                     cases.Add(testCase);
                 }

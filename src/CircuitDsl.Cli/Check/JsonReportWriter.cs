@@ -104,7 +104,7 @@ public static class JsonReportWriter
                 json.WriteStartObject("expectation");
                 json.WriteString("statement", e.Statement);
                 json.WriteString("statistic", e.Statistic);
-                json.WriteString("operator", e.Operator);
+                json.WriteString("operator", e.Operator.Spelling());
                 WriteFinite(json, "threshold", e.Threshold);
                 json.WriteBoolean("passed", e.Passed);
                 json.WriteBoolean("intervalAgrees", e.IntervalAgrees);

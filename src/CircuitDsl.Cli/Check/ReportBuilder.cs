@@ -35,7 +35,7 @@ public static class ReportBuilder
         if (!check.Statistics.TryGetValue(outcome.Statistic, out var estimate) || estimate != outcome.Estimate)
             throw new InternalReportException($"check '{check.Name}' judged '{outcome.Statistic}', which its statistics ({string.Join(", ", check.Statistics.Keys)}) do not carry");
         return new ExpectationEntry(displayPath, source.Span.Line, source.Span.Column, bound.Name, check.Name, outcome.Statement,
-            outcome.Statistic, estimate, Operator(source.Operator), source.Threshold, outcome.Passed, outcome.IntervalAgrees);
+            outcome.Statistic, estimate, source.Operator, source.Threshold, outcome.Passed, outcome.IntervalAgrees);
     }
 
     static BoundExpectation? BoundExpectationOf(RunnableHypothesis runnable, string checkName)
@@ -98,11 +98,4 @@ public static class ReportBuilder
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    static string Operator(Language.ComparisonOperator op) => op switch
-    {
-        Language.ComparisonOperator.GreaterOrEqual => ">=",
-        Language.ComparisonOperator.LessOrEqual => "<=",
-        Language.ComparisonOperator.Greater => ">",
-        _ => "<",
-    };
 }

@@ -25,18 +25,8 @@ public static class Verdict
         if (!double.IsFinite(e.Value.Value)) return $"statistic is {ReportFormatting.Number(e.Value.Value)}";
         if (!double.IsFinite(e.Threshold)) return $"threshold is {ReportFormatting.Number(e.Threshold)}";
         if (double.IsNaN(e.Value.Low) || double.IsNaN(e.Value.High)) return IntervalNotFinite;
-        bool low = Holds(e.Operator, e.Value.Low, e.Threshold), high = Holds(e.Operator, e.Value.High, e.Threshold);
+        bool low = e.Operator.Holds(e.Value.Low, e.Threshold), high = e.Operator.Holds(e.Value.High, e.Threshold);
         if (low != high) return Straddles;
         return low == e.Passed ? null : IntervalDisagrees;
     }
-
-    /// <summary>The comparison as the engine makes it; NaN never holds.</summary>
-    public static bool Holds(string op, double value, double threshold) => op switch
-    {
-        ">=" => value >= threshold,
-        "<=" => value <= threshold,
-        ">" => value > threshold,
-        "<" => value < threshold,
-        _ => throw new InternalReportException($"unknown comparison operator '{op}'"),
-    };
 }

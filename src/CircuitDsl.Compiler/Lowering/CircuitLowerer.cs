@@ -70,7 +70,7 @@ internal sealed class CircuitLowerer(SandboxChecker sandbox)
         text.Line("{");
         using (text.Indented())
         {
-            foreach (string ns in new[] { "System.Collections.Generic", "CircuitDsl.Interventions.Data", "CircuitDsl.Interventions.Metrics", "CircuitDsl.Interventions.Patching", "CircuitDsl.Interventions.Plan" })
+            foreach (string ns in new[] { "System.Collections.Generic", "CircuitDsl", "CircuitDsl.Interventions.Data", "CircuitDsl.Interventions.Metrics", "CircuitDsl.Interventions.Patching", "CircuitDsl.Interventions.Plan" })
                 text.Line($"using global::{ns};");
             text.Line();
             text.Line($"// The hypotheses of {CSharpText.Comment(Path.GetFileName(file.FilePath))}, one ExperimentPlan builder each.");

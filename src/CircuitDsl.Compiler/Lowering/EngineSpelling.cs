@@ -56,13 +56,7 @@ internal static class EngineSpelling
         _ => "Loss",
     };
 
-    public static string Operator(ComparisonOperator op) => "ComparisonOperator." + op switch
-    {
-        ComparisonOperator.LessOrEqual => "LessOrEqual",
-        ComparisonOperator.Greater => "Greater",
-        ComparisonOperator.Less => "Less",
-        _ => "GreaterOrEqual",
-    };
+    public static string Operator(ComparisonOperator op) => "ComparisonOperator." + op;
 
     public static string Unmapped(UnmappedInputs unmapped) =>
         unmapped == UnmappedInputs.Keep ? "UnmappedInputs.Keep" : "UnmappedInputs.Resample";

@@ -20,19 +20,12 @@ public static class Statistic
     public const string Fraction = "fraction";
 }
 
-public enum ComparisonOperator { GreaterOrEqual, LessOrEqual, Greater, Less }
 
 /// <summary>A threshold on a statistic: <c>expect scrub recovers &gt;= 0.9</c>. <see cref="Text"/> is the statement as written.</summary>
 public sealed record Expectation(string Statistic, ComparisonOperator Operator, double Threshold, string? Text = null)
 {
-    public bool Holds(double value) => Operator switch
-    {
-        ComparisonOperator.GreaterOrEqual => value >= Threshold,
-        ComparisonOperator.LessOrEqual => value <= Threshold,
-        ComparisonOperator.Greater => value > Threshold,
-        _ => value < Threshold,
-    };
+    public bool Holds(double value) => Operator.Holds(value, Threshold);
 
     public override string ToString() => Text ?? string.Create(CultureInfo.InvariantCulture,
-        $"{Statistic} {Operator switch { ComparisonOperator.GreaterOrEqual => ">=", ComparisonOperator.LessOrEqual => "<=", ComparisonOperator.Greater => ">", _ => "<" }} {Threshold}");
+        $"{Statistic} {Operator.Spelling()} {Threshold}");
 }

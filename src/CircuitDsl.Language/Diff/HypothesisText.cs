@@ -101,13 +101,7 @@ public static class HypothesisText
     /// <summary>A number the shortest way that reads back exactly (0.3, not 0.29999999999999999).</summary>
     public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    private static string Operator(ComparisonOperator op) => op switch
-    {
-        ComparisonOperator.GreaterOrEqual => ">=",
-        ComparisonOperator.LessOrEqual => "<=",
-        ComparisonOperator.Greater => ">",
-        _ => "<",
-    };
+    private static string Operator(ComparisonOperator op) => op.Spelling();
 
     private static string Word<TEnum>(TEnum value)
         where TEnum : struct, Enum => value.ToString().ToLowerInvariant();

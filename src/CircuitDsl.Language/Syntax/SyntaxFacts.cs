@@ -80,7 +80,7 @@ public static class SyntaxFacts
 
     /// <summary>Spellings of the comparison operators.</summary>
     public static IReadOnlyDictionary<string, ComparisonOperator> OperatorWords { get; } =
-        new Dictionary<string, ComparisonOperator> { [">="] = ComparisonOperator.GreaterOrEqual, ["<="] = ComparisonOperator.LessOrEqual, [">"] = ComparisonOperator.Greater, ["<"] = ComparisonOperator.Less };
+        ComparisonOperators.Spellings;
 
     /// <summary>Spellings of the built-in components.</summary>
     public static IReadOnlyDictionary<string, BuiltinComponent> BuiltinWords { get; } =

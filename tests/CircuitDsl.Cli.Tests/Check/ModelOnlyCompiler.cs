@@ -3,7 +3,6 @@ using CircuitDsl.Interventions.Metrics;
 using CircuitDsl.Interventions.Plan;
 using CircuitDsl.Language;
 using CircuitDsl.Zoo.Tasks;
-using EngineComparison = CircuitDsl.Interventions.Plan.ComparisonOperator;
 using EngineExpectation = CircuitDsl.Interventions.Plan.Expectation;
 
 namespace CircuitDsl.Cli.Tests.Check;
@@ -21,7 +20,7 @@ internal sealed class ModelOnlyCompiler : IPlanCompiler
             var data = RepeatedTokensData.Create(new RepeatedTokensTask(), count, (ulong)(h.Data.Seed ?? 1));
             var checks = h.Expectations.Select(e => (Interventions.Plan.Check)new ModelCheck("model")
             {
-                Expect = new EngineExpectation(Interventions.Plan.Statistic.Metric, e.Operator == Language.ComparisonOperator.LessOrEqual ? EngineComparison.LessOrEqual : EngineComparison.GreaterOrEqual, e.Threshold, e.Text),
+                Expect = new EngineExpectation(Interventions.Plan.Statistic.Metric, e.Operator, e.Threshold, e.Text),
             }).ToArray();
             return new ExperimentPlan(h.Name, data, MetricSpec.Loss(PositionSet.Named("repeated")), [.. checks]) { Seed = options.Seed ?? 1 };
         }, h.Expectations.Select(_ => (string?)"model").ToArray())).ToArray(),

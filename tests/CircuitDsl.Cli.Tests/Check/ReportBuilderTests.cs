@@ -34,7 +34,7 @@ public class ReportBuilderTests
     public void TheExpectationIsTheJudgedStatisticsOwnEstimateAtItsLine()
     {
         var e = Build("model metric <= 0.5", "metric", new Dictionary<string, Estimate> { ["metric"] = Loss }).Checks.Single().Expectation!;
-        Assert.That((e.Statistic, e.Value, e.Line, e.Operator, e.Threshold), Is.EqualTo(("metric", Loss, 6, "<=", 0.5)));
+        Assert.That((e.Statistic, e.Value, e.Line, e.Operator, e.Threshold), Is.EqualTo(("metric", Loss, 6, ComparisonOperator.LessOrEqual, 0.5)));
     }
 
     [Test]

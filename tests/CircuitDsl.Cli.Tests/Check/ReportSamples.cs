@@ -11,10 +11,13 @@ internal static class ReportSamples
     public static readonly string[] Formats = ReportFormats.Names;
 
     /// <summary>An expectation judged as the engine judges it: on the point value, which must be finite.</summary>
-    public static ExpectationEntry Expectation(string op, double threshold, double value, double low, double high) =>
-        new(File, 7, 3, "h", "check", $"expect scrub recovers {op} {threshold}", "recovers", new Estimate(value, low, high, 64, 640, "bootstrap 95%"),
-            op, threshold, double.IsFinite(value) && Verdict.Holds(op, value, threshold),
-            double.IsFinite(value) && Verdict.Holds(op, low, threshold) && Verdict.Holds(op, high, threshold));
+    public static ExpectationEntry Expectation(string spelling, double threshold, double value, double low, double high)
+    {
+        var op = ComparisonOperators.Spellings[spelling];
+        return new(File, 7, 3, "h", "check", $"expect scrub recovers {spelling} {threshold}", "recovers", new Estimate(value, low, high, 64, 640, "bootstrap 95%"),
+            op, threshold, double.IsFinite(value) && op.Holds(value, threshold),
+            double.IsFinite(value) && op.Holds(low, threshold) && op.Holds(high, threshold));
+    }
 
     public static CheckReport With(ExpectationEntry e)
     {

@@ -11,8 +11,8 @@ public class ReportWriterTests
     {
         var recovered = new Estimate(0.934, 0.926, 0.941, 256, 6000, "bootstrap 95%");
         var broken = new Estimate(0.21, 0.18, 0.24, 256, 6000, "bootstrap 95%");
-        var pass = new ExpectationEntry("hypotheses/induction.circuit", 40, 3, "refined", "scrub", "expect scrub recovers >= 0.90", "recovers", recovered, ">=", 0.9, true, true);
-        var fail = new ExpectationEntry("hypotheses/induction.circuit", 55, 3, "wrong", "scrub", "expect scrub recovers >= 0.90", "recovers", broken, ">=", 0.9, false, true);
+        var pass = new ExpectationEntry("hypotheses/induction.circuit", 40, 3, "refined", "scrub", "expect scrub recovers >= 0.90", "recovers", recovered, ComparisonOperator.GreaterOrEqual, 0.9, true, true);
+        var fail = new ExpectationEntry("hypotheses/induction.circuit", 55, 3, "wrong", "scrub", "expect scrub recovers >= 0.90", "recovers", broken, ComparisonOperator.GreaterOrEqual, 0.9, false, true);
         var method = new Dictionary<string, string> { ["baseline"] = "resample all inputs of L1.H0, L1.H1", ["unmapped"] = "resample" };
         var stats = new Dictionary<string, Estimate> { ["recovers"] = recovered, ["baseline"] = new(11.17, 11, 11.3, 256, 6000, "bootstrap 95%") };
         var hypotheses = new[]

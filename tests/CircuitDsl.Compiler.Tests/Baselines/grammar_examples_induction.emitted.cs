@@ -35,6 +35,7 @@ namespace CircuitPlans
 namespace CircuitPlans
 {
     using global::System.Collections.Generic;
+    using global::CircuitDsl;
     using global::CircuitDsl.Interventions.Data;
     using global::CircuitDsl.Interventions.Metrics;
     using global::CircuitDsl.Interventions.Patching;
