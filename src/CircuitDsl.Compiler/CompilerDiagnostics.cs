@@ -44,9 +44,5 @@ public static class CompilerDiagnostics
         Error("CD3099", "Internal compiler error", "Internal error in generated code (a bug in CircuitDsl, not in this file): {0}");
 
     /// <summary>Every descriptor, in code order.</summary>
-    public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
-        [.. typeof(CompilerDiagnostics).GetFields()
-            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
-            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
-            .OrderBy(d => d.Code, StringComparer.Ordinal)];
+    public static IReadOnlyList<DiagnosticDescriptor> All { get; } = DiagnosticDescriptor.DeclaredIn(typeof(CompilerDiagnostics));
 }

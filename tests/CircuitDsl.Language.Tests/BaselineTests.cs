@@ -12,10 +12,6 @@ namespace CircuitDsl.Language.Tests;
 /// </summary>
 public class BaselineTests
 {
-    private const string UpdateVariable = "CIRCUIT_UPDATE_BASELINES";
-
-    private static bool Updating => Environment.GetEnvironmentVariable(UpdateVariable) == "1";
-
     private static IEnumerable<string> Cases() =>
         Directory.EnumerateFiles(TestSupport.BaselinesDirectory, "*.circuit").Select(p => Path.GetFileName(p)!).Order(StringComparer.Ordinal);
 
@@ -45,23 +41,6 @@ public class BaselineTests
         }
     }
 
-    private static void CompareWithBaseline(string baselineName, string actual)
-    {
-        string path = Path.Combine(TestSupport.BaselinesDirectory, baselineName);
-        if (Updating)
-        {
-            File.WriteAllBytes(path, Encoding.UTF8.GetBytes(actual));
-            return;
-        }
-
-        Assert.That(File.Exists(path), Is.True, $"Missing baseline {baselineName}: run {UpdateVariable}=1 dotnet test tests/CircuitDsl.Language.Tests");
-        string expected = Encoding.UTF8.GetString(File.ReadAllBytes(path));
-        if (expected != actual)
-        {
-            string actualPath = Path.Combine(Path.GetTempPath(), "circuit-baselines", baselineName);
-            Directory.CreateDirectory(Path.GetDirectoryName(actualPath)!);
-            File.WriteAllText(actualPath, actual);
-            Assert.Fail($"{baselineName} differs from its baseline.\n  see:    git diff --no-index {path} {actualPath}\n  accept: cp {actualPath} {path}\n  or regenerate all: {UpdateVariable}=1 dotnet test tests/CircuitDsl.Language.Tests");
-        }
-    }
+    private static void CompareWithBaseline(string baselineName, string actual) =>
+        BaselineFile.Compare(Path.Combine(TestSupport.BaselinesDirectory, baselineName), actual, "tests/CircuitDsl.Language.Tests");
 }

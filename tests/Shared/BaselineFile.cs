@@ -1,8 +1,8 @@
 using System.Text;
 
 /// <summary>
-/// The baseline switch and comparison shared by the back end's test projects, in the manner of the Language tests'
-/// BaselineTests: <c>CIRCUIT_UPDATE_BASELINES=1 dotnet test PROJECT</c> rewrites every baseline instead of comparing.
+/// The baseline switch and comparison shared by the test projects that keep baselines (front end, back end, reports):
+/// <c>CIRCUIT_UPDATE_BASELINES=1 dotnet test PROJECT</c> rewrites every baseline instead of comparing.
 /// Linked into each project that uses it (outside any namespace, like OneTorchThread).
 /// </summary>
 internal static class BaselineFile

@@ -25,9 +25,5 @@ public static class RunDiagnostics
         new("CD5004", DiagnosticSeverity.Error, "Model not loaded", "Cannot load model '{0}': {1}");
 
     /// <summary>Every descriptor, in code order.</summary>
-    public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
-        [.. typeof(RunDiagnostics).GetFields()
-            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
-            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
-            .OrderBy(d => d.Code, StringComparer.Ordinal)];
+    public static IReadOnlyList<DiagnosticDescriptor> All { get; } = DiagnosticDescriptor.DeclaredIn(typeof(RunDiagnostics));
 }

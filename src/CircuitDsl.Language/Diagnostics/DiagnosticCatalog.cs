@@ -234,9 +234,5 @@ public static class DiagnosticCatalog
         Error("CD5006", "File not usable", "Cannot use '{0}': {1}.");
 
     /// <summary>Every descriptor, in code order.</summary>
-    public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
-        [.. typeof(DiagnosticCatalog).GetFields()
-            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
-            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
-            .OrderBy(d => d.Code, StringComparer.Ordinal)];
+    public static IReadOnlyList<DiagnosticDescriptor> All { get; } = DiagnosticDescriptor.DeclaredIn(typeof(DiagnosticCatalog));
 }

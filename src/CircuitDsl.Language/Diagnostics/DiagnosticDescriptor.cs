@@ -12,4 +12,11 @@ public sealed record DiagnosticDescriptor(string Code, DiagnosticSeverity Severi
     /// <summary>Makes a diagnostic of this kind at a span.</summary>
     public Diagnostic Create(SourceSpan span, params object?[] arguments) =>
         new(this, span, string.Format(CultureInfo.InvariantCulture, MessageFormat, arguments));
+
+    /// <summary>Every descriptor a catalogue class declares as a public static field, in code order.</summary>
+    public static IReadOnlyList<DiagnosticDescriptor> DeclaredIn(Type catalogue) =>
+        [.. catalogue.GetFields()
+            .Where(f => f.IsStatic && f.FieldType == typeof(DiagnosticDescriptor))
+            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+            .OrderBy(d => d.Code, StringComparer.Ordinal)];
 }
