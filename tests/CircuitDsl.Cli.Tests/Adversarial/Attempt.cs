@@ -9,7 +9,7 @@ namespace CircuitDsl.Cli.Tests.Adversarial;
 /// of its own. Every try ends with the assertions the exit-code rule promises: one of the four codes, no stack
 /// trace, no temporary file left, and no input changed except what the test allows.
 /// </summary>
-internal sealed partial class Attempt : IDisposable
+internal sealed class Attempt : IDisposable
 {
     readonly TempFolder folder = new();
     Dictionary<string, byte[]> before = [];
@@ -49,12 +49,7 @@ internal sealed partial class Attempt : IDisposable
     }
 
     /// <summary>What every outcome must be, whatever the input.</summary>
-    public static void AssertClean((int Code, string Out, string Error) result)
-    {
-        Assert.That(result.Code, Is.InRange(ExitCodes.Ok, ExitCodes.Internal), result.Error);
-        Assert.That(StackFrame().IsMatch(result.Error + result.Out), Is.False, "no stack trace without --verbose:\n" + result.Error);
-        Assert.That(result.Error, Does.Not.Contain("Unhandled exception"));
-    }
+    public static void AssertClean((int Code, string Out, string Error) result) => CleanOutput.Assert(result);
 
     /// <summary>Files (relative path, bytes) other than <paramref name="written"/> are as they were before the run, and no temporary file remains.</summary>
     public void AssertInputsUnchanged(params string[] written)
@@ -78,9 +73,6 @@ internal sealed partial class Attempt : IDisposable
     Dictionary<string, byte[]> Snapshot() =>
         new DirectoryInfo(Path).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
             .ToDictionary(f => System.IO.Path.GetRelativePath(Path, f.FullName), f => System.IO.File.ReadAllBytes(f.FullName));
-
-    [GeneratedRegex(@"^\s+at \S+.*\(|^\s+at .* in .*:line \d+", RegexOptions.Multiline)]
-    private static partial Regex StackFrame();
 
     public void Dispose() => folder.Dispose();
 }
