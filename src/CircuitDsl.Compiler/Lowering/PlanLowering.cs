@@ -26,7 +26,7 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
     {
         writer.Line($"// hypothesis {hypothesis.Name} ({CSharpText.Comment(Location(hypothesis.Span))})");
         writer.Open($"public static ExperimentPlan {methodName}({Parameters})");
-        WriteData();
+        new DataLowering(hypothesis.Data, writer).Write();
         writer.Line($"var metric = new MetricSpec({EngineSpelling.Metric(hypothesis.Metric.Kind)}, {EngineSpelling.Positions(hypothesis.Metric.Positions)});");
         CheckAnswerOrder();
         string? root = hypothesis.Graph is { } graph ? WriteGraph(graph) : null;
@@ -45,58 +45,11 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
         using (writer.Indented())
         {
             writer.Line($"Seed = seed ?? {CSharpText.Long(hypothesis.Data.Seed ?? 0)},");
-            writer.Line($"Counterfactual = {Choose("CounterfactualSource.Paired", "CounterfactualSource.Resampled")},");
+            writer.Line($"Counterfactual = {DataLowering.Choose(hypothesis.Data, "CounterfactualSource.Paired", "CounterfactualSource.Resampled")},");
         }
         writer.Line("};");
         writer.Close();
     }
-
-    /// <summary>
-    /// Each example's own counterfactual when the data statement pairs them (ioi's p_ABC, its default; a jsonl
-    /// counterfactual file); resampling when it says <c>resample</c>. Where it says nothing (a jsonl file without a
-    /// counterfactual file), the data decide: the lines' own <c>counterfactual</c> fields, when they have them, are
-    /// the pairs the user wrote and must be used.
-    /// </summary>
-    string Choose(string paired, string resampled) => hypothesis.Data.EffectiveCounterfactual switch
-    {
-        null => $"data.HasCounterfactuals ? {paired} : {resampled}",
-        "resample" => resampled,
-        _ => paired,
-    };
-
-    void WriteData()
-    {
-        var data = hypothesis.Data;
-        writer.Line("var arguments = new Dictionary<string, object>");
-        writer.Line("{");
-        using (writer.Indented())
-        {
-            foreach (var (name, value) in data.Arguments.OrderBy(a => a.Key, StringComparer.Ordinal))
-            {
-                string text = name switch
-                {
-                    "count" => $"(long?)count ?? {CSharpText.Long((long)value)}",
-                    "seed" => $"seed ?? {CSharpText.Long((long)value)}",
-                    _ => Value(value),
-                };
-                writer.Line($"[{CSharpText.String(name)}] = {text},");
-            }
-        }
-        writer.Line("};");
-        // Overrides from the command line apply even where the file leaves count or seed to the task.
-        if (data.Count is null) writer.Line("if (count is not null) arguments[\"count\"] = (long)count.Value;");
-        if (data.Seed is null) writer.Line("if (seed is not null) arguments[\"seed\"] = seed.Value;");
-        writer.Line($"var data = datasets.Create({CSharpText.String(data.Task.Name)}, arguments, baseDirectory);");
-    }
-
-    static string Value(object value) => value switch
-    {
-        long l => CSharpText.Long(l),
-        string s => CSharpText.String(s),
-        bool b => b ? "true" : "false",
-        ImmutableArray<string> names => $"new string[] {{ {string.Join(", ", names.Select(CSharpText.String))} }}",
-        _ => throw new InvalidOperationException($"a data argument of type {value.GetType().Name} has no C# spelling"),
-    };
 
     /// <summary>The engine's logit difference is answer − wrong answer, i.e. the data's first answer minus its second.</summary>
     void CheckAnswerOrder()
@@ -191,12 +144,11 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
     List<string[]> Checks(string? root)
     {
         var checks = new List<string[]>();
-        var names = new NameSet();
         var checkNames = ImmutableArray.CreateBuilder<string?>();
         bool baselineWritten = false;
         foreach (var expectation in hypothesis.Expectations)
         {
-            string name = names.Unique(expectation.Text.StartsWith("expect ", StringComparison.Ordinal) ? expectation.Text["expect ".Length..] : expectation.Text);
+            string name = expectation.Id.Value;
             int reported = diagnostics.Count;
             string? statistic = StatisticOf(expectation);
             string? construct = statistic is null ? null : expectation.Subject switch
@@ -288,7 +240,7 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
                 endpoints.Add(EngineSpelling.Endpoint(component, $"PositionSet.All.Except({positions})"));
         }
         var ablation = method.Ablation.Value;
-        string pairing = Choose("ResamplePairing.Paired", "ResamplePairing.Shuffled");
+        string pairing = DataLowering.Choose(hypothesis.Data, "ResamplePairing.Paired", "ResamplePairing.Shuffled");
         return $"new AblationCheck({CSharpText.String(name)}, [{string.Join(", ", endpoints)}], new AblationMethod({EngineSpelling.Ablation(ablation.Kind)}, MeanPerGroup: {(ablation.PerGroup is null ? "false" : "true")}, Pairing: {pairing}))";
     }
 
@@ -347,16 +299,4 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
     void NotSupported(Language.Syntax.SourceSpan span, string message) => diagnostics.Add(CompilerDiagnostics.NotSupportedByEngine.Create(span, message));
 
     static string Location(Language.Syntax.SourceSpan span) => $"{span.File}:{span.Line}";
-
-    sealed class NameSet
-    {
-        readonly HashSet<string> used = new(StringComparer.Ordinal);
-
-        public string Unique(string name)
-        {
-            string candidate = name;
-            for (int n = 2; !used.Add(candidate); n++) candidate = $"{name} #{n}";
-            return candidate;
-        }
-    }
 }

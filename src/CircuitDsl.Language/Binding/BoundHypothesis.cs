@@ -80,28 +80,6 @@ public sealed record PositionSet(ImmutableArray<BoundPosition> Positions)
     public override string ToString() => string.Join(", ", Positions);
 }
 
-/// <summary>The examples: the task, its arguments (typed), and the named positions and answers they define.</summary>
-public sealed record BoundData(
-    TaskDefinition Task,
-    ImmutableDictionary<string, object> Arguments,
-    ImmutableArray<string> NamedPositions,
-    ImmutableArray<string> Answers,
-    SourceSpan Span)
-{
-    /// <summary>The <c>count</c> argument, if given.</summary>
-    public int? Count => Arguments.TryGetValue("count", out object? value) ? (int)(long)value : null;
-
-    /// <summary>The <c>seed</c> argument, if given.</summary>
-    public long? Seed => Arguments.TryGetValue("seed", out object? value) ? (long)value : null;
-
-    /// <summary>The <c>counterfactual</c> argument (a choice name or a file path), if given.</summary>
-    public string? Counterfactual => Arguments.TryGetValue("counterfactual", out object? value) ? (string)value : null;
-
-    /// <summary>The counterfactual in effect: the argument, else the task's default choice (its first), else none.</summary>
-    public string? EffectiveCounterfactual => Counterfactual
-        ?? Task.Parameters.FirstOrDefault(p => p.Name == "counterfactual" && p.Kind == TaskParameterKind.Choice)?.Choices.FirstOrDefault();
-}
-
 /// <summary>The metrics the language knows.</summary>
 public enum MetricKind
 {
@@ -151,9 +129,11 @@ public sealed record BoundPath(ImmutableArray<BoundHop> Hops)
 
 /// <summary>
 /// A threshold on a statistic: <c>expect scrub recovers >= 0.9</c>. <see cref="Threshold"/> is a fraction
-/// (a written percentage is divided by 100); <see cref="Text"/> is the statement as written, for reports.
+/// (a written percentage is divided by 100); <see cref="Text"/> is the statement as written, for reports;
+/// <see cref="Id"/> names it in the plan, the results and every report.
 /// </summary>
 public sealed record BoundExpectation(
+    ExpectationId Id,
     ExpectationSubject Subject,
     BoundPath? Path,
     Statistic Statistic,

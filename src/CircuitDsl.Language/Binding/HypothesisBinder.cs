@@ -224,7 +224,9 @@ internal sealed partial class HypothesisBinder(
     private ImmutableArray<BoundExpectation> BindExpectations(bool hasNodes, BoundMetric? metric)
     {
         var result = ImmutableArray.CreateBuilder<BoundExpectation>();
-        foreach (var expect in hypothesis.Members.OfType<ExpectSyntax>())
+        var statements = hypothesis.Members.OfType<ExpectSyntax>().ToList();
+        var ids = ExpectationId.Assign(statements.Select(Formatting.SyntaxPrinter.Header));
+        foreach (var (expect, id) in statements.Zip(ids))
         {
             string subject = SyntaxFacts.Spell(SyntaxFacts.SubjectWords, expect.Subject);
             if (expect.Subject is ExpectationSubject.Scrub or ExpectationSubject.Knockout && !hasNodes)
@@ -241,7 +243,7 @@ internal sealed partial class HypothesisBinder(
 
             var path = expect.Path is null ? null : BindPath(expect.Path);
             double threshold = expect.IsPercent ? expect.Threshold.Value / 100 : expect.Threshold.Value;
-            result.Add(new BoundExpectation(expect.Subject, path, expect.Statistic, expect.Operator, threshold, Formatting.SyntaxPrinter.Header(expect), expect.Span));
+            result.Add(new BoundExpectation(id, expect.Subject, path, expect.Statistic, expect.Operator, threshold, Formatting.SyntaxPrinter.Header(expect), expect.Span));
         }
 
         return result.ToImmutable();
