@@ -56,7 +56,7 @@ public static class InterventionBenchmark
         var hooks = new ComponentHooks(model);
         var metric = MetricSpec.LogitDiff();
         var senders = (from l in Enumerable.Range(0, config.Layers) from h in Enumerable.Range(0, config.Heads)
-                       select PatchEndpoint.At(Component.AttentionHead(l, h))).ToArray();
+                       select PatchEndpoint.At(Component.Head(l, h))).ToArray();
         var receivers = PathPatchSpec.Of([], PatchEndpoint.At(Component.Logits));
         var batched = new double[senders.Length];
         var literal = new double[senders.Length];

@@ -47,15 +47,15 @@ public static class MemoryBenchmark
     {
         var data = RepeatedTokensData.Create(new RepeatedTokensTask(), n, 21);
         var token = CausalVariable.Of("token", x => x.Tokens[x.Pos]);
-        var induction = InterpretationNode.Of("induction", Component.AttentionHead(1, 0), Component.AttentionHead(1, 1))
+        var induction = InterpretationNode.Of("induction", Component.Head(1, 0), Component.Head(1, 1))
             .From(InterpretationNode.Of("embed", Component.Embed), Channel.Value, token)
-            .From(InterpretationNode.Of("prev", Component.AttentionHead(0, 0)), Channel.Key);
+            .From(InterpretationNode.Of("prev", Component.Head(0, 0)), Channel.Key);
         var hypothesis = new ScrubHypothesis("h", InterpretationNode.Of("out", Component.Logits).WithUnmapped(UnmappedInputs.Keep).From(induction));
         return new ExperimentPlan("memory", data, MetricSpec.Loss(PositionSet.Named("repeated")),
         [
             new ModelCheck("model"),
-            new ScrubCheck("scrub", hypothesis, ScrubBaseline.ResampleInputsOf(Component.AttentionHead(1, 0), Component.AttentionHead(1, 1))),
-            new PathSweepCheck("sweep", [.. Enumerable.Range(0, 4).Select(i => PatchEndpoint.At(Component.AttentionHead(i / 2, i % 2)))], PathPatchSpec.Of([], PatchEndpoint.At(Component.Logits))),
+            new ScrubCheck("scrub", hypothesis, ScrubBaseline.ResampleInputsOf(Component.Head(1, 0), Component.Head(1, 1))),
+            new PathSweepCheck("sweep", [.. Enumerable.Range(0, 4).Select(i => PatchEndpoint.At(Component.Head(i / 2, i % 2)))], PathPatchSpec.Of([], PatchEndpoint.At(Component.Logits))),
         ]);
     }
 

@@ -26,7 +26,7 @@ public class BinderTests
         Assert.That(naive.Metric.Positions.ToString(), Is.EqualTo("repeated"));
         Assert.That(naive.Method.Ablation, Is.EqualTo(naive.Method.Ablation with { Value = new AblationChoice(AblationKind.Resample, null), IsStated = true }));
         Assert.That(naive.Method.Baseline.Value.Kind, Is.EqualTo(BaselineKind.ResampleInputsOf));
-        Assert.That(naive.Method.Baseline.Value.Components, Is.EqualTo(new[] { ModelComponent.AttentionHead(1, 0), ModelComponent.AttentionHead(1, 1) }));
+        Assert.That(naive.Method.Baseline.Value.Components, Is.EqualTo(new[] { Component.Head(1, 0), Component.Head(1, 1) }));
         Assert.That(naive.Method.Direction.IsStated, Is.False);
         Assert.That(naive.Variables.Select(v => v.Name), Is.EqualTo(new[] { "token", "prev_token", "next_token" }));
         Assert.That(naive.Groups.Single().Components, Has.Length.EqualTo(2));
@@ -39,7 +39,7 @@ public class BinderTests
         var graph = naive.Graph!;
 
         Assert.That(graph.Root.Name, Is.EqualTo("out"));
-        Assert.That(graph.Root.Components, Is.EqualTo(new[] { ModelComponent.Logits(2) }));
+        Assert.That(graph.Root.Components, Is.EqualTo(new[] { Component.Logits }));
         var induction = graph.Tree.Children.Single();
         Assert.That(induction.Node.Name, Is.EqualTo("induction"));
         Assert.That(induction.Condition!.Name, Is.EqualTo("next_token"));
@@ -50,8 +50,8 @@ public class BinderTests
             (Channel.Value, "induction.v:embed", "token"),
         }));
         var previousHead = induction.Children[1];
-        Assert.That(previousHead.Node.Components, Is.EqualTo(new[] { ModelComponent.AttentionHead(0, 0) }));
-        Assert.That(previousHead.Children.Single().Node.Components, Is.EqualTo(new[] { ModelComponent.TokenEmbedding }));
+        Assert.That(previousHead.Node.Components, Is.EqualTo(new[] { Component.Head(0, 0) }));
+        Assert.That(previousHead.Children.Single().Node.Components, Is.EqualTo(new[] { Component.Embed }));
     }
 
     [Test]
@@ -73,12 +73,12 @@ public class BinderTests
         Assert.That(sInhibition.Subject, Is.EqualTo(ExpectationSubject.Path));
         Assert.That(sInhibition.Path!.Hops[1].Components, Is.EqualTo(new[]
         {
-            ModelComponent.AttentionHead(9, 9, Channel.Query), ModelComponent.AttentionHead(9, 6, Channel.Query), ModelComponent.AttentionHead(10, 0, Channel.Query),
+            Component.Head(9, 9, Channel.Query), Component.Head(9, 6, Channel.Query), Component.Head(10, 0, Channel.Query),
         }));
         Assert.That(sInhibition.Path.Hops[0].Positions.ToString(), Is.EqualTo("END"));
         Assert.That((sInhibition.Operator, sInhibition.Threshold), Is.EqualTo((ComparisonOperator.LessOrEqual, -0.1)));
         var previous = paths.Expectations.Last();
-        Assert.That(previous.Path!.Hops[0].Positions.Positions.Single(), Is.EqualTo(new BoundPosition(PositionKind.Named, 0, "S1", 1)));
+        Assert.That(previous.Path!.Hops[0].Positions.Selectors.Single(), Is.EqualTo(new NamedPosition("S1", 1)));
     }
 
     [Test]
@@ -87,7 +87,7 @@ public class BinderTests
         var refined = BindExample("induction.circuit").Hypotheses[1];
 
         Assert.That(refined.Expectations.Single().Threshold, Is.EqualTo(0.85).Within(1e-12));
-        Assert.That(refined.Unimportant, Is.EqualTo(new[] { ModelComponent.AttentionHead(0, 1) }));
+        Assert.That(refined.Unimportant, Is.EqualTo(new[] { Component.Head(0, 1) }));
     }
 
     [Test]

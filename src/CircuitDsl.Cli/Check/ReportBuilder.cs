@@ -50,7 +50,7 @@ public static class ReportBuilder
     /// </summary>
     static Func<GraphArrow, string?> Measured(RunnableHypothesis runnable, IReadOnlyList<CheckEntry> checks)
     {
-        var effects = new List<(BoundHop Senders, BoundHop Receivers, double Effect)>();
+        var effects = new List<(PathHop Senders, PathHop Receivers, double Effect)>();
         var bound = runnable.Bound;
         for (int i = 0; i < bound.Expectations.Length && i < runnable.CheckNames.Count; i++)
         {

@@ -68,14 +68,14 @@ public static class ShowCommand
             foreach (var head in heads)
                 for (int e = 0; e < data.Count; e++)
                 {
-                    var pattern = cache[loaded.Model.Hooks.Layers[head.Layer].Pattern][e, head.Head];
+                    var pattern = cache[loaded.Model.Hooks.Layers[head.Layer].Pattern][e, head.HeadIndex];
                     var values = new float[data.Length, data.Length];
                     var flat = pattern.data<float>().ToArray();
                     for (int q = 0; q < data.Length; q++)
                         for (int k = 0; k < data.Length; k++) values[q, k] = flat[q * data.Length + k];
                     var labels = data.Examples[e].Tokens.Select(t => loaded.Tokenizer.Decode([t])).ToArray();
-                    string path = Path.Combine(outDir, $"{hypothesis.Name}-L{head.Layer}.H{head.Head}-example{e}.svg");
-                    AtomicFile.WriteAllText(path, AttentionHeatmapWriter.Write(values, labels, $"L{head.Layer}.H{head.Head} on {data.Examples[e].Source ?? $"example {e}"}"));
+                    string path = Path.Combine(outDir, $"{hypothesis.Name}-L{head.Layer}.H{head.HeadIndex}-example{e}.svg");
+                    AtomicFile.WriteAllText(path, AttentionHeatmapWriter.Write(values, labels, $"L{head.Layer}.H{head.HeadIndex} on {data.Examples[e].Source ?? $"example {e}"}"));
                     written.Add(path);
                 }
             return written;
@@ -83,12 +83,12 @@ public static class ShowCommand
     }
 
     /// <summary>Every head the hypothesis names: in its interpretation graph, its groups and its expectations' paths.</summary>
-    static IReadOnlyList<ModelComponent> NamedHeads(BoundHypothesis hypothesis)
+    static IReadOnlyList<Component> NamedHeads(BoundHypothesis hypothesis)
     {
         var components = (hypothesis.Graph?.MappedComponents ?? [])
             .Concat(hypothesis.Groups.SelectMany(g => g.Components))
             .Concat(hypothesis.Expectations.Where(e => e.Path is not null).SelectMany(e => e.Path!.Hops.SelectMany(h => h.Components)));
-        return components.Where(c => c.Kind == ComponentKind.AttentionHead).Select(c => c.AsOutput).Distinct()
-            .OrderBy(c => c.Layer).ThenBy(c => c.Head).ToArray();
+        return components.Where(c => c.Kind == ComponentKind.Head).Select(c => c.AsOutput).Distinct()
+            .OrderBy(c => c.Layer).ThenBy(c => c.HeadIndex).ToArray();
     }
 }

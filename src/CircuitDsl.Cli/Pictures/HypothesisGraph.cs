@@ -42,7 +42,7 @@ public sealed record HypothesisGraph(IReadOnlyList<GraphBox> Boxes, IReadOnlyLis
     }
 
     /// <summary>The box of a path hop: an existing node mapping the same components, else a new box for them.</summary>
-    static string BoxFor(Dictionary<string, GraphBox> boxes, BoundHop hop)
+    static string BoxFor(Dictionary<string, GraphBox> boxes, PathHop hop)
     {
         string components = string.Join(", ", hop.Components.Select(c => c.AsOutput));
         var existing = boxes.Values.FirstOrDefault(b => b.Components == components);
@@ -52,7 +52,7 @@ public sealed record HypothesisGraph(IReadOnlyList<GraphBox> Boxes, IReadOnlyLis
         return id;
     }
 
-    static ImmutableArray<ModelComponent> Outputs(IEnumerable<ModelComponent> components) => [.. components.Select(c => c.AsOutput)];
+    static ImmutableArray<Component> Outputs(IEnumerable<Component> components) => [.. components.Select(c => c.AsOutput)];
 
     static string ChannelLabel(Channel channel, CausalVariable? agreeingOn)
     {
@@ -69,9 +69,9 @@ public sealed record GraphBox(string Id, string Components, string? Computes, lo
 /// <param name="Claimed">True for an input of the interpretation graph; false for a path only an expectation names.</param>
 /// <param name="Senders">The components the arrow leaves (their outputs).</param>
 /// <param name="Receivers">The components it enters, each with the channel it reads through (q, k, v or the output).</param>
-public sealed record GraphArrow(string From, string To, string Label, bool Claimed, ImmutableArray<ModelComponent> Senders, ImmutableArray<ModelComponent> Receivers)
+public sealed record GraphArrow(string From, string To, string Label, bool Claimed, ImmutableArray<Component> Senders, ImmutableArray<Component> Receivers)
 {
     /// <summary>Whether the arrow carries exactly these senders into exactly these receivers (order and repeats aside).</summary>
-    public bool Joins(IEnumerable<ModelComponent> senders, IEnumerable<ModelComponent> receivers) =>
+    public bool Joins(IEnumerable<Component> senders, IEnumerable<Component> receivers) =>
         Senders.ToHashSet().SetEquals(senders.Select(c => c.AsOutput)) && Receivers.ToHashSet().SetEquals(receivers);
 }

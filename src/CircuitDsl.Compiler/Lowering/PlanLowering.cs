@@ -27,7 +27,7 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
         writer.Line($"// hypothesis {hypothesis.Name} ({CSharpText.Comment(Location(hypothesis.Span))})");
         writer.Open($"public static ExperimentPlan {methodName}({Parameters})");
         new DataLowering(hypothesis.Data, writer).Write();
-        writer.Line($"var metric = new MetricSpec({EngineSpelling.Metric(hypothesis.Metric.Kind)}, {EngineSpelling.Positions(hypothesis.Metric.Positions)});");
+        writer.Line($"var metric = new MetricSpec({EngineSpelling.Enum(hypothesis.Metric.Kind)}, {EngineSpelling.Positions(hypothesis.Metric.Positions)});");
         CheckAnswerOrder();
         string? root = hypothesis.Graph is { } graph ? WriteGraph(graph) : null;
         var checks = Checks(root);
@@ -89,7 +89,7 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
             if (!node.Positions.IsAll) parts.Add($".At({EngineSpelling.Positions(node.Positions)})");
             // Chan et al.'s induction setup: the root keeps the residual terms no node maps (the direct paths to the
             // logits), as every baseline does; `unmapped` governs the nodes below it.
-            if (ReferenceEquals(node, graph.Root)) parts.Add(".WithUnmapped(UnmappedInputs.Keep)");
+            if (ReferenceEquals(node, graph.Root)) parts.Add($".WithUnmapped({EngineSpelling.Enum(UnmappedInputs.Keep)})");
             foreach (var input in node.Inputs)
                 parts.Add($".From({Input(input)})");
             string local = locals.Allocate("node_" + node.Name);
@@ -103,7 +103,7 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
             if (parts.Count == 0) writer.Line(";");
         }
         writer.Line($"var hypothesis = new ScrubHypothesis({CSharpText.String(hypothesis.Name)}, {nodeLocals[graph.Root]}, {Nullable(hypothesis.Description)})");
-        writer.Line($"{{ Unmapped = {EngineSpelling.Unmapped(hypothesis.Method.Unmapped.Value)} }};");
+        writer.Line($"{{ Unmapped = {EngineSpelling.Enum(hypothesis.Method.Unmapped.Value)} }};");
         return nodeLocals[graph.Root];
     }
 
@@ -133,7 +133,7 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
             ? NewNode(source) + (source.Positions.IsAll ? "" : $".At({EngineSpelling.Positions(source.Positions)})")
             : nodeLocals[source];
         var condition = source.IsInline ? source.Computes : input.AgreeingOn;
-        string text = $"{sourceText}, {EngineSpelling.Channel(input.Channel)}";
+        string text = $"{sourceText}, {EngineSpelling.Enum(input.Channel)}";
         if (condition is not null) text += $", agreeingOn: {Variable(condition)}";
         if (!input.Positions.IsAll) text += $", positions: {EngineSpelling.Positions(input.Positions)}";
         return text;
@@ -169,7 +169,7 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
             checks.Add([
                 construct,
                 "{",
-                $"    Expect = new Expectation(Statistic.{statistic}, {EngineSpelling.Operator(expectation.Operator)}, {CSharpText.Double(expectation.Threshold)}, {CSharpText.String(expectation.Text)}),",
+                $"    Expect = new Expectation(Statistic.{statistic}, {EngineSpelling.Enum(expectation.Operator)}, {CSharpText.Double(expectation.Threshold)}, {CSharpText.String(expectation.Text)}),",
                 "},",
             ]);
         }
@@ -221,9 +221,9 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
     {
         var method = hypothesis.Method;
         bool perPosition = method.Granularity.Value == Granularity.Position;
-        var claimed = new Dictionary<ModelComponent, List<PositionSet>>();
+        var claimed = new Dictionary<Component, List<PositionSet>>();
         foreach (var node in graph.Nodes)
-            foreach (var component in node.Components.Where(c => c.Kind is ComponentKind.AttentionHead or ComponentKind.Mlp))
+            foreach (var component in node.Components.Where(c => c.Kind is ComponentKind.Head or ComponentKind.Mlp))
                 (claimed.TryGetValue(component.AsOutput, out var sets) ? sets : claimed[component.AsOutput] = []).Add(node.Positions);
 
         var endpoints = new List<string>();
@@ -232,30 +232,30 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
             bool mapped = claimed.TryGetValue(component, out var sets);
             bool everywhere = !perPosition || !mapped || sets!.Any(s => s.IsAll);
             string positions = everywhere ? "PositionSet.All" : Union(sets!);
-            if (method.Direction.Value == PatchDirection.Complement && mapped)
+            if (method.Direction.Value == KnockoutDirection.Complement && mapped)
                 endpoints.Add(EngineSpelling.Endpoint(component, positions));
-            else if (method.Direction.Value == PatchDirection.Circuit && !mapped)
+            else if (method.Direction.Value == KnockoutDirection.Circuit && !mapped)
                 endpoints.Add(EngineSpelling.Endpoint(component, "PositionSet.All"));
-            else if (method.Direction.Value == PatchDirection.Circuit && !everywhere)
+            else if (method.Direction.Value == KnockoutDirection.Circuit && !everywhere)
                 endpoints.Add(EngineSpelling.Endpoint(component, $"PositionSet.All.Except({positions})"));
         }
         var ablation = method.Ablation.Value;
         string pairing = DataLowering.Choose(hypothesis.Data, "ResamplePairing.Paired", "ResamplePairing.Shuffled");
-        return $"new AblationCheck({CSharpText.String(name)}, [{string.Join(", ", endpoints)}], new AblationMethod({EngineSpelling.Ablation(ablation.Kind)}, MeanPerGroup: {(ablation.PerGroup is null ? "false" : "true")}, Pairing: {pairing}))";
+        return $"new AblationCheck({CSharpText.String(name)}, [{string.Join(", ", endpoints)}], new AblationMethod({EngineSpelling.Enum(ablation.Kind)}, MeanPerGroup: {(ablation.PerGroup is null ? "false" : "true")}, Pairing: {pairing}))";
     }
 
     static string Union(List<PositionSet> sets)
     {
-        var positions = sets.SelectMany(s => s.Positions).Distinct().ToImmutableArray();
+        var positions = sets.SelectMany(s => s.Selectors).Distinct().ToImmutableArray();
         return EngineSpelling.Positions(new PositionSet(positions));
     }
 
-    static IEnumerable<ModelComponent> AllComponents(ModelShape model)
+    static IEnumerable<Component> AllComponents(ModelShape model)
     {
         for (int layer = 0; layer < model.Layers; layer++)
         {
-            for (int head = 0; head < model.HeadsPerLayer; head++) yield return ModelComponent.AttentionHead(layer, head);
-            if (model.HasMlps) yield return ModelComponent.Mlp(layer);
+            for (int head = 0; head < model.HeadsPerLayer; head++) yield return Component.Head(layer, head);
+            if (model.HasMlps) yield return Component.Mlp(layer);
         }
     }
 
@@ -279,10 +279,10 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
             switch (component)
             {
                 case { Kind: ComponentKind.Logits }:
-                case { Kind: ComponentKind.AttentionHead, Channel: not Channel.Output }:
+                case { Kind: ComponentKind.Head, Channel: not Channel.Output }:
                     receivers.Add(EngineSpelling.Endpoint(component, receiverPositions));
                     break;
-                case { Kind: ComponentKind.AttentionHead }:
+                case { Kind: ComponentKind.Head }:
                     foreach (var channel in new[] { Channel.Query, Channel.Key, Channel.Value })
                         receivers.Add(EngineSpelling.Endpoint(component with { Channel = channel }, receiverPositions));
                     break;

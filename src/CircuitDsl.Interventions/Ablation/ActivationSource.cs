@@ -29,7 +29,7 @@ public static class ActivationSource
         string hook = perHead && c.Channel != Channel.Output ? hooks.InputHook(c, c.Channel) : hooks.OutputHook(c);
         return Intervention.Replace(hook, perHead ? value.unsqueeze(-2) : value, new Selection
         {
-            Heads = perHead ? [c.Head] : null,
+            Heads = perHead ? [c.HeadIndex] : null,
             PositionMask = target.Positions.IsAll ? null : ComponentHooks.PositionMask(target.Positions, references, length),
         });
     }

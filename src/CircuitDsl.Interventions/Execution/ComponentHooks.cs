@@ -45,7 +45,7 @@ public sealed class ComponentHooks(HookedTransformer model)
     public Tensor ReadOutput(ActivationCache cache, Component c)
     {
         var t = cache[OutputHook(c)];
-        return c.Kind == ComponentKind.Head ? t.select(2, c.Head) : t;
+        return c.Kind == ComponentKind.Head ? t.select(2, c.HeadIndex) : t;
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> when the model has no such component.</summary>
@@ -54,7 +54,7 @@ public sealed class ComponentHooks(HookedTransformer model)
         string? problem = c.Kind switch
         {
             ComponentKind.Head when c.Layer < 0 || c.Layer >= Config.Layers => $"layer {c.Layer} (the model has layers 0..{Config.Layers - 1})",
-            ComponentKind.Head when c.Head < 0 || c.Head >= Config.Heads => $"head {c.Head} (the model has heads 0..{Config.Heads - 1})",
+            ComponentKind.Head when c.HeadIndex < 0 || c.HeadIndex >= Config.Heads => $"head {c.HeadIndex} (the model has heads 0..{Config.Heads - 1})",
             ComponentKind.Mlp when !Config.HasMlp => "an MLP (the model is attention-only)",
             ComponentKind.Mlp when c.Layer < 0 || c.Layer >= Config.Layers => $"layer {c.Layer} (the model has layers 0..{Config.Layers - 1})",
             _ => null,

@@ -2,19 +2,6 @@ using CircuitDsl.Interventions.Plan;
 
 namespace CircuitDsl.Interventions.Metrics;
 
-/// <summary>The behaviour measured (the language's metrics).</summary>
-public enum MetricKind
-{
-    /// <summary>Next-token cross-entropy at each position p (predicting token p + 1); lower is better.</summary>
-    Loss,
-    /// <summary>logit(answer) - logit(wrong answer); higher is better.</summary>
-    LogitDiff,
-    /// <summary>KL(model ‖ run) of the next-token distributions; 0 for the model itself.</summary>
-    KL,
-    /// <summary>Share of positions whose top prediction is the answer (or, without one, the next token).</summary>
-    Accuracy,
-}
-
 /// <summary>A metric and the positions it is read at (named per example, e.g. <c>repeated</c> or <c>END</c>).</summary>
 public sealed record MetricSpec(MetricKind Kind, PositionSet Positions)
 {

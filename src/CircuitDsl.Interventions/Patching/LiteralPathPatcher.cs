@@ -52,7 +52,7 @@ public sealed class LiteralPathPatcher(ComponentHooks hooks)
         {
             var where = new Selection
             {
-                Heads = s.Component.Kind == ComponentKind.Head ? [s.Component.Head] : null,
+                Heads = s.Component.Kind == ComponentKind.Head ? [s.Component.HeadIndex] : null,
                 PositionMask = ComponentHooks.PositionMask(s.Positions, references, length),
             };
             string hook = hooks.OutputHook(s.Component);
@@ -92,7 +92,7 @@ public sealed class LiteralPathPatcher(ComponentHooks hooks)
             string hook = hooks.InputHook(r.Component, r.Component.Channel);
             return Intervention.Replace(hook, passC[hook], new Selection
             {
-                Heads = [r.Component.Head],
+                Heads = [r.Component.HeadIndex],
                 PositionMask = ComponentHooks.PositionMask(r.Positions, references, length),
             });
         }).ToArray();

@@ -8,8 +8,6 @@ public sealed record PatchEndpoint(Component Component, PositionSet Positions)
 {
     public static PatchEndpoint At(Component component, PositionSet? positions = null) => new(component, positions ?? PositionSet.All);
 
-    public static PatchEndpoint Parse(string component, PositionSet? positions = null) => At(Component.Parse(component), positions);
-
     public override string ToString() => Positions.IsAll ? Component.ToString() : $"{Component} at {Positions}";
 }
 

@@ -145,7 +145,7 @@ public sealed class PathPatcher(ComponentHooks hooks)
             var positions = chunk.Mask(r.Positions);
             changed = changed | (VariantChunk.AnyAlongLast(value != cleanInput) & positions).any(-1);
             interventions.Add(Intervention.Replace(hooks.InputHook(r.Component, r.Component.Channel), chunk.Rows(value).unsqueeze(2),
-                new Selection { Heads = [r.Component.Head], PositionMask = chunk.Repeat(positions) }));
+                new Selection { Heads = [r.Component.HeadIndex], PositionMask = chunk.Repeat(positions) }));
         }
         var logits = model.ForwardFrom(start, chunk.Repeat(chunk.Clean.Cache[names[start].ResidPre]), new RunOptions { Interventions = interventions });
         // A variant whose receivers got exactly their clean inputs is the clean run (pass D would only add rounding).

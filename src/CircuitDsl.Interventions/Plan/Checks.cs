@@ -33,9 +33,6 @@ public enum PatchDirection
 /// <summary>Activation patching of components (all together) at their positions.</summary>
 public sealed record ActivationPatchCheck(string Name, ImmutableArray<PatchEndpoint> Components, PatchDirection Direction) : Check(Name);
 
-/// <summary>What replaces an ablated activation.</summary>
-public enum AblationKind { Zero, Mean, Resample }
-
 /// <summary>Where resampled values come from: the example's own counterfactual, or a seeded random pool example.</summary>
 public enum ResamplePairing { Paired, Shuffled }
 

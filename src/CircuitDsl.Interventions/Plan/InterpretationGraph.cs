@@ -2,15 +2,6 @@ using System.Collections.Immutable;
 
 namespace CircuitDsl.Interventions.Plan;
 
-/// <summary>What happens to the inputs of a mapped node that no input maps.</summary>
-public enum UnmappedInputs
-{
-    /// <summary>Claimed unimportant: they take their value on one random other input, shared by the node (Chan et al.).</summary>
-    Resample,
-    /// <summary>Not claimed unimportant: they keep the node's own datum (Redwood's other-inputs ExactSampler).</summary>
-    Keep,
-}
-
 /// <summary>
 /// A node of the interpretation graph: the components it maps (a group acts together), the positions it claims,
 /// the variable it computes (null: it keeps its parent's datum exactly), and its inputs. A node with no inputs and

@@ -24,7 +24,7 @@ internal sealed class EquivalenceClasses(Dataset dataset, CausalVariable variabl
         var at = positions.Resolve(example);
         var value = variable.Evaluate(example, at);
         // Fixed positions are the same for every example (a dataset's prompts share one length): group the pool once.
-        if (positions.IsFixed)
+        if (positions.IsFixed())
             return (partition ??= new PoolPartition(dataset.Pool, variable, at, ids)).Members(ids.Find(value));
         int[] key = [.. at, .. ids.Intern(value)];
         if (!scanned.TryGetValue(key, out var members)) scanned[key] = members = Scan(at, value);

@@ -84,14 +84,14 @@ internal sealed class ScrubEvaluator(ComponentHooks hooks, Dataset dataset, RunC
             default:
             {
                 var interventions = inputs.Select(kv => Intervention.Replace(
-                    hooks.InputHook(c, kv.Key), (residual + kv.Value).unsqueeze(2), Selection.ForHeads(c.Head))).ToArray();
+                    hooks.InputHook(c, kv.Key), (residual + kv.Value).unsqueeze(2), Selection.ForHeads(c.HeadIndex))).ToArray();
                 using var cache = new ActivationCache();
                 string result = model.Hooks.Layers[c.Layer].Result;
                 model.ForwardFrom(c.Layer, residual, new RunOptions
                 {
                     Interventions = interventions, Cache = cache, CacheFilter = n => n == result, StopAtLayer = c.Layer + 1,
                 }).Dispose();
-                return new Output(cache[result].select(2, c.Head).clone(), null);
+                return new Output(cache[result].select(2, c.HeadIndex).clone(), null);
             }
         }
     }

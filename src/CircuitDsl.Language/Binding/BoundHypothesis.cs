@@ -26,7 +26,7 @@ public sealed record BoundHypothesis(
     ImmutableArray<CausalVariable> Variables,
     ImmutableArray<ComponentGroup> Groups,
     InterpretationGraph? Graph,
-    ImmutableArray<ModelComponent> Unimportant,
+    ImmutableArray<Component> Unimportant,
     ImmutableArray<BoundExpectation> Expectations);
 
 /// <summary>
@@ -37,64 +37,7 @@ public sealed record BoundHypothesis(
 public sealed record CausalVariable(string? Name, string Expression, SourceSpan Span, ImmutableArray<string> DependsOn);
 
 /// <summary>A named set of components (a <c>group</c>).</summary>
-public sealed record ComponentGroup(string Name, ImmutableArray<ModelComponent> Components, SourceSpan Span);
-
-/// <summary>How a position is chosen.</summary>
-public enum PositionKind
-{
-    /// <summary>Every position.</summary>
-    All,
-
-    /// <summary>A fixed index (negative counts from the end).</summary>
-    Index,
-
-    /// <summary>A position the task names per example, plus an offset.</summary>
-    Named,
-}
-
-/// <summary>One position selector.</summary>
-public sealed record BoundPosition(PositionKind Kind, int Index, string? Name, int Offset)
-{
-    /// <summary>Every position.</summary>
-    public static BoundPosition All { get; } = new(PositionKind.All, 0, null, 0);
-
-    /// <inheritdoc />
-    public override string ToString() => Kind switch
-    {
-        PositionKind.All => "all",
-        PositionKind.Index => Index.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        _ => Name + (Offset == 0 ? string.Empty : Offset > 0 ? $"+{Offset}" : $"{Offset}"),
-    };
-}
-
-/// <summary>A set of positions; <see cref="Unspecified"/> means every position.</summary>
-public sealed record PositionSet(ImmutableArray<BoundPosition> Positions)
-{
-    /// <summary>No <c>at</c> clause: every position.</summary>
-    public static PositionSet Unspecified { get; } = new([BoundPosition.All]);
-
-    /// <summary>True when the set covers every position.</summary>
-    public bool IsAll => Positions.Any(p => p.Kind == PositionKind.All);
-
-    /// <inheritdoc />
-    public override string ToString() => string.Join(", ", Positions);
-}
-
-/// <summary>The metrics the language knows.</summary>
-public enum MetricKind
-{
-    /// <summary>Next-token cross-entropy loss.</summary>
-    Loss,
-
-    /// <summary>logit(first answer) - logit(second answer).</summary>
-    LogitDiff,
-
-    /// <summary>KL divergence from the unmodified model's output.</summary>
-    KL,
-
-    /// <summary>Share of examples where the top answer is right.</summary>
-    Accuracy,
-}
+public sealed record ComponentGroup(string Name, ImmutableArray<Component> Components, SourceSpan Span);
 
 /// <summary>The behaviour measured: a metric, its answers (for logit_diff) and where it is read.</summary>
 public sealed record BoundMetric(MetricKind Kind, ImmutableArray<string> Answers, PositionSet Positions, SourceSpan Span);
@@ -106,26 +49,15 @@ public readonly record struct Stated<T>(T Value, bool IsStated, SourceSpan Span)
 public sealed record AblationChoice(AblationKind Kind, string? PerGroup);
 
 /// <summary>What 0% recovered means; for <see cref="BaselineKind.ResampleInputsOf"/>, whose inputs are resampled.</summary>
-public sealed record BaselineChoice(BaselineKind Kind, ImmutableArray<ModelComponent> Components);
+public sealed record BaselineChoice(BaselineKind Kind, ImmutableArray<Component> Components);
 
 /// <summary>Every method choice of a hypothesis. Reports echo all of them, stated or not.</summary>
 public sealed record MethodChoices(
     Stated<AblationChoice> Ablation,
-    Stated<PatchDirection> Direction,
+    Stated<KnockoutDirection> Direction,
     Stated<BaselineChoice> Baseline,
     Stated<UnmappedInputs> Unmapped,
     Stated<Granularity> Granularity);
-
-/// <summary>One step of a path: components (a group acts together) at positions.</summary>
-public sealed record BoundHop(ImmutableArray<ModelComponent> Components, PositionSet Positions);
-
-/// <summary>A chain of components through the residual stream, first sender to final receiver.</summary>
-public sealed record BoundPath(ImmutableArray<BoundHop> Hops)
-{
-    /// <inheritdoc />
-    public override string ToString() =>
-        string.Join(" -> ", Hops.Select(h => string.Join(", ", h.Components) + (h.Positions.IsAll ? string.Empty : " at " + h.Positions)));
-}
 
 /// <summary>
 /// A threshold on a statistic: <c>expect scrub recovers >= 0.9</c>. <see cref="Threshold"/> is a fraction
@@ -135,7 +67,7 @@ public sealed record BoundPath(ImmutableArray<BoundHop> Hops)
 public sealed record BoundExpectation(
     ExpectationId Id,
     ExpectationSubject Subject,
-    BoundPath? Path,
+    CircuitPath? Path,
     Statistic Statistic,
     ComparisonOperator Operator,
     double Threshold,

@@ -85,15 +85,15 @@ internal sealed partial class HypothesisBinder
     private ImmutableArray<InterpretationInput> BindInputs(string name, NodeSyntax node, Dictionary<string, InterpretationNode> built, List<InterpretationNode> all)
     {
         var components = _sets[name];
-        if (node.Inputs.Length > 0 && components.Any(c => c.IsInput))
+        if (node.Inputs.Length > 0 && components.Any(c => c.IsEmbedding))
         {
-            diagnostics.Add(DiagnosticCatalog.InputsOfInputNode.Create(node.Name.Span, name, components.First(c => c.IsInput)));
+            diagnostics.Add(DiagnosticCatalog.InputsOfInputNode.Create(node.Name.Span, name, components.First(c => c.IsEmbedding)));
         }
 
         var result = ImmutableArray.CreateBuilder<InterpretationInput>();
         foreach (var clause in node.Inputs)
         {
-            static bool IsHeadOutput(ModelComponent c) => c is { Kind: ComponentKind.AttentionHead, Channel: Channel.Output };
+            static bool IsHeadOutput(Component c) => c is { Kind: ComponentKind.Head, Channel: Channel.Output };
             if (clause.Channel != Channel.Output && !components.All(IsHeadOutput))
             {
                 var notHead = components.First(c => !IsHeadOutput(c));
@@ -137,11 +137,11 @@ internal sealed partial class HypothesisBinder
     }
 
     /// <summary>Every input must come from upstream of the receiving components (a child's paths extend its parent's).</summary>
-    private void CheckDirections(string name, ImmutableArray<ModelComponent> parents, ImmutableArray<InterpretationInput> inputs)
+    private void CheckDirections(string name, ImmutableArray<Component> parents, ImmutableArray<InterpretationInput> inputs)
     {
         foreach (var input in inputs)
         {
-            var problem = parents.Where(p => !p.IsInput)
+            var problem = parents.Where(p => !p.IsEmbedding)
                 .SelectMany(p => input.Source.Components.Select(s => (Source: s.AsOutput, Receiver: Receiver(p, input.Channel))))
                 .Select(step => (step.Source, Reason: StepProblem(step.Source, step.Receiver)))
                 .FirstOrDefault(step => step.Reason is not null);
@@ -152,17 +152,17 @@ internal sealed partial class HypothesisBinder
             }
         }
 
-        static ModelComponent Receiver(ModelComponent parent, Channel channel) =>
-            channel == Channel.Output || parent.Kind != ComponentKind.AttentionHead ? parent : parent with { Channel = channel };
+        static Component Receiver(Component parent, Channel channel) =>
+            channel == Channel.Output || parent.Kind != ComponentKind.Head ? parent : parent with { Channel = channel };
     }
 
     /// <summary>
     /// After treeification each (receiving component, input slot, sending component) is one place in the tree;
     /// two inputs of one node that claim the same place map a component twice.
     /// </summary>
-    private void CheckMappedOnce(string name, ImmutableArray<ModelComponent> parents, ImmutableArray<InterpretationInput> inputs)
+    private void CheckMappedOnce(string name, ImmutableArray<Component> parents, ImmutableArray<InterpretationInput> inputs)
     {
-        var owners = new Dictionary<(ModelComponent Parent, Channel Slot, ModelComponent Source), int>();
+        var owners = new Dictionary<(Component Parent, Channel Slot, Component Source), int>();
         var reported = new HashSet<(int, int)>();
         for (int index = 0; index < inputs.Length; index++)
         {
@@ -184,9 +184,9 @@ internal sealed partial class HypothesisBinder
             }
         }
 
-        static IEnumerable<Channel> Slots(ModelComponent parent, Channel channel) =>
+        static IEnumerable<Channel> Slots(Component parent, Channel channel) =>
             channel != Channel.Output ? [channel]
-            : parent is { Kind: ComponentKind.AttentionHead, Channel: Channel.Output } ? [Channel.Query, Channel.Key, Channel.Value]
+            : parent is { Kind: ComponentKind.Head, Channel: Channel.Output } ? [Channel.Query, Channel.Key, Channel.Value]
             : [Channel.Output];
     }
 

@@ -102,11 +102,11 @@ internal sealed partial class HypothesisBinder
         _ => [],
     };
 
-    private ImmutableArray<ModelComponent> ResolveComponents(IEnumerable<ComponentSyntax> components, Scope scope) =>
+    private ImmutableArray<Component> ResolveComponents(IEnumerable<ComponentSyntax> components, Scope scope) =>
         [.. components.SelectMany(c => ResolveComponent(c, scope)).Distinct()];
 
     /// <summary>Resolves one component reference against the model's shape; reports and returns nothing when invalid.</summary>
-    private IEnumerable<ModelComponent> ResolveComponent(ComponentSyntax syntax, Scope scope)
+    private IEnumerable<Component> ResolveComponent(ComponentSyntax syntax, Scope scope)
     {
         switch (syntax)
         {
@@ -122,9 +122,9 @@ internal sealed partial class HypothesisBinder
 
                 return builtin.Component switch
                 {
-                    BuiltinComponent.TokenEmbedding => [ModelComponent.TokenEmbedding],
-                    BuiltinComponent.PositionalEmbedding => [ModelComponent.PositionalEmbedding],
-                    _ => _shape is null ? [] : [ModelComponent.Logits(_shape.Layers)],
+                    BuiltinComponent.TokenEmbedding => [Component.Embed],
+                    BuiltinComponent.PositionalEmbedding => [Component.PosEmbed],
+                    _ => _shape is null ? [] : [Component.Logits],
                 };
             case NamedComponentSyntax named:
                 return ResolveNamedComponent(named, scope);
@@ -133,7 +133,7 @@ internal sealed partial class HypothesisBinder
         }
     }
 
-    private IEnumerable<ModelComponent> ResolveLayerComponent(LayerComponentSyntax layer)
+    private IEnumerable<Component> ResolveLayerComponent(LayerComponentSyntax layer)
     {
         if (_shape is null)
         {
@@ -156,18 +156,18 @@ internal sealed partial class HypothesisBinder
                 diagnostics.Add(DiagnosticCatalog.ChannelOnNonHead.Create(layer.Span, SyntaxFacts.ChannelSuffix(layer.Channel), $"'{parts[0]}.mlp'"));
                 return [];
             case LayerPart.Mlp:
-                return [ModelComponent.Mlp(layer.Layer)];
+                return [Component.Mlp(layer.Layer)];
             case LayerPart.Head when layer.Head >= _shape.HeadsPerLayer:
                 diagnostics.Add(DiagnosticCatalog.HeadOutOfRange.Create(layer.Span, parts[1], _shape.Name, _shape.HeadsPerLayer, _shape.HeadsPerLayer - 1));
                 return [];
             case LayerPart.Head:
-                return [ModelComponent.AttentionHead(layer.Layer, layer.Head, layer.Channel)];
+                return [Component.Head(layer.Layer, layer.Head, layer.Channel)];
             default:
-                return Enumerable.Range(0, _shape.HeadsPerLayer).Select(h => ModelComponent.AttentionHead(layer.Layer, h, layer.Channel));
+                return Enumerable.Range(0, _shape.HeadsPerLayer).Select(h => Component.Head(layer.Layer, h, layer.Channel));
         }
     }
 
-    private IEnumerable<ModelComponent> ResolveNamedComponent(NamedComponentSyntax named, Scope scope)
+    private IEnumerable<Component> ResolveNamedComponent(NamedComponentSyntax named, Scope scope)
     {
         string name = named.Name.Text;
         var symbol = scope.Lookup(name);
@@ -194,7 +194,7 @@ internal sealed partial class HypothesisBinder
             return members;
         }
 
-        var notHead = members.Where(m => m.Kind != ComponentKind.AttentionHead || m.Channel != Channel.Output).ToList();
+        var notHead = members.Where(m => m.Kind != ComponentKind.Head || m.Channel != Channel.Output).ToList();
         if (notHead.Count > 0)
         {
             diagnostics.Add(DiagnosticCatalog.ChannelOnNonHead.Create(named.Span, SyntaxFacts.ChannelSuffix(named.Channel), $"{notHead[0]} (in '{name}')"));

@@ -21,7 +21,7 @@ internal sealed partial class HypothesisBinder(
 {
     private readonly Scope _scope = new(fileScope);
     private readonly SettingsTable _settings = new(diagnostics);
-    private readonly Dictionary<string, ImmutableArray<ModelComponent>> _sets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ImmutableArray<Component>> _sets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CausalVariable> _variables = new(StringComparer.Ordinal);
     private ModelShape? _shape;
     private BoundData? _data;
@@ -182,7 +182,7 @@ internal sealed partial class HypothesisBinder(
             ablation is null
                 ? new(new AblationChoice(AblationKind.Resample, null), false, SourceSpan.None)
                 : new(new AblationChoice(ablation.Kind, ablation.Per?.Text), true, ablation.Span),
-            direction is null ? new(PatchDirection.Circuit, false, SourceSpan.None) : new(direction.Direction, true, direction.Span),
+            direction is null ? new(KnockoutDirection.Circuit, false, SourceSpan.None) : new(direction.Direction, true, direction.Span),
             baseline is null
                 ? new(new BaselineChoice(BaselineKind.ResampledInput, []), false, SourceSpan.None)
                 : new(new BaselineChoice(baseline.Kind, baselineComponents), true, baseline.Span),
@@ -190,14 +190,14 @@ internal sealed partial class HypothesisBinder(
             granularity is null ? new(Granularity.Component, false, SourceSpan.None) : new(granularity.Granularity, true, granularity.Span));
     }
 
-    private ImmutableArray<ModelComponent> BindUnimportant(InterpretationGraph? graph)
+    private ImmutableArray<Component> BindUnimportant(InterpretationGraph? graph)
     {
         // Named nodes are checked even when the graph has errors; inline nodes exist only in a built graph.
         var mapped = _scope.Declared.Where(s => s.Kind == SymbolKind.Node)
             .Select(s => (Name: (string?)s.Name, Components: _sets.GetValueOrDefault(s.Name, [])))
             .Concat(graph?.Nodes.Where(n => n.IsInline).Select(n => (Name: (string?)n.Name, n.Components)) ?? [])
             .ToList();
-        var result = new List<ModelComponent>();
+        var result = new List<Component>();
         foreach (var statement in hypothesis.Members.OfType<UnimportantSyntax>())
         {
             foreach (var syntax in statement.Components)
@@ -217,7 +217,7 @@ internal sealed partial class HypothesisBinder(
 
         return [.. result.Distinct()];
 
-        static bool Overlaps(ModelComponent a, ModelComponent b) =>
+        static bool Overlaps(Component a, Component b) =>
             a.AsOutput == b.AsOutput && (a.Channel == b.Channel || a.Channel == Channel.Output || b.Channel == Channel.Output);
     }
 
@@ -249,9 +249,9 @@ internal sealed partial class HypothesisBinder(
         return result.ToImmutable();
     }
 
-    private BoundPath BindPath(PathSyntax path)
+    private CircuitPath BindPath(PathSyntax path)
     {
-        var hops = path.Hops.Select(hop => new BoundHop(ResolveComponents(hop.Components, _scope), BindPositions(hop.At))).ToList();
+        var hops = path.Hops.Select(hop => new PathHop(ResolveComponents(hop.Components, _scope), BindPositions(hop.At))).ToList();
         foreach (var sender in path.Hops[0].Components.Where(c => c.Channel != Channel.Output))
         {
             diagnostics.Add(DiagnosticCatalog.SenderWithChannel.Create(sender.Span, Formatting.SyntaxPrinter.Component(sender), "a path's first step", SyntaxFacts.ChannelSuffix(sender.Channel)));
@@ -263,17 +263,17 @@ internal sealed partial class HypothesisBinder(
             foreach (var (from, to) in steps.Where(step => StepProblem(step.From, step.To) is not null).Take(1))
             {
                 var span = path.Hops[i + 1].Span;
-                diagnostics.Add(from.Kind == ComponentKind.AttentionHead && to.Kind == ComponentKind.AttentionHead && from.Layer == to.Layer
+                diagnostics.Add(from.Kind == ComponentKind.Head && to.Kind == ComponentKind.Head && from.Layer == to.Layer
                     ? DiagnosticCatalog.PathWithinLayer.Create(span, from, to, from.Layer)
                     : DiagnosticCatalog.PathRunsBackwards.Create(span, from, to));
             }
         }
 
-        return new BoundPath([.. hops]);
+        return new CircuitPath([.. hops]);
     }
 
     /// <summary>Why output <paramref name="from"/> cannot reach input <paramref name="to"/> directly, or null when it can.</summary>
-    private static string? StepProblem(ModelComponent from, ModelComponent to)
+    private static string? StepProblem(Component from, Component to)
     {
         if (from.ResidualOrder < to.ResidualOrder)
         {
@@ -285,7 +285,7 @@ internal sealed partial class HypothesisBinder(
             return $"{from} cannot read its own output";
         }
 
-        return from.Kind == ComponentKind.AttentionHead && to.Kind == ComponentKind.AttentionHead && from.Layer == to.Layer
+        return from.Kind == ComponentKind.Head && to.Kind == ComponentKind.Head && from.Layer == to.Layer
             ? $"heads of layer {from.Layer} cannot read each other's output"
             : $"{from.AsOutput} is computed after {to.AsOutput}";
     }
@@ -316,16 +316,16 @@ internal sealed partial class HypothesisBinder(
     {
         if (at is null)
         {
-            return PositionSet.Unspecified;
+            return PositionSet.All;
         }
 
-        var positions = ImmutableArray.CreateBuilder<BoundPosition>();
+        var positions = ImmutableArray.CreateBuilder<PositionSelector>();
         foreach (var position in at.Positions)
         {
             switch (position)
             {
                 case AllPositionsSyntax:
-                    positions.Add(BoundPosition.All);
+                    positions.Add(new AllPositions());
                     break;
                 case IndexPositionSyntax index:
                     if (_shape is not null && (index.Index >= _shape.ContextLength || index.Index < -_shape.ContextLength))
@@ -334,7 +334,7 @@ internal sealed partial class HypothesisBinder(
                     }
                     else
                     {
-                        positions.Add(new BoundPosition(PositionKind.Index, (int)Math.Clamp(index.Index, int.MinValue, int.MaxValue), null, 0));
+                        positions.Add(new IndexPosition((int)Math.Clamp(index.Index, int.MinValue, int.MaxValue)));
                     }
 
                     break;
@@ -352,7 +352,7 @@ internal sealed partial class HypothesisBinder(
                         diagnostics.Add(DiagnosticCatalog.PositionOutOfRange.Create(named.Span, Formatting.SyntaxPrinter.Position(named), _shape.Name, _shape.ContextLength));
                     }
 
-                    positions.Add(new BoundPosition(PositionKind.Named, 0, named.Name.Text, named.Offset));
+                    positions.Add(new NamedPosition(named.Name.Text, named.Offset));
                     break;
             }
         }

@@ -12,7 +12,7 @@ namespace CircuitDsl.Language.Binding;
 public sealed record InterpretationNode(
     string Name,
     bool IsInline,
-    ImmutableArray<ModelComponent> Components,
+    ImmutableArray<Component> Components,
     PositionSet Positions,
     CausalVariable? Computes,
     ImmutableArray<InterpretationInput> Inputs,
@@ -39,5 +39,5 @@ public sealed record TreeNode(InterpretationNode Node, Channel Via, CausalVariab
 public sealed record InterpretationGraph(InterpretationNode Root, ImmutableArray<InterpretationNode> Nodes, TreeNode Tree)
 {
     /// <summary>Every component some node maps.</summary>
-    public IEnumerable<ModelComponent> MappedComponents => Nodes.SelectMany(n => n.Components).Distinct();
+    public IEnumerable<Component> MappedComponents => Nodes.SelectMany(n => n.Components).Distinct();
 }

@@ -13,9 +13,9 @@ namespace CircuitDsl.Language.Diff;
 public static class HypothesisText
 {
     /// <summary>Components in computation order, each once: <c>embed, L0.H0, L1.H0.k</c>.</summary>
-    public static string Components(IEnumerable<ModelComponent> components) =>
+    public static string Components(IEnumerable<Component> components) =>
         string.Join(", ", components.Distinct()
-            .OrderBy(c => c.ResidualOrder).ThenBy(c => c.Kind).ThenBy(c => c.Layer).ThenBy(c => c.Head).ThenBy(c => c.Channel));
+            .OrderBy(c => c.ResidualOrder).ThenBy(c => c.Kind).ThenBy(c => c.Layer).ThenBy(c => c.HeadIndex).ThenBy(c => c.Channel));
 
     /// <summary><c> at P, Q</c>, or nothing when the set covers every position.</summary>
     public static string At(PositionSet positions) => positions.IsAll ? string.Empty : " at " + positions;
@@ -58,7 +58,7 @@ public static class HypothesisText
     };
 
     /// <summary>A path as hops of sorted components: <c>L0.H0 -> L1.H0.k, L1.H1.k -> logits</c>.</summary>
-    public static string Path(BoundPath path) => string.Join(" -> ", path.Hops.Select(h => Components(h.Components) + At(h.Positions)));
+    public static string Path(CircuitPath path) => string.Join(" -> ", path.Hops.Select(h => Components(h.Components) + At(h.Positions)));
 
     /// <summary>What an expectation measures and how it is bounded, without its threshold: the key that pairs expectations.</summary>
     public static string ExpectationKind(BoundExpectation expectation) =>

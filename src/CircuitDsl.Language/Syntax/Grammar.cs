@@ -18,7 +18,7 @@ internal static class Grammar
 
     // ---- Pieces ----
 
-    private static readonly Parser<ImmutableArray<ComponentSyntax>> Components = Component.SeparatedBy(Comma);
+    private static readonly Parser<ImmutableArray<ComponentSyntax>> Components = ComponentReference.SeparatedBy(Comma);
 
     private static readonly Parser<PositionSyntax> Position =
         Keyword("all").Select(_ => (PositionSyntax)new AllPositionsSyntax()).Spanned()

@@ -159,7 +159,7 @@ internal static class Lexemes
     /// A component: <c>embed</c>, <c>pos_embed</c>, <c>logits</c>, <c>L1.H6</c>, <c>L1.H*</c>, <c>L0.mlp</c>,
     /// or a node/group name, each with an optional <c>.q</c>/<c>.k</c>/<c>.v</c>. No spaces inside.
     /// </summary>
-    public static readonly Parser<ComponentSyntax> Component = input =>
+    public static readonly Parser<ComponentSyntax> ComponentReference = input =>
     {
         var at = (ParseInput)input;
         var token = at.Peek();

@@ -45,8 +45,8 @@ public static class SyntaxFacts
         new Dictionary<string, AblationKind> { ["zero"] = AblationKind.Zero, ["mean"] = AblationKind.Mean, ["resample"] = AblationKind.Resample };
 
     /// <summary>Spellings of the patch directions.</summary>
-    public static IReadOnlyDictionary<string, PatchDirection> DirectionWords { get; } =
-        new Dictionary<string, PatchDirection> { ["circuit"] = PatchDirection.Circuit, ["complement"] = PatchDirection.Complement };
+    public static IReadOnlyDictionary<string, KnockoutDirection> DirectionWords { get; } =
+        new Dictionary<string, KnockoutDirection> { ["circuit"] = KnockoutDirection.Circuit, ["complement"] = KnockoutDirection.Complement };
 
     /// <summary>Spellings of the baselines that take no components.</summary>
     public static IReadOnlyDictionary<string, BaselineKind> BaselineWords { get; } =

@@ -28,7 +28,7 @@ public class Gpt2IoiFileTests
 
         string[] classes = ["name_movers", "negative_name_movers", "backup_name_movers", "s_inhibition", "induction", "duplicate_token", "previous_token"];
         var heads = hypotheses[0].Groups.Where(g => classes.Contains(g.Name)).SelectMany(g => g.Components).ToList();
-        Assert.That(heads, Has.Count.EqualTo(26).And.Unique.And.All.Property("Kind").EqualTo(ComponentKind.AttentionHead), "Wang et al.'s 26 heads, each in one class");
+        Assert.That(heads, Has.Count.EqualTo(26).And.Unique.And.All.Property("Kind").EqualTo(ComponentKind.Head), "Wang et al.'s 26 heads, each in one class");
 
         var compilation = RoslynPlanCompiler.Create().Compile(analysis);
         Assert.That(compilation.Diagnostics, Is.Empty, string.Join("\n", compilation.Diagnostics));

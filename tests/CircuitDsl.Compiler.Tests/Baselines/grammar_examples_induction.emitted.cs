@@ -59,20 +59,20 @@ namespace CircuitPlans
             var var_prev_token = CausalVariable.Of<int>("prev_token", InductionVariables.Let_prev_token);
             var var_next_token = CausalVariable.Of<int>("next_token", InductionVariables.Let_next_token);
             var var_token = CausalVariable.Of<int>("token", InductionVariables.Let_token);
-            var node_prev_head = InterpretationNode.Of("prev_head", Component.Parse("L0.H0"))
+            var node_prev_head = InterpretationNode.Of("prev_head", Component.Head(0, 0))
                 .Computing(var_prev_token)
-                .From(InterpretationNode.Of("prev_head.in:embed", Component.Parse("embed")), Channel.Output, agreeingOn: var_prev_token);
-            var node_induction = InterpretationNode.Of("induction", Component.Parse("L1.H0"), Component.Parse("L1.H1"))
+                .From(InterpretationNode.Of("prev_head.in:embed", Component.Embed), Channel.Output, agreeingOn: var_prev_token);
+            var node_induction = InterpretationNode.Of("induction", Component.Head(1, 0), Component.Head(1, 1))
                 .Computing(var_next_token)
-                .From(InterpretationNode.Of("induction.q:embed", Component.Parse("embed")), Channel.Query, agreeingOn: var_token)
+                .From(InterpretationNode.Of("induction.q:embed", Component.Embed), Channel.Query, agreeingOn: var_token)
                 .From(node_prev_head, Channel.Key)
-                .From(InterpretationNode.Of("induction.v:embed", Component.Parse("embed")), Channel.Value, agreeingOn: var_token);
-            var node_out = InterpretationNode.Of("out", Component.Parse("logits"))
+                .From(InterpretationNode.Of("induction.v:embed", Component.Embed), Channel.Value, agreeingOn: var_token);
+            var node_out = InterpretationNode.Of("out", Component.Logits)
                 .WithUnmapped(UnmappedInputs.Keep)
                 .From(node_induction, Channel.Output);
             var hypothesis = new ScrubHypothesis("naive", node_out, "previous-token head feeds the induction heads' keys")
             { Unmapped = UnmappedInputs.Resample };
-            var baseline = ScrubBaseline.ResampleInputsOf(Component.Parse("L1.H0"), Component.Parse("L1.H1"));
+            var baseline = ScrubBaseline.ResampleInputsOf(Component.Head(1, 0), Component.Head(1, 1));
 
             return new ExperimentPlan("naive", data, metric,
             [
@@ -80,7 +80,7 @@ namespace CircuitPlans
                 {
                     Expect = new Expectation(Statistic.Recovers, ComparisonOperator.GreaterOrEqual, 0.3, "expect scrub recovers >= 0.30"),
                 },
-                new PathPatchCheck("path L0.H0 -> induction_heads.k -> logits effect <= -0.5", PathPatchSpec.Of([PatchEndpoint.Parse("L0.H0")], PatchEndpoint.Parse("L1.H0.k"), PatchEndpoint.Parse("L1.H1.k")))
+                new PathPatchCheck("path L0.H0 -> induction_heads.k -> logits effect <= -0.5", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 0))], PatchEndpoint.At(Component.Head(1, 0, Channel.Key)), PatchEndpoint.At(Component.Head(1, 1, Channel.Key))))
                 {
                     Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.5, "expect path L0.H0 -> induction_heads.k -> logits effect <= -0.5"),
                 },
@@ -106,22 +106,22 @@ namespace CircuitPlans
             var var_prev_token = CausalVariable.Of<int>("prev_token", InductionVariables.Let_prev_token);
             var var_next_token = CausalVariable.Of<int>("next_token", InductionVariables.Let_next_token);
             var var_token = CausalVariable.Of<int>("token", InductionVariables.Let_token);
-            var node_prev_head = InterpretationNode.Of("prev_head", Component.Parse("L0.H0"))
+            var node_prev_head = InterpretationNode.Of("prev_head", Component.Head(0, 0))
                 .Computing(var_prev_token)
-                .From(InterpretationNode.Of("prev_head.in:embed", Component.Parse("embed")), Channel.Output, agreeingOn: var_prev_token)
-                .From(InterpretationNode.Of("prev_head.in:pos_embed", Component.Parse("pos_embed")), Channel.Output);
-            var node_induction = InterpretationNode.Of("induction", Component.Parse("L1.H0"), Component.Parse("L1.H1"))
+                .From(InterpretationNode.Of("prev_head.in:embed", Component.Embed), Channel.Output, agreeingOn: var_prev_token)
+                .From(InterpretationNode.Of("prev_head.in:pos_embed", Component.PosEmbed), Channel.Output);
+            var node_induction = InterpretationNode.Of("induction", Component.Head(1, 0), Component.Head(1, 1))
                 .Computing(var_next_token)
                 .At(PositionSet.Named("repeated"))
-                .From(InterpretationNode.Of("induction.q:embed, pos_embed", Component.Parse("embed"), Component.Parse("pos_embed")), Channel.Query, agreeingOn: var_token)
+                .From(InterpretationNode.Of("induction.q:embed, pos_embed", Component.Embed, Component.PosEmbed), Channel.Query, agreeingOn: var_token)
                 .From(node_prev_head, Channel.Key)
-                .From(InterpretationNode.Of("induction.v:embed", Component.Parse("embed")), Channel.Value, agreeingOn: var_token);
-            var node_out = InterpretationNode.Of("out", Component.Parse("logits"))
+                .From(InterpretationNode.Of("induction.v:embed", Component.Embed), Channel.Value, agreeingOn: var_token);
+            var node_out = InterpretationNode.Of("out", Component.Logits)
                 .WithUnmapped(UnmappedInputs.Keep)
                 .From(node_induction, Channel.Output);
             var hypothesis = new ScrubHypothesis("refined", node_out, "queries and values may also read layer 0 at the current position")
             { Unmapped = UnmappedInputs.Resample };
-            var baseline = ScrubBaseline.ResampleInputsOf(Component.Parse("L1.H0"), Component.Parse("L1.H1"));
+            var baseline = ScrubBaseline.ResampleInputsOf(Component.Head(1, 0), Component.Head(1, 1));
 
             return new ExperimentPlan("refined", data, metric,
             [

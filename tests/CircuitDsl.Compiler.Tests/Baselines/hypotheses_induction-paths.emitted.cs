@@ -41,19 +41,19 @@ namespace CircuitPlans
 
             return new ExperimentPlan("senders_to_logits", data, metric,
             [
-                new PathPatchCheck("path L1.H0 -> logits effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.Parse("L1.H0")], PatchEndpoint.Parse("logits")))
+                new PathPatchCheck("path L1.H0 -> logits effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(1, 0))], PatchEndpoint.At(Component.Logits)))
                 {
                     Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L1.H0 -> logits effect <= -0.2"),
                 },
-                new PathPatchCheck("path L1.H1 -> logits effect <= -0.03", PathPatchSpec.Of([PatchEndpoint.Parse("L1.H1")], PatchEndpoint.Parse("logits")))
+                new PathPatchCheck("path L1.H1 -> logits effect <= -0.03", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(1, 1))], PatchEndpoint.At(Component.Logits)))
                 {
                     Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.03, "expect path L1.H1 -> logits effect <= -0.03"),
                 },
-                new PathPatchCheck("path L0.H0 -> logits effect >= -0.01", PathPatchSpec.Of([PatchEndpoint.Parse("L0.H0")], PatchEndpoint.Parse("logits")))
+                new PathPatchCheck("path L0.H0 -> logits effect >= -0.01", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 0))], PatchEndpoint.At(Component.Logits)))
                 {
                     Expect = new Expectation(Statistic.Effect, ComparisonOperator.GreaterOrEqual, -0.01, "expect path L0.H0 -> logits effect >= -0.01"),
                 },
-                new PathPatchCheck("path L0.H1 -> logits effect >= -0.01", PathPatchSpec.Of([PatchEndpoint.Parse("L0.H1")], PatchEndpoint.Parse("logits")))
+                new PathPatchCheck("path L0.H1 -> logits effect >= -0.01", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 1))], PatchEndpoint.At(Component.Logits)))
                 {
                     Expect = new Expectation(Statistic.Effect, ComparisonOperator.GreaterOrEqual, -0.01, "expect path L0.H1 -> logits effect >= -0.01"),
                 },
@@ -78,19 +78,19 @@ namespace CircuitPlans
 
             return new ExperimentPlan("senders_to_keys", data, metric,
             [
-                new PathPatchCheck("path L0.H0 -> L1.H0.k effect <= -0.04", PathPatchSpec.Of([PatchEndpoint.Parse("L0.H0")], PatchEndpoint.Parse("L1.H0.k")))
+                new PathPatchCheck("path L0.H0 -> L1.H0.k effect <= -0.04", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 0))], PatchEndpoint.At(Component.Head(1, 0, Channel.Key))))
                 {
                     Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.04, "expect path L0.H0 -> L1.H0.k effect <= -0.04"),
                 },
-                new PathPatchCheck("path L0.H1 -> L1.H0.k effect <= -0.02", PathPatchSpec.Of([PatchEndpoint.Parse("L0.H1")], PatchEndpoint.Parse("L1.H0.k")))
+                new PathPatchCheck("path L0.H1 -> L1.H0.k effect <= -0.02", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 1))], PatchEndpoint.At(Component.Head(1, 0, Channel.Key))))
                 {
                     Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.02, "expect path L0.H1 -> L1.H0.k effect <= -0.02"),
                 },
-                new PathPatchCheck("path L0.H0 -> L1.H1.k effect <= -0.005", PathPatchSpec.Of([PatchEndpoint.Parse("L0.H0")], PatchEndpoint.Parse("L1.H1.k")))
+                new PathPatchCheck("path L0.H0 -> L1.H1.k effect <= -0.005", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 0))], PatchEndpoint.At(Component.Head(1, 1, Channel.Key))))
                 {
                     Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.005, "expect path L0.H0 -> L1.H1.k effect <= -0.005"),
                 },
-                new PathPatchCheck("path L0.H1 -> L1.H1.k effect <= -0.005", PathPatchSpec.Of([PatchEndpoint.Parse("L0.H1")], PatchEndpoint.Parse("L1.H1.k")))
+                new PathPatchCheck("path L0.H1 -> L1.H1.k effect <= -0.005", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 1))], PatchEndpoint.At(Component.Head(1, 1, Channel.Key))))
                 {
                     Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.005, "expect path L0.H1 -> L1.H1.k effect <= -0.005"),
                 },

@@ -59,21 +59,21 @@ namespace CircuitPlans
             var var_prev_token = CausalVariable.Of<int>("prev_token", InductionWrongKeyVariables.Let_prev_token);
             var var_next_token = CausalVariable.Of<int>("next_token", InductionWrongKeyVariables.Let_next_token);
             var var_token = CausalVariable.Of<int>("token", InductionWrongKeyVariables.Let_token);
-            var node_not_prev_head = InterpretationNode.Of("not_prev_head", Component.Parse("L0.H1"))
+            var node_not_prev_head = InterpretationNode.Of("not_prev_head", Component.Head(0, 1))
                 .Computing(var_prev_token)
-                .From(InterpretationNode.Of("not_prev_head.in:embed", Component.Parse("embed")), Channel.Output, agreeingOn: var_prev_token);
-            var node_induction = InterpretationNode.Of("induction", Component.Parse("L1.H0"), Component.Parse("L1.H1"))
+                .From(InterpretationNode.Of("not_prev_head.in:embed", Component.Embed), Channel.Output, agreeingOn: var_prev_token);
+            var node_induction = InterpretationNode.Of("induction", Component.Head(1, 0), Component.Head(1, 1))
                 .Computing(var_next_token)
-                .From(InterpretationNode.Of("induction.q:embed", Component.Parse("embed")), Channel.Query, agreeingOn: var_token)
+                .From(InterpretationNode.Of("induction.q:embed", Component.Embed), Channel.Query, agreeingOn: var_token)
                 .From(node_not_prev_head, Channel.Key)
-                .From(InterpretationNode.Of("induction.v:embed", Component.Parse("embed")), Channel.Value, agreeingOn: var_token)
-                .From(InterpretationNode.Of("induction.v:L0.H0, L0.H1", Component.Parse("L0.H0"), Component.Parse("L0.H1")), Channel.Value);
-            var node_out = InterpretationNode.Of("out", Component.Parse("logits"))
+                .From(InterpretationNode.Of("induction.v:embed", Component.Embed), Channel.Value, agreeingOn: var_token)
+                .From(InterpretationNode.Of("induction.v:L0.H0, L0.H1", Component.Head(0, 0), Component.Head(0, 1)), Channel.Value);
+            var node_out = InterpretationNode.Of("out", Component.Logits)
                 .WithUnmapped(UnmappedInputs.Keep)
                 .From(node_induction, Channel.Output);
             var hypothesis = new ScrubHypothesis("wrong_key_head", node_out, "the keys come from L0.H1 instead of the previous-token head")
             { Unmapped = UnmappedInputs.Resample };
-            var baseline = ScrubBaseline.ResampleInputsOf(Component.Parse("L1.H0"), Component.Parse("L1.H1"));
+            var baseline = ScrubBaseline.ResampleInputsOf(Component.Head(1, 0), Component.Head(1, 1));
 
             return new ExperimentPlan("wrong_key_head", data, metric,
             [

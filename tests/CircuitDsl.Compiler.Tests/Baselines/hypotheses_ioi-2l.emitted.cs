@@ -68,23 +68,23 @@ namespace CircuitPlans
 
             return new ExperimentPlan("direct_writers", data, metric,
             [
-                new PathPatchCheck("path L1.mlp at END -> logits effect <= -0.4", PathPatchSpec.Of([PatchEndpoint.Parse("L1.mlp", PositionSet.Named("END"))], PatchEndpoint.Parse("logits")))
+                new PathPatchCheck("path L1.mlp at END -> logits effect <= -0.4", PathPatchSpec.Of([PatchEndpoint.At(Component.Mlp(1), PositionSet.Named("END"))], PatchEndpoint.At(Component.Logits)))
                 {
                     Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.4, "expect path L1.mlp at END -> logits effect <= -0.4"),
                 },
-                new PathPatchCheck("path L1.H2 at END -> logits effect <= -0.3", PathPatchSpec.Of([PatchEndpoint.Parse("L1.H2", PositionSet.Named("END"))], PatchEndpoint.Parse("logits")))
+                new PathPatchCheck("path L1.H2 at END -> logits effect <= -0.3", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(1, 2), PositionSet.Named("END"))], PatchEndpoint.At(Component.Logits)))
                 {
                     Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.3, "expect path L1.H2 at END -> logits effect <= -0.3"),
                 },
-                new PathPatchCheck("path L0.H2 at END -> logits effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.Parse("L0.H2", PositionSet.Named("END"))], PatchEndpoint.Parse("logits")))
+                new PathPatchCheck("path L0.H2 at END -> logits effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 2), PositionSet.Named("END"))], PatchEndpoint.At(Component.Logits)))
                 {
                     Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L0.H2 at END -> logits effect <= -0.2"),
                 },
-                new PathPatchCheck("path L1.H0 at END -> logits effect <= -0.15", PathPatchSpec.Of([PatchEndpoint.Parse("L1.H0", PositionSet.Named("END"))], PatchEndpoint.Parse("logits")))
+                new PathPatchCheck("path L1.H0 at END -> logits effect <= -0.15", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(1, 0), PositionSet.Named("END"))], PatchEndpoint.At(Component.Logits)))
                 {
                     Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.15, "expect path L1.H0 at END -> logits effect <= -0.15"),
                 },
-                new PathPatchCheck("path L0.H3 at END -> logits effect >= -0.1", PathPatchSpec.Of([PatchEndpoint.Parse("L0.H3", PositionSet.Named("END"))], PatchEndpoint.Parse("logits")))
+                new PathPatchCheck("path L0.H3 at END -> logits effect >= -0.1", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 3), PositionSet.Named("END"))], PatchEndpoint.At(Component.Logits)))
                 {
                     Expect = new Expectation(Statistic.Effect, ComparisonOperator.GreaterOrEqual, -0.1, "expect path L0.H3 at END -> logits effect >= -0.1"),
                 },
@@ -110,15 +110,15 @@ namespace CircuitPlans
 
             return new ExperimentPlan("layer_one_inputs", data, metric,
             [
-                new PathPatchCheck("path L0.mlp -> L1.H*.k effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.Parse("L0.mlp")], PatchEndpoint.Parse("L1.H0.k"), PatchEndpoint.Parse("L1.H1.k"), PatchEndpoint.Parse("L1.H2.k"), PatchEndpoint.Parse("L1.H3.k")))
+                new PathPatchCheck("path L0.mlp -> L1.H*.k effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.At(Component.Mlp(0))], PatchEndpoint.At(Component.Head(1, 0, Channel.Key)), PatchEndpoint.At(Component.Head(1, 1, Channel.Key)), PatchEndpoint.At(Component.Head(1, 2, Channel.Key)), PatchEndpoint.At(Component.Head(1, 3, Channel.Key))))
                 {
                     Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L0.mlp -> L1.H*.k effect <= -0.2"),
                 },
-                new PathPatchCheck("path L0.H2 -> L1.H*.q effect <= -0.1", PathPatchSpec.Of([PatchEndpoint.Parse("L0.H2")], PatchEndpoint.Parse("L1.H0.q"), PatchEndpoint.Parse("L1.H1.q"), PatchEndpoint.Parse("L1.H2.q"), PatchEndpoint.Parse("L1.H3.q")))
+                new PathPatchCheck("path L0.H2 -> L1.H*.q effect <= -0.1", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 2))], PatchEndpoint.At(Component.Head(1, 0, Channel.Query)), PatchEndpoint.At(Component.Head(1, 1, Channel.Query)), PatchEndpoint.At(Component.Head(1, 2, Channel.Query)), PatchEndpoint.At(Component.Head(1, 3, Channel.Query))))
                 {
                     Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.1, "expect path L0.H2 -> L1.H*.q effect <= -0.1"),
                 },
-                new PathPatchCheck("path L0.H3 -> L1.H*.k effect >= -0.05", PathPatchSpec.Of([PatchEndpoint.Parse("L0.H3")], PatchEndpoint.Parse("L1.H0.k"), PatchEndpoint.Parse("L1.H1.k"), PatchEndpoint.Parse("L1.H2.k"), PatchEndpoint.Parse("L1.H3.k")))
+                new PathPatchCheck("path L0.H3 -> L1.H*.k effect >= -0.05", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 3))], PatchEndpoint.At(Component.Head(1, 0, Channel.Key)), PatchEndpoint.At(Component.Head(1, 1, Channel.Key)), PatchEndpoint.At(Component.Head(1, 2, Channel.Key)), PatchEndpoint.At(Component.Head(1, 3, Channel.Key))))
                 {
                     Expect = new Expectation(Statistic.Effect, ComparisonOperator.GreaterOrEqual, -0.05, "expect path L0.H3 -> L1.H*.k effect >= -0.05"),
                 },
@@ -142,11 +142,11 @@ namespace CircuitPlans
             var data = datasets.Create("ioi", arguments, baseDirectory);
             var metric = new MetricSpec(MetricKind.LogitDiff, PositionSet.Named("END"));
 
-            var node_writers = InterpretationNode.Of("writers", Component.Parse("L0.H2"), Component.Parse("L1.H2"))
+            var node_writers = InterpretationNode.Of("writers", Component.Head(0, 2), Component.Head(1, 2))
                 .At(PositionSet.Named("END"));
-            var node_mlp1 = InterpretationNode.Of("mlp1", Component.Parse("L1.mlp"))
+            var node_mlp1 = InterpretationNode.Of("mlp1", Component.Mlp(1))
                 .At(PositionSet.Named("END"));
-            var node_out = InterpretationNode.Of("out", Component.Parse("logits"))
+            var node_out = InterpretationNode.Of("out", Component.Logits)
                 .At(PositionSet.Named("END"))
                 .WithUnmapped(UnmappedInputs.Keep)
                 .From(node_writers, Channel.Output, positions: PositionSet.Named("END"))
@@ -156,11 +156,11 @@ namespace CircuitPlans
 
             return new ExperimentPlan("naive", data, metric,
             [
-                new AblationCheck("knockout recovers >= 0.35", [PatchEndpoint.Parse("L0.H0"), PatchEndpoint.Parse("L0.H1"), PatchEndpoint.Parse("L0.H2", PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.Parse("L0.H3"), PatchEndpoint.Parse("L0.mlp"), PatchEndpoint.Parse("L1.H0"), PatchEndpoint.Parse("L1.H1"), PatchEndpoint.Parse("L1.H2", PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.Parse("L1.H3"), PatchEndpoint.Parse("L1.mlp", PositionSet.All.Except(PositionSet.Named("END")))], new AblationMethod(AblationKind.Mean, MeanPerGroup: true, Pairing: ResamplePairing.Paired))
+                new AblationCheck("knockout recovers >= 0.35", [PatchEndpoint.At(Component.Head(0, 0)), PatchEndpoint.At(Component.Head(0, 1)), PatchEndpoint.At(Component.Head(0, 2), PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.At(Component.Head(0, 3)), PatchEndpoint.At(Component.Mlp(0)), PatchEndpoint.At(Component.Head(1, 0)), PatchEndpoint.At(Component.Head(1, 1)), PatchEndpoint.At(Component.Head(1, 2), PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.At(Component.Head(1, 3)), PatchEndpoint.At(Component.Mlp(1), PositionSet.All.Except(PositionSet.Named("END")))], new AblationMethod(AblationKind.Mean, MeanPerGroup: true, Pairing: ResamplePairing.Paired))
                 {
                     Expect = new Expectation(Statistic.Fraction, ComparisonOperator.GreaterOrEqual, 0.35, "expect knockout recovers >= 0.35"),
                 },
-                new AblationCheck("knockout recovers <= 0.6", [PatchEndpoint.Parse("L0.H0"), PatchEndpoint.Parse("L0.H1"), PatchEndpoint.Parse("L0.H2", PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.Parse("L0.H3"), PatchEndpoint.Parse("L0.mlp"), PatchEndpoint.Parse("L1.H0"), PatchEndpoint.Parse("L1.H1"), PatchEndpoint.Parse("L1.H2", PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.Parse("L1.H3"), PatchEndpoint.Parse("L1.mlp", PositionSet.All.Except(PositionSet.Named("END")))], new AblationMethod(AblationKind.Mean, MeanPerGroup: true, Pairing: ResamplePairing.Paired))
+                new AblationCheck("knockout recovers <= 0.6", [PatchEndpoint.At(Component.Head(0, 0)), PatchEndpoint.At(Component.Head(0, 1)), PatchEndpoint.At(Component.Head(0, 2), PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.At(Component.Head(0, 3)), PatchEndpoint.At(Component.Mlp(0)), PatchEndpoint.At(Component.Head(1, 0)), PatchEndpoint.At(Component.Head(1, 1)), PatchEndpoint.At(Component.Head(1, 2), PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.At(Component.Head(1, 3)), PatchEndpoint.At(Component.Mlp(1), PositionSet.All.Except(PositionSet.Named("END")))], new AblationMethod(AblationKind.Mean, MeanPerGroup: true, Pairing: ResamplePairing.Paired))
                 {
                     Expect = new Expectation(Statistic.Fraction, ComparisonOperator.LessOrEqual, 0.6, "expect knockout recovers <= 0.6"),
                 },
@@ -184,13 +184,13 @@ namespace CircuitPlans
             var data = datasets.Create("ioi", arguments, baseDirectory);
             var metric = new MetricSpec(MetricKind.LogitDiff, PositionSet.Named("END"));
 
-            var node_readers = InterpretationNode.Of("readers", Component.Parse("L0.H0"), Component.Parse("L0.H1"), Component.Parse("L0.H2"), Component.Parse("L1.H0"), Component.Parse("L1.H2"))
+            var node_readers = InterpretationNode.Of("readers", Component.Head(0, 0), Component.Head(0, 1), Component.Head(0, 2), Component.Head(1, 0), Component.Head(1, 2))
                 .At(PositionSet.Named("END"));
-            var node_mlp1 = InterpretationNode.Of("mlp1", Component.Parse("L1.mlp"))
+            var node_mlp1 = InterpretationNode.Of("mlp1", Component.Mlp(1))
                 .At(PositionSet.Named("END"));
-            var node_mlp0 = InterpretationNode.Of("mlp0", Component.Parse("L0.mlp"))
+            var node_mlp0 = InterpretationNode.Of("mlp0", Component.Mlp(0))
                 .At(new PositionSet([new NamedPosition("IO"), new NamedPosition("S2"), new NamedPosition("END")]));
-            var node_out = InterpretationNode.Of("out", Component.Parse("logits"))
+            var node_out = InterpretationNode.Of("out", Component.Logits)
                 .At(PositionSet.Named("END"))
                 .WithUnmapped(UnmappedInputs.Keep)
                 .From(node_readers, Channel.Output, positions: PositionSet.Named("END"))
@@ -201,7 +201,7 @@ namespace CircuitPlans
 
             return new ExperimentPlan("refined", data, metric,
             [
-                new AblationCheck("knockout recovers >= 0.85", [PatchEndpoint.Parse("L0.H0", PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.Parse("L0.H1", PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.Parse("L0.H2", PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.Parse("L0.H3"), PatchEndpoint.Parse("L0.mlp", PositionSet.All.Except(new PositionSet([new NamedPosition("IO"), new NamedPosition("S2"), new NamedPosition("END")]))), PatchEndpoint.Parse("L1.H0", PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.Parse("L1.H1"), PatchEndpoint.Parse("L1.H2", PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.Parse("L1.H3"), PatchEndpoint.Parse("L1.mlp", PositionSet.All.Except(PositionSet.Named("END")))], new AblationMethod(AblationKind.Mean, MeanPerGroup: true, Pairing: ResamplePairing.Paired))
+                new AblationCheck("knockout recovers >= 0.85", [PatchEndpoint.At(Component.Head(0, 0), PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.At(Component.Head(0, 1), PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.At(Component.Head(0, 2), PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.At(Component.Head(0, 3)), PatchEndpoint.At(Component.Mlp(0), PositionSet.All.Except(new PositionSet([new NamedPosition("IO"), new NamedPosition("S2"), new NamedPosition("END")]))), PatchEndpoint.At(Component.Head(1, 0), PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.At(Component.Head(1, 1)), PatchEndpoint.At(Component.Head(1, 2), PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.At(Component.Head(1, 3)), PatchEndpoint.At(Component.Mlp(1), PositionSet.All.Except(PositionSet.Named("END")))], new AblationMethod(AblationKind.Mean, MeanPerGroup: true, Pairing: ResamplePairing.Paired))
                 {
                     Expect = new Expectation(Statistic.Fraction, ComparisonOperator.GreaterOrEqual, 0.85, "expect knockout recovers >= 0.85"),
                 },

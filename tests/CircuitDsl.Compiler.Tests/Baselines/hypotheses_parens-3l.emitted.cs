@@ -86,23 +86,23 @@ namespace CircuitPlans
 
             return new ExperimentPlan("direct_writers", data, metric,
             [
-                new PathPatchCheck("path L1.H1 -> logits effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.Parse("L1.H1")], PatchEndpoint.Parse("logits")))
+                new PathPatchCheck("path L1.H1 -> logits effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(1, 1))], PatchEndpoint.At(Component.Logits)))
                 {
                     Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L1.H1 -> logits effect <= -0.2"),
                 },
-                new PathPatchCheck("path L2.H0 -> logits effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.Parse("L2.H0")], PatchEndpoint.Parse("logits")))
+                new PathPatchCheck("path L2.H0 -> logits effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(2, 0))], PatchEndpoint.At(Component.Logits)))
                 {
                     Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L2.H0 -> logits effect <= -0.2"),
                 },
-                new PathPatchCheck("path L1.H0 -> logits effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.Parse("L1.H0")], PatchEndpoint.Parse("logits")))
+                new PathPatchCheck("path L1.H0 -> logits effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(1, 0))], PatchEndpoint.At(Component.Logits)))
                 {
                     Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L1.H0 -> logits effect <= -0.2"),
                 },
-                new PathPatchCheck("path L2.mlp -> logits effect <= -0.15", PathPatchSpec.Of([PatchEndpoint.Parse("L2.mlp")], PatchEndpoint.Parse("logits")))
+                new PathPatchCheck("path L2.mlp -> logits effect <= -0.15", PathPatchSpec.Of([PatchEndpoint.At(Component.Mlp(2))], PatchEndpoint.At(Component.Logits)))
                 {
                     Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.15, "expect path L2.mlp -> logits effect <= -0.15"),
                 },
-                new PathPatchCheck("path L0.H0, L0.H1, L0.mlp -> logits effect >= -0.2", PathPatchSpec.Of([PatchEndpoint.Parse("L0.H0"), PatchEndpoint.Parse("L0.H1"), PatchEndpoint.Parse("L0.mlp")], PatchEndpoint.Parse("logits")))
+                new PathPatchCheck("path L0.H0, L0.H1, L0.mlp -> logits effect >= -0.2", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 0)), PatchEndpoint.At(Component.Head(0, 1)), PatchEndpoint.At(Component.Mlp(0))], PatchEndpoint.At(Component.Logits)))
                 {
                     Expect = new Expectation(Statistic.Effect, ComparisonOperator.GreaterOrEqual, -0.2, "expect path L0.H0, L0.H1, L0.mlp -> logits effect >= -0.2"),
                 },
@@ -127,16 +127,16 @@ namespace CircuitPlans
             var var_count_ok = CausalVariable.Of<bool>("count_ok", Parens3lVariables.Let_count_ok);
             var var_horizon_ok = CausalVariable.Of<bool>("horizon_ok", Parens3lVariables.Let_horizon_ok);
             var var_balanced = CausalVariable.Of<bool>("balanced", Parens3lVariables.Let_balanced);
-            var node_count = InterpretationNode.Of("count", Component.Parse("L1.H0"), Component.Parse("L1.H1"), Component.Parse("L1.mlp"))
+            var node_count = InterpretationNode.Of("count", Component.Head(1, 0), Component.Head(1, 1), Component.Mlp(1))
                 .Computing(var_count_ok)
                 .At(PositionSet.Named("END"));
-            var node_horizon = InterpretationNode.Of("horizon", Component.Parse("L2.H0"))
+            var node_horizon = InterpretationNode.Of("horizon", Component.Head(2, 0))
                 .Computing(var_horizon_ok)
                 .At(PositionSet.Named("END"));
-            var node_combine = InterpretationNode.Of("combine", Component.Parse("L2.mlp"))
+            var node_combine = InterpretationNode.Of("combine", Component.Mlp(2))
                 .Computing(var_balanced)
                 .At(PositionSet.Named("END"));
-            var node_out = InterpretationNode.Of("out", Component.Parse("logits"))
+            var node_out = InterpretationNode.Of("out", Component.Logits)
                 .WithUnmapped(UnmappedInputs.Keep)
                 .From(node_count, Channel.Output)
                 .From(node_horizon, Channel.Output)
@@ -171,16 +171,16 @@ namespace CircuitPlans
 
             var var_balanced = CausalVariable.Of<bool>("balanced", Parens3lVariables.Let_balanced);
             var var_horizon_ok = CausalVariable.Of<bool>("horizon_ok", Parens3lVariables.Let_horizon_ok);
-            var node_layer1 = InterpretationNode.Of("layer1", Component.Parse("L1.H0"), Component.Parse("L1.H1"), Component.Parse("L1.mlp"))
+            var node_layer1 = InterpretationNode.Of("layer1", Component.Head(1, 0), Component.Head(1, 1), Component.Mlp(1))
                 .Computing(var_balanced)
                 .At(PositionSet.Named("END"));
-            var node_horizon = InterpretationNode.Of("horizon", Component.Parse("L2.H0"))
+            var node_horizon = InterpretationNode.Of("horizon", Component.Head(2, 0))
                 .Computing(var_horizon_ok)
                 .At(PositionSet.Named("END"));
-            var node_combine = InterpretationNode.Of("combine", Component.Parse("L2.mlp"))
+            var node_combine = InterpretationNode.Of("combine", Component.Mlp(2))
                 .Computing(var_balanced)
                 .At(PositionSet.Named("END"));
-            var node_out = InterpretationNode.Of("out", Component.Parse("logits"))
+            var node_out = InterpretationNode.Of("out", Component.Logits)
                 .WithUnmapped(UnmappedInputs.Keep)
                 .From(node_layer1, Channel.Output)
                 .From(node_horizon, Channel.Output)
@@ -216,16 +216,16 @@ namespace CircuitPlans
             var var_horizon_ok = CausalVariable.Of<bool>("horizon_ok", Parens3lVariables.Let_horizon_ok);
             var var_count_ok = CausalVariable.Of<bool>("count_ok", Parens3lVariables.Let_count_ok);
             var var_balanced = CausalVariable.Of<bool>("balanced", Parens3lVariables.Let_balanced);
-            var node_count = InterpretationNode.Of("count", Component.Parse("L1.H0"), Component.Parse("L1.H1"), Component.Parse("L1.mlp"))
+            var node_count = InterpretationNode.Of("count", Component.Head(1, 0), Component.Head(1, 1), Component.Mlp(1))
                 .Computing(var_horizon_ok)
                 .At(PositionSet.Named("END"));
-            var node_horizon = InterpretationNode.Of("horizon", Component.Parse("L2.H0"))
+            var node_horizon = InterpretationNode.Of("horizon", Component.Head(2, 0))
                 .Computing(var_count_ok)
                 .At(PositionSet.Named("END"));
-            var node_combine = InterpretationNode.Of("combine", Component.Parse("L2.mlp"))
+            var node_combine = InterpretationNode.Of("combine", Component.Mlp(2))
                 .Computing(var_balanced)
                 .At(PositionSet.Named("END"));
-            var node_out = InterpretationNode.Of("out", Component.Parse("logits"))
+            var node_out = InterpretationNode.Of("out", Component.Logits)
                 .WithUnmapped(UnmappedInputs.Keep)
                 .From(node_count, Channel.Output)
                 .From(node_horizon, Channel.Output)

@@ -11,7 +11,7 @@ public class CheckLoweringTests
     {
         string source = Emit(Path.Combine("grammar", "examples", "induction.circuit"));
         Assert.That(source, Does.Contain(
-            "new PathPatchCheck(\"path L0.H0 -> induction_heads.k -> logits effect <= -0.5\", PathPatchSpec.Of([PatchEndpoint.Parse(\"L0.H0\")], PatchEndpoint.Parse(\"L1.H0.k\"), PatchEndpoint.Parse(\"L1.H1.k\")))"));
+            "new PathPatchCheck(\"path L0.H0 -> induction_heads.k -> logits effect <= -0.5\", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 0))], PatchEndpoint.At(Component.Head(1, 0, Channel.Key)), PatchEndpoint.At(Component.Head(1, 1, Channel.Key))))"));
     }
 
     [Test]
@@ -19,7 +19,7 @@ public class CheckLoweringTests
     {
         string source = Emit(Path.Combine("grammar", "examples", "ioi.circuit"));
         Assert.That(source, Does.Contain(
-            "PathPatchSpec.Of([PatchEndpoint.Parse(\"L2.H2\", PositionSet.Named(\"S1\", 1)), PatchEndpoint.Parse(\"L4.H11\", PositionSet.Named(\"S1\", 1))], PatchEndpoint.Parse(\"L5.H5.k\", PositionSet.Named(\"S1\", 1)), PatchEndpoint.Parse(\"L6.H9.k\", PositionSet.Named(\"S1\", 1)))"));
+            "PathPatchSpec.Of([PatchEndpoint.At(Component.Head(2, 2), PositionSet.Named(\"S1\", 1)), PatchEndpoint.At(Component.Head(4, 11), PositionSet.Named(\"S1\", 1))], PatchEndpoint.At(Component.Head(5, 5, Channel.Key), PositionSet.Named(\"S1\", 1)), PatchEndpoint.At(Component.Head(6, 9, Channel.Key), PositionSet.Named(\"S1\", 1)))"));
     }
 
     [Test]
@@ -27,10 +27,10 @@ public class CheckLoweringTests
     {
         string source = Emit(Path.Combine("grammar", "examples", "ioi.circuit"));
         string knockout = source.Split('\n').Single(l => l.Contains("new AblationCheck("));
-        Assert.That(knockout, Does.Contain("PatchEndpoint.Parse(\"L0.H0\")"), "an unmapped head, everywhere");
-        Assert.That(knockout, Does.Contain("PatchEndpoint.Parse(\"L0.mlp\")"), "MLPs are components too");
-        Assert.That(knockout, Does.Contain("PatchEndpoint.Parse(\"L9.H9\", PositionSet.All.Except(PositionSet.Named(\"END\")))"), "a name mover off its position");
-        Assert.That(knockout, Does.Contain("PatchEndpoint.Parse(\"L3.H0\", PositionSet.All.Except(PositionSet.Named(\"S2\")))"));
+        Assert.That(knockout, Does.Contain("PatchEndpoint.At(Component.Head(0, 0))"), "an unmapped head, everywhere");
+        Assert.That(knockout, Does.Contain("PatchEndpoint.At(Component.Mlp(0))"), "MLPs are components too");
+        Assert.That(knockout, Does.Contain("PatchEndpoint.At(Component.Head(9, 9), PositionSet.All.Except(PositionSet.Named(\"END\")))"), "a name mover off its position");
+        Assert.That(knockout, Does.Contain("PatchEndpoint.At(Component.Head(3, 0), PositionSet.All.Except(PositionSet.Named(\"S2\")))"));
         Assert.That(knockout, Does.Contain("new AblationMethod(AblationKind.Mean, MeanPerGroup: true, Pairing: ResamplePairing.Paired)"));
         Assert.That(source, Does.Contain("Expect = new Expectation(Statistic.Fraction, ComparisonOperator.GreaterOrEqual, 0.87"));
     }
@@ -43,7 +43,7 @@ public class CheckLoweringTests
     public void TheRootKeepsItsOtherInputsAndTheFilesUnmappedChoiceGovernsTheRest()
     {
         string source = Emit(Path.Combine("hypotheses", "induction-attn-only-2l.circuit"));
-        Assert.That(source, Does.Contain("var node_out = InterpretationNode.Of(\"out\", Component.Parse(\"logits\"))\n                .WithUnmapped(UnmappedInputs.Keep)"));
+        Assert.That(source, Does.Contain("var node_out = InterpretationNode.Of(\"out\", Component.Logits)\n                .WithUnmapped(UnmappedInputs.Keep)"));
         Assert.That(source, Does.Contain("{ Unmapped = UnmappedInputs.Resample };"));
     }
 }

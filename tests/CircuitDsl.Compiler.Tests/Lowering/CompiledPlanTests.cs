@@ -61,14 +61,14 @@ public class CompiledPlanTests
         var token = CausalVariable.Of("token", x => x.Tokens[x.Pos]);
         var prevToken = CausalVariable.Of("prev_token", x => x.Tokens[x.Pos - 1]);
         var nextToken = CausalVariable.Of("next_token", x => x.Tokens[x.Pos + 1]);
-        Component[] inductionHeads = [Component.AttentionHead(1, 0), Component.AttentionHead(1, 1)];
-        var prevHead = InterpretationNode.Of("prev_head", Component.AttentionHead(0, 0)).Computing(prevToken)
+        Component[] inductionHeads = [Component.Head(1, 0), Component.Head(1, 1)];
+        var prevHead = InterpretationNode.Of("prev_head", Component.Head(0, 0)).Computing(prevToken)
             .From(InterpretationNode.Of("embed", Component.Embed), agreeingOn: prevToken);
         var induction = InterpretationNode.Of("induction", inductionHeads).Computing(nextToken)
             .From(InterpretationNode.Of("embed", Component.Embed), Channel.Query, token)
             .From(prevHead, Channel.Key)
             .From(InterpretationNode.Of("embed", Component.Embed), Channel.Value, token)
-            .From(InterpretationNode.Of("layer0", Component.AttentionHead(0, 0), Component.AttentionHead(0, 1)), Channel.Value);
+            .From(InterpretationNode.Of("layer0", Component.Head(0, 0), Component.Head(0, 1)), Channel.Value);
         var root = InterpretationNode.Of("out", Component.Logits).WithUnmapped(UnmappedInputs.Keep).From(induction);
         var data = RepeatedTokensData.Create(new RepeatedTokensTask(), Count, 11);
         return new ExperimentPlan("refined", data, MetricSpec.Loss(PositionSet.Named("repeated")),

@@ -14,20 +14,20 @@ namespace CircuitDsl.Interventions.Tests.Execution;
 [TestFixture]
 public class ExecutionTests
 {
-    static PatchEndpoint E(string c, PositionSet? at = null) => PatchEndpoint.Parse(c, at);
+    static PatchEndpoint E(Component c, PositionSet? at = null) => PatchEndpoint.At(c, at);
 
     static ImmutableArray<Check> EveryKindOfCheck() =>
     [
         new ModelCheck("model"),
         new ScrubCheck("scrub", new ScrubHypothesis("h", InterpretationNode.Of("out", Component.Logits)
-            .From(InterpretationNode.Of("a", Component.AttentionHead(2, 0)).Computing(CausalVariable.Of("answer", x => x.Answer!.Value)))),
-            ScrubBaseline.ResampleInputsOf(Component.AttentionHead(2, 0))),
-        new PathPatchCheck("path", PathPatchSpec.Of([E("L0.H0")], E("L2.H1.k"))),
-        new PathSweepCheck("sweep", [E("L0.H0"), E("L1.H1"), E("embed")], PathPatchSpec.Of([], E("logits", PositionSet.Named("END")))),
-        new ActivationPatchCheck("denoise", [E("L1.H0"), E("L0.mlp")], PatchDirection.CleanIntoCorrupted),
-        new AblationCheck("mean", [E("L1.H1", PositionSet.Named("END")), E("L2.H0.q")], new AblationMethod(AblationKind.Mean, MeanPerGroup: true)),
-        new AblationCheck("resample", [E("L0.mlp")], new AblationMethod(AblationKind.Resample, Pairing: ResamplePairing.Paired)),
-        new AblationCheck("zero", [E("L1.H0")], new AblationMethod(AblationKind.Zero)),
+            .From(InterpretationNode.Of("a", Component.Head(2, 0)).Computing(CausalVariable.Of("answer", x => x.Answer!.Value)))),
+            ScrubBaseline.ResampleInputsOf(Component.Head(2, 0))),
+        new PathPatchCheck("path", PathPatchSpec.Of([E(Component.Head(0, 0))], E(Component.Head(2, 1, Channel.Key)))),
+        new PathSweepCheck("sweep", [E(Component.Head(0, 0)), E(Component.Head(1, 1)), E(Component.Embed)], PathPatchSpec.Of([], E(Component.Logits, PositionSet.Named("END")))),
+        new ActivationPatchCheck("denoise", [E(Component.Head(1, 0)), E(Component.Mlp(0))], PatchDirection.CleanIntoCorrupted),
+        new AblationCheck("mean", [E(Component.Head(1, 1), PositionSet.Named("END")), E(Component.Head(2, 0, Channel.Query))], new AblationMethod(AblationKind.Mean, MeanPerGroup: true)),
+        new AblationCheck("resample", [E(Component.Mlp(0))], new AblationMethod(AblationKind.Resample, Pairing: ResamplePairing.Paired)),
+        new AblationCheck("zero", [E(Component.Head(1, 0))], new AblationMethod(AblationKind.Zero)),
     ];
 
     [Test]
@@ -54,9 +54,9 @@ public class ExecutionTests
         Check[] checks =
         [
             new ModelCheck("model"),
-            new PathPatchCheck("p1", PathPatchSpec.Of([E("L0.H0")], E("logits"))),
-            new PathPatchCheck("p2", PathPatchSpec.Of([E("L1.H1")], E("L2.H0.v"))),
-            new ActivationPatchCheck("a", [E("L1.H0")], PatchDirection.CorruptedIntoClean),
+            new PathPatchCheck("p1", PathPatchSpec.Of([E(Component.Head(0, 0))], E(Component.Logits))),
+            new PathPatchCheck("p2", PathPatchSpec.Of([E(Component.Head(1, 1))], E(Component.Head(2, 0, Channel.Value)))),
+            new ActivationPatchCheck("a", [E(Component.Head(1, 0))], PatchDirection.CorruptedIntoClean),
         ];
         var runner = new ExperimentRunner(model);
         runner.Run(new ExperimentPlan("reuse", data, MetricSpec.KL(), [.. checks]) { Counterfactual = CounterfactualSource.Paired, BatchSize = 5 });
@@ -70,7 +70,7 @@ public class ExecutionTests
         var data = RandomModels.Data(RandomModels.AttentionOnly, 24, 5);
         // A random model's logit difference hovers around 0, so ablated / model could take any sign or size.
         var result = new ExperimentRunner(model).Run(new ExperimentPlan("f", data, MetricSpec.LogitDiff(), [
-            new AblationCheck("zero", [E("L1.H0")], new AblationMethod(AblationKind.Zero)),
+            new AblationCheck("zero", [E(Component.Head(1, 0))], new AblationMethod(AblationKind.Zero)),
         ]) { Counterfactual = CounterfactualSource.Paired });
         var check = result["zero"];
         Assume.That(check.Statistics["model"].Low, Is.LessThanOrEqualTo(0), "the random model's metric interval reaches 0");
@@ -97,11 +97,11 @@ public class ExecutionTests
     {
         using var model = RandomModels.Create(RandomModels.AttentionOnly);
         var data = RandomModels.Data(RandomModels.AttentionOnly, 10, 7);
-        var inputs = ImmutableArray.Create(E("embed"), E("pos_embed"));
+        var inputs = ImmutableArray.Create(E(Component.Embed), E(Component.PosEmbed));
         var result = new ExperimentRunner(model).Run(new ExperimentPlan("act", data, MetricSpec.LogitDiff(), [
             new ActivationPatchCheck("denoise", inputs, PatchDirection.CleanIntoCorrupted),
             new ActivationPatchCheck("noise", inputs, PatchDirection.CorruptedIntoClean),
-            new PathPatchCheck("no senders", PathPatchSpec.Of([], E("logits"))),
+            new PathPatchCheck("no senders", PathPatchSpec.Of([], E(Component.Logits))),
         ]) { Counterfactual = CounterfactualSource.Paired });
         Assert.That(result["denoise"][Statistic.Recovers].Value, Is.EqualTo(1).Within(1e-5));
         Assert.That(result["noise"][Statistic.Effect].Value, Is.EqualTo(-1).Within(1e-5));
@@ -114,7 +114,7 @@ public class ExecutionTests
         using var model = RandomModels.Create(RandomModels.AttentionOnly);
         var data = RandomModels.Data(RandomModels.AttentionOnly, 6, 8);
         var result = new ExperimentRunner(model).Run(new ExperimentPlan("zero", data, MetricSpec.LogitDiff(),
-            [new AblationCheck("zero", [E("L1.H0", PositionSet.At(2, 7))], new AblationMethod(AblationKind.Zero))]));
+            [new AblationCheck("zero", [E(Component.Head(1, 0), PositionSet.At(2, 7))], new AblationMethod(AblationKind.Zero))]));
         using var scope = NewDisposeScope();
         var tokens = TokenBatch.Of(data, TokenBatch.Range(0, data.Count));
         var logits = model.Forward(tokens, new RunOptions

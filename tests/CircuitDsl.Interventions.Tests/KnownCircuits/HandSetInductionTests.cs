@@ -12,7 +12,7 @@ public class HandSetInductionTests
     static readonly CausalVariable Token = CausalVariable.Of("token", x => x.Tokens[x.Pos]);
     static readonly CausalVariable PrevToken = CausalVariable.Of("prev_token", x => x.Tokens[x.Pos - 1]);
     static readonly CausalVariable NextToken = CausalVariable.Of("next_token", x => x.Tokens[x.Pos + 1]);
-    static readonly Component Induction = Component.AttentionHead(1, 0);
+    static readonly Component Induction = Component.Head(1, 0);
 
     ExperimentResult result = null!;
 
@@ -36,10 +36,10 @@ public class HandSetInductionTests
         var checks = new Check[]
         {
             new ModelCheck("model"),
-            new ScrubCheck("true", Hypothesis("true", Component.AttentionHead(0, 0)), baseline),
+            new ScrubCheck("true", Hypothesis("true", Component.Head(0, 0)), baseline),
             new ScrubCheck("no key path", Hypothesis("no key path", null), baseline),
-            new ScrubCheck("key from the wrong head", Hypothesis("wrong head", Component.AttentionHead(0, 1)), baseline),
-            new ScrubCheck("no value path", Hypothesis("no value path", Component.AttentionHead(0, 0), valuesFromEmbed: false), baseline),
+            new ScrubCheck("key from the wrong head", Hypothesis("wrong head", Component.Head(0, 1)), baseline),
+            new ScrubCheck("no value path", Hypothesis("no value path", Component.Head(0, 0), valuesFromEmbed: false), baseline),
         };
         var plan = new ExperimentPlan("hand-set", HandSetInduction.Data(128, 5), MetricSpec.Loss(PositionSet.Named("repeated")), [.. checks]) { Seed = 1 };
         result = new ExperimentRunner(model).Run(plan);

@@ -19,10 +19,10 @@ public class InductionCircuitTests
     {
         var checks = new Check[]
         {
-            new ScrubCheck("naive", Naive(Component.AttentionHead(0, 0)), Baseline),
+            new ScrubCheck("naive", Naive(Component.Head(0, 0)), Baseline),
             new ScrubCheck("refined", Refined(), Baseline) { Expect = new Expectation(Statistic.Recovers, ComparisonOperator.GreaterOrEqual, 0.90) },
             new ScrubCheck("refined, key path dropped", Refined(dropKeyPath: true), Baseline),
-            new ScrubCheck("refined, key from the wrong head", Refined(Component.AttentionHead(0, 1)), Baseline),
+            new ScrubCheck("refined, key from the wrong head", Refined(Component.Head(0, 1)), Baseline),
         };
         var plan = new ExperimentPlan("induction", ZooData.RepeatedTokens(256, 11), Metric, [.. checks]) { Seed = 3 };
         result = new ExperimentRunner(ZooData.AttnOnly2L.Model).Run(plan);

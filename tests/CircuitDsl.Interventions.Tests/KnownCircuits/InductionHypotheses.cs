@@ -13,7 +13,7 @@ internal static class InductionHypotheses
     public static readonly CausalVariable PrevToken = CausalVariable.Of("prev_token", x => x.Tokens[x.Pos - 1]);
     public static readonly CausalVariable NextToken = CausalVariable.Of("next_token", x => x.Tokens[x.Pos + 1]);
 
-    public static readonly Component[] InductionHeads = [Component.AttentionHead(1, 0), Component.AttentionHead(1, 1)];
+    public static readonly Component[] InductionHeads = [Component.Head(1, 0), Component.Head(1, 1)];
     public static MetricSpec Metric => MetricSpec.Loss(PositionSet.Named("repeated"));
     public static ScrubBaseline Baseline => ScrubBaseline.ResampleInputsOf(InductionHeads);
 
@@ -37,7 +37,7 @@ internal static class InductionHypotheses
     /// <summary>The naive hypothesis plus extra exact inputs of the induction heads (channel, components).</summary>
     public static ScrubHypothesis NaivePlus(string name, params (Channel Channel, Component Component)[] extra)
     {
-        var prevHead = InterpretationNode.Of("prev_head", Component.AttentionHead(0, 0)).Computing(PrevToken).From(Embed("embed→prev"), agreeingOn: PrevToken);
+        var prevHead = InterpretationNode.Of("prev_head", Component.Head(0, 0)).Computing(PrevToken).From(Embed("embed→prev"), agreeingOn: PrevToken);
         var induction = InterpretationNode.Of("induction", InductionHeads).Computing(NextToken)
             .From(Embed("embed→q"), Channel.Query, Token)
             .From(prevHead, Channel.Key)
@@ -57,12 +57,12 @@ internal static class InductionHypotheses
         var induction = InterpretationNode.Of("induction", InductionHeads).Computing(NextToken)
             .From(Embed("embed→q"), Channel.Query, Token)
             .From(Embed("embed→v"), Channel.Value, Token)
-            .From(InterpretationNode.Of("layer0→v", Component.AttentionHead(0, 0), Component.AttentionHead(0, 1)), Channel.Value);
+            .From(InterpretationNode.Of("layer0→v", Component.Head(0, 0), Component.Head(0, 1)), Channel.Value);
         if (!dropKeyPath)
-            induction = induction.From(InterpretationNode.Of("prev_head", keySource ?? Component.AttentionHead(0, 0))
+            induction = induction.From(InterpretationNode.Of("prev_head", keySource ?? Component.Head(0, 0))
                 .Computing(PrevToken).From(Embed("embed→prev"), agreeingOn: PrevToken), Channel.Key);
         var root = InterpretationNode.Of("out", Component.Logits).WithUnmapped(UnmappedInputs.Keep).From(induction);
-        string name = dropKeyPath ? "refined without the key path" : $"refined (k from {keySource ?? Component.AttentionHead(0, 0)})";
+        string name = dropKeyPath ? "refined without the key path" : $"refined (k from {keySource ?? Component.Head(0, 0)})";
         return new ScrubHypothesis(name, root);
     }
 }

@@ -34,7 +34,7 @@ internal sealed class PathPatchingFixture : IDisposable
 
     public IEnumerable<PatchEndpoint> AllHeads() =>
         from l in Enumerable.Range(0, Model.Config.Layers) from h in Enumerable.Range(0, Model.Config.Heads)
-        select PatchEndpoint.At(Component.AttentionHead(l, h));
+        select PatchEndpoint.At(Component.Head(l, h));
 
     /// <summary>The fast patcher's logits for each variant (copied out of the patcher's scope).</summary>
     public Tensor[] Fast(PathPatchSpec receivers, IReadOnlyList<IReadOnlyList<PatchEndpoint>> variants, int maxRows = 256)

@@ -11,8 +11,8 @@ namespace CircuitDsl.Interventions.Tests.Patching;
 public class PathPatchingInvariantTests
 {
     static readonly ModelConfig[] Architectures = RandomModels.All;
-    static PatchEndpoint E(string c, PositionSet? at = null) => PatchEndpoint.Parse(c, at);
-    static PathPatchSpec ToLogits(params PatchEndpoint[] senders) => PathPatchSpec.Of(senders, E("logits"));
+    static PatchEndpoint E(Component c, PositionSet? at = null) => PatchEndpoint.At(c, at);
+    static PathPatchSpec ToLogits(params PatchEndpoint[] senders) => PathPatchSpec.Of(senders, E(Component.Logits));
 
     [TestCaseSource(nameof(Architectures))]
     public void AnEmptySenderSetLeavesTheCleanRun(ModelConfig config)
@@ -20,7 +20,7 @@ public class PathPatchingInvariantTests
         using var f = new PathPatchingFixture(config);
         using var scope = NewDisposeScope();
         Assert.That(RandomModels.Same(f.Fast(ToLogits()), f.Clean.Logits), Is.True);
-        Assert.That(RandomModels.Same(f.Fast(PathPatchSpec.Of([], E("L2.H0.k"))), f.Clean.Logits), Is.True);
+        Assert.That(RandomModels.Same(f.Fast(PathPatchSpec.Of([], E(Component.Head(2, 0, Channel.Key)))), f.Clean.Logits), Is.True);
     }
 
     [TestCaseSource(nameof(Architectures))]
@@ -28,10 +28,10 @@ public class PathPatchingInvariantTests
     {
         using var f = new PathPatchingFixture(config);
         using var scope = NewDisposeScope();
-        var late = new List<PatchEndpoint> { E("L1.H0"), E("L1.H1"), E("L2.H0") };
-        if (config.HasMlp) late.Add(E("L1.mlp"));
+        var late = new List<PatchEndpoint> { E(Component.Head(1, 0)), E(Component.Head(1, 1)), E(Component.Head(2, 0)) };
+        if (config.HasMlp) late.Add(E(Component.Mlp(1)));
         foreach (var sender in late)
-            Assert.That(RandomModels.Same(f.Fast(PathPatchSpec.Of([sender], E("L1.H0.k"))), f.Clean.Logits), Is.True, sender.ToString());
+            Assert.That(RandomModels.Same(f.Fast(PathPatchSpec.Of([sender], E(Component.Head(1, 0, Channel.Key)))), f.Clean.Logits), Is.True, sender.ToString());
     }
 
     [TestCaseSource(nameof(Architectures))]
@@ -40,12 +40,12 @@ public class PathPatchingInvariantTests
         using var f = new PathPatchingFixture(config);
         using var scope = NewDisposeScope();
         var later = PositionSet.At(5, 6, 7);
-        var atLogits = f.Fast(PathPatchSpec.Of([E("L0.H0", later), E("L1.H1", later)], E("logits", PositionSet.At(4))));
+        var atLogits = f.Fast(PathPatchSpec.Of([E(Component.Head(0, 0), later), E(Component.Head(1, 1), later)], E(Component.Logits, PositionSet.At(4))));
         Assert.That(RandomModels.Same(atLogits, f.Clean.Logits), Is.True, "logits receiver at position 4");
-        var atKey = f.Fast(PathPatchSpec.Of([E("L0.H1", later), E("embed", later)], E("L2.H1.q", PositionSet.At(3))));
+        var atKey = f.Fast(PathPatchSpec.Of([E(Component.Head(0, 1), later), E(Component.Embed, later)], E(Component.Head(2, 1, Channel.Query), PositionSet.At(3))));
         Assert.That(RandomModels.Same(atKey, f.Clean.Logits), Is.True, "query receiver at position 3");
         // The same senders at the receiver's position do change it (the test above can fail).
-        var reaching = f.Fast(PathPatchSpec.Of([E("L0.H1", PositionSet.At(3))], E("L2.H1.q", PositionSet.At(3))));
+        var reaching = f.Fast(PathPatchSpec.Of([E(Component.Head(0, 1), PositionSet.At(3))], E(Component.Head(2, 1, Channel.Query), PositionSet.At(3))));
         Assert.That(RandomModels.Same(reaching, f.Clean.Logits), Is.False);
     }
 
@@ -57,7 +57,7 @@ public class PathPatchingInvariantTests
         // Senders everywhere but position 0: nearly every position changes, so the few unchanged ones take the clean
         // logits by copying rather than by rewriting all of them; both must be exact.
         var rest = PositionSet.At(1, 2, 3, 4, 5, 6, 7);
-        var spec = ToLogits(E("L0.H0", rest), E("L1.H1", rest));
+        var spec = ToLogits(E(Component.Head(0, 0), rest), E(Component.Head(1, 1), rest));
         var patched = f.Fast(spec);
         Assert.That(RandomModels.Same(patched.select(1, 0), f.Clean.Logits.select(1, 0)), Is.True, "position 0");
         Assert.That(RandomModels.Same(patched, f.Clean.Logits), Is.False);
@@ -69,8 +69,8 @@ public class PathPatchingInvariantTests
     {
         using var f = new PathPatchingFixture(config);
         using var scope = NewDisposeScope();
-        var senders = f.AllHeads().Append(E("embed")).Append(E("pos_embed")).ToList();
-        if (config.HasMlp) senders.AddRange(Enumerable.Range(0, config.Layers).Select(l => E($"L{l}.mlp")));
+        var senders = f.AllHeads().Append(E(Component.Embed)).Append(E(Component.PosEmbed)).ToList();
+        if (config.HasMlp) senders.AddRange(Enumerable.Range(0, config.Layers).Select(l => E(Component.Mlp(l))));
         Assert.That(RandomModels.MaxRelativeError(f.Fast(ToLogits([.. senders])), f.Corrupted.Logits), Is.LessThan(1e-5));
         Assert.That(RandomModels.MaxRelativeError(f.Literal(ToLogits([.. senders])), f.Corrupted.Logits), Is.LessThan(1e-5));
     }
@@ -90,7 +90,7 @@ public class PathPatchingInvariantTests
     {
         using var f = new PathPatchingFixture(RandomModels.AttentionOnly);
         using var scope = NewDisposeScope();
-        PatchEndpoint[] s1 = [E("L0.H0"), E("L1.H1", PositionSet.At(2, 5))], s2 = [E("L2.H1"), E("embed", PositionSet.Named("END"))];
+        PatchEndpoint[] s1 = [E(Component.Head(0, 0)), E(Component.Head(1, 1), PositionSet.At(2, 5))], s2 = [E(Component.Head(2, 1)), E(Component.Embed, PositionSet.Named("END"))];
         var d1 = f.Fast(ToLogits(s1)) - f.Clean.Logits;
         var d2 = f.Fast(ToLogits(s2)) - f.Clean.Logits;
         var both = f.Fast(ToLogits([.. s1, .. s2])) - f.Clean.Logits;
@@ -106,7 +106,7 @@ public class PathPatchingInvariantTests
         using var scope = NewDisposeScope();
         var literal = new LiteralPathPatcher(f.Hooks);
         var (clean, corrupted) = literal.Cache(f.CleanTokens, f.CorruptedTokens);
-        var spec = PathPatchSpec.Of([E("L0.H1"), E("L1.H0", PositionSet.At(3))], E("L2.H0.v"));
+        var spec = PathPatchSpec.Of([E(Component.Head(0, 1)), E(Component.Head(1, 0), PositionSet.At(3))], E(Component.Head(2, 0, Channel.Value)));
         using (clean)
         using (corrupted)
         using (var passC = literal.PassC(spec, f.CleanTokens, clean, corrupted, f.Data.Examples))
@@ -130,14 +130,14 @@ public class PathPatchingInvariantTests
     {
         foreach (var config in Architectures)
         {
-            yield return new TestCaseData(config, ToLogits(E("L0.H0"), E("L1.H1", PositionSet.At(2, 6)))).SetArgDisplayNames(config.Name, "heads -> logits");
-            yield return new TestCaseData(config, PathPatchSpec.Of([E("L0.H0"), E("embed", PositionSet.Named("MID"))], E("L2.H0.k"), E("L1.H1.q", PositionSet.Named("END")))).SetArgDisplayNames(config.Name, "-> k, q");
-            yield return new TestCaseData(config, PathPatchSpec.Of([E("L1.H0")], E("L2.H1.v", PositionSet.At(1, 4)))).SetArgDisplayNames(config.Name, "-> v at positions");
+            yield return new TestCaseData(config, ToLogits(E(Component.Head(0, 0)), E(Component.Head(1, 1), PositionSet.At(2, 6)))).SetArgDisplayNames(config.Name, "heads -> logits");
+            yield return new TestCaseData(config, PathPatchSpec.Of([E(Component.Head(0, 0)), E(Component.Embed, PositionSet.Named("MID"))], E(Component.Head(2, 0, Channel.Key)), E(Component.Head(1, 1, Channel.Query), PositionSet.Named("END")))).SetArgDisplayNames(config.Name, "-> k, q");
+            yield return new TestCaseData(config, PathPatchSpec.Of([E(Component.Head(1, 0))], E(Component.Head(2, 1, Channel.Value), PositionSet.At(1, 4)))).SetArgDisplayNames(config.Name, "-> v at positions");
             if (config.HasMlp)
             {
-                yield return new TestCaseData(config, ToLogits(E("L0.mlp"), E("L0.H2"))).SetArgDisplayNames(config.Name, "mlp -> logits");
-                yield return new TestCaseData(config, PathPatchSpec.Of([E("L0.H2")], E("logits")) with { FreezeMlps = true }).SetArgDisplayNames(config.Name, "frozen mlps");
-                yield return new TestCaseData(config, PathPatchSpec.Of([E("L0.H1")], E("L2.H0.q")) with { FreezeLayerNorm = true }).SetArgDisplayNames(config.Name, "frozen ln");
+                yield return new TestCaseData(config, ToLogits(E(Component.Mlp(0)), E(Component.Head(0, 2)))).SetArgDisplayNames(config.Name, "mlp -> logits");
+                yield return new TestCaseData(config, PathPatchSpec.Of([E(Component.Head(0, 2))], E(Component.Logits)) with { FreezeMlps = true }).SetArgDisplayNames(config.Name, "frozen mlps");
+                yield return new TestCaseData(config, PathPatchSpec.Of([E(Component.Head(0, 1))], E(Component.Head(2, 0, Channel.Query))) with { FreezeLayerNorm = true }).SetArgDisplayNames(config.Name, "frozen ln");
             }
         }
     }
@@ -156,9 +156,9 @@ public class PathPatchingInvariantTests
     {
         using var f = new PathPatchingFixture(config);
         using var scope = NewDisposeScope();
-        var senders = f.AllHeads().Append(E("embed"))
-            .Concat(config.HasMlp ? Enumerable.Range(0, config.Layers).Select(l => E($"L{l}.mlp", PositionSet.Named("MID"))) : []).ToArray();
-        foreach (var receivers in new[] { ToLogits(), PathPatchSpec.Of([], E("L2.H0.k"), E("L2.H1.q")) })
+        var senders = f.AllHeads().Append(E(Component.Embed))
+            .Concat(config.HasMlp ? Enumerable.Range(0, config.Layers).Select(l => E(Component.Mlp(l), PositionSet.Named("MID"))) : []).ToArray();
+        foreach (var receivers in new[] { ToLogits(), PathPatchSpec.Of([], E(Component.Head(2, 0, Channel.Key)), E(Component.Head(2, 1, Channel.Query))) })
         {
             var batched = f.Fast(receivers, senders.Select(s => (IReadOnlyList<PatchEndpoint>)[s]).ToArray(), maxRows: 4 * f.References.Length);
             for (int i = 0; i < senders.Length; i++)

@@ -10,7 +10,7 @@ namespace CircuitDsl.Interventions.Tests.Scrubbing;
 public class HypothesisValidationTests
 {
     static readonly InterpretationNode Logits = InterpretationNode.Of("out", Component.Logits);
-    static InterpretationNode Head(string name, int layer, int head) => InterpretationNode.Of(name, Component.AttentionHead(layer, head));
+    static InterpretationNode Head(string name, int layer, int head) => InterpretationNode.Of(name, Component.Head(layer, head));
 
     static string Reject(ScrubHypothesis h)
     {

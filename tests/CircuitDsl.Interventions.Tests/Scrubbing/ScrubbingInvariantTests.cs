@@ -18,9 +18,9 @@ public class ScrubbingInvariantTests
     /// <summary>A graph with shared nodes (L0.H0 is read by two heads), so treeification makes copies.</summary>
     static ScrubHypothesis Graph(UnmappedInputs unmapped, CausalVariable? condition = null)
     {
-        var early = InterpretationNode.Of("early", Component.AttentionHead(0, 0)).Computing(condition!).From(InterpretationNode.Of("tok", Component.Embed), agreeingOn: condition);
-        var mid = InterpretationNode.Of("mid", Component.AttentionHead(1, 1)).From(early, Channel.Key).From(InterpretationNode.Of("tok2", Component.Embed), Channel.Value);
-        var late = InterpretationNode.Of("late", Component.AttentionHead(2, 0)).From(early, Channel.Query).From(mid);
+        var early = InterpretationNode.Of("early", Component.Head(0, 0)).Computing(condition!).From(InterpretationNode.Of("tok", Component.Embed), agreeingOn: condition);
+        var mid = InterpretationNode.Of("mid", Component.Head(1, 1)).From(early, Channel.Key).From(InterpretationNode.Of("tok2", Component.Embed), Channel.Value);
+        var late = InterpretationNode.Of("late", Component.Head(2, 0)).From(early, Channel.Query).From(mid);
         var root = InterpretationNode.Of("out", Component.Logits).From(late).From(mid);
         return new ScrubHypothesis("graph", root) { Unmapped = unmapped };
     }
@@ -39,7 +39,7 @@ public class ScrubbingInvariantTests
         var keepAll = Graph(UnmappedInputs.Keep);
         var result = Run(config,
             new ScrubCheck("exact root", leaf, ScrubBaseline.ResampledInput),
-            new ScrubCheck("every path exact", keepAll, ScrubBaseline.ResampleInputsOf(Component.AttentionHead(2, 0))));
+            new ScrubCheck("every path exact", keepAll, ScrubBaseline.ResampleInputsOf(Component.Head(2, 0))));
         foreach (var check in result.Checks)
         {
             Assert.That(check[Statistic.Recovers].Value, Is.EqualTo(1.0), check.Name);
@@ -51,7 +51,7 @@ public class ScrubbingInvariantTests
     [TestCaseSource(nameof(Architectures))]
     public void TheNullHypothesisRecoversExactly0Percent(ModelConfig config)
     {
-        var heads = ScrubBaseline.ResampleInputsOf(Component.AttentionHead(1, 0), Component.AttentionHead(2, 1));
+        var heads = ScrubBaseline.ResampleInputsOf(Component.Head(1, 0), Component.Head(2, 1));
         var result = Run(config,
             new ScrubCheck("random root", ScrubBaseline.ResampledInput.AsHypothesis(), ScrubBaseline.ResampledInput),
             new ScrubCheck("inputs of the heads resampled", heads.AsHypothesis(), heads));
@@ -99,7 +99,7 @@ public class ScrubbingInvariantTests
         using var model = RandomModels.Create(config);
         var data = RandomModels.Data(config, 8, 4);
         var hooks = new ComponentHooks(model);
-        var head = InterpretationNode.Of("head", Component.AttentionHead(1, 0)).WithUnmapped(UnmappedInputs.Resample);
+        var head = InterpretationNode.Of("head", Component.Head(1, 0)).WithUnmapped(UnmappedInputs.Resample);
         var tree = Treeifier.Treeify(new ScrubHypothesis("h", InterpretationNode.Of("out", Component.Logits).WithUnmapped(UnmappedInputs.Keep).From(head)), hooks);
         var samples = ScrubSampler.Sample(tree, data, 2);
         var other = samples.UnmappedOf(tree.Nodes[1]);

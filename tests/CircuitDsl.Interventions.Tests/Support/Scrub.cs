@@ -23,7 +23,7 @@ internal static class Scrub
     public static CausalVariable Input(int index) => CausalVariable.Of($"x{index}", x => x.Tokens[index]);
 
     public static InterpretationNode Heads(string name, params int[] heads) =>
-        InterpretationNode.Of(name, heads.Select(h => Component.AttentionHead(0, h)).ToArray());
+        InterpretationNode.Of(name, heads.Select(h => Component.Head(0, h)).ToArray());
 
     public static InterpretationNode Root => InterpretationNode.Of("out", Component.Logits);
 }

@@ -62,7 +62,7 @@ public sealed record AblationSettingSyntax(AblationKind Kind, NameSyntax? Per) :
 }
 
 /// <summary><c>direction circuit|complement</c>.</summary>
-public sealed record DirectionSettingSyntax(PatchDirection Direction) : SettingSyntax
+public sealed record DirectionSettingSyntax(KnockoutDirection Direction) : SettingSyntax
 {
     /// <inheritdoc />
     public override string Keyword => "direction";
