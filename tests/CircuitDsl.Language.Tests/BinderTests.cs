@@ -33,25 +33,25 @@ public class BinderTests
     }
 
     [Test]
-    public void InterpretationGraphIsTreeified()
+    public void InterpretationGraphLinksEachNodeToItsInputs()
     {
         var naive = BindExample("induction.circuit").Hypotheses[0];
         var graph = naive.Graph!;
 
         Assert.That(graph.Root.Name, Is.EqualTo("out"));
         Assert.That(graph.Root.Components, Is.EqualTo(new[] { Component.Logits }));
-        var induction = graph.Tree.Children.Single();
-        Assert.That(induction.Node.Name, Is.EqualTo("induction"));
-        Assert.That(induction.Condition!.Name, Is.EqualTo("next_token"));
-        Assert.That(induction.Children.Select(c => (c.Via, c.Node.Name, c.Condition?.Name)), Is.EqualTo(new[]
+        var edge = graph.Root.Inputs.Single();
+        Assert.That(edge.Source.Name, Is.EqualTo("induction"));
+        Assert.That(edge.Condition!.Name, Is.EqualTo("next_token"));
+        Assert.That(edge.Source.Inputs.Select(c => (c.Channel, c.Source.Name, c.Condition?.Name)), Is.EqualTo(new[]
         {
             (Channel.Query, "induction.q:embed", (string?)"token"),
             (Channel.Key, "prev_head", "prev_token"),
             (Channel.Value, "induction.v:embed", "token"),
         }));
-        var previousHead = induction.Children[1];
-        Assert.That(previousHead.Node.Components, Is.EqualTo(new[] { Component.Head(0, 0) }));
-        Assert.That(previousHead.Children.Single().Node.Components, Is.EqualTo(new[] { Component.Embed }));
+        var previousHead = edge.Source.Inputs[1].Source;
+        Assert.That(previousHead.Components, Is.EqualTo(new[] { Component.Head(0, 0) }));
+        Assert.That(previousHead.Inputs.Single().Source.Components, Is.EqualTo(new[] { Component.Embed }));
     }
 
     [Test]
@@ -103,7 +103,7 @@ public class BinderTests
 
         Assert.That(result.Diagnostics, Is.Empty, result.RenderText());
         Assert.That(result.File!.ImportedFiles, Is.EqualTo(new[] { "lib/common.circuit", "lib/more.circuit" }));
-        Assert.That(result.File.Hypotheses[0].Graph!.Tree.Children.Single().Condition!.Name, Is.EqualTo("token"));
+        Assert.That(result.File.Hypotheses[0].Graph!.Root.Inputs.Single().Condition!.Name, Is.EqualTo("token"));
     }
 
     [Test]

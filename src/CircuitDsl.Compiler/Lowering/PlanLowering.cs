@@ -28,7 +28,6 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
         writer.Open($"public static ExperimentPlan {methodName}({Parameters})");
         new DataLowering(hypothesis.Data, writer).Write();
         writer.Line($"var metric = new MetricSpec({EngineSpelling.Enum(hypothesis.Metric.Kind)}, {EngineSpelling.Positions(hypothesis.Metric.Positions)});");
-        CheckAnswerOrder();
         string? root = hypothesis.Graph is { } graph ? WriteGraph(graph) : null;
         var checks = Checks(root);
         writer.Line();
@@ -49,15 +48,6 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
         }
         writer.Line("};");
         writer.Close();
-    }
-
-    /// <summary>The engine's logit difference is answer − wrong answer, i.e. the data's first answer minus its second.</summary>
-    void CheckAnswerOrder()
-    {
-        var metric = hypothesis.Metric;
-        var answers = hypothesis.Data.Answers;
-        if (metric.Kind == MetricKind.LogitDiff && answers.Length >= 2 && !metric.Answers.SequenceEqual(answers.Take(2)))
-            NotSupported(metric.Span, $"The engine's logit_diff is the data's first answer minus its second: write logit_diff({answers[0]}, {answers[1]}) (a reversed difference is its negative).");
     }
 
     string Variable(CausalVariable variable)
@@ -262,38 +252,18 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
     /// <summary>
     /// Path patching (Wang et al.): the first step sends, the second receives (a head's q/k/v, a whole head = its
     /// q, k and v, or the logits), and everything after the receivers is recomputed freely, so a trailing
-    /// <c>-> logits</c> adds nothing. Longer chains need treeified path patching, which the engine does not have.
+    /// <c>-> logits</c> adds nothing. The binder has refused every other path (CD2040, CD2041).
     /// </summary>
-    string? Path(string name, BoundExpectation expectation)
+    static string Path(string name, BoundExpectation expectation)
     {
-        var hops = expectation.Path!.Hops;
-        if (hops.Length < 2 || hops.Length > 3 || hops.Length == 3 && hops[2].Components.Any(c => c.Kind != ComponentKind.Logits))
-        {
-            NotSupported(expectation.Span, $"The engine patches one sender step into one receiver step (then recomputes everything after it); '{expectation.Path}' has {hops.Length - 1} steps after its senders.");
-            return null;
-        }
-        var receivers = new List<string>();
-        string receiverPositions = EngineSpelling.Positions(hops[1].Positions);
-        foreach (var component in hops[1].Components)
-        {
-            switch (component)
-            {
-                case { Kind: ComponentKind.Logits }:
-                case { Kind: ComponentKind.Head, Channel: not Channel.Output }:
-                    receivers.Add(EngineSpelling.Endpoint(component, receiverPositions));
-                    break;
-                case { Kind: ComponentKind.Head }:
-                    foreach (var channel in new[] { Channel.Query, Channel.Key, Channel.Value })
-                        receivers.Add(EngineSpelling.Endpoint(component with { Channel = channel }, receiverPositions));
-                    break;
-                default:
-                    NotSupported(expectation.Span, $"A path receiver is a head's input or the logits; {component} is neither.");
-                    return null;
-            }
-        }
-        string senderPositions = EngineSpelling.Positions(hops[0].Positions);
-        string senders = string.Join(", ", hops[0].Components.Select(c => EngineSpelling.Endpoint(c, senderPositions)));
-        return $"new PathPatchCheck({CSharpText.String(name)}, PathPatchSpec.Of([{senders}], {string.Join(", ", receivers)}))";
+        var path = expectation.Path!;
+        string receiverPositions = EngineSpelling.Positions(path.Receivers.Positions);
+        var receivers = path.Receivers.Components.SelectMany(component => component is { Kind: ComponentKind.Head, Channel: Channel.Output }
+            ? [component with { Channel = Channel.Query }, component with { Channel = Channel.Key }, component with { Channel = Channel.Value }]
+            : new[] { component });
+        string senderPositions = EngineSpelling.Positions(path.Senders.Positions);
+        string senders = string.Join(", ", path.Senders.Components.Select(c => EngineSpelling.Endpoint(c, senderPositions)));
+        return $"new PathPatchCheck({CSharpText.String(name)}, PathPatchSpec.Of([{senders}], {string.Join(", ", receivers.Select(r => EngineSpelling.Endpoint(r, receiverPositions)))}))";
     }
 
     void NotSupported(Language.Syntax.SourceSpan span, string message) => diagnostics.Add(CompilerDiagnostics.NotSupportedByEngine.Create(span, message));

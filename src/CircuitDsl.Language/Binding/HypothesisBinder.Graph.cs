@@ -67,15 +67,13 @@ internal sealed partial class HypothesisBinder
         }
 
         var root = built[roots[0]];
-        int count = 0;
-        var tree = Treeify(root, Channel.Output, root.Computes, ref count);
-        if (count > MaxTreeNodes)
+        if (TreeSize(root) > MaxTreeNodes)
         {
             diagnostics.Add(DiagnosticCatalog.TreeTooLarge.Create(hypothesis.Name.Span, MaxTreeNodes));
             return null;
         }
 
-        return new InterpretationGraph(root, [.. all.OrderBy(n => n.Span.Offset)], tree);
+        return new InterpretationGraph(root, [.. all.OrderBy(n => n.Span.Offset)]);
     }
 
     /// <summary>The node a source names, when it names one.</summary>
@@ -190,21 +188,30 @@ internal sealed partial class HypothesisBinder
             : [Channel.Output];
     }
 
-    /// <summary>Copies each node once per path from the root. Depth is bounded by the residual order, which edges strictly decrease.</summary>
-    private static TreeNode Treeify(InterpretationNode node, Channel via, CausalVariable? condition, ref int count)
+    /// <summary>
+    /// How many node copies the engine's treeification makes (one per path from the root), counted without making them:
+    /// a node's copies are one plus its inputs' copies, memoised per node and capped just past the limit. Depth is
+    /// bounded by the residual order, which edges strictly decrease, and the graph has no cycle by now.
+    /// </summary>
+    private static long TreeSize(InterpretationNode root)
     {
-        count++;
-        var children = ImmutableArray.CreateBuilder<TreeNode>();
-        foreach (var input in node.Inputs)
+        var sizes = new Dictionary<InterpretationNode, long>(ReferenceEqualityComparer.Instance);
+        long Size(InterpretationNode node)
         {
-            if (count > MaxTreeNodes)
+            if (sizes.TryGetValue(node, out long size))
             {
-                break;
+                return size;
             }
 
-            children.Add(Treeify(input.Source, input.Channel, input.Condition, ref count));
+            size = 1;
+            foreach (var input in node.Inputs)
+            {
+                size = Math.Min(MaxTreeNodes + 1L, size + Size(input.Source));
+            }
+
+            return sizes[node] = size;
         }
 
-        return new TreeNode(node, via, condition, children.ToImmutable());
+        return Size(root);
     }
 }

@@ -162,7 +162,15 @@ internal sealed partial class HypothesisBinder(
             }
         }
 
-        return new BoundMetric(kind.Kind, [.. setting.Arguments.Select(a => a.Text)], BindPositions(setting.At), setting.Span);
+        // The engine's logit difference is answer - wrong answer: the data's first answer minus its second.
+        var answers = _data?.Answers ?? [];
+        var written = setting.Arguments.Select(a => a.Text).ToList();
+        if (kind.Kind == MetricKind.LogitDiff && answers.Length >= 2 && written.All(answers.Contains) && !written.SequenceEqual(answers.Take(2)))
+        {
+            diagnostics.Add(DiagnosticCatalog.ReversedLogitDiff.Create(setting.Span, answers[0], answers[1]));
+        }
+
+        return new BoundMetric(kind.Kind, [.. written], BindPositions(setting.At), setting.Span);
     }
 
     private MethodChoices BindMethod()
@@ -241,7 +249,7 @@ internal sealed partial class HypothesisBinder(
                 diagnostics.Add(DiagnosticCatalog.FractionOfLowerIsBetterMetric.Create(expect.Span, metric.Kind == MetricKind.Loss ? "loss" : "kl"));
             }
 
-            var path = expect.Path is null ? null : BindPath(expect.Path);
+            var path = expect.Path is null ? null : BindPath(expect.Path, Formatting.SyntaxPrinter.Header(expect));
             double threshold = expect.IsPercent ? expect.Threshold.Value / 100 : expect.Threshold.Value;
             result.Add(new BoundExpectation(id, expect.Subject, path, expect.Statistic, expect.Operator, threshold, Formatting.SyntaxPrinter.Header(expect), expect.Span));
         }
@@ -249,9 +257,10 @@ internal sealed partial class HypothesisBinder(
         return result.ToImmutable();
     }
 
-    private CircuitPath BindPath(PathSyntax path)
+    private CircuitPath BindPath(PathSyntax path, string statement)
     {
         var hops = path.Hops.Select(hop => new PathHop(ResolveComponents(hop.Components, _scope), BindPositions(hop.At))).ToList();
+        CheckPatchable(path, hops, statement);
         foreach (var sender in path.Hops[0].Components.Where(c => c.Channel != Channel.Output))
         {
             diagnostics.Add(DiagnosticCatalog.SenderWithChannel.Create(sender.Span, Formatting.SyntaxPrinter.Component(sender), "a path's first step", SyntaxFacts.ChannelSuffix(sender.Channel)));
@@ -270,6 +279,37 @@ internal sealed partial class HypothesisBinder(
         }
 
         return new CircuitPath([.. hops]);
+    }
+
+    /// <summary>
+    /// Path patching (Wang et al.) sends from the first step into the second: heads' q/k/v inputs (a whole head is its
+    /// q, k and v) or the logits, never both; everything after the receivers is recomputed, so only a trailing
+    /// <c>-&gt; logits</c> may follow. Longer chains would need treeified path patching.
+    /// </summary>
+    private void CheckPatchable(PathSyntax path, List<PathHop> hops, string statement)
+    {
+        if (hops.Count > 3 || (hops.Count == 3 && hops[2].Components.Any(c => c.Kind != ComponentKind.Logits)))
+        {
+            diagnostics.Add(DiagnosticCatalog.PathTooLong.Create(path.Hops[2].Span, statement, hops.Count - 1));
+            return;
+        }
+
+        if (hops.Count < 2)
+        {
+            return; // the parser requires an arrow
+        }
+
+        var receivers = hops[1].Components;
+        var span = path.Hops[1].Span;
+        var neither = receivers.Where(c => c.Kind is not (ComponentKind.Head or ComponentKind.Logits)).ToList();
+        if (neither.Count > 0)
+        {
+            diagnostics.Add(DiagnosticCatalog.InvalidReceiver.Create(span, $"A path receiver is a head's input (L1.H0.k, or a whole head for its q, k and v) or the logits; {neither[0]} is neither."));
+        }
+        else if (receivers.Any(c => c.Kind == ComponentKind.Logits) && receivers.Any(c => c.Kind != ComponentKind.Logits))
+        {
+            diagnostics.Add(DiagnosticCatalog.InvalidReceiver.Create(span, $"The logits are a receiver step on their own (the receivers are either heads' inputs or the final residual stream); this step mixes them with {receivers.First(c => c.Kind != ComponentKind.Logits)}."));
+        }
     }
 
     /// <summary>Why output <paramref name="from"/> cannot reach input <paramref name="to"/> directly, or null when it can.</summary>

@@ -30,13 +30,11 @@ public sealed record InterpretationInput(Channel Channel, InterpretationNode Sou
 }
 
 /// <summary>
-/// The treeified correspondence: every path from the output gets its own copy of each node it passes through,
-/// so each copy can receive its own resampled example (Chan et al. 2022, §3.3). The root maps the logits.
+/// The interpretation graph of one hypothesis: its root (the output) and every node, shared nodes shared. The engine
+/// treeifies it (every path from the output gets its own copy of each node it passes through, Chan et al. 2022,
+/// §3.3); the binder only bounds how large that tree is (CD2035).
 /// </summary>
-public sealed record TreeNode(InterpretationNode Node, Channel Via, CausalVariable? Condition, ImmutableArray<TreeNode> Children);
-
-/// <summary>The interpretation graph of one hypothesis: its root (the output), every node, and the treeified form.</summary>
-public sealed record InterpretationGraph(InterpretationNode Root, ImmutableArray<InterpretationNode> Nodes, TreeNode Tree)
+public sealed record InterpretationGraph(InterpretationNode Root, ImmutableArray<InterpretationNode> Nodes)
 {
     /// <summary>Every component some node maps.</summary>
     public IEnumerable<Component> MappedComponents => Nodes.SelectMany(n => n.Components).Distinct();

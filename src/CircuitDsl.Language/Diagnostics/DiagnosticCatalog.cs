@@ -200,6 +200,18 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor FractionOfLowerIsBetterMetric =
         Error("CD2037", "Fraction of a lower-is-better metric", "'expect knockout recovers' is metric(circuit) / metric(model), a share of the behaviour only for logit_diff or accuracy; with metric '{0}' it grows as the circuit fails. Write 'expect knockout metric <= X', or use logit_diff or accuracy.");
 
+    /// <summary>A logit difference written in the other order than the data's answers, which the engine reads first minus second.</summary>
+    public static readonly DiagnosticDescriptor ReversedLogitDiff =
+        Error("CD2038", "Logit difference reversed", "The engine's logit_diff is the data's first answer minus its second: write logit_diff({0}, {1}) (a reversed difference is its negative).");
+
+    /// <summary>A path with a step between its receivers and the logits, which would need treeified path patching.</summary>
+    public static readonly DiagnosticDescriptor PathTooLong =
+        Error("CD2039", "Path too long", "The engine patches one sender step into one receiver step (then recomputes everything after it, so a trailing '-> logits' adds nothing); '{0}' has {1} steps after its senders.");
+
+    /// <summary>A path's second step that is not heads' inputs alone or the logits alone.</summary>
+    public static readonly DiagnosticDescriptor InvalidReceiver =
+        Error("CD2040", "Invalid path receiver", "{0}");
+
     // ---- CD3xxx: the two compiler codes the parser reports too (brackets and length, before anything recursive
     // walks an expression). The compiler's own CD3xxx are in CircuitDsl.Compiler's CompilerDiagnostics. ----
 
