@@ -12,7 +12,7 @@ public sealed record InterpretationNode(
     ImmutableArray<Component> Components,
     PositionSet Positions,
     CausalVariable? Computes,
-    ImmutableArray<NodeInput> Inputs,
+    ImmutableArray<InterpretationInput> Inputs,
     UnmappedInputs? Unmapped = null)
 {
     public static InterpretationNode Of(string name, params Component[] components) =>
@@ -26,7 +26,7 @@ public sealed record InterpretationNode(
 
     /// <summary>Adds an input: this node reads <paramref name="source"/> through <paramref name="channel"/>.</summary>
     public InterpretationNode From(InterpretationNode source, Channel channel = Channel.Output, CausalVariable? agreeingOn = null, PositionSet? positions = null) =>
-        this with { Inputs = Inputs.Add(new NodeInput(channel, source, positions ?? PositionSet.All, agreeingOn)) };
+        this with { Inputs = Inputs.Add(new InterpretationInput(channel, source, positions ?? PositionSet.All, agreeingOn)) };
 
     public override string ToString() => Name;
 }
@@ -36,7 +36,7 @@ public sealed record InterpretationNode(
 /// the whole residual input, i.e. all of q, k and v for a head) at <see cref="Positions"/>. <see cref="AgreeingOn"/>,
 /// when given, replaces the source's own variable on this edge.
 /// </summary>
-public sealed record NodeInput(Channel Channel, InterpretationNode Source, PositionSet Positions, CausalVariable? AgreeingOn)
+public sealed record InterpretationInput(Channel Channel, InterpretationNode Source, PositionSet Positions, CausalVariable? AgreeingOn)
 {
     public CausalVariable? Condition => AgreeingOn ?? Source.Computes;
 }

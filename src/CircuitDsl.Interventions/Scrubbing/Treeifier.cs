@@ -61,7 +61,7 @@ public static class Treeifier
         return new ScrubTreeNode(path, node, via, edgePositions, condition, unmapped, [.. children]);
     }
 
-    static void CheckEdge(ScrubHypothesis h, InterpretationNode reader, NodeInput input, HashSet<(Component, Channel, Component)> claimed)
+    static void CheckEdge(ScrubHypothesis h, InterpretationNode reader, InterpretationInput input, HashSet<(Component, Channel, Component)> claimed)
     {
         foreach (var r in reader.Components)
         {
