@@ -5,7 +5,8 @@ namespace CircuitDsl.Zoo;
 
 /// <summary>
 /// Resolves model references: <c>zoo:NAME</c> for a shipped model (or a known one that is not shipped, see
-/// <see cref="UnshippedModels"/>), or a folder path.
+/// <see cref="UnshippedModels"/>), <c>hf:ORG/NAME[@REVISION]</c> for a checkpoint in the local Hugging Face cache
+/// (<see cref="HuggingFaceCache"/>), or a folder path.
 /// </summary>
 public static class ZooCatalog
 {
@@ -35,6 +36,17 @@ public static class ZooCatalog
             throw new DirectoryNotFoundException(
                 $"no shipped model '{reference}'; the zoo has: {string.Join(", ", ShippedNames.Select(n => Prefix + n))}" +
                 $"; known but not shipped: {string.Join(", ", UnshippedModels.All.Select(m => m.Reference))}");
+        }
+        if (reference.StartsWith(HuggingFaceCache.Prefix, StringComparison.Ordinal))
+        {
+            try
+            {
+                return HuggingFaceCache.Resolve(reference);
+            }
+            catch (ArgumentException e)
+            {
+                throw new DirectoryNotFoundException(e.Message);
+            }
         }
         string path = relativeTo is null ? Path.GetFullPath(reference) : Path.GetFullPath(reference, relativeTo);
         if (File.Exists(path))
