@@ -3,6 +3,7 @@ using CircuitDsl.Compiler;
 using CircuitDsl.Compiler.Roslyn;
 using CircuitDsl.Language;
 using CircuitDsl.Language.Binding;
+using CircuitDsl.Zoo.Tasks;
 
 namespace CircuitDsl.Benchmarks;
 
@@ -58,7 +59,7 @@ public static class CompilerBenchmark
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CircuitDsl.sln"))) directory = directory.Parent;
         string path = Path.Combine(directory?.FullName ?? throw new InvalidOperationException("cannot find CircuitDsl.sln"), "hypotheses", "induction-attn-only-2l.circuit");
         var shape = new ModelShape("attn-only-2l", Layers: 2, HeadsPerLayer: 2, HasMlps: false, DModel: 64, VocabSize: 64, ContextLength: 48);
-        var analysis = CircuitAnalyzer.AnalyzeFile(path, new PhysicalFileProvider(), new InMemoryModelResolver(new Dictionary<string, ModelShape> { ["zoo:attn-only-2l"] = shape }));
+        var analysis = CircuitAnalyzer.AnalyzeFile(path, new PhysicalFileProvider(), new InMemoryModelResolver(new Dictionary<string, ModelShape> { ["zoo:attn-only-2l"] = shape }), ZooTasks.Catalog);
         return analysis.File ?? throw new InvalidOperationException(analysis.RenderText());
     }
 }

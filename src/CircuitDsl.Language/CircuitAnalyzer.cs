@@ -24,19 +24,19 @@ public sealed record AnalysisResult(LoadedSources Sources, BoundCircuitFile? Fil
 
 /// <summary>
 /// The front end in one call: read the file and its imports, parse, and (when there are no syntax or load
-/// errors) bind against the models' shapes. Never throws for any file content.
+/// errors) bind against the models' shapes and the tasks' definitions. Never throws for any file content.
 /// </summary>
 public static class CircuitAnalyzer
 {
     /// <summary>Analyzes the file at <paramref name="path"/>.</summary>
-    public static AnalysisResult AnalyzeFile(string path, IFileProvider files, IModelResolver models, TaskCatalog? tasks = null) =>
+    public static AnalysisResult AnalyzeFile(string path, IFileProvider files, IModelResolver models, ITaskCatalog tasks) =>
         Analyze(SourceLoader.Load(path, files), files, models, tasks);
 
     /// <summary>Analyzes text held in memory as if it were the file at <paramref name="path"/> (imports are read through <paramref name="files"/>).</summary>
-    public static AnalysisResult AnalyzeText(string text, string path, IFileProvider files, IModelResolver models, TaskCatalog? tasks = null) =>
+    public static AnalysisResult AnalyzeText(string text, string path, IFileProvider files, IModelResolver models, ITaskCatalog tasks) =>
         Analyze(SourceLoader.LoadText(text, path, files), files, models, tasks);
 
-    private static AnalysisResult Analyze(LoadedSources sources, IFileProvider files, IModelResolver models, TaskCatalog? tasks)
+    private static AnalysisResult Analyze(LoadedSources sources, IFileProvider files, IModelResolver models, ITaskCatalog tasks)
     {
         if (sources.Diagnostics.HasErrors())
         {

@@ -18,7 +18,7 @@ public class BaselineTests
     [TestCaseSource(nameof(Cases))]
     public void Diagnostics(string name)
     {
-        var result = CircuitAnalyzer.AnalyzeFile(name, new RootedFileProvider(TestSupport.BaselinesDirectory), TestSupport.Models);
+        var result = CircuitAnalyzer.AnalyzeFile(name, new RootedFileProvider(TestSupport.BaselinesDirectory), TestSupport.Models, TestSupport.Tasks);
         string actual = result.Diagnostics.IsEmpty ? "(no diagnostics)\n" : result.RenderText();
 
         CompareWithBaseline(Path.ChangeExtension(name, ".diagnostics"), actual);

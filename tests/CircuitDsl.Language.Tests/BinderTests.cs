@@ -1,4 +1,5 @@
 using CircuitDsl.Language.Binding;
+using CircuitDsl.Zoo.Tasks;
 
 namespace CircuitDsl.Language.Tests;
 
@@ -7,7 +8,7 @@ public class BinderTests
 {
     private static BoundCircuitFile BindExample(string name)
     {
-        var result = CircuitAnalyzer.AnalyzeFile(name, new RootedFileProvider(TestSupport.ExamplesDirectory), TestSupport.Models);
+        var result = CircuitAnalyzer.AnalyzeFile(name, new RootedFileProvider(TestSupport.ExamplesDirectory), TestSupport.Models, TestSupport.Tasks);
         Assert.That(result.File, Is.Not.Null, result.RenderText());
         return result.File!;
     }
@@ -112,7 +113,7 @@ public class BinderTests
         var throwing = new ThrowingResolver();
         var sources = SourceLoader.LoadText("model zoo:x\ndata repeated_tokens(count: 1, seed: 1)\nmetric loss\nhypothesis h {\n}\n", "main.circuit", new InMemoryFileProvider());
 
-        var result = Binder.Bind(sources, throwing);
+        var result = Binder.Bind(sources, throwing, TestSupport.Tasks);
 
         Assert.That(result.Diagnostics.Single().Code, Is.EqualTo("CD5003"));
         Assert.That(result.Diagnostics.Single().Message, Does.Contain("config is broken"));
@@ -125,7 +126,7 @@ public class BinderTests
             "model zoo:x\ndata repeated_tokens(count: 1, seed: 1)\nmetric loss\nhypothesis h {\n  node out = logits\n    from L0.H0\n}\n",
             "main.circuit", new InMemoryFileProvider());
 
-        var result = Binder.Bind(sources, new ThrowingResolver());
+        var result = Binder.Bind(sources, new ThrowingResolver(), TestSupport.Tasks);
 
         Assert.That(result.Diagnostics.Select(d => d.Code), Is.EqualTo(new[] { "CD5003" }));
     }
@@ -141,7 +142,7 @@ public class BinderTests
             "model zoo:huge\ndata repeated_tokens(count: 1, seed: 1)\nmetric loss\nhypothesis h {\n  expect path embed -> L0.H0 -> logits effect <= -0.1\n}\n",
             "main.circuit", new InMemoryFileProvider());
 
-        var result = Binder.Bind(sources, resolver);
+        var result = Binder.Bind(sources, resolver, TestSupport.Tasks);
 
         Assert.That(result.Diagnostics, Is.Empty, string.Join("\n", result.Diagnostics.Select(d => d.Message)));
     }
@@ -149,10 +150,10 @@ public class BinderTests
     [Test]
     public void TheTaskCatalogueCanBeExtended()
     {
-        var task = BuiltInTasks.Parens with { Name = "brackets" };
+        var task = ParensSource.Instance.Definition with { Name = "brackets" };
         var sources = SourceLoader.LoadText("model zoo:attn-only-1l\ndata brackets(count: 1, seed: 1)\nmetric accuracy at END\nhypothesis h {\n  expect model metric >= 0.9\n}\n", "main.circuit", new InMemoryFileProvider());
 
-        var result = Binder.Bind(sources, TestSupport.Models, TaskCatalog.BuiltIn.With(task));
+        var result = Binder.Bind(sources, TestSupport.Models, ZooTasks.Catalog.With(task));
 
         Assert.That(result.Diagnostics, Is.Empty);
         Assert.That(result.File!.Hypotheses[0].Data.Task.Name, Is.EqualTo("brackets"));

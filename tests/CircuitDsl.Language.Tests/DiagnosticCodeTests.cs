@@ -103,7 +103,7 @@ public class DiagnosticCodeTests
     }
 
     private static AnalysisResult AnalyzeBytes(byte[] bytes) =>
-        CircuitAnalyzer.AnalyzeFile("main.circuit", new InMemoryFileProvider().Add("main.circuit", bytes), TestSupport.Models);
+        CircuitAnalyzer.AnalyzeFile("main.circuit", new InMemoryFileProvider().Add("main.circuit", bytes), TestSupport.Models, TestSupport.Tasks);
 
     /// <summary>A diamond chain: each level's node is read twice by the level above, doubling the treeified size.</summary>
     private static string TreeTooLargeSource()

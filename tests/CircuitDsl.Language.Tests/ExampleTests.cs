@@ -12,7 +12,7 @@ public class ExampleTests
     [TestCaseSource(nameof(Examples))]
     public void ExampleBindsWithoutDiagnostics(string name)
     {
-        var result = CircuitDsl.Language.CircuitAnalyzer.AnalyzeFile(name, new RootedFileProvider(TestSupport.ExamplesDirectory), TestSupport.Models);
+        var result = CircuitDsl.Language.CircuitAnalyzer.AnalyzeFile(name, new RootedFileProvider(TestSupport.ExamplesDirectory), TestSupport.Models, TestSupport.Tasks);
 
         Assert.That(result.Diagnostics, Is.Empty, result.RenderText());
         Assert.That(result.File, Is.Not.Null);

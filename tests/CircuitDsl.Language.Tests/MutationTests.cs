@@ -88,10 +88,10 @@ public class MutationTests
         var stopwatch = Stopwatch.StartNew();
         try
         {
-            CircuitAnalyzer.AnalyzeFile("main.circuit", files, TestSupport.Models);
+            CircuitAnalyzer.AnalyzeFile("main.circuit", files, TestSupport.Models, TestSupport.Tasks);
             stopwatch.Stop();
             var sources = SourceLoader.Load("main.circuit", files);
-            Binder.Bind(sources, TestSupport.Models);
+            Binder.Bind(sources, TestSupport.Models, TestSupport.Tasks);
             var tree = sources.Root;
             if (!tree.HasErrors)
             {

@@ -19,7 +19,7 @@ public class ParseBindBenchmark
         var check = TestSupport.Analyze(text);
         Assert.That(check.Diagnostics, Is.Empty, check.RenderText());
 
-        var (median, best) = Measure(() => CircuitAnalyzer.AnalyzeText(text, "main.circuit", files, TestSupport.Models), warmUp: 20, runs: 50);
+        var (median, best) = Measure(() => CircuitAnalyzer.AnalyzeText(text, "main.circuit", files, TestSupport.Models, TestSupport.Tasks), warmUp: 20, runs: 50);
 
         int lines = text.Count(c => c == '\n');
         TestContext.Out.WriteLine($"parse + bind of {lines} lines, warm: median {median:F2} ms, best {best:F2} ms");

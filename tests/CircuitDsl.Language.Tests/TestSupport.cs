@@ -1,4 +1,5 @@
 using CircuitDsl.Language.Binding;
+using CircuitDsl.Zoo.Tasks;
 
 namespace CircuitDsl.Language.Tests;
 
@@ -20,6 +21,9 @@ internal static class TestSupport
         ["zoo:deep"] = Gpt2Small with { Name = "deep", Layers = 24, HeadsPerLayer = 1, HasMlps = false },
     });
 
+    /// <summary>The tasks data statements name: the Zoo's, where each is defined beside the code that makes its examples.</summary>
+    public static ITaskCatalog Tasks => ZooTasks.Catalog;
+
     /// <summary>The repository root (the folder holding CircuitDsl.sln).</summary>
     public static string RepoRoot { get; } = FindRepoRoot();
 
@@ -31,7 +35,7 @@ internal static class TestSupport
 
     /// <summary>Analyzes a snippet as main.circuit; other files can be supplied for imports.</summary>
     public static AnalysisResult Analyze(string text, InMemoryFileProvider? files = null) =>
-        CircuitAnalyzer.AnalyzeText(text, "main.circuit", files ?? new InMemoryFileProvider(), Models);
+        CircuitAnalyzer.AnalyzeText(text, "main.circuit", files ?? new InMemoryFileProvider(), Models, Tasks);
 
     private static string FindRepoRoot()
     {

@@ -40,7 +40,7 @@ public class IoiGpt2Tests
     [Test]
     public void Gpt2PromptsHaveSixteenTokensWithTheNamesAtIoS1S2AndTheAnswersAreTheNames()
     {
-        var data = Gpt2Datasets.Create("ioi", new Dictionary<string, object> { ["count"] = 60L, ["seed"] = 3L }, ".");
+        var data = Gpt2Datasets.Create(new TaskRequest("ioi").WithInteger("count", 60).WithInteger("seed", 3), ".");
         var generated = new IoiTask().Generate(60, 3);
         Assert.That(data.Examples.Select(x => x.Group).Distinct().Count(), Is.EqualTo(IoiTemplates.All.Count), "every template drawn");
         for (int i = 0; i < data.Count; i++)

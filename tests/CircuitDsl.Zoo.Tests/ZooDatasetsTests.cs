@@ -10,7 +10,7 @@ public class ZooDatasetsTests
     [Test]
     public void RepeatedTokensAreTheTasksOwnSeededExamples()
     {
-        var data = Datasets.Create("repeated_tokens", new Dictionary<string, object> { ["count"] = 6L, ["seed"] = 11L }, ".");
+        var data = Datasets.Create(new TaskRequest("repeated_tokens").WithInteger("count", 6).WithInteger("seed", 11), ".");
         var expected = RepeatedTokensData.Create(new RepeatedTokensTask(), 6, 11);
         Assert.That(data.Examples.Select(e => e.Tokens), Is.EqualTo(expected.Examples.Select(e => e.Tokens)));
         Assert.That(data.Examples[0].NamedPositions("repeated"), Is.EqualTo(expected.Examples[0].NamedPositions("repeated")));
@@ -19,7 +19,7 @@ public class ZooDatasetsTests
     [Test]
     public void AShorterLengthStillRepeats()
     {
-        var data = Datasets.Create("repeated_tokens", new Dictionary<string, object> { ["count"] = 3L, ["seed"] = 1L, ["length"] = 12L }, ".");
+        var data = Datasets.Create(new TaskRequest("repeated_tokens").WithInteger("count", 3).WithInteger("seed", 1).WithInteger("length", 12), ".");
         Assert.That(data.Length, Is.EqualTo(12));
         Assert.That(data.Examples.Select(e => e.NamedPositions("repeated")), Has.All.Not.Empty);
     }
@@ -27,27 +27,27 @@ public class ZooDatasetsTests
     [Test]
     public void UnknownTasksSaySo()
     {
-        var error = Assert.Throws<NotSupportedException>(() => Datasets.Create("sudoku", new Dictionary<string, object> { ["count"] = 4L, ["seed"] = 1L }, "."))!;
+        var error = Assert.Throws<NotSupportedException>(() => Datasets.Create(new TaskRequest("sudoku").WithInteger("count", 4).WithInteger("seed", 1), "."))!;
         Assert.That(error.Message, Does.Contain("unknown task 'sudoku'").And.Contain("repeated_tokens, ioi, parens, jsonl"));
     }
 
     [Test]
     public void IoiIsTheTasksOwnSeededExamplesWithAbcCounterfactualsByDefault()
     {
-        var data = Datasets.Create("ioi", new Dictionary<string, object> { ["count"] = 8L, ["seed"] = 5L, ["templates"] = "abba" }, ".");
+        var data = Datasets.Create(new TaskRequest("ioi").WithInteger("count", 8).WithInteger("seed", 5).WithChoice("templates", "abba"), ".");
         var expected = IoiData.Create(new IoiTask("abba"), 8, 5, IoiCounterfactual.Abc);
         Assert.That(data.Examples.Select(e => e.Tokens), Is.EqualTo(expected.Examples.Select(e => e.Tokens)));
         Assert.That(data.Examples.Select(e => e.Counterfactual), Is.EqualTo(expected.Examples.Select(e => e.Counterfactual)));
-        var resampled = Datasets.Create("ioi", new Dictionary<string, object> { ["count"] = 8L, ["seed"] = 5L, ["counterfactual"] = "resample" }, ".");
+        var resampled = Datasets.Create(new TaskRequest("ioi").WithInteger("count", 8).WithInteger("seed", 5).WithChoice("counterfactual", "resample"), ".");
         Assert.That(resampled.HasCounterfactuals, Is.False);
     }
 
     [Test]
     public void ParensDefaultsToFortyParenthesesWhenTheContextHoldsThem()
     {
-        var data = Datasets.Create("parens", new Dictionary<string, object> { ["count"] = 4L, ["seed"] = 1L }, ".");
+        var data = Datasets.Create(new TaskRequest("parens").WithInteger("count", 4).WithInteger("seed", 1), ".");
         Assert.That(data.Length, Is.EqualTo(42));
-        var shorter = Datasets.Create("parens", new Dictionary<string, object> { ["count"] = 4L, ["seed"] = 1L, ["length"] = 10L }, ".");
+        var shorter = Datasets.Create(new TaskRequest("parens").WithInteger("count", 4).WithInteger("seed", 1).WithInteger("length", 10), ".");
         Assert.That(shorter.Length, Is.EqualTo(12));
     }
 
@@ -56,7 +56,7 @@ public class ZooDatasetsTests
     public void AVocabularyTooSmallForTheTaskSaysSo(string task)
     {
         var tiny = new ZooDatasets(new IntegerTokenizer(5), contextLength: 48);
-        var error = Assert.Throws<ArgumentException>(() => tiny.Create(task, new Dictionary<string, object> { ["count"] = 4L, ["seed"] = 1L }, "."))!;
+        var error = Assert.Throws<ArgumentException>(() => tiny.Create(new TaskRequest(task).WithInteger("count", 4).WithInteger("seed", 1), "."))!;
         Assert.That(error.Message, Does.Contain($"task '{task}' needs a vocabulary of at least").And.Contain("the model has 5"));
     }
 
@@ -65,7 +65,7 @@ public class ZooDatasetsTests
     {
         // ioi's words are GPT-2 tokens too (IoiGpt2Tests); parens' "(" and ")" ids mean nothing to GPT-2.
         var gpt2 = new ZooDatasets(Gpt2Tokenizer.Instance, contextLength: 1024);
-        var error = Assert.Throws<NotSupportedException>(() => gpt2.Create("parens", new Dictionary<string, object> { ["count"] = 4L, ["seed"] = 1L }, "."))!;
+        var error = Assert.Throws<NotSupportedException>(() => gpt2.Create(new TaskRequest("parens").WithInteger("count", 4).WithInteger("seed", 1), "."))!;
         Assert.That(error.Message, Does.Contain("'gpt2'").And.Contain("jsonl"));
     }
 
@@ -73,7 +73,7 @@ public class ZooDatasetsTests
     public void APromptLongerThanTheContextSaysSo()
     {
         var shortContext = new ZooDatasets(new IntegerTokenizer(64), contextLength: 10);
-        var error = Assert.Throws<ArgumentException>(() => shortContext.Create("ioi", new Dictionary<string, object> { ["count"] = 4L, ["seed"] = 1L }, "."))!;
+        var error = Assert.Throws<ArgumentException>(() => shortContext.Create(new TaskRequest("ioi").WithInteger("count", 4).WithInteger("seed", 1), "."))!;
         Assert.That(error.Message, Does.Contain("longer than the model's context of 10"));
     }
 
@@ -86,7 +86,7 @@ public class ZooDatasetsTests
         {
             File.WriteAllLines(Path.Combine(dir, "p.jsonl"), ["{\"prompt\": [1, 2, 3], \"answer\": 4, \"positions\": {\"END\": -1}}", "{\"prompt\": [5, 6, 7], \"answer\": 8, \"positions\": {\"END\": -1}}"]);
             File.WriteAllLines(Path.Combine(dir, "c.jsonl"), ["{\"prompt\": [9, 9, 9]}", "{\"prompt\": [8, 8, 8]}"]);
-            var data = Datasets.Create("jsonl", new Dictionary<string, object> { ["path"] = "p.jsonl", ["counterfactual"] = "c.jsonl", ["count"] = 1L }, dir);
+            var data = Datasets.Create(new TaskRequest("jsonl").WithFilePath("path", "p.jsonl").WithFilePath("counterfactual", "c.jsonl").WithInteger("count", 1), dir);
             Assert.That(data.Count, Is.EqualTo(1));
             Assert.That(data.Examples[0].Counterfactual, Is.EqualTo(new[] { 9, 9, 9 }));
             Assert.That((data.Examples[0].Answer, data.Examples[0].NamedPositions("END")), Is.EqualTo(((int?)4, new[] { 2 })));
@@ -107,7 +107,7 @@ public class ZooDatasetsTests
             File.WriteAllLines(Path.Combine(dir, "p.jsonl"), ["{\"prompt\": [1, 2, 3], \"counterfactual\": [3, 2, 1]}"]);
             File.WriteAllLines(Path.Combine(dir, "c.jsonl"), ["{\"prompt\": [9, 9, 9]}"]);
             var error = Assert.Throws<ArgumentException>(() =>
-                Datasets.Create("jsonl", new Dictionary<string, object> { ["path"] = "p.jsonl", ["counterfactual"] = "c.jsonl" }, dir))!;
+                Datasets.Create(new TaskRequest("jsonl").WithFilePath("path", "p.jsonl").WithFilePath("counterfactual", "c.jsonl"), dir))!;
             Assert.That(error.Message, Does.Contain("its own 'counterfactual', and a counterfactual file is named too"));
         }
         finally
@@ -124,7 +124,7 @@ public class ZooDatasetsTests
     {
         // The binder refuses such a count in a file; this is the count that `check --samples` passes.
         var longContext = new ZooDatasets(new IntegerTokenizer(64), contextLength: 1024);
-        var error = Assert.Throws<ArgumentException>(() => longContext.Create(task, new Dictionary<string, object> { ["count"] = count, ["seed"] = 1L }, "."))!;
+        var error = Assert.Throws<ArgumentException>(() => longContext.Create(new TaskRequest(task).WithInteger("count", count).WithInteger("seed", 1), "."))!;
         Assert.That(error.Message, Does.Contain(expected));
     }
 }

@@ -75,7 +75,7 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
     FileReport CheckFile(string path, string display)
     {
         progress?.Invoke($"binding {display}");
-        var analysis = CircuitAnalyzer.AnalyzeFile(path, new PhysicalFileProvider(), new ConfigModelResolver(options.Model));
+        var analysis = CircuitAnalyzer.AnalyzeFile(path, new PhysicalFileProvider(), new ConfigModelResolver(options.Model), ZooTasks.Catalog);
         RecordInputs(analysis, Path.GetDirectoryName(path)!);
         var locator = new DiagnosticLocator(reportRoot, analysis.Sources.SourceOf);
         var diagnostics = analysis.Diagnostics.ToList();
@@ -174,9 +174,8 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
         readFiles.UnionWith(analysis.Sources.TreesByPath.Keys.Select(file => Path.GetFullPath(file, reportRoot)));
         foreach (var bound in analysis.File?.Hypotheses ?? [])
         {
-            foreach (var parameter in bound.Data.Task.Parameters.Where(p => p.Kind == TaskParameterKind.FilePath))
-                if (bound.Data.Arguments.TryGetValue(parameter.Name, out var value) && value is string file)
-                    readFiles.Add(Path.GetFullPath(file, reportRoot));
+            foreach (var file in bound.Data.Request.Arguments.Values.OfType<TaskValue.FilePath>())
+                readFiles.Add(Path.GetFullPath(file.Path, reportRoot));
             try
             {
                 string folder = ZooCatalog.ResolvePath(options.Model ?? bound.ModelReference, directory);

@@ -5,6 +5,7 @@ using CircuitDsl.Compiler.Roslyn;
 using CircuitDsl.Language;
 using CircuitDsl.Language.Binding;
 using CircuitDsl.Language.Diagnostics;
+using CircuitDsl.Zoo.Tasks;
 
 namespace CircuitDsl.Cli.Commands;
 
@@ -25,7 +26,7 @@ public static class EmitCommand
         emit.SetAction(parse => CliErrors.Guard(console, () =>
         {
             string path = parse.GetValue(fileArg)!;
-            var analysis = CircuitAnalyzer.AnalyzeFile(path, new PhysicalFileProvider(), new ConfigModelResolver(parse.GetValue(modelOpt)));
+            var analysis = CircuitAnalyzer.AnalyzeFile(path, new PhysicalFileProvider(), new ConfigModelResolver(parse.GetValue(modelOpt)), ZooTasks.Catalog);
             if (analysis.HasErrors)
             {
                 console.Error.Write(analysis.RenderText());

@@ -29,7 +29,7 @@ public static class ShowCommand
         {
             string file = Path.GetFullPath(parse.GetValue(fileArg)!);
             string? modelOverride = parse.GetValue(modelOpt);
-            var analysis = CircuitAnalyzer.AnalyzeFile(file, new PhysicalFileProvider(), new ConfigModelResolver(modelOverride));
+            var analysis = CircuitAnalyzer.AnalyzeFile(file, new PhysicalFileProvider(), new ConfigModelResolver(modelOverride), ZooTasks.Catalog);
             if (analysis.HasErrors)
             {
                 console.Error.Write(analysis.RenderText());
@@ -57,7 +57,7 @@ public static class ShowCommand
         if (heads.Count == 0) return [];
         using var loaded = ZooCatalog.Load(modelOverride ?? hypothesis.ModelReference, fileDirectory);
         var data = new ZooDatasets(loaded.Tokenizer, loaded.Model.Config.ContextLength)
-            .Create(hypothesis.Data.Task.Name, hypothesis.Data.Arguments, fileDirectory).Take(examples);
+            .Create(hypothesis.Data.Request, fileDirectory).Take(examples);
         using var scope = NewDisposeScope();
         var tokens = tensor(data.Examples.SelectMany(e => e.Tokens.Select(t => (long)t)).ToArray(), [data.Count, data.Length]);
         var layers = heads.Select(h => h.Layer).ToHashSet();

@@ -42,7 +42,7 @@ public static class DiffRunner
             return null;
         }
 
-        var result = CircuitAnalyzer.AnalyzeFile(version.Path, version.Files, inputs.Models);
+        var result = CircuitAnalyzer.AnalyzeFile(version.Path, version.Files, inputs.Models, CircuitDsl.Zoo.Tasks.ZooTasks.Catalog);
         if (!result.HasErrors)
         {
             return result;

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using CircuitDsl.Language.Binding;
 
 namespace CircuitDsl.Compiler.Lowering;
@@ -24,34 +23,33 @@ internal sealed class DataLowering(BoundData data, CSharpWriter writer)
 
     public void Write()
     {
-        writer.Line("var arguments = new Dictionary<string, object>");
-        writer.Line("{");
-        using (writer.Indented())
+        // One call per argument, in name order, each on its own line.
+        string create = $"var request = new TaskRequest({CSharpText.String(data.Task.Name)})";
+        var calls = data.Request.Arguments.Select(a => "." + With(a.Key, a.Value)).ToList();
+        if (calls.Count == 0) writer.Line(create + ";");
+        else
         {
-            foreach (var (name, value) in data.Arguments.OrderBy(a => a.Key, StringComparer.Ordinal))
+            writer.Line(create);
+            using (writer.Indented())
             {
-                string text = name switch
-                {
-                    "count" => $"(long?)count ?? {CSharpText.Long((long)value)}",
-                    "seed" => $"seed ?? {CSharpText.Long((long)value)}",
-                    _ => Value(value),
-                };
-                writer.Line($"[{CSharpText.String(name)}] = {text},");
+                for (int i = 0; i < calls.Count; i++) writer.Line(calls[i] + (i == calls.Count - 1 ? ";" : string.Empty));
             }
         }
-        writer.Line("};");
         // Overrides from the command line apply even where the file leaves count or seed to the task.
-        if (data.Count is null) writer.Line("if (count is not null) arguments[\"count\"] = (long)count.Value;");
-        if (data.Seed is null) writer.Line("if (seed is not null) arguments[\"seed\"] = seed.Value;");
-        writer.Line($"var data = datasets.Create({CSharpText.String(data.Task.Name)}, arguments, baseDirectory);");
+        if (data.Count is null) writer.Line($"if (count is not null) request = request.WithInteger({CSharpText.String(TaskRequest.CountArgument)}, count.Value);");
+        if (data.Seed is null) writer.Line($"if (seed is not null) request = request.WithInteger({CSharpText.String(TaskRequest.SeedArgument)}, seed.Value);");
+        writer.Line("var data = datasets.Create(request, baseDirectory);");
     }
 
-    static string Value(object value) => value switch
+    /// <summary>The call that adds one argument, the file's count and seed yielding to the command line's.</summary>
+    static string With(string name, TaskValue value) => (name, value) switch
     {
-        long l => CSharpText.Long(l),
-        string s => CSharpText.String(s),
-        bool b => b ? "true" : "false",
-        ImmutableArray<string> names => $"new string[] {{ {string.Join(", ", names.Select(CSharpText.String))} }}",
+        (TaskRequest.CountArgument, TaskValue.WholeNumber number) => $"WithInteger({CSharpText.String(name)}, (long?)count ?? {CSharpText.Long(number.Value)})",
+        (TaskRequest.SeedArgument, TaskValue.WholeNumber number) => $"WithInteger({CSharpText.String(name)}, seed ?? {CSharpText.Long(number.Value)})",
+        (_, TaskValue.WholeNumber number) => $"WithInteger({CSharpText.String(name)}, {CSharpText.Long(number.Value)})",
+        (_, TaskValue.Choice choice) => $"WithChoice({CSharpText.String(name)}, {CSharpText.String(choice.Value)})",
+        (_, TaskValue.FilePath file) => $"WithFilePath({CSharpText.String(name)}, {CSharpText.String(file.Path)})",
+        (_, TaskValue.Names names) => $"WithNames({CSharpText.String(name)}, [{string.Join(", ", names.Items.Select(CSharpText.String))}])",
         _ => throw new InvalidOperationException($"a data argument of type {value.GetType().Name} has no C# spelling"),
     };
 }

@@ -6,12 +6,11 @@ namespace CircuitDsl.Interventions.Data;
 /// </summary>
 public interface IDatasetProvider
 {
-    /// <param name="task">The task's name as written (<c>repeated_tokens</c>, <c>jsonl</c>).</param>
-    /// <param name="arguments">
-    /// The statement's arguments as the language binds them: whole numbers as <see cref="long"/>, names and file
-    /// paths as <see cref="string"/>, name lists as <c>string[]</c>.
+    /// <param name="request">
+    /// The task's name as written (<c>repeated_tokens</c>, <c>jsonl</c>) and its arguments as the language binds them,
+    /// typed (whole numbers, choices, file paths, name lists), with the command line's count and seed applied.
     /// </param>
-    /// <param name="baseDirectory">What relative file paths in <paramref name="arguments"/> are relative to.</param>
+    /// <param name="baseDirectory">What relative file paths in <paramref name="request"/> are relative to.</param>
     /// <exception cref="NotSupportedException">The task is unknown or cannot make examples yet (the message says which).</exception>
-    Dataset Create(string task, IReadOnlyDictionary<string, object> arguments, string baseDirectory);
+    Dataset Create(TaskRequest request, string baseDirectory);
 }

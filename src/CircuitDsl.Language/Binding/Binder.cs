@@ -16,12 +16,12 @@ public sealed record BindResult(BoundCircuitFile? File, ImmutableArray<Diagnosti
 public static class Binder
 {
     /// <summary>
-    /// Binds <paramref name="sources"/>; each hypothesis is checked against its own model. Data files are inspected
-    /// through <paramref name="files"/> (missing, not a regular file, too large); without it they are not looked at.
+    /// Binds <paramref name="sources"/>; each hypothesis is checked against its own model, and its data statement
+    /// against the task <paramref name="tasks"/> defines. Data files are inspected through <paramref name="files"/>
+    /// (missing, not a regular file, too large); without it they are not looked at.
     /// </summary>
-    public static BindResult Bind(LoadedSources sources, IModelResolver models, TaskCatalog? tasks = null, IFileProvider? files = null)
+    public static BindResult Bind(LoadedSources sources, IModelResolver models, ITaskCatalog tasks, IFileProvider? files = null)
     {
-        tasks ??= TaskCatalog.BuiltIn;
         var diagnostics = new DiagnosticBag();
         var fileScope = new Scope(parent: null);
         var fileSettings = new SettingsTable(diagnostics);

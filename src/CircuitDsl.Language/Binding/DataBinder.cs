@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using CircuitDsl.Language.Diagnostics;
 using CircuitDsl.Language.Syntax;
 
@@ -10,7 +9,7 @@ namespace CircuitDsl.Language.Binding;
 /// </summary>
 internal static class DataBinder
 {
-    public static BoundData? Bind(DataSettingSyntax data, TaskCatalog tasks, string filePath, ModelShape? shape, IFileProvider? files, DiagnosticBag diagnostics)
+    public static BoundData? Bind(DataSettingSyntax data, ITaskCatalog tasks, string filePath, ModelShape? shape, IFileProvider? files, DiagnosticBag diagnostics)
     {
         string taskName = data.Task.Text;
         if (!tasks.TryGet(taskName, out var task))
@@ -20,7 +19,7 @@ internal static class DataBinder
             return null;
         }
 
-        var arguments = ImmutableDictionary.CreateBuilder<string, object>(StringComparer.Ordinal);
+        var request = new TaskRequest(task.Name);
         var given = new HashSet<string>(StringComparer.Ordinal); // an invalid argument is reported as such, not also as missing
         bool valid = true;
         for (int index = 0; index < data.Arguments.Length; index++)
@@ -40,14 +39,14 @@ internal static class DataBinder
                 continue;
             }
 
-            object? value = Convert(task, parameter, argument.Value, filePath, files, diagnostics);
+            var value = Convert(task, parameter, argument.Value, filePath, files, diagnostics);
             if (value is null)
             {
                 valid = false;
                 continue;
             }
 
-            arguments[parameter.Name] = value;
+            request = request.With(parameter.Name, value);
         }
 
         foreach (var parameter in task.Parameters.Where(p => !given.Contains(p.Name)))
@@ -59,18 +58,18 @@ internal static class DataBinder
             }
             else if (parameter.Kind == TaskParameterKind.Choice)
             {
-                arguments[parameter.Name] = parameter.Choices[0]; // stated defaults are echoed in reports
+                request = request.WithChoice(parameter.Name, parameter.Choices[0]); // stated defaults are echoed in reports
             }
         }
 
-        if (!valid || !DatasetLimits.Check(data, task, arguments, shape, diagnostics))
+        if (!valid || !DatasetLimits.Check(data, task, request, shape, diagnostics))
         {
             return null;
         }
 
-        var positions = task.PositionsParameter is { } p && arguments.TryGetValue(p, out object? declared) ? (ImmutableArray<string>)declared : task.NamedPositions;
-        var answers = task.AnswersParameter is { } a && arguments.TryGetValue(a, out object? named) ? (ImmutableArray<string>)named : task.Answers;
-        return new BoundData(task, arguments.ToImmutable(), positions, answers, data.Span);
+        var positions = task.PositionsParameter is { } p ? request.OptionalNames(p) ?? task.NamedPositions : task.NamedPositions;
+        var answers = task.AnswersParameter is { } a ? request.OptionalNames(a) ?? task.Answers : task.Answers;
+        return new BoundData(task, request, positions, answers, data.Span);
     }
 
     private static TaskParameter? FindParameter(TaskDefinition task, ArgumentSyntax argument, int index, DiagnosticBag diagnostics)
@@ -100,19 +99,19 @@ internal static class DataBinder
         return parameter;
     }
 
-    private static object? Convert(TaskDefinition task, TaskParameter parameter, ValueSyntax value, string filePath, IFileProvider? files, DiagnosticBag diagnostics)
+    private static TaskValue? Convert(TaskDefinition task, TaskParameter parameter, ValueSyntax value, string filePath, IFileProvider? files, DiagnosticBag diagnostics)
     {
         switch (parameter.Kind, value)
         {
             case (TaskParameterKind.PositiveInteger or TaskParameterKind.Integer, NumberValueSyntax { Number: var number })
                 when number.WholeNumber(out _) != WholeNumberFit.NotWhole:
-                return WholeNumber(task, parameter, number, diagnostics);
+                return WholeNumber(task, parameter, number, diagnostics) is { } whole ? new TaskValue.WholeNumber(whole) : null;
             case (TaskParameterKind.FilePath, StringValueSyntax { String: var text }) when text.Value.Length > 0:
-                return DataFile(SourceLoader.ResolveImport(filePath, text.Value), text.Span, files, diagnostics);
+                return DataFile(SourceLoader.ResolveImport(filePath, text.Value), text.Span, files, diagnostics) is { } path ? new TaskValue.FilePath(path) : null;
             case (TaskParameterKind.Choice, NameValueSyntax { Name: var name }) when parameter.Choices.Contains(name.Text):
-                return name.Text;
+                return new TaskValue.Choice(name.Text);
             case (TaskParameterKind.NameList, ListValueSyntax list) when list.Items.All(i => i is NameValueSyntax):
-                return list.Items.Cast<NameValueSyntax>().Select(i => i.Name.Text).Distinct(StringComparer.Ordinal).ToImmutableArray();
+                return new TaskValue.Names([.. list.Items.Cast<NameValueSyntax>().Select(i => i.Name.Text).Distinct(StringComparer.Ordinal)]);
         }
 
         string expected = parameter.Kind switch
@@ -129,7 +128,7 @@ internal static class DataBinder
     }
 
     /// <summary>The exact value of a whole-number argument (never through a double), within the parameter's range.</summary>
-    private static object? WholeNumber(TaskDefinition task, TaskParameter parameter, NumberLiteralSyntax number, DiagnosticBag diagnostics)
+    private static long? WholeNumber(TaskDefinition task, TaskParameter parameter, NumberLiteralSyntax number, DiagnosticBag diagnostics)
     {
         var fit = number.WholeNumber(out long value);
         if (fit == WholeNumberFit.TooLarge || value > parameter.Maximum)

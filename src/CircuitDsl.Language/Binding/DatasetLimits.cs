@@ -13,12 +13,12 @@ internal static class DatasetLimits
 {
     private const int BytesPerToken = sizeof(int); // a token id
 
-    /// <summary>False (with diagnostics) when the bound arguments make a dataset that cannot be made.</summary>
-    public static bool Check(DataSettingSyntax data, TaskDefinition task, IReadOnlyDictionary<string, object> arguments, ModelShape? shape, DiagnosticBag diagnostics)
+    /// <summary>False (with diagnostics) when the bound request makes a dataset that cannot be made.</summary>
+    public static bool Check(DataSettingSyntax data, TaskDefinition task, TaskRequest request, ModelShape? shape, DiagnosticBag diagnostics)
     {
-        long? count = arguments.TryGetValue(BuiltInTasks.CountParameter, out object? value) ? (long)value : null;
-        long? tokensPerExample = shape is not null && task.TokensPerExample is { } tokens ? tokens(arguments, shape.ContextLength) : null;
-        var countSpan = Argument(data, BuiltInTasks.CountParameter)?.Value.Span ?? data.Span;
+        long? count = request.OptionalInteger(TaskRequest.CountArgument);
+        long? tokensPerExample = shape is not null && task.TokensPerExample is { } tokens ? tokens(request, shape.ContextLength) : null;
+        var countSpan = Argument(data, TaskRequest.CountArgument)?.Value.Span ?? data.Span;
         if (tokensPerExample > shape?.ContextLength)
         {
             var lengthSpan = Argument(data, "length")?.Value.Span ?? data.Span;

@@ -15,7 +15,7 @@ internal sealed partial class HypothesisBinder(
     SettingsTable fileSettings,
     IModelResolver models,
     Dictionary<string, ModelResolution> modelCache,
-    TaskCatalog tasks,
+    ITaskCatalog tasks,
     IFileProvider? files,
     DiagnosticBag diagnostics)
 {

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Globalization;
 using CircuitDsl.Language.Binding;
 
@@ -79,7 +78,7 @@ public static class HypothesisText
 
     /// <summary>Each task argument's value as written: numbers, names, quoted paths, <c>[A, B]</c> lists.</summary>
     public static IEnumerable<(string Name, string Value)> Arguments(BoundData data) =>
-        data.Arguments.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => (a.Key, Value(data.Task, a.Key, a.Value)));
+        data.Request.Arguments.Select(a => (a.Key, Value(a.Value)));
 
     /// <summary>Each method choice by its keyword, with its value (stated or defaulted).</summary>
     public static IEnumerable<(string Keyword, string Value, bool IsStated)> Method(MethodChoices method)
@@ -106,15 +105,12 @@ public static class HypothesisText
     private static string Word<TEnum>(TEnum value)
         where TEnum : struct, Enum => value.ToString().ToLowerInvariant();
 
-    private static string Value(TaskDefinition task, string name, object value)
+    private static string Value(TaskValue value) => value switch
     {
-        bool isPath = task.Parameters.Any(p => p.Name == name && p.Kind == TaskParameterKind.FilePath);
-        return value switch
-        {
-            string text when isPath => $"\"{text}\"",
-            string text => text,
-            IEnumerable list => "[" + string.Join(", ", list.Cast<object>().Select(item => Convert.ToString(item, CultureInfo.InvariantCulture))) + "]",
-            _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
-        };
-    }
+        TaskValue.FilePath file => $"\"{file.Path}\"",
+        TaskValue.Choice choice => choice.Value,
+        TaskValue.Names names => "[" + string.Join(", ", names.Items) + "]",
+        TaskValue.WholeNumber number => number.Value.ToString(CultureInfo.InvariantCulture),
+        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Not a task value."),
+    };
 }

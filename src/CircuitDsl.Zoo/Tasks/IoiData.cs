@@ -17,6 +17,9 @@ public enum IoiCounterfactual
 /// </summary>
 public static class IoiData
 {
+    /// <summary>The positions every example names.</summary>
+    public static readonly IReadOnlyList<string> PositionNames = ["IO", "S1", "S2", "END"];
+
     /// <param name="ids">The model's id of each word: the task's own integer ids (the default) or GPT-2's.</param>
     public static Dataset Create(IoiTask task, int count, ulong seed, IoiCounterfactual counterfactual, IoiWordIds? ids = null)
     {

@@ -40,6 +40,9 @@ public static class IoiTemplates
     /// <summary><c>&lt;bos&gt;</c> plus the words of any template.</summary>
     public static int PromptLength => 1 + Bases[0].Length;
 
+    /// <summary>The families a <c>templates:</c> argument names, the default first (the task's definition offers these).</summary>
+    public static IReadOnlyList<string> Families { get; } = ["all", "baba", "abba"];
+
     /// <summary>The templates a <c>templates:</c> argument selects: <c>all</c>, <c>baba</c> or <c>abba</c>.</summary>
     public static IReadOnlyList<IoiTemplate> Select(string family) => family switch
     {

@@ -20,8 +20,11 @@ public sealed record ParensTask(int Length = 40)
     public const int Start = 0, Open = 1, Close = 2, Pad = 3, End = 4, Balanced = 5, Unbalanced = 6;
     public static int VocabSize => Vocabulary.Count;
 
+    /// <summary>Tokens around the parentheses: <c>&lt;start&gt;</c> and <c>&lt;end&gt;</c>.</summary>
+    public const int Markers = 2;
+
     /// <summary>Every sequence: <c>&lt;start&gt;</c>, the parentheses and padding, <c>&lt;end&gt;</c>.</summary>
-    public int SequenceLength => Length + 2;
+    public int SequenceLength => Length + Markers;
 
     /// <summary>The same <paramref name="count"/> examples for the same seed, on every machine.</summary>
     public IReadOnlyList<ParensExample> Generate(int count, ulong seed)

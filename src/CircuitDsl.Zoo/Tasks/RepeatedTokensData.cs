@@ -8,14 +8,20 @@ namespace CircuitDsl.Zoo.Tasks;
 /// </summary>
 public static class RepeatedTokensData
 {
+    /// <summary>The positions whose next token recurs one period back.</summary>
+    public const string Repeated = "repeated";
+
+    /// <summary>The positions whose next token is a fresh draw.</summary>
+    public const string First = "first";
+
     public static Dataset Create(RepeatedTokensTask task, int count, ulong seed)
     {
         var examples = task.Generate(count, seed).Select((e, i) => new Example(
             e.Tokens,
             positions: new Dictionary<string, int[]>
             {
-                ["repeated"] = e.RepeatedPositions.ToArray(),
-                ["first"] = e.FirstOccurrencePositions.ToArray(),
+                [Repeated] = e.RepeatedPositions.ToArray(),
+                [First] = e.FirstOccurrencePositions.ToArray(),
             },
             source: $"{RepeatedTokensTask.Name} #{i}")).ToArray();
         return new Dataset(examples, name: $"{RepeatedTokensTask.Name}(count: {count}, seed: {seed})");

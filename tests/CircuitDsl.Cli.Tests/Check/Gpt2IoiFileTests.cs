@@ -5,6 +5,7 @@ using CircuitDsl.Cli.Models;
 using CircuitDsl.Language;
 using CircuitDsl.Language.Binding;
 using CircuitDsl.TestSupport;
+using CircuitDsl.Zoo.Tasks;
 
 namespace CircuitDsl.Cli.Tests.Check;
 
@@ -20,7 +21,7 @@ public class Gpt2IoiFileTests
     [Test]
     public void BindsAndCompilesAgainstGpt2SmallWithNoDiagnostics()
     {
-        var analysis = CircuitAnalyzer.AnalyzeFile(IoiFile, new PhysicalFileProvider(), new ConfigModelResolver());
+        var analysis = CircuitAnalyzer.AnalyzeFile(IoiFile, new PhysicalFileProvider(), new ConfigModelResolver(), ZooTasks.Catalog);
         Assert.That(analysis.Diagnostics, Is.Empty, analysis.RenderText());
         var hypotheses = analysis.File!.Hypotheses;
         Assert.That(hypotheses.Select(h => h.Name), Is.EqualTo(new[] { "behaviour", "paths", "faithfulness" }));

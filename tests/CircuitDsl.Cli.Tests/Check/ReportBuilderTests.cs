@@ -4,6 +4,7 @@ using CircuitDsl.Interventions.Execution;
 using CircuitDsl.Interventions.Statistics;
 using CircuitDsl.Language;
 using CircuitDsl.Language.Binding;
+using CircuitDsl.Zoo.Tasks;
 
 namespace CircuitDsl.Cli.Tests.Check;
 
@@ -16,7 +17,7 @@ public class ReportBuilderTests
     {
         using var folder = new TempFolder();
         string file = folder.File("h.circuit", "model zoo:attn-only-2l\ndata repeated_tokens(count: 16, seed: 3)\nmetric loss at repeated\n\nhypothesis h {\n  expect model metric <= 0.5\n}\n");
-        var analysis = CircuitAnalyzer.AnalyzeFile(file, new PhysicalFileProvider(), new ConfigModelResolver());
+        var analysis = CircuitAnalyzer.AnalyzeFile(file, new PhysicalFileProvider(), new ConfigModelResolver(), ZooTasks.Catalog);
         Assert.That(analysis.HasErrors, Is.False, analysis.RenderText());
         return analysis.File!.Hypotheses.Single();
     }

@@ -3,6 +3,7 @@ using CircuitDsl.Cli.Models;
 using CircuitDsl.Cli.Pictures;
 using CircuitDsl.Language;
 using CircuitDsl.Language.Binding;
+using CircuitDsl.Zoo.Tasks;
 
 namespace CircuitDsl.Cli.Tests.Pictures;
 
@@ -12,7 +13,7 @@ public class PictureTests
     {
         string dir = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(dir, "CircuitDsl.sln"))) dir = Path.GetDirectoryName(dir)!;
-        var result = CircuitAnalyzer.AnalyzeFile(Path.Combine(dir, "grammar", "examples", "induction.circuit"), new PhysicalFileProvider(), new ConfigModelResolver());
+        var result = CircuitAnalyzer.AnalyzeFile(Path.Combine(dir, "grammar", "examples", "induction.circuit"), new PhysicalFileProvider(), new ConfigModelResolver(), ZooTasks.Catalog);
         Assert.That(result.HasErrors, Is.False, result.RenderText());
         return result.File!.Hypotheses.Single(h => h.Name == name);
     }

@@ -1,6 +1,7 @@
 using CircuitDsl.Cli.Models;
 using CircuitDsl.Language;
 using CircuitDsl.Language.Binding;
+using CircuitDsl.Zoo.Tasks;
 
 namespace CircuitDsl.Cli.Tests.Reports;
 
@@ -13,7 +14,7 @@ internal static class BrokenCircuit
     public static AnalysisResult Analyze(string root, string relativePath)
     {
         File.WriteAllText(Path.Combine(root, relativePath), Text);
-        var result = CircuitAnalyzer.AnalyzeFile(Path.Combine(root, relativePath), new PhysicalFileProvider(), new ConfigModelResolver());
+        var result = CircuitAnalyzer.AnalyzeFile(Path.Combine(root, relativePath), new PhysicalFileProvider(), new ConfigModelResolver(), ZooTasks.Catalog);
         Assert.That(result.HasErrors, "the file must be broken for these tests");
         return result;
     }

@@ -4,6 +4,7 @@ using CircuitDsl.Compiler.Tests.Lowering;
 using CircuitDsl.Language;
 using CircuitDsl.Language.Binding;
 using CircuitDsl.Language.Diagnostics;
+using CircuitDsl.Zoo.Tasks;
 
 namespace CircuitDsl.Compiler.Tests.BackEnd;
 
@@ -75,7 +76,7 @@ public class BackEndBaselineTests
 
     static AnalysisResult Analyze(string file)
     {
-        var analysis = CircuitAnalyzer.AnalyzeFile(Path.Combine(Circuits.RepoRoot, file), new PhysicalFileProvider(), ZooWithoutWeights.Instance);
+        var analysis = CircuitAnalyzer.AnalyzeFile(Path.Combine(Circuits.RepoRoot, file), new PhysicalFileProvider(), ZooWithoutWeights.Instance, ZooTasks.Catalog);
         Assert.That(analysis.HasErrors, Is.False, analysis.RenderText());
         return analysis;
     }

@@ -30,7 +30,7 @@ internal sealed class PlanDump
         depth++;
         foreach (var request in requests)
         {
-            Line($"data request: {request.Task}({string.Join(", ", request.Arguments.Select(a => $"{a.Key}: {Value(a.Value)}"))})");
+            Line($"data request: {request.Request.Task}({string.Join(", ", request.Request.Arguments.Select(a => $"{a.Key}: {Value(a.Value)}"))})");
             Line($"  relative to: {relativePath(request.BaseDirectory)}");
         }
         Data(plan.Data);
@@ -155,13 +155,14 @@ internal sealed class PlanDump
         _ => "<",
     };
 
-    /// <summary>Each data argument with its C# type, as IDatasetProvider receives it.</summary>
-    static string Value(object value) => value switch
+    /// <summary>Each data argument with the C# type its accessor reads it as (TaskRequest.Integer, .Choice, .FilePath, .Names).</summary>
+    static string Value(TaskValue value) => value switch
     {
-        long l => $"{Number(l)} (long)",
-        string s => $"{Quote(s)} (string)",
-        string[] list => $"[{string.Join(", ", list.Select(Quote))}] (string[])",
-        _ => $"{Convert.ToString(value, CultureInfo.InvariantCulture)} ({value.GetType().Name})",
+        TaskValue.WholeNumber number => $"{Number(number.Value)} (long)",
+        TaskValue.Choice choice => $"{Quote(choice.Value)} (string)",
+        TaskValue.FilePath file => $"{Quote(file.Path)} (string)",
+        TaskValue.Names names => $"[{string.Join(", ", names.Items.Select(Quote))}] (ImmutableArray<string>)",
+        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Not a task value."),
     };
 
     static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);

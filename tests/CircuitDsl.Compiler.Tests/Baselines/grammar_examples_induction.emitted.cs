@@ -47,13 +47,11 @@ namespace CircuitPlans
         // hypothesis naive (grammar/examples/induction.circuit:19)
         public static ExperimentPlan Build_naive(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
         {
-            var arguments = new Dictionary<string, object>
-            {
-                ["count"] = (long?)count ?? 512L,
-                ["counterfactual"] = "resample",
-                ["seed"] = seed ?? 7L,
-            };
-            var data = datasets.Create("repeated_tokens", arguments, baseDirectory);
+            var request = new TaskRequest("repeated_tokens")
+                .WithInteger("count", (long?)count ?? 512L)
+                .WithChoice("counterfactual", "resample")
+                .WithInteger("seed", seed ?? 7L);
+            var data = datasets.Create(request, baseDirectory);
             var metric = new MetricSpec(MetricKind.Loss, PositionSet.Named("repeated"));
 
             var var_prev_token = CausalVariable.Of<int>("prev_token", InductionVariables.Let_prev_token);
@@ -94,13 +92,11 @@ namespace CircuitPlans
         // hypothesis refined (grammar/examples/induction.circuit:35)
         public static ExperimentPlan Build_refined(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
         {
-            var arguments = new Dictionary<string, object>
-            {
-                ["count"] = (long?)count ?? 512L,
-                ["counterfactual"] = "resample",
-                ["seed"] = seed ?? 7L,
-            };
-            var data = datasets.Create("repeated_tokens", arguments, baseDirectory);
+            var request = new TaskRequest("repeated_tokens")
+                .WithInteger("count", (long?)count ?? 512L)
+                .WithChoice("counterfactual", "resample")
+                .WithInteger("seed", seed ?? 7L);
+            var data = datasets.Create(request, baseDirectory);
             var metric = new MetricSpec(MetricKind.Loss, PositionSet.Named("repeated"));
 
             var var_prev_token = CausalVariable.Of<int>("prev_token", InductionVariables.Let_prev_token);

@@ -30,14 +30,12 @@ namespace CircuitPlans
         // hypothesis paths (grammar/examples/ioi.circuit:17)
         public static ExperimentPlan Build_paths(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
         {
-            var arguments = new Dictionary<string, object>
-            {
-                ["count"] = (long?)count ?? 200L,
-                ["counterfactual"] = "abc",
-                ["seed"] = seed ?? 1L,
-                ["templates"] = "all",
-            };
-            var data = datasets.Create("ioi", arguments, baseDirectory);
+            var request = new TaskRequest("ioi")
+                .WithInteger("count", (long?)count ?? 200L)
+                .WithChoice("counterfactual", "abc")
+                .WithInteger("seed", seed ?? 1L)
+                .WithChoice("templates", "all");
+            var data = datasets.Create(request, baseDirectory);
             var metric = new MetricSpec(MetricKind.LogitDiff, PositionSet.Named("END"));
 
             return new ExperimentPlan("paths", data, metric,
@@ -76,14 +74,12 @@ namespace CircuitPlans
         // hypothesis faithfulness (grammar/examples/ioi.circuit:26)
         public static ExperimentPlan Build_faithfulness(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
         {
-            var arguments = new Dictionary<string, object>
-            {
-                ["count"] = (long?)count ?? 200L,
-                ["counterfactual"] = "abc",
-                ["seed"] = seed ?? 1L,
-                ["templates"] = "all",
-            };
-            var data = datasets.Create("ioi", arguments, baseDirectory);
+            var request = new TaskRequest("ioi")
+                .WithInteger("count", (long?)count ?? 200L)
+                .WithChoice("counterfactual", "abc")
+                .WithInteger("seed", seed ?? 1L)
+                .WithChoice("templates", "all");
+            var data = datasets.Create(request, baseDirectory);
             var metric = new MetricSpec(MetricKind.LogitDiff, PositionSet.Named("END"));
 
             var node_inhibition = InterpretationNode.Of("inhibition", Component.Head(7, 3), Component.Head(7, 9), Component.Head(8, 6), Component.Head(8, 10))

@@ -30,14 +30,12 @@ namespace CircuitPlans
         // hypothesis behaviour (hypotheses/gpt2/ioi.circuit:29)
         public static ExperimentPlan Build_behaviour(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
         {
-            var arguments = new Dictionary<string, object>
-            {
-                ["count"] = (long?)count ?? 200L,
-                ["counterfactual"] = "abc",
-                ["seed"] = seed ?? 1L,
-                ["templates"] = "all",
-            };
-            var data = datasets.Create("ioi", arguments, baseDirectory);
+            var request = new TaskRequest("ioi")
+                .WithInteger("count", (long?)count ?? 200L)
+                .WithChoice("counterfactual", "abc")
+                .WithInteger("seed", seed ?? 1L)
+                .WithChoice("templates", "all");
+            var data = datasets.Create(request, baseDirectory);
             var metric = new MetricSpec(MetricKind.LogitDiff, PositionSet.Named("END"));
 
             return new ExperimentPlan("behaviour", data, metric,
@@ -56,14 +54,12 @@ namespace CircuitPlans
         // hypothesis paths (hypotheses/gpt2/ioi.circuit:34)
         public static ExperimentPlan Build_paths(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
         {
-            var arguments = new Dictionary<string, object>
-            {
-                ["count"] = (long?)count ?? 200L,
-                ["counterfactual"] = "abc",
-                ["seed"] = seed ?? 1L,
-                ["templates"] = "all",
-            };
-            var data = datasets.Create("ioi", arguments, baseDirectory);
+            var request = new TaskRequest("ioi")
+                .WithInteger("count", (long?)count ?? 200L)
+                .WithChoice("counterfactual", "abc")
+                .WithInteger("seed", seed ?? 1L)
+                .WithChoice("templates", "all");
+            var data = datasets.Create(request, baseDirectory);
             var metric = new MetricSpec(MetricKind.LogitDiff, PositionSet.Named("END"));
 
             return new ExperimentPlan("paths", data, metric,
@@ -98,14 +94,12 @@ namespace CircuitPlans
         // hypothesis faithfulness (hypotheses/gpt2/ioi.circuit:49)
         public static ExperimentPlan Build_faithfulness(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
         {
-            var arguments = new Dictionary<string, object>
-            {
-                ["count"] = (long?)count ?? 200L,
-                ["counterfactual"] = "abc",
-                ["seed"] = seed ?? 1L,
-                ["templates"] = "all",
-            };
-            var data = datasets.Create("ioi", arguments, baseDirectory);
+            var request = new TaskRequest("ioi")
+                .WithInteger("count", (long?)count ?? 200L)
+                .WithChoice("counterfactual", "abc")
+                .WithInteger("seed", seed ?? 1L)
+                .WithChoice("templates", "all");
+            var data = datasets.Create(request, baseDirectory);
             var metric = new MetricSpec(MetricKind.LogitDiff, PositionSet.Named("END"));
 
             var node_previous = InterpretationNode.Of("previous", Component.Head(2, 2), Component.Head(4, 11))

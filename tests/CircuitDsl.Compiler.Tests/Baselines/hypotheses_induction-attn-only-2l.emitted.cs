@@ -47,13 +47,11 @@ namespace CircuitPlans
         // hypothesis naive (hypotheses/induction-attn-only-2l.circuit:23)
         public static ExperimentPlan Build_naive(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
         {
-            var arguments = new Dictionary<string, object>
-            {
-                ["count"] = (long?)count ?? 256L,
-                ["counterfactual"] = "resample",
-                ["seed"] = seed ?? 11L,
-            };
-            var data = datasets.Create("repeated_tokens", arguments, baseDirectory);
+            var request = new TaskRequest("repeated_tokens")
+                .WithInteger("count", (long?)count ?? 256L)
+                .WithChoice("counterfactual", "resample")
+                .WithInteger("seed", seed ?? 11L);
+            var data = datasets.Create(request, baseDirectory);
             var metric = new MetricSpec(MetricKind.Loss, PositionSet.Named("repeated"));
 
             var var_prev_token = CausalVariable.Of<int>("prev_token", InductionAttnOnly2lVariables.Let_prev_token);
@@ -90,13 +88,11 @@ namespace CircuitPlans
         // hypothesis refined (hypotheses/induction-attn-only-2l.circuit:38)
         public static ExperimentPlan Build_refined(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
         {
-            var arguments = new Dictionary<string, object>
-            {
-                ["count"] = (long?)count ?? 256L,
-                ["counterfactual"] = "resample",
-                ["seed"] = seed ?? 11L,
-            };
-            var data = datasets.Create("repeated_tokens", arguments, baseDirectory);
+            var request = new TaskRequest("repeated_tokens")
+                .WithInteger("count", (long?)count ?? 256L)
+                .WithChoice("counterfactual", "resample")
+                .WithInteger("seed", seed ?? 11L);
+            var data = datasets.Create(request, baseDirectory);
             var metric = new MetricSpec(MetricKind.Loss, PositionSet.Named("repeated"));
 
             var var_prev_token = CausalVariable.Of<int>("prev_token", InductionAttnOnly2lVariables.Let_prev_token);

@@ -30,13 +30,11 @@ namespace CircuitPlans
         // hypothesis senders_to_logits (hypotheses/induction-paths.circuit:11)
         public static ExperimentPlan Build_senders_to_logits(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
         {
-            var arguments = new Dictionary<string, object>
-            {
-                ["count"] = (long?)count ?? 128L,
-                ["counterfactual"] = "resample",
-                ["seed"] = seed ?? 5L,
-            };
-            var data = datasets.Create("repeated_tokens", arguments, baseDirectory);
+            var request = new TaskRequest("repeated_tokens")
+                .WithInteger("count", (long?)count ?? 128L)
+                .WithChoice("counterfactual", "resample")
+                .WithInteger("seed", seed ?? 5L);
+            var data = datasets.Create(request, baseDirectory);
             var metric = new MetricSpec(MetricKind.Loss, PositionSet.Named("repeated"));
 
             return new ExperimentPlan("senders_to_logits", data, metric,
@@ -67,13 +65,11 @@ namespace CircuitPlans
         // hypothesis senders_to_keys (hypotheses/induction-paths.circuit:18)
         public static ExperimentPlan Build_senders_to_keys(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
         {
-            var arguments = new Dictionary<string, object>
-            {
-                ["count"] = (long?)count ?? 128L,
-                ["counterfactual"] = "resample",
-                ["seed"] = seed ?? 5L,
-            };
-            var data = datasets.Create("repeated_tokens", arguments, baseDirectory);
+            var request = new TaskRequest("repeated_tokens")
+                .WithInteger("count", (long?)count ?? 128L)
+                .WithChoice("counterfactual", "resample")
+                .WithInteger("seed", seed ?? 5L);
+            var data = datasets.Create(request, baseDirectory);
             var metric = new MetricSpec(MetricKind.Loss, PositionSet.Named("repeated"));
 
             return new ExperimentPlan("senders_to_keys", data, metric,

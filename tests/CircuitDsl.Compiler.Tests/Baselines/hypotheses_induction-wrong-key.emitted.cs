@@ -47,13 +47,11 @@ namespace CircuitPlans
         // hypothesis wrong_key_head (hypotheses/induction-wrong-key.circuit:18)
         public static ExperimentPlan Build_wrong_key_head(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
         {
-            var arguments = new Dictionary<string, object>
-            {
-                ["count"] = (long?)count ?? 256L,
-                ["counterfactual"] = "resample",
-                ["seed"] = seed ?? 11L,
-            };
-            var data = datasets.Create("repeated_tokens", arguments, baseDirectory);
+            var request = new TaskRequest("repeated_tokens")
+                .WithInteger("count", (long?)count ?? 256L)
+                .WithChoice("counterfactual", "resample")
+                .WithInteger("seed", seed ?? 11L);
+            var data = datasets.Create(request, baseDirectory);
             var metric = new MetricSpec(MetricKind.Loss, PositionSet.Named("repeated"));
 
             var var_prev_token = CausalVariable.Of<int>("prev_token", InductionWrongKeyVariables.Let_prev_token);

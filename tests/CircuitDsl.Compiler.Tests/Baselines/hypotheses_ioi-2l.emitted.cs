@@ -30,14 +30,12 @@ namespace CircuitPlans
         // hypothesis behaviour (hypotheses/ioi-2l.circuit:20)
         public static ExperimentPlan Build_behaviour(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
         {
-            var arguments = new Dictionary<string, object>
-            {
-                ["count"] = (long?)count ?? 256L,
-                ["counterfactual"] = "abc",
-                ["seed"] = seed ?? 11L,
-                ["templates"] = "all",
-            };
-            var data = datasets.Create("ioi", arguments, baseDirectory);
+            var request = new TaskRequest("ioi")
+                .WithInteger("count", (long?)count ?? 256L)
+                .WithChoice("counterfactual", "abc")
+                .WithInteger("seed", seed ?? 11L)
+                .WithChoice("templates", "all");
+            var data = datasets.Create(request, baseDirectory);
             var metric = new MetricSpec(MetricKind.LogitDiff, PositionSet.Named("END"));
 
             return new ExperimentPlan("behaviour", data, metric,
@@ -56,14 +54,12 @@ namespace CircuitPlans
         // hypothesis direct_writers (hypotheses/ioi-2l.circuit:24)
         public static ExperimentPlan Build_direct_writers(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
         {
-            var arguments = new Dictionary<string, object>
-            {
-                ["count"] = (long?)count ?? 256L,
-                ["counterfactual"] = "abc",
-                ["seed"] = seed ?? 11L,
-                ["templates"] = "all",
-            };
-            var data = datasets.Create("ioi", arguments, baseDirectory);
+            var request = new TaskRequest("ioi")
+                .WithInteger("count", (long?)count ?? 256L)
+                .WithChoice("counterfactual", "abc")
+                .WithInteger("seed", seed ?? 11L)
+                .WithChoice("templates", "all");
+            var data = datasets.Create(request, baseDirectory);
             var metric = new MetricSpec(MetricKind.LogitDiff, PositionSet.Named("END"));
 
             return new ExperimentPlan("direct_writers", data, metric,
@@ -98,14 +94,12 @@ namespace CircuitPlans
         // hypothesis layer_one_inputs (hypotheses/ioi-2l.circuit:32)
         public static ExperimentPlan Build_layer_one_inputs(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
         {
-            var arguments = new Dictionary<string, object>
-            {
-                ["count"] = (long?)count ?? 256L,
-                ["counterfactual"] = "abc",
-                ["seed"] = seed ?? 11L,
-                ["templates"] = "all",
-            };
-            var data = datasets.Create("ioi", arguments, baseDirectory);
+            var request = new TaskRequest("ioi")
+                .WithInteger("count", (long?)count ?? 256L)
+                .WithChoice("counterfactual", "abc")
+                .WithInteger("seed", seed ?? 11L)
+                .WithChoice("templates", "all");
+            var data = datasets.Create(request, baseDirectory);
             var metric = new MetricSpec(MetricKind.LogitDiff, PositionSet.Named("END"));
 
             return new ExperimentPlan("layer_one_inputs", data, metric,
@@ -132,14 +126,12 @@ namespace CircuitPlans
         // hypothesis naive (hypotheses/ioi-2l.circuit:38)
         public static ExperimentPlan Build_naive(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
         {
-            var arguments = new Dictionary<string, object>
-            {
-                ["count"] = (long?)count ?? 256L,
-                ["counterfactual"] = "abc",
-                ["seed"] = seed ?? 11L,
-                ["templates"] = "all",
-            };
-            var data = datasets.Create("ioi", arguments, baseDirectory);
+            var request = new TaskRequest("ioi")
+                .WithInteger("count", (long?)count ?? 256L)
+                .WithChoice("counterfactual", "abc")
+                .WithInteger("seed", seed ?? 11L)
+                .WithChoice("templates", "all");
+            var data = datasets.Create(request, baseDirectory);
             var metric = new MetricSpec(MetricKind.LogitDiff, PositionSet.Named("END"));
 
             var node_writers = InterpretationNode.Of("writers", Component.Head(0, 2), Component.Head(1, 2))
@@ -174,14 +166,12 @@ namespace CircuitPlans
         // hypothesis refined (hypotheses/ioi-2l.circuit:48)
         public static ExperimentPlan Build_refined(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
         {
-            var arguments = new Dictionary<string, object>
-            {
-                ["count"] = (long?)count ?? 256L,
-                ["counterfactual"] = "abc",
-                ["seed"] = seed ?? 11L,
-                ["templates"] = "all",
-            };
-            var data = datasets.Create("ioi", arguments, baseDirectory);
+            var request = new TaskRequest("ioi")
+                .WithInteger("count", (long?)count ?? 256L)
+                .WithChoice("counterfactual", "abc")
+                .WithInteger("seed", seed ?? 11L)
+                .WithChoice("templates", "all");
+            var data = datasets.Create(request, baseDirectory);
             var metric = new MetricSpec(MetricKind.LogitDiff, PositionSet.Named("END"));
 
             var node_readers = InterpretationNode.Of("readers", Component.Head(0, 0), Component.Head(0, 1), Component.Head(0, 2), Component.Head(1, 0), Component.Head(1, 2))

@@ -52,12 +52,10 @@ namespace CircuitPlans
         // hypothesis behaviour (hypotheses/parens-3l.circuit:22)
         public static ExperimentPlan Build_behaviour(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
         {
-            var arguments = new Dictionary<string, object>
-            {
-                ["count"] = (long?)count ?? 512L,
-                ["seed"] = seed ?? 11L,
-            };
-            var data = datasets.Create("parens", arguments, baseDirectory);
+            var request = new TaskRequest("parens")
+                .WithInteger("count", (long?)count ?? 512L)
+                .WithInteger("seed", seed ?? 11L);
+            var data = datasets.Create(request, baseDirectory);
             var metric = new MetricSpec(MetricKind.LogitDiff, PositionSet.Named("END"));
 
             return new ExperimentPlan("behaviour", data, metric,
@@ -76,12 +74,10 @@ namespace CircuitPlans
         // hypothesis direct_writers (hypotheses/parens-3l.circuit:26)
         public static ExperimentPlan Build_direct_writers(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
         {
-            var arguments = new Dictionary<string, object>
-            {
-                ["count"] = (long?)count ?? 512L,
-                ["seed"] = seed ?? 11L,
-            };
-            var data = datasets.Create("parens", arguments, baseDirectory);
+            var request = new TaskRequest("parens")
+                .WithInteger("count", (long?)count ?? 512L)
+                .WithInteger("seed", seed ?? 11L);
+            var data = datasets.Create(request, baseDirectory);
             var metric = new MetricSpec(MetricKind.LogitDiff, PositionSet.Named("END"));
 
             return new ExperimentPlan("direct_writers", data, metric,
@@ -116,12 +112,10 @@ namespace CircuitPlans
         // hypothesis naive (hypotheses/parens-3l.circuit:34)
         public static ExperimentPlan Build_naive(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
         {
-            var arguments = new Dictionary<string, object>
-            {
-                ["count"] = (long?)count ?? 512L,
-                ["seed"] = seed ?? 11L,
-            };
-            var data = datasets.Create("parens", arguments, baseDirectory);
+            var request = new TaskRequest("parens")
+                .WithInteger("count", (long?)count ?? 512L)
+                .WithInteger("seed", seed ?? 11L);
+            var data = datasets.Create(request, baseDirectory);
             var metric = new MetricSpec(MetricKind.LogitDiff, PositionSet.Named("END"));
 
             var var_count_ok = CausalVariable.Of<bool>("count_ok", Parens3lVariables.Let_count_ok);
@@ -161,12 +155,10 @@ namespace CircuitPlans
         // hypothesis refined (hypotheses/parens-3l.circuit:43)
         public static ExperimentPlan Build_refined(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
         {
-            var arguments = new Dictionary<string, object>
-            {
-                ["count"] = (long?)count ?? 512L,
-                ["seed"] = seed ?? 11L,
-            };
-            var data = datasets.Create("parens", arguments, baseDirectory);
+            var request = new TaskRequest("parens")
+                .WithInteger("count", (long?)count ?? 512L)
+                .WithInteger("seed", seed ?? 11L);
+            var data = datasets.Create(request, baseDirectory);
             var metric = new MetricSpec(MetricKind.LogitDiff, PositionSet.Named("END"));
 
             var var_balanced = CausalVariable.Of<bool>("balanced", Parens3lVariables.Let_balanced);
@@ -205,12 +197,10 @@ namespace CircuitPlans
         // hypothesis swapped_tests (hypotheses/parens-3l.circuit:52)
         public static ExperimentPlan Build_swapped_tests(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
         {
-            var arguments = new Dictionary<string, object>
-            {
-                ["count"] = (long?)count ?? 512L,
-                ["seed"] = seed ?? 11L,
-            };
-            var data = datasets.Create("parens", arguments, baseDirectory);
+            var request = new TaskRequest("parens")
+                .WithInteger("count", (long?)count ?? 512L)
+                .WithInteger("seed", seed ?? 11L);
+            var data = datasets.Create(request, baseDirectory);
             var metric = new MetricSpec(MetricKind.LogitDiff, PositionSet.Named("END"));
 
             var var_horizon_ok = CausalVariable.Of<bool>("horizon_ok", Parens3lVariables.Let_horizon_ok);

@@ -1,6 +1,7 @@
 using CircuitDsl.Compiler.Roslyn;
 using CircuitDsl.Language;
 using CircuitDsl.Language.Binding;
+using CircuitDsl.Zoo.Tasks;
 
 namespace CircuitDsl.Compiler.Tests.Lowering;
 
@@ -33,12 +34,12 @@ internal static class Circuits
             .Order(StringComparer.Ordinal);
 
     public static BoundCircuitFile BindFile(string repoRelativePath) =>
-        Bound(CircuitAnalyzer.AnalyzeFile(Path.Combine(RepoRoot, repoRelativePath), new PhysicalFileProvider(), Models));
+        Bound(CircuitAnalyzer.AnalyzeFile(Path.Combine(RepoRoot, repoRelativePath), new PhysicalFileProvider(), Models, ZooTasks.Catalog));
 
     public static BoundCircuitFile Bind(string text) => Bound(Analyze(text));
 
     /// <summary>The front end alone, errors included (<see cref="Bind"/> asserts there are none).</summary>
-    public static AnalysisResult Analyze(string text) => CircuitAnalyzer.AnalyzeText(text, "main.circuit", new InMemoryFileProvider(), Models);
+    public static AnalysisResult Analyze(string text) => CircuitAnalyzer.AnalyzeText(text, "main.circuit", new InMemoryFileProvider(), Models, ZooTasks.Catalog);
 
     static BoundCircuitFile Bound(AnalysisResult analysis)
     {
