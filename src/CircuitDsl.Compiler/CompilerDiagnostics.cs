@@ -3,8 +3,8 @@ using CircuitDsl.Language.Diagnostics;
 namespace CircuitDsl.Compiler;
 
 /// <summary>
-/// The compiler's diagnostics (CD3xxx): causal-variable expressions refused by the sandbox, statements the lowering
-/// cannot turn into engine checks, and errors in generated code. CD3008 and CD3009 (too deep, too long) are the
+/// The compiler's diagnostics (CD3xxx): causal-variable expressions refused by the sandbox and errors in generated code
+/// (what the engine cannot run is the binder's to refuse: CD2038-CD2040; CD3007 is retired). CD3008 and CD3009 (too deep, too long) are the
 /// front end's <see cref="DiagnosticCatalog"/>'s, which reports them before the compiler runs. Codes are append-only.
 /// </summary>
 public static class CompilerDiagnostics
@@ -34,10 +34,6 @@ public static class CompilerDiagnostics
     /// <summary>Lambdas nested deeper than the cost bound allows.</summary>
     public static readonly DiagnosticDescriptor LambdaTooDeep =
         Error("CD3006", "Lambdas nested too deep", "{0}");
-
-    /// <summary>A statement the language accepts but the engine cannot run yet.</summary>
-    public static readonly DiagnosticDescriptor NotSupportedByEngine =
-        Error("CD3007", "Not supported by the engine", "{0}");
 
     /// <summary>An error in code the compiler generated: a bug of CircuitDsl, never of the file.</summary>
     public static readonly DiagnosticDescriptor InternalCompilerError =

@@ -8,7 +8,7 @@ namespace CircuitDsl.Compiler.Lowering;
 /// <summary>
 /// Writes one hypothesis as a method that builds its <c>ExperimentPlan</c>: the dataset (from the provider), the
 /// metric, the causal variables it uses, the interpretation graph (sources before readers) and one check per
-/// expectation. Statements the engine cannot run yet become CD3007 at their own span.
+/// expectation. The binder has refused whatever the engine cannot run, so lowering reports nothing: it only spells.
 /// </summary>
 internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writer, VariableLowering variables, string variablesClass, List<Diagnostic> diagnostics)
 {
@@ -266,7 +266,9 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
         return $"new PathPatchCheck({CSharpText.String(name)}, PathPatchSpec.Of([{senders}], {string.Join(", ", receivers.Select(r => EngineSpelling.Endpoint(r, receiverPositions)))}))";
     }
 
-    void NotSupported(Language.Syntax.SourceSpan span, string message) => diagnostics.Add(CompilerDiagnostics.NotSupportedByEngine.Create(span, message));
+    /// <summary>The binder refuses every statement the engine cannot run; reaching here is a bug of CircuitDsl.</summary>
+    static void NotSupported(Language.Syntax.SourceSpan span, string message) =>
+        throw new InvalidOperationException($"the binder let through what the engine cannot run ({span.File}:{span.Line}:{span.Column}): {message}");
 
     static string Location(Language.Syntax.SourceSpan span) => $"{span.File}:{span.Line}";
 }
