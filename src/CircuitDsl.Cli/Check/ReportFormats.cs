@@ -34,7 +34,7 @@ public static class ReportFormats
         var skipped = report.Files.SelectMany(f => f.Skipped.Select(s =>
             new SarifNote($"skipped {s.Name}: {s.Reason}", new Language.Syntax.SourceSpan(f.Path, 0, 0, s.Line, s.Column))));
         var failed = report.Expectations.Where(e => !e.Passed).Select(e =>
-            new SarifNote($"{e.Hypothesis}: {e.Statement}: {Verdict.Of(e)}: {e.Statistic} = {ReportFormatting.WithInterval(e.Value)}",
+            new SarifNote($"{e.Hypothesis}: {e.Statement}: {Verdict.Of(e)}: {e.Statistic.Spelling()} = {ReportFormatting.WithInterval(e.Value)}",
                 new Language.Syntax.SourceSpan(e.File, 0, 0, e.Line, e.Column)));
         var notes = skipped.Concat(failed);
         return SarifReport.ToJson(diagnostics.Select(ToDiagnostic), new DiagnosticLocator(Directory.GetCurrentDirectory(), _ => null), SarifTool.Circuit, notes);

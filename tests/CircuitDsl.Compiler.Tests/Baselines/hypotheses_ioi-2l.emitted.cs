@@ -44,7 +44,7 @@ namespace CircuitPlans
             [
                 new ModelCheck("model metric >= 5")
                 {
-                    Expect = new Expectation(Statistic.Metric, ComparisonOperator.GreaterOrEqual, 5.0, "expect model metric >= 5"),
+                    Expect = new Expectation(new ExpectationId("model metric >= 5"), Statistic.Metric, ComparisonOperator.GreaterOrEqual, 5.0, "expect model metric >= 5"),
                 },
             ])
             {
@@ -70,23 +70,23 @@ namespace CircuitPlans
             [
                 new PathPatchCheck("path L1.mlp at END -> logits effect <= -0.4", PathPatchSpec.Of([PatchEndpoint.Parse("L1.mlp", PositionSet.Named("END"))], PatchEndpoint.Parse("logits")))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.4, "expect path L1.mlp at END -> logits effect <= -0.4"),
+                    Expect = new Expectation(new ExpectationId("path L1.mlp at END -> logits effect <= -0.4"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.4, "expect path L1.mlp at END -> logits effect <= -0.4"),
                 },
                 new PathPatchCheck("path L1.H2 at END -> logits effect <= -0.3", PathPatchSpec.Of([PatchEndpoint.Parse("L1.H2", PositionSet.Named("END"))], PatchEndpoint.Parse("logits")))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.3, "expect path L1.H2 at END -> logits effect <= -0.3"),
+                    Expect = new Expectation(new ExpectationId("path L1.H2 at END -> logits effect <= -0.3"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.3, "expect path L1.H2 at END -> logits effect <= -0.3"),
                 },
                 new PathPatchCheck("path L0.H2 at END -> logits effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.Parse("L0.H2", PositionSet.Named("END"))], PatchEndpoint.Parse("logits")))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L0.H2 at END -> logits effect <= -0.2"),
+                    Expect = new Expectation(new ExpectationId("path L0.H2 at END -> logits effect <= -0.2"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L0.H2 at END -> logits effect <= -0.2"),
                 },
                 new PathPatchCheck("path L1.H0 at END -> logits effect <= -0.15", PathPatchSpec.Of([PatchEndpoint.Parse("L1.H0", PositionSet.Named("END"))], PatchEndpoint.Parse("logits")))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.15, "expect path L1.H0 at END -> logits effect <= -0.15"),
+                    Expect = new Expectation(new ExpectationId("path L1.H0 at END -> logits effect <= -0.15"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.15, "expect path L1.H0 at END -> logits effect <= -0.15"),
                 },
                 new PathPatchCheck("path L0.H3 at END -> logits effect >= -0.1", PathPatchSpec.Of([PatchEndpoint.Parse("L0.H3", PositionSet.Named("END"))], PatchEndpoint.Parse("logits")))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.GreaterOrEqual, -0.1, "expect path L0.H3 at END -> logits effect >= -0.1"),
+                    Expect = new Expectation(new ExpectationId("path L0.H3 at END -> logits effect >= -0.1"), Statistic.Effect, ComparisonOperator.GreaterOrEqual, -0.1, "expect path L0.H3 at END -> logits effect >= -0.1"),
                 },
             ])
             {
@@ -112,15 +112,15 @@ namespace CircuitPlans
             [
                 new PathPatchCheck("path L0.mlp -> L1.H*.k effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.Parse("L0.mlp")], PatchEndpoint.Parse("L1.H0.k"), PatchEndpoint.Parse("L1.H1.k"), PatchEndpoint.Parse("L1.H2.k"), PatchEndpoint.Parse("L1.H3.k")))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L0.mlp -> L1.H*.k effect <= -0.2"),
+                    Expect = new Expectation(new ExpectationId("path L0.mlp -> L1.H*.k effect <= -0.2"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L0.mlp -> L1.H*.k effect <= -0.2"),
                 },
                 new PathPatchCheck("path L0.H2 -> L1.H*.q effect <= -0.1", PathPatchSpec.Of([PatchEndpoint.Parse("L0.H2")], PatchEndpoint.Parse("L1.H0.q"), PatchEndpoint.Parse("L1.H1.q"), PatchEndpoint.Parse("L1.H2.q"), PatchEndpoint.Parse("L1.H3.q")))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.1, "expect path L0.H2 -> L1.H*.q effect <= -0.1"),
+                    Expect = new Expectation(new ExpectationId("path L0.H2 -> L1.H*.q effect <= -0.1"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.1, "expect path L0.H2 -> L1.H*.q effect <= -0.1"),
                 },
                 new PathPatchCheck("path L0.H3 -> L1.H*.k effect >= -0.05", PathPatchSpec.Of([PatchEndpoint.Parse("L0.H3")], PatchEndpoint.Parse("L1.H0.k"), PatchEndpoint.Parse("L1.H1.k"), PatchEndpoint.Parse("L1.H2.k"), PatchEndpoint.Parse("L1.H3.k")))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.GreaterOrEqual, -0.05, "expect path L0.H3 -> L1.H*.k effect >= -0.05"),
+                    Expect = new Expectation(new ExpectationId("path L0.H3 -> L1.H*.k effect >= -0.05"), Statistic.Effect, ComparisonOperator.GreaterOrEqual, -0.05, "expect path L0.H3 -> L1.H*.k effect >= -0.05"),
                 },
             ])
             {
@@ -158,11 +158,11 @@ namespace CircuitPlans
             [
                 new AblationCheck("knockout recovers >= 0.35", [PatchEndpoint.Parse("L0.H0"), PatchEndpoint.Parse("L0.H1"), PatchEndpoint.Parse("L0.H2", PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.Parse("L0.H3"), PatchEndpoint.Parse("L0.mlp"), PatchEndpoint.Parse("L1.H0"), PatchEndpoint.Parse("L1.H1"), PatchEndpoint.Parse("L1.H2", PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.Parse("L1.H3"), PatchEndpoint.Parse("L1.mlp", PositionSet.All.Except(PositionSet.Named("END")))], new AblationMethod(AblationKind.Mean, MeanPerGroup: true, Pairing: ResamplePairing.Paired))
                 {
-                    Expect = new Expectation(Statistic.Fraction, ComparisonOperator.GreaterOrEqual, 0.35, "expect knockout recovers >= 0.35"),
+                    Expect = new Expectation(new ExpectationId("knockout recovers >= 0.35"), Statistic.Fraction, ComparisonOperator.GreaterOrEqual, 0.35, "expect knockout recovers >= 0.35"),
                 },
                 new AblationCheck("knockout recovers <= 0.6", [PatchEndpoint.Parse("L0.H0"), PatchEndpoint.Parse("L0.H1"), PatchEndpoint.Parse("L0.H2", PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.Parse("L0.H3"), PatchEndpoint.Parse("L0.mlp"), PatchEndpoint.Parse("L1.H0"), PatchEndpoint.Parse("L1.H1"), PatchEndpoint.Parse("L1.H2", PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.Parse("L1.H3"), PatchEndpoint.Parse("L1.mlp", PositionSet.All.Except(PositionSet.Named("END")))], new AblationMethod(AblationKind.Mean, MeanPerGroup: true, Pairing: ResamplePairing.Paired))
                 {
-                    Expect = new Expectation(Statistic.Fraction, ComparisonOperator.LessOrEqual, 0.6, "expect knockout recovers <= 0.6"),
+                    Expect = new Expectation(new ExpectationId("knockout recovers <= 0.6"), Statistic.Fraction, ComparisonOperator.LessOrEqual, 0.6, "expect knockout recovers <= 0.6"),
                 },
             ])
             {
@@ -203,7 +203,7 @@ namespace CircuitPlans
             [
                 new AblationCheck("knockout recovers >= 0.85", [PatchEndpoint.Parse("L0.H0", PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.Parse("L0.H1", PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.Parse("L0.H2", PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.Parse("L0.H3"), PatchEndpoint.Parse("L0.mlp", PositionSet.All.Except(new PositionSet([new NamedPosition("IO"), new NamedPosition("S2"), new NamedPosition("END")]))), PatchEndpoint.Parse("L1.H0", PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.Parse("L1.H1"), PatchEndpoint.Parse("L1.H2", PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.Parse("L1.H3"), PatchEndpoint.Parse("L1.mlp", PositionSet.All.Except(PositionSet.Named("END")))], new AblationMethod(AblationKind.Mean, MeanPerGroup: true, Pairing: ResamplePairing.Paired))
                 {
-                    Expect = new Expectation(Statistic.Fraction, ComparisonOperator.GreaterOrEqual, 0.85, "expect knockout recovers >= 0.85"),
+                    Expect = new Expectation(new ExpectationId("knockout recovers >= 0.85"), Statistic.Fraction, ComparisonOperator.GreaterOrEqual, 0.85, "expect knockout recovers >= 0.85"),
                 },
             ])
             {

@@ -64,7 +64,7 @@ namespace CircuitPlans
             [
                 new ModelCheck("model metric >= 5")
                 {
-                    Expect = new Expectation(Statistic.Metric, ComparisonOperator.GreaterOrEqual, 5.0, "expect model metric >= 5"),
+                    Expect = new Expectation(new ExpectationId("model metric >= 5"), Statistic.Metric, ComparisonOperator.GreaterOrEqual, 5.0, "expect model metric >= 5"),
                 },
             ])
             {
@@ -88,23 +88,23 @@ namespace CircuitPlans
             [
                 new PathPatchCheck("path L1.H1 -> logits effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.Parse("L1.H1")], PatchEndpoint.Parse("logits")))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L1.H1 -> logits effect <= -0.2"),
+                    Expect = new Expectation(new ExpectationId("path L1.H1 -> logits effect <= -0.2"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L1.H1 -> logits effect <= -0.2"),
                 },
                 new PathPatchCheck("path L2.H0 -> logits effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.Parse("L2.H0")], PatchEndpoint.Parse("logits")))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L2.H0 -> logits effect <= -0.2"),
+                    Expect = new Expectation(new ExpectationId("path L2.H0 -> logits effect <= -0.2"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L2.H0 -> logits effect <= -0.2"),
                 },
                 new PathPatchCheck("path L1.H0 -> logits effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.Parse("L1.H0")], PatchEndpoint.Parse("logits")))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L1.H0 -> logits effect <= -0.2"),
+                    Expect = new Expectation(new ExpectationId("path L1.H0 -> logits effect <= -0.2"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L1.H0 -> logits effect <= -0.2"),
                 },
                 new PathPatchCheck("path L2.mlp -> logits effect <= -0.15", PathPatchSpec.Of([PatchEndpoint.Parse("L2.mlp")], PatchEndpoint.Parse("logits")))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.15, "expect path L2.mlp -> logits effect <= -0.15"),
+                    Expect = new Expectation(new ExpectationId("path L2.mlp -> logits effect <= -0.15"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.15, "expect path L2.mlp -> logits effect <= -0.15"),
                 },
                 new PathPatchCheck("path L0.H0, L0.H1, L0.mlp -> logits effect >= -0.2", PathPatchSpec.Of([PatchEndpoint.Parse("L0.H0"), PatchEndpoint.Parse("L0.H1"), PatchEndpoint.Parse("L0.mlp")], PatchEndpoint.Parse("logits")))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.GreaterOrEqual, -0.2, "expect path L0.H0, L0.H1, L0.mlp -> logits effect >= -0.2"),
+                    Expect = new Expectation(new ExpectationId("path L0.H0, L0.H1, L0.mlp -> logits effect >= -0.2"), Statistic.Effect, ComparisonOperator.GreaterOrEqual, -0.2, "expect path L0.H0, L0.H1, L0.mlp -> logits effect >= -0.2"),
                 },
             ])
             {
@@ -149,7 +149,7 @@ namespace CircuitPlans
             [
                 new ScrubCheck("scrub recovers >= 0.6", hypothesis, baseline)
                 {
-                    Expect = new Expectation(Statistic.Recovers, ComparisonOperator.GreaterOrEqual, 0.6, "expect scrub recovers >= 0.6"),
+                    Expect = new Expectation(new ExpectationId("scrub recovers >= 0.6"), Statistic.Recovers, ComparisonOperator.GreaterOrEqual, 0.6, "expect scrub recovers >= 0.6"),
                 },
             ])
             {
@@ -193,7 +193,7 @@ namespace CircuitPlans
             [
                 new ScrubCheck("scrub recovers >= 0.9", hypothesis, baseline)
                 {
-                    Expect = new Expectation(Statistic.Recovers, ComparisonOperator.GreaterOrEqual, 0.9, "expect scrub recovers >= 0.9"),
+                    Expect = new Expectation(new ExpectationId("scrub recovers >= 0.9"), Statistic.Recovers, ComparisonOperator.GreaterOrEqual, 0.9, "expect scrub recovers >= 0.9"),
                 },
             ])
             {
@@ -238,7 +238,7 @@ namespace CircuitPlans
             [
                 new ScrubCheck("scrub recovers <= 0.7", hypothesis, baseline)
                 {
-                    Expect = new Expectation(Statistic.Recovers, ComparisonOperator.LessOrEqual, 0.7, "expect scrub recovers <= 0.7"),
+                    Expect = new Expectation(new ExpectationId("scrub recovers <= 0.7"), Statistic.Recovers, ComparisonOperator.LessOrEqual, 0.7, "expect scrub recovers <= 0.7"),
                 },
             ])
             {
