@@ -86,8 +86,8 @@ public sealed record ExpectationEntry(
     public bool IntervalAgrees => Outcome.IntervalAgrees;
 }
 
-/// <summary>A diagnostic as reports carry it.</summary>
-public sealed record DiagnosticEntry(string Code, DiagnosticSeverity Severity, string Message, string File, int Line, int Column, int EndLine, int EndColumn)
+/// <summary>A diagnostic as reports carry it: located (the file as reports name it), with its kind's title.</summary>
+public sealed record DiagnosticEntry(string Code, string Title, DiagnosticSeverity Severity, string Message, string File, int Line, int Column, int EndLine, int EndColumn)
 {
     public bool IsError => Severity == DiagnosticSeverity.Error;
 

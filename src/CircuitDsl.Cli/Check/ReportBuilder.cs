@@ -60,7 +60,7 @@ public static class ReportBuilder
     public static DiagnosticEntry Diagnostic(Diagnostic d, DiagnosticLocator locator)
     {
         var place = locator.Locate(d);
-        return new DiagnosticEntry(d.Code, d.Severity, d.Message, place.Path, place.StartLine, place.StartColumn,
+        return new DiagnosticEntry(d.Code, d.Descriptor.Title, d.Severity, d.Message, place.Path, place.StartLine, place.StartColumn,
             place.EndLine, place.EndColumn);
     }
 

@@ -27,7 +27,7 @@ public class ReportWriterTests
                 [new CheckEntry(new CheckResult("scrub", "scrub", new Dictionary<Statistic, Estimate> { [Statistic.Recovers] = broken }, method, 3, failed, []), fail)], null),
         };
         var broken_file = new FileReport("hypotheses/broken.circuit", "cd34", [],
-            [new DiagnosticEntry("CD2003", CircuitDsl.Language.Diagnostics.DiagnosticSeverity.Error, "layer 5 does not exist: the model has layers 0..1", "hypotheses/broken.circuit", 4, 9, 4, 15)], []);
+            [new DiagnosticEntry("CD2003", "Layer out of range", CircuitDsl.Language.Diagnostics.DiagnosticSeverity.Error, "layer 5 does not exist: the model has layers 0..1", "hypotheses/broken.circuit", 4, 9, 4, 15)], []);
         return new CheckReport(new ToolVersions("0.1.0", "0.107.0", "5.12.0", "10.0"),
             [new FileReport("hypotheses/induction.circuit", "ef56", hypotheses, [], []), broken_file]);
     }
