@@ -69,6 +69,26 @@ public class ReportBuilderTests
     }
 
     [Test]
+    public void EachPathArrowIsLabelledWithTheEffectOfItsOwnExpectationWhateverTheResultsOrder()
+    {
+        var bound = Bound("path L0.H0 -> L1.H0.k effect <= 1", "path L0.H1 -> L1.H1.k effect <= 1");
+        Estimate Effect(double value) => new(value, value - 0.01, value + 0.01, 16, 16, "bootstrap 95%");
+        CheckResult Path(string checkName, string id, Estimate effect) =>
+            Result(checkName, id, Statistic.Effect, effect, new Dictionary<Statistic, Estimate> { [Statistic.Effect] = effect });
+        var report = Build(bound, Path("b", "path L0.H1 -> L1.H1.k effect <= 1", Effect(0.25)), Path("a", "path L0.H0 -> L1.H0.k effect <= 1", Effect(-0.5)));
+
+        var lines = report.Graph!.Split('\n');
+        var boxes = lines.Where(l => l.Contains("[\"")).ToDictionary(l => l.Trim().Split('[')[0], l => l.Split('"')[1]);
+        var arrows = lines.Where(l => l.Contains("|\"")).ToDictionary(
+            l => $"{boxes[l.Trim().Split(' ')[0]]} > {boxes[l.Trim().Split(' ')[^1]]}", l => l.Split('"')[1]);
+        Assert.That(arrows, Is.EquivalentTo(new Dictionary<string, string>
+        {
+            ["L0.H0 > L1.H0"] = "k · effect -0.500",
+            ["L0.H1 > L1.H1"] = "k · effect 0.250",
+        }), report.Graph);
+    }
+
+    [Test]
     public void AJudgedStatisticTheCheckDoesNotReportIsAnInternalError() =>
         Assert.Throws<InternalReportException>(() => Build(Bound("model metric <= 0.5"),
             Result("model metric <= 0.5", "model metric <= 0.5", Statistic.Metric, Loss, new Dictionary<Statistic, Estimate> { [Statistic.Model] = Loss })));
