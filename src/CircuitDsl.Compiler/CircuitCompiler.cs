@@ -43,7 +43,7 @@ public sealed class CircuitCompiler
         }
 
         var plans = result.Assembly!.GetType(lowered.PlansType, throwOnError: true)!;
-        var hypotheses = lowered.Hypotheses.Select(h => new CompiledHypothesis(h.Bound, h.CheckNames,
+        var hypotheses = lowered.Hypotheses.Select(h => new CompiledHypothesis(h.Bound,
             plans.GetMethod(h.MethodName, BindingFlags.Public | BindingFlags.Static)!
                 .CreateDelegate<Func<IDatasetProvider, string, int?, long?, ExperimentPlan>>()));
         return new CompileOutcome(lowered.Source!.Text, lowered.Diagnostics, !result.CacheHit, [.. hypotheses]);

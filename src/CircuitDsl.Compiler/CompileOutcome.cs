@@ -12,13 +12,13 @@ namespace CircuitDsl.Compiler;
 /// <param name="BaseDirectory">What data file paths are relative to (default: the current directory, as the paths the binder resolved are).</param>
 public sealed record PlanOptions(int? Count = null, long? Seed = null, string? BaseDirectory = null);
 
-/// <summary>A compiled hypothesis: the bound claim, and how to build the plan that tests it.</summary>
-/// <param name="CheckNames">Parallel to <c>Bound.Expectations</c>: the name of the result (<c>ExperimentResult[name]</c>) that measures each.</param>
-public sealed class CompiledHypothesis(BoundHypothesis bound, ImmutableArray<string?> checkNames, Func<IDatasetProvider, string, int?, long?, ExperimentPlan> build)
+/// <summary>
+/// A compiled hypothesis: the bound claim, and how to build the plan that tests it. Each expectation's result carries
+/// its <see cref="BoundExpectation.Id"/> (<c>ExperimentResult.Judging(id)</c>).
+/// </summary>
+public sealed class CompiledHypothesis(BoundHypothesis bound, Func<IDatasetProvider, string, int?, long?, ExperimentPlan> build)
 {
     public BoundHypothesis Bound { get; } = bound;
-
-    public ImmutableArray<string?> CheckNames { get; } = checkNames;
 
     /// <summary>Makes the data through <paramref name="datasets"/> and builds the plan. Data errors surface here (e.g. NotSupportedException for a task without a generator).</summary>
     public ExperimentPlan BuildPlan(IDatasetProvider datasets, PlanOptions? options = null)

@@ -3,10 +3,10 @@ using System.Text.Json;
 namespace CircuitDsl.Cli.Check;
 
 /// <summary>A statistic that moved the wrong way by more than its interval since the baseline report.</summary>
-public sealed record Regression(string File, string Hypothesis, string Check, string Statistic, double Before, double After, double Tolerance)
+public sealed record Regression(string File, string Hypothesis, string Check, Statistic Statistic, double Before, double After, double Tolerance)
 {
     public override string ToString() =>
-        $"{File}: {Hypothesis} / {Check}: {Statistic} moved from {ReportFormatting.Number(Before)} to {ReportFormatting.Number(After)} " +
+        $"{File}: {Hypothesis} / {Check}: {Statistic.Spelling()} moved from {ReportFormatting.Number(Before)} to {ReportFormatting.Number(After)} " +
         $"(more than the interval's ±{ReportFormatting.Number(Tolerance)})";
 }
 
@@ -16,9 +16,9 @@ public sealed record Regression(string File, string Hypothesis, string Check, st
 /// </summary>
 public sealed class Baseline
 {
-    readonly Dictionary<(string File, string Hypothesis, string Check, string Statistic), (double Value, double Low, double High)> statistics;
+    readonly Dictionary<(string File, string Hypothesis, string Check, Statistic Statistic), (double Value, double Low, double High)> statistics;
 
-    Baseline(Dictionary<(string, string, string, string), (double, double, double)> statistics) => this.statistics = statistics;
+    Baseline(Dictionary<(string, string, string, Statistic), (double, double, double)> statistics) => this.statistics = statistics;
 
     public static Baseline Load(string path)
     {
@@ -65,25 +65,25 @@ public sealed class Baseline
                 foreach (var c in h.Checks.Where(c => c.Expectation is not null))
                 {
                     var e = c.Expectation!;
-                    if (!statistics.TryGetValue((file.Path, h.Name, c.Name, e.Statistic), out var old))
+                    if (!statistics.TryGetValue((file.Path, h.Name, c.Result.Name, e.Statistic), out var old))
                     {
-                        missing.Add($"{file.Path}: {h.Name} / {c.Name}");
+                        missing.Add($"{file.Path}: {h.Name} / {c.Result.Name}");
                         continue;
                     }
                     double tolerance = Math.Max((old.High - old.Low) / 2, (e.Value.High - e.Value.Low) / 2);
                     double worse = e.Operator.WantsLarger() ? old.Value - e.Value.Value : e.Value.Value - old.Value;
                     if (worse > tolerance)
-                        regressions.Add(new Regression(file.Path, h.Name, c.Name, e.Statistic, old.Value, e.Value.Value, tolerance));
+                        regressions.Add(new Regression(file.Path, h.Name, c.Result.Name, e.Statistic, old.Value, e.Value.Value, tolerance));
                 }
         return regressions;
     }
 
-    static Dictionary<(string, string, string, string), (double, double, double)> Read(Element root)
+    static Dictionary<(string, string, string, Statistic), (double, double, double)> Read(Element root)
     {
         var version = root.Property("schemaVersion");
         if (version.Value.ValueKind != JsonValueKind.Number || !version.Value.TryGetInt32(out int v) || v != CheckReport.CurrentSchemaVersion)
             throw new ShapeException($"schema version {version.Value.GetRawText()}, expected {CheckReport.CurrentSchemaVersion}; regenerate it with --update-baseline");
-        var result = new Dictionary<(string, string, string, string), (double, double, double)>();
+        var result = new Dictionary<(string, string, string, Statistic), (double, double, double)>();
         foreach (var file in root.Property("files").Items())
         {
             string path = file.Property("path").Text();
@@ -93,9 +93,10 @@ public sealed class Baseline
                 foreach (var c in h.Property("checks").Items())
                 {
                     string check = c.Property("name").Text();
+                    // A statistic this version does not report can match nothing of this run; it is passed over.
                     foreach (var s in c.Property("statistics").Properties())
-                        if (s.Property("value").NumberOrNull() is { } value)
-                            result[(path, hypothesis, check, s.Name)] = (value, s.Property("low").NumberOrNull() ?? value, s.Property("high").NumberOrNull() ?? value);
+                        if (StatisticSpellings.TryParse(s.Name, out var statistic) && s.Property("value").NumberOrNull() is { } value)
+                            result[(path, hypothesis, check, statistic)] = (value, s.Property("low").NumberOrNull() ?? value, s.Property("high").NumberOrNull() ?? value);
                 }
             }
         }

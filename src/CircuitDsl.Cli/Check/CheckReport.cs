@@ -1,5 +1,6 @@
-using CircuitDsl.Language.Diagnostics;
+using CircuitDsl.Interventions.Execution;
 using CircuitDsl.Interventions.Statistics;
+using CircuitDsl.Language.Diagnostics;
 
 namespace CircuitDsl.Cli.Check;
 
@@ -62,19 +63,31 @@ public sealed record HypothesisReport(
     string Name, string? Description, string Model, string ModelSha256, string Data, int Examples, string Metric, long Seed,
     IReadOnlyList<CheckEntry> Checks, string? Graph);
 
-/// <summary>One check of a hypothesis: its statistics with intervals, its method, and its expectation if any.</summary>
-public sealed record CheckEntry(
-    string Name, string Kind, IReadOnlyDictionary<string, Estimate> Statistics, IReadOnlyDictionary<string, string> Method,
-    ExpectationEntry? Expectation);
+/// <summary>
+/// One check of a hypothesis: the engine's result as it ran (statistics with intervals in the order the check computed
+/// them, method, expectation outcome), and that expectation located at its statement, if the check has one.
+/// </summary>
+public sealed record CheckEntry(CheckResult Result, ExpectationEntry? Expectation);
 
-/// <summary>An expectation's outcome, located in its .circuit file (1-based line and column).</summary>
-/// <param name="IntervalAgrees">Whether the whole 95% interval is on the passing side (pass/fail is judged on the point value).</param>
+/// <summary>
+/// An expectation's outcome as the engine judged it (<see cref="Outcome"/>), located at its statement in its .circuit
+/// file (1-based line and column), with the comparison the statement makes.
+/// </summary>
 public sealed record ExpectationEntry(
-    string File, int Line, int Column, string Hypothesis, string Check, string Statement, string Statistic,
-    Estimate Value, ComparisonOperator Operator, double Threshold, bool Passed, bool IntervalAgrees);
+    string File, int Line, int Column, string Hypothesis, string Check, ExpectationOutcome Outcome, ComparisonOperator Operator, double Threshold)
+{
+    public ExpectationId Id => Outcome.Id;
+    public string Statement => Outcome.Statement;
+    public Statistic Statistic => Outcome.Statistic;
+    public Estimate Value => Outcome.Estimate;
+    public bool Passed => Outcome.Passed;
 
-/// <summary>A diagnostic as reports carry it.</summary>
-public sealed record DiagnosticEntry(string Code, DiagnosticSeverity Severity, string Message, string File, int Line, int Column, int EndLine, int EndColumn)
+    /// <summary>Whether the whole 95% interval is on the passing side (pass/fail is judged on the point value).</summary>
+    public bool IntervalAgrees => Outcome.IntervalAgrees;
+}
+
+/// <summary>A diagnostic as reports carry it: located (the file as reports name it), with its kind's title.</summary>
+public sealed record DiagnosticEntry(string Code, string Title, DiagnosticSeverity Severity, string Message, string File, int Line, int Column, int EndLine, int EndColumn)
 {
     public bool IsError => Severity == DiagnosticSeverity.Error;
 

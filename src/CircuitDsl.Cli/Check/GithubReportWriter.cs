@@ -15,7 +15,7 @@ public static class GithubReportWriter
                     d.File, d.Line, d.Column, d.EndLine, d.EndColumn, d.Code)); // an imported file's error is annotated there
         foreach (var e in report.Expectations.Where(e => !e.Passed))
             annotations.Add(new Annotation(AnnotationLevel.Error,
-                $"{e.Hypothesis}: {e.Statement} does not hold ({Verdict.Of(e)}): {e.Statistic} = {ReportFormatting.WithInterval(e.Value)}",
+                $"{e.Hypothesis}: {e.Statement} does not hold ({Verdict.Of(e)}): {e.Statistic.Spelling()} = {ReportFormatting.WithInterval(e.Value)}",
                 e.File, e.Line, e.Column, Title: "expectation failed"));
         foreach (var file in report.Files)
             foreach (var (reason, skipped) in file.SkipReasons)

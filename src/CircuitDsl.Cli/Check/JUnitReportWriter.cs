@@ -19,11 +19,11 @@ public static class JUnitReportWriter
                 foreach (var c in h.Checks.Where(c => c.Expectation is not null))
                 {
                     var e = c.Expectation!;
-                    var testCase = new XElement("testcase", new XAttribute("classname", $"{file.Path}.{h.Name}"), new XAttribute("name", $"{c.Name}: {e.Statement}"),
+                    var testCase = new XElement("testcase", new XAttribute("classname", $"{file.Path}.{h.Name}"), new XAttribute("name", $"{c.Result.Name}: {e.Statement}"),
                         new XAttribute("time", "0"));
                     if (!e.Passed)
-                        testCase.Add(new XElement("failure", new XAttribute("message", $"{Verdict.Of(e)}: {e.Statistic} = {ReportFormatting.WithInterval(e.Value)}; expected {e.Operator.Spelling()} {ReportFormatting.Number(e.Threshold)}"),
-                            $"{e.File}:{e.Line}:{e.Column}: {e.Statement}: measured {ReportFormatting.WithInterval(e.Value)} ({c.Kind}; {ReportFormatting.Method(c, 2_000)})"));
+                        testCase.Add(new XElement("failure", new XAttribute("message", $"{Verdict.Of(e)}: {e.Statistic.Spelling()} = {ReportFormatting.WithInterval(e.Value)}; expected {e.Operator.Spelling()} {ReportFormatting.Number(e.Threshold)}"),
+                            $"{e.File}:{e.Line}:{e.Column}: {e.Statement}: measured {ReportFormatting.WithInterval(e.Value)} ({c.Result.Kind}; {ReportFormatting.Method(c, 2_000)})"));
                     cases.Add(testCase);
                 }
             foreach (var s in file.Skipped)

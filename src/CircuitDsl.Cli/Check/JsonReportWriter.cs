@@ -89,21 +89,21 @@ public static class JsonReportWriter
         foreach (var c in h.Checks)
         {
             json.WriteStartObject();
-            json.WriteString("name", c.Name);
-            json.WriteString("kind", c.Kind);
+            json.WriteString("name", c.Result.Name);
+            json.WriteString("kind", c.Result.Kind);
             json.WriteStartObject("statistics");
-            foreach (var (name, estimate) in c.Statistics.OrderBy(s => s.Key, StringComparer.Ordinal))
+            foreach (var (name, estimate) in c.Result.Statistics.Select(s => (s.Key.Spelling(), s.Value)).OrderBy(s => s.Item1, StringComparer.Ordinal))
                 WriteEstimate(json, name, estimate);
             json.WriteEndObject();
             json.WriteStartObject("method");
-            foreach (var (key, value) in c.Method.OrderBy(m => m.Key, StringComparer.Ordinal))
+            foreach (var (key, value) in c.Result.Method.OrderBy(m => m.Key, StringComparer.Ordinal))
                 json.WriteString(key, value);
             json.WriteEndObject();
             if (c.Expectation is { } e)
             {
                 json.WriteStartObject("expectation");
                 json.WriteString("statement", e.Statement);
-                json.WriteString("statistic", e.Statistic);
+                json.WriteString("statistic", e.Statistic.Spelling());
                 json.WriteString("operator", e.Operator.Spelling());
                 WriteFinite(json, "threshold", e.Threshold);
                 json.WriteBoolean("passed", e.Passed);

@@ -30,9 +30,9 @@ public static class MarkdownReportWriter
                 foreach (var c in h.Checks)
                 {
                     var headline = ReportFormatting.Headline(c);
-                    string value = headline is { } v ? $"{v.Statistic} {ReportFormatting.WithInterval(v.Value)}" : "";
+                    string value = headline is { } v ? $"{v.Statistic.Spelling()} {ReportFormatting.WithInterval(v.Value)}" : "";
                     string result = c.Expectation is { } e ? (e.Passed ? "✅ " : "❌ ") + ReportFormatting.Outcome(e) : "";
-                    md.Append($"| {Cell(h.Name)} | {Cell(c.Name)} | {value} | {ReportFormatting.Baseline(c)} | {Cell(c.Expectation?.Statement ?? "")} | {result} |\n");
+                    md.Append($"| {Cell(h.Name)} | {Cell(c.Result.Name)} | {value} | {ReportFormatting.Baseline(c)} | {Cell(c.Expectation?.Statement ?? "")} | {result} |\n");
                 }
             md.Append('\n');
             foreach (var h in file.Hypotheses)
@@ -40,7 +40,7 @@ public static class MarkdownReportWriter
                 md.Append($"<details><summary>{Cell(h.Name)}: {h.Model}, {Cell(h.Data)}, {h.Examples} examples, seed {h.Seed}</summary>\n\n");
                 if (h.Graph is not null) md.Append(h.Graph).Append('\n');
                 foreach (var c in h.Checks)
-                    md.Append($"- **{Cell(c.Name)}** ({c.Kind}): {Cell(ReportFormatting.Method(c, 2_000))}\n");
+                    md.Append($"- **{Cell(c.Result.Name)}** ({c.Result.Kind}): {Cell(ReportFormatting.Method(c, 2_000))}\n");
                 md.Append("\n</details>\n\n");
             }
         }

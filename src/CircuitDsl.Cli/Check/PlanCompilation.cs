@@ -8,10 +8,10 @@ using CircuitDsl.Language.Diagnostics;
 namespace CircuitDsl.Cli.Check;
 
 /// <summary>
-/// A hypothesis ready to run: the bound claim, how to build its plan from the model's datasets and the run's options,
-/// and (parallel to its expectations) the name of the check result that measures each.
+/// A hypothesis ready to run: the bound claim, and how to build its plan from the model's datasets and the run's
+/// options. Each check's expectation carries its <see cref="BoundExpectation.Id"/>, by which reports join results.
 /// </summary>
-public sealed record RunnableHypothesis(BoundHypothesis Bound, Func<IDatasetProvider, CheckOptions, string, ExperimentPlan> BuildPlan, IReadOnlyList<string?> CheckNames);
+public sealed record RunnableHypothesis(BoundHypothesis Bound, Func<IDatasetProvider, CheckOptions, string, ExperimentPlan> BuildPlan);
 
 /// <summary>What compiling a bound file gave: runnable hypotheses, or diagnostics at .circuit spans.</summary>
 public sealed record PlanCompilation(IReadOnlyList<RunnableHypothesis> Hypotheses, IReadOnlyList<Diagnostic> Diagnostics);
@@ -34,8 +34,7 @@ public sealed class RoslynPlanCompiler(CircuitCompiler compiler) : IPlanCompiler
         var outcome = compiler.Compile(file);
         return new PlanCompilation(
             outcome.Hypotheses.Select(h => new RunnableHypothesis(h.Bound,
-                (datasets, options, directory) => h.BuildPlan(datasets, new PlanOptions(options.Samples, options.Seed, directory)),
-                h.CheckNames)).ToArray(),
+                (datasets, options, directory) => h.BuildPlan(datasets, new PlanOptions(options.Samples, options.Seed, directory)))).ToArray(),
             outcome.Diagnostics);
     }
 }

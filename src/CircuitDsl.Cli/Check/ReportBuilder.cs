@@ -14,9 +14,9 @@ public static class ReportBuilder
     public static HypothesisReport Hypothesis(RunnableHypothesis runnable, ExperimentResult result, string displayPath, string modelSha256)
     {
         var bound = runnable.Bound;
-        var checks = result.Checks.Select(c => new CheckEntry(c.Name, c.Kind, c.Statistics, c.Method, Expectation(runnable, c, displayPath))).ToArray();
+        var checks = result.Checks.Select(c => new CheckEntry(c, Expectation(bound, c, displayPath))).ToArray();
         return new HypothesisReport(bound.Name, bound.Description, result.Model, modelSha256, result.Data, result.Examples, result.Metric,
-            result.Seed, checks, MermaidWriter.Write(HypothesisGraph.Of(bound), Measured(runnable, checks)));
+            result.Seed, checks, MermaidWriter.Write(HypothesisGraph.Of(bound), Measured(bound, result)));
     }
 
     public static SkippedHypothesis Skipped(BoundHypothesis bound, string model, string reason) =>
@@ -24,40 +24,30 @@ public static class ReportBuilder
 
     /// <summary>
     /// The expectation as the engine judged it: the statistic it read and that statistic's own estimate, located at the
-    /// bound expectation that lowered to this check. A check the binder did not ask for is a bug, not a report line.
+    /// bound expectation whose id the outcome carries. A check the binder did not ask for is a bug, not a report line.
     /// </summary>
-    static ExpectationEntry? Expectation(RunnableHypothesis runnable, CheckResult check, string displayPath)
+    static ExpectationEntry? Expectation(BoundHypothesis bound, CheckResult check, string displayPath)
     {
         if (check.Expectation is not { } outcome) return null;
-        var bound = runnable.Bound;
-        var source = BoundExpectationOf(runnable, check.Name)
-            ?? throw new InternalReportException($"check '{check.Name}' of hypothesis '{bound.Name}' matches none of its expectations ({string.Join(", ", runnable.CheckNames)})");
+        var source = bound.Expectations.FirstOrDefault(e => e.Id == outcome.Id)
+            ?? throw new InternalReportException($"check '{check.Name}' of hypothesis '{bound.Name}' judged expectation '{outcome.Id}', which is none of its expectations ({string.Join(", ", bound.Expectations.Select(e => e.Id))})");
         if (!check.Statistics.TryGetValue(outcome.Statistic, out var estimate) || estimate != outcome.Estimate)
-            throw new InternalReportException($"check '{check.Name}' judged '{outcome.Statistic}', which its statistics ({string.Join(", ", check.Statistics.Keys)}) do not carry");
-        return new ExpectationEntry(displayPath, source.Span.Line, source.Span.Column, bound.Name, check.Name, outcome.Statement,
-            outcome.Statistic, estimate, source.Operator, source.Threshold, outcome.Passed, outcome.IntervalAgrees);
-    }
-
-    static BoundExpectation? BoundExpectationOf(RunnableHypothesis runnable, string checkName)
-    {
-        int index = runnable.CheckNames.ToList().IndexOf(checkName);
-        return index >= 0 && index < runnable.Bound.Expectations.Length ? runnable.Bound.Expectations[index] : null;
+            throw new InternalReportException($"check '{check.Name}' judged '{outcome.Statistic.Spelling()}', which its statistics ({string.Join(", ", check.Statistics.Keys.Select(k => k.Spelling()))}) do not carry");
+        return new ExpectationEntry(displayPath, source.Span.Line, source.Span.Column, bound.Name, check.Name, outcome, source.Operator, source.Threshold);
     }
 
     /// <summary>
     /// Labels each arrow with the measured effect of every path check whose senders and receivers are the arrow's own
     /// components (the binder's components, not their spelling: box ids write L1.H0 as L1_H0).
     /// </summary>
-    static Func<GraphArrow, string?> Measured(RunnableHypothesis runnable, IReadOnlyList<CheckEntry> checks)
+    static Func<GraphArrow, string?> Measured(BoundHypothesis bound, ExperimentResult result)
     {
         var effects = new List<(PathHop Senders, PathHop Receivers, double Effect)>();
-        var bound = runnable.Bound;
-        for (int i = 0; i < bound.Expectations.Length && i < runnable.CheckNames.Count; i++)
+        foreach (var e in bound.Expectations)
         {
-            var e = bound.Expectations[i];
             if (e.Path is not { } path || e.Statistic != Language.Statistic.Effect) continue;
-            if (checks.FirstOrDefault(c => c.Name == runnable.CheckNames[i])?.Expectation is not { } measured) continue;
-            effects.Add((path.Hops[0], path.Hops[1], measured.Value.Value));
+            if (result.Judging(e.Id)?.Expectation is not { } measured) continue;
+            effects.Add((path.Hops[0], path.Hops[1], measured.Value));
         }
         return arrow =>
         {
@@ -70,7 +60,7 @@ public static class ReportBuilder
     public static DiagnosticEntry Diagnostic(Diagnostic d, DiagnosticLocator locator)
     {
         var place = locator.Locate(d);
-        return new DiagnosticEntry(d.Code, d.Severity, d.Message, place.Path, place.StartLine, place.StartColumn,
+        return new DiagnosticEntry(d.Code, d.Descriptor.Title, d.Severity, d.Message, place.Path, place.StartLine, place.StartColumn,
             place.EndLine, place.EndColumn);
     }
 

@@ -31,23 +31,25 @@ internal static class ReportFormatting
 
     /// <summary>The statistic that shows what 0% means for a check (its baseline), if it reports one.</summary>
     public static string Baseline(CheckEntry check) =>
-        check.Statistics.TryGetValue("baseline", out var b) ? Number(b.Value)
-        : check.Statistics.TryGetValue("corrupted", out var c) ? Number(c.Value) : "";
+        check.Result.Statistics.TryGetValue(Statistic.Baseline, out var b) ? Number(b.Value)
+        : check.Result.Statistics.TryGetValue(Statistic.Corrupted, out var c) ? Number(c.Value) : "";
 
     /// <summary>The method choices of a check in one line (baseline, ablation, direction, positions...).</summary>
     public static string Method(CheckEntry check, int maxLength = 160)
     {
         // The data are stated once per hypothesis; repeating them per check only hides the choices that differ.
-        string text = string.Join("; ", check.Method.Where(m => m.Key != "data").OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}: {m.Value}"));
+        string text = string.Join("; ", check.Result.Method.Where(m => m.Key != "data").OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}: {m.Value}"));
         return text.Length <= maxLength ? text : text[..(maxLength - 1)] + "…";
     }
 
     /// <summary>The headline number of a check: its expectation's statistic, else recovers, effect or metric.</summary>
-    public static (string Statistic, Estimate Value)? Headline(CheckEntry check)
+    public static (Statistic Statistic, Estimate Value)? Headline(CheckEntry check)
     {
         if (check.Expectation is { } e) return (e.Statistic, e.Value);
-        foreach (string name in new[] { "recovers", "effect", "fraction", "metric", "model" })
-            if (check.Statistics.TryGetValue(name, out var value)) return (name, value);
+        foreach (var statistic in HeadlineOrder)
+            if (check.Result.Statistics.TryGetValue(statistic, out var value)) return (statistic, value);
         return null;
     }
+
+    static readonly Statistic[] HeadlineOrder = [Statistic.Recovers, Statistic.Effect, Statistic.Fraction, Statistic.Metric, Statistic.Model];
 }

@@ -27,7 +27,7 @@ public static class TextReportWriter
                 foreach (var c in h.Checks)
                 {
                     var headline = ReportFormatting.Headline(c);
-                    table.AddRow(Cell(h.Name), Cell(c.Name), Cell(headline?.Statistic ?? ""),
+                    table.AddRow(Cell(h.Name), Cell(c.Result.Name), Cell(headline?.Statistic.Spelling() ?? ""),
                         Cell(headline is { } v ? ReportFormatting.WithInterval(v.Value) : ""), Cell(ReportFormatting.Baseline(c)),
                         Cell(c.Expectation?.Statement ?? ""), Outcome(c.Expectation), Cell(ReportFormatting.Method(c, 90)));
                 }

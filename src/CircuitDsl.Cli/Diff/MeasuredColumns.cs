@@ -49,11 +49,9 @@ public sealed class MeasuredColumns : IDisposable
             var (result, _) = runner.Execute(runnable, workingDirectory);
             return expectation =>
             {
-                int index = hypothesis.Expectations.IndexOf(expectation);
-                string? name = index >= 0 ? runnable.CheckNames[index] : null;
                 // The statistic the engine judged (a knockout's recovers is its fraction), as `check` reports it.
-                var judged = result.Checks.FirstOrDefault(c => c.Name == name)?.Expectation;
-                return judged is not null ? $"{judged.Statistic} {ReportFormatting.WithInterval(judged.Estimate)}" : "not measured";
+                var judged = result.Judging(expectation.Id)?.Expectation;
+                return judged is not null ? $"{judged.Statistic.Spelling()} {ReportFormatting.WithInterval(judged.Estimate)}" : "not measured";
             };
         }
         catch (ModelNotShippedException e)

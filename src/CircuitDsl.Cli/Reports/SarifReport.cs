@@ -2,7 +2,6 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using CircuitDsl.Language.Diagnostics;
-using CircuitDsl.Language.Syntax;
 
 namespace CircuitDsl.Cli.Reports;
 
@@ -22,14 +21,17 @@ public sealed record SarifTool(string Name, string Version, string InformationUr
     const string ProjectHome = "https://github.com/circuitdsl/circuitdsl";
 }
 
+/// <summary>A problem in a file, located: its rule (code, title, severity), its message and its place.</summary>
+public sealed record SarifResult(string Code, string Title, DiagnosticSeverity Severity, string Message, ReportLocation Location);
+
 /// <summary>Something about the run that is not a problem in a file (a skipped hypothesis), at a place in a file.</summary>
-public sealed record SarifNote(string Message, SourceSpan Span);
+public sealed record SarifNote(string Message, ReportLocation Location);
 
 /// <summary>
-/// Diagnostics as a SARIF 2.1.0 log (what GitHub code scanning and editors read), written by hand with
-/// System.Text.Json: one run, one rule per diagnostic code used (rule id = code), one result per diagnostic.
+/// Located problems as a SARIF 2.1.0 log (what GitHub code scanning and editors read), written by hand with
+/// System.Text.Json: one run, one rule per code used (rule id = code), one result per problem, in the order given.
 /// Notes become the invocation's tool execution notifications (level "note"), which code scanning does not raise as
-/// alerts. File URIs are relative to the <c>SRCROOT</c> base, which the log maps to the locator's base folder.
+/// alerts. File URIs are relative to the <c>SRCROOT</c> base, which the log maps to the base folder.
 /// </summary>
 public static class SarifReport
 {
@@ -37,17 +39,22 @@ public static class SarifReport
     public const string Schema = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
     public const string SourceRootId = "SRCROOT";
 
-    public static string ToJson(IEnumerable<Diagnostic> diagnostics, DiagnosticLocator locator, SarifTool tool, IEnumerable<SarifNote>? notes = null)
+    /// <summary>Diagnostics in source order, each located by <paramref name="locator"/> (whose base folder is the log's).</summary>
+    public static string ToJson(IEnumerable<Diagnostic> diagnostics, DiagnosticLocator locator, SarifTool tool) =>
+        ToJson(diagnostics.InSourceOrder().Select(d => new SarifResult(d.Code, d.Descriptor.Title, d.Severity, d.Message, locator.Locate(d))), [],
+            locator.BaseDirectory, tool);
+
+    public static string ToJson(IEnumerable<SarifResult> results, IEnumerable<SarifNote> notes, string baseDirectory, SarifTool tool)
     {
         using var stream = new MemoryStream();
-        Write(stream, diagnostics, locator, tool, notes);
+        Write(stream, results, notes, baseDirectory, tool);
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    public static void Write(Stream stream, IEnumerable<Diagnostic> diagnostics, DiagnosticLocator locator, SarifTool tool, IEnumerable<SarifNote>? notes = null)
+    public static void Write(Stream stream, IEnumerable<SarifResult> results, IEnumerable<SarifNote> notes, string baseDirectory, SarifTool tool)
     {
-        var ordered = diagnostics.InSourceOrder();
-        var rules = ordered.Select(d => d.Descriptor).DistinctBy(d => d.Code).OrderBy(d => d.Code, StringComparer.Ordinal).ToList();
+        var ordered = results.ToList();
+        var rules = ordered.DistinctBy(r => r.Code).OrderBy(r => r.Code, StringComparer.Ordinal).ToList();
         var ruleIndex = rules.Select((rule, i) => (rule.Code, i)).ToDictionary(r => r.Code, r => r.i, StringComparer.Ordinal);
 
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
@@ -59,19 +66,19 @@ public static class SarifReport
         WriteTool(json, tool, rules);
         json.WriteStartObject("originalUriBaseIds");
         json.WriteStartObject(SourceRootId);
-        json.WriteString("uri", new Uri(locator.BaseDirectory.TrimEnd('/', '\\') + "/").AbsoluteUri);
+        json.WriteString("uri", new Uri(Path.GetFullPath(baseDirectory).TrimEnd('/', '\\') + "/").AbsoluteUri);
         json.WriteEndObject();
         json.WriteEndObject();
         json.WriteStartArray("results");
-        foreach (var diagnostic in ordered)
+        foreach (var result in ordered)
         {
-            WriteResult(json, diagnostic, ruleIndex[diagnostic.Code], locator.Locate(diagnostic));
+            WriteResult(json, result, ruleIndex[result.Code]);
         }
 
         json.WriteEndArray();
-        if (notes?.ToList() is { Count: > 0 } notifications)
+        if (notes.ToList() is { Count: > 0 } notifications)
         {
-            WriteInvocation(json, notifications, locator);
+            WriteInvocation(json, notifications);
         }
 
         json.WriteEndObject();
@@ -79,7 +86,7 @@ public static class SarifReport
         json.WriteEndObject();
     }
 
-    static void WriteTool(Utf8JsonWriter json, SarifTool tool, List<DiagnosticDescriptor> rules)
+    static void WriteTool(Utf8JsonWriter json, SarifTool tool, List<SarifResult> rules)
     {
         json.WriteStartObject("tool");
         json.WriteStartObject("driver");
@@ -111,20 +118,20 @@ public static class SarifReport
         json.WriteEndObject();
     }
 
-    static void WriteResult(Utf8JsonWriter json, Diagnostic diagnostic, int ruleIndex, ReportLocation location)
+    static void WriteResult(Utf8JsonWriter json, SarifResult result, int ruleIndex)
     {
         json.WriteStartObject();
-        json.WriteString("ruleId", diagnostic.Code);
+        json.WriteString("ruleId", result.Code);
         json.WriteNumber("ruleIndex", ruleIndex);
-        json.WriteString("level", Level(diagnostic.Severity));
+        json.WriteString("level", Level(result.Severity));
         json.WriteStartObject("message");
-        json.WriteString("text", diagnostic.Message);
+        json.WriteString("text", result.Message);
         json.WriteEndObject();
-        WriteLocations(json, location);
+        WriteLocations(json, result.Location);
         json.WriteEndObject();
     }
 
-    static void WriteInvocation(Utf8JsonWriter json, List<SarifNote> notes, DiagnosticLocator locator)
+    static void WriteInvocation(Utf8JsonWriter json, List<SarifNote> notes)
     {
         json.WriteStartArray("invocations");
         json.WriteStartObject();
@@ -137,7 +144,7 @@ public static class SarifReport
             json.WriteStartObject("message");
             json.WriteString("text", note.Message);
             json.WriteEndObject();
-            WriteLocations(json, locator.Locate(note.Span));
+            WriteLocations(json, note.Location);
             json.WriteEndObject();
         }
 

@@ -6,9 +6,11 @@ using CircuitDsl.Language.Syntax;
 
 namespace CircuitDsl.Compiler.Lowering;
 
-/// <summary>One hypothesis in the generated file: the method that builds its plan and the check of each expectation.</summary>
-/// <param name="CheckNames">Parallel to the hypothesis's expectations: the name of the engine check that measures each.</param>
-public sealed record LoweredHypothesis(BoundHypothesis Bound, string MethodName, ImmutableArray<string?> CheckNames);
+/// <summary>
+/// One hypothesis in the generated file and the method that builds its plan. Each check carries its expectation's
+/// <see cref="ExpectationId"/>, so nothing here needs to say which check measures which expectation.
+/// </summary>
+public sealed record LoweredHypothesis(BoundHypothesis Bound, string MethodName);
 
 /// <summary>A .circuit file as C#: the source (null when there are errors), where its plans live, and the diagnostics.</summary>
 public sealed record LoweredFile(
@@ -57,7 +59,7 @@ internal sealed class CircuitLowerer(SandboxChecker sandbox)
                 var lowering = new PlanLowering(hypothesis, plans, variables, baseName + "Variables", diagnostics);
                 if (hypotheses.Count > 0) plans.Line();
                 lowering.Write(method);
-                hypotheses.Add(new LoweredHypothesis(hypothesis, method, lowering.CheckNames));
+                hypotheses.Add(new LoweredHypothesis(hypothesis, method));
             }
         }
         if (diagnostics.HasErrors()) return Failed(file, plansType, diagnostics);

@@ -19,9 +19,6 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
     readonly Dictionary<LoweredVariable, string> variableLocals = [];
     readonly Dictionary<InterpretationNode, string> nodeLocals = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>The engine check's name for each expectation, in order (null where it could not be lowered).</summary>
-    public ImmutableArray<string?> CheckNames { get; private set; } = [];
-
     public void Write(string methodName)
     {
         writer.Line($"// hypothesis {hypothesis.Name} ({CSharpText.Comment(Location(hypothesis.Span))})");
@@ -131,16 +128,19 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
 
     static string Nullable(string? text) => text is null ? "null" : CSharpText.String(text);
 
+    /// <summary>
+    /// One check per expectation, named and identified by the binder's <see cref="ExpectationId"/>: the result carries
+    /// the id back, and reports find the statement by it.
+    /// </summary>
     List<string[]> Checks(string? root)
     {
         var checks = new List<string[]>();
-        var checkNames = ImmutableArray.CreateBuilder<string?>();
         bool baselineWritten = false;
         foreach (var expectation in hypothesis.Expectations)
         {
             string name = expectation.Id.Value;
             int reported = diagnostics.Count;
-            string? statistic = StatisticOf(expectation);
+            Statistic? statistic = StatisticOf(expectation);
             string? construct = statistic is null ? null : expectation.Subject switch
             {
                 ExpectationSubject.Scrub when root is not null => $"new ScrubCheck({CSharpText.String(name)}, hypothesis, {Baseline(ref baselineWritten)})",
@@ -152,33 +152,30 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
             if (statistic is null || construct is null)
             {
                 if (diagnostics.Count == reported) NotSupported(expectation.Span, $"'{expectation.Text}' cannot be lowered: it needs an interpretation graph or a path.");
-                checkNames.Add(null);
                 continue;
             }
-            checkNames.Add(name);
             checks.Add([
                 construct,
                 "{",
-                $"    Expect = new Expectation(Statistic.{statistic}, {EngineSpelling.Enum(expectation.Operator)}, {CSharpText.Double(expectation.Threshold)}, {CSharpText.String(expectation.Text)}),",
+                $"    Expect = new Expectation(new ExpectationId({CSharpText.String(name)}), Statistic.{statistic}, {EngineSpelling.Enum(expectation.Operator)}, {CSharpText.Double(expectation.Threshold)}, {CSharpText.String(expectation.Text)}),",
                 "},",
             ]);
         }
-        CheckNames = checkNames.ToImmutable();
         return checks;
     }
 
     /// <summary>
-    /// The engine statistic an expectation reads. A knockout's <c>recovers</c> is the engine's <c>fraction</c>,
-    /// m_ablated / m_model (Wang et al.'s faithfulness F(C)/F(M)).
+    /// The engine statistic an expectation reads (the language's statistic is what the file wrote). A knockout's
+    /// <c>recovers</c> is the engine's <c>fraction</c>, m_ablated / m_model (Wang et al.'s faithfulness F(C)/F(M)).
     /// </summary>
-    string? StatisticOf(BoundExpectation expectation)
+    Statistic? StatisticOf(BoundExpectation expectation)
     {
-        string? statistic = (expectation.Subject, expectation.Statistic) switch
+        Statistic? statistic = (expectation.Subject, expectation.Statistic) switch
         {
-            (_, Language.Statistic.Metric) => "Metric",
-            (ExpectationSubject.Scrub, Language.Statistic.Recovers) => "Recovers",
-            (ExpectationSubject.Knockout, Language.Statistic.Recovers) => "Fraction",
-            (ExpectationSubject.Path, Language.Statistic.Effect) => "Effect",
+            (_, Language.Statistic.Metric) => Statistic.Metric,
+            (ExpectationSubject.Scrub, Language.Statistic.Recovers) => Statistic.Recovers,
+            (ExpectationSubject.Knockout, Language.Statistic.Recovers) => Statistic.Fraction,
+            (ExpectationSubject.Path, Language.Statistic.Effect) => Statistic.Effect,
             _ => null,
         };
         if (statistic is null)

@@ -6,7 +6,6 @@ using CircuitDsl.Interventions.Scrubbing;
 using CircuitDsl.Interventions.Statistics;
 using CircuitDsl.Runtime.Hooks;
 using static TorchSharp.torch;
-using StatisticName = CircuitDsl.Interventions.Plan.Statistic;
 
 namespace CircuitDsl.Interventions.Execution;
 
@@ -33,7 +32,7 @@ internal abstract class CheckEvaluator(Check check, ExperimentPlan plan)
     protected Estimate Combine(Func<double[], double> statistic, params string[] names) =>
         Bootstrap.Of(names.Select(Series).ToArray(), statistic, plan.Seed, plan.BootstrapResamples);
 
-    protected CheckResult Result(string name, string kind, Dictionary<string, Estimate> statistics, Dictionary<string, string> method,
+    protected CheckResult Result(string name, string kind, Dictionary<Statistic, Estimate> statistics, Dictionary<string, string> method,
         string perExample, string? agreement = null)
     {
         method["data"] = $"{plan.Data.Name}: {plan.Data.Count} examples of {plan.Data.Length} tokens, pool {plan.Data.Pool.Count}";
@@ -43,11 +42,11 @@ internal abstract class CheckEvaluator(Check check, ExperimentPlan plan)
         if (check.Expect is { } e)
         {
             if (!statistics.TryGetValue(e.Statistic, out var estimate))
-                throw new ArgumentException($"check '{name}': expectation '{e}' names '{e.Statistic}', but this check reports {string.Join(", ", statistics.Keys)}");
+                throw new ArgumentException($"check '{name}': expectation '{e}' names '{e.Statistic.Spelling()}', but this check reports {string.Join(", ", statistics.Keys.Select(k => k.Spelling()))}");
             // A statistic that is not a finite number (NaN from 0/0, ±Infinity from a zero denominator) measured nothing:
             // it fails whatever the threshold, so that no claim passes on an undefined number.
             bool finite = double.IsFinite(estimate.Value);
-            outcome = new ExpectationOutcome(e.ToString(), e.Statistic, estimate, finite && e.Holds(estimate.Value),
+            outcome = new ExpectationOutcome(e.Id, e.ToString(), e.Statistic, estimate, finite && e.Holds(estimate.Value),
                 finite && e.Holds(estimate.Low) && e.Holds(estimate.High));
         }
         var s = Series(perExample);
@@ -66,7 +65,7 @@ internal sealed class ModelEvaluator(ModelCheck check, ExperimentPlan plan) : Ch
 
     public override IEnumerable<CheckResult> Finish()
     {
-        yield return Result(Check.Name, "model", new() { [StatisticName.Metric] = Mean("metric") }, [], "metric");
+        yield return Result(Check.Name, "model", new() { [Statistic.Metric] = Mean("metric") }, [], "metric");
     }
 }
 
@@ -123,14 +122,14 @@ internal sealed class ScrubCheckEvaluator : CheckEvaluator
 
     public override IEnumerable<CheckResult> Finish()
     {
-        var stats = new Dictionary<string, Estimate>
+        var stats = new Dictionary<Statistic, Estimate>
         {
             // (L_baseline − L_scrubbed) / (L_baseline − L_model) = (L_scrubbed − L_baseline) / (L_model − L_baseline).
-            [StatisticName.Recovers] = Combine(v => Normalised(v[0], v[1], v[2]), "scrubbed", "baseline", "model"),
-            [StatisticName.Metric] = Mean("scrubbed"),
-            [StatisticName.Baseline] = Mean("baseline"),
-            [StatisticName.Model] = Mean("model"),
-            [StatisticName.Iia] = Mean("agreement"),
+            [Statistic.Recovers] = Combine(v => Normalised(v[0], v[1], v[2]), "scrubbed", "baseline", "model"),
+            [Statistic.Metric] = Mean("scrubbed"),
+            [Statistic.Baseline] = Mean("baseline"),
+            [Statistic.Model] = Mean("model"),
+            [Statistic.Iia] = Mean("agreement"),
         };
         var method = new Dictionary<string, string>
         {

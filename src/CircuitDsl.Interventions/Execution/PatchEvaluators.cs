@@ -4,7 +4,6 @@ using CircuitDsl.Interventions.Plan;
 using CircuitDsl.Interventions.Statistics;
 using CircuitDsl.Runtime.Hooks;
 using static TorchSharp.torch;
-using StatisticName = CircuitDsl.Interventions.Plan.Statistic;
 
 namespace CircuitDsl.Interventions.Execution;
 
@@ -28,12 +27,12 @@ internal sealed class PathPatchEvaluator(Check check, ExperimentPlan plan, PathP
     {
         for (int v = 0; v < variants.Count; v++)
         {
-            var stats = new Dictionary<string, Estimate>
+            var stats = new Dictionary<Statistic, Estimate>
             {
-                [StatisticName.Effect] = Combine(x => (x[0] - x[1]) / (x[1] - x[2]), $"patched {v}", "clean", "corrupted"),
-                [StatisticName.Metric] = Mean($"patched {v}"),
-                [StatisticName.Model] = Mean("clean"),
-                [StatisticName.Corrupted] = Mean("corrupted"),
+                [Statistic.Effect] = Combine(x => (x[0] - x[1]) / (x[1] - x[2]), $"patched {v}", "clean", "corrupted"),
+                [Statistic.Metric] = Mean($"patched {v}"),
+                [Statistic.Model] = Mean("clean"),
+                [Statistic.Corrupted] = Mean("corrupted"),
             };
             var method = new Dictionary<string, string>
             {
@@ -69,13 +68,13 @@ internal sealed class ActivationPatchEvaluator(ActivationPatchCheck check, Exper
 
     public override IEnumerable<CheckResult> Finish()
     {
-        var stats = new Dictionary<string, Estimate>
+        var stats = new Dictionary<Statistic, Estimate>
         {
-            [StatisticName.Metric] = Mean("patched"),
-            [StatisticName.Model] = Mean("clean"),
-            [StatisticName.Corrupted] = Mean("corrupted"),
-            [StatisticName.Recovers] = Combine(x => Normalised(x[0], x[2], x[1]), "patched", "clean", "corrupted"),
-            [StatisticName.Effect] = Combine(x => (x[0] - x[1]) / (x[1] - x[2]), "patched", "clean", "corrupted"),
+            [Statistic.Metric] = Mean("patched"),
+            [Statistic.Model] = Mean("clean"),
+            [Statistic.Corrupted] = Mean("corrupted"),
+            [Statistic.Recovers] = Combine(x => Normalised(x[0], x[2], x[1]), "patched", "clean", "corrupted"),
+            [Statistic.Effect] = Combine(x => (x[0] - x[1]) / (x[1] - x[2]), "patched", "clean", "corrupted"),
         };
         var method = new Dictionary<string, string>
         {
@@ -122,11 +121,11 @@ internal sealed class AblationEvaluator(AblationCheck check, ExperimentPlan plan
         // zero or negative, the ratio flips sign or explodes, so it is not a number rather than a silently wrong one.
         bool modelShowsIt = model.Low > 0;
         var fraction = Combine(x => x[0] / x[1], "ablated", "model");
-        var stats = new Dictionary<string, Estimate>
+        var stats = new Dictionary<Statistic, Estimate>
         {
-            [StatisticName.Metric] = Mean("ablated"),
-            [StatisticName.Model] = model,
-            [StatisticName.Fraction] = modelShowsIt ? fraction : fraction with { Value = double.NaN, Low = double.NaN, High = double.NaN },
+            [Statistic.Metric] = Mean("ablated"),
+            [Statistic.Model] = model,
+            [Statistic.Fraction] = modelShowsIt ? fraction : fraction with { Value = double.NaN, Low = double.NaN, High = double.NaN },
         };
         var method = new Dictionary<string, string>
         {

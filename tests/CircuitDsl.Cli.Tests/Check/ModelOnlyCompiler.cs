@@ -20,9 +20,9 @@ internal sealed class ModelOnlyCompiler : IPlanCompiler
             var data = RepeatedTokensData.Create(new RepeatedTokensTask(), count, (ulong)(h.Data.Seed ?? 1));
             var checks = h.Expectations.Select(e => (Interventions.Plan.Check)new ModelCheck("model")
             {
-                Expect = new EngineExpectation(Interventions.Plan.Statistic.Metric, e.Operator, e.Threshold, e.Text),
+                Expect = new EngineExpectation(e.Id, Statistic.Metric, e.Operator, e.Threshold, e.Text),
             }).ToArray();
             return new ExperimentPlan(h.Name, data, MetricSpec.Loss(PositionSet.Named("repeated")), [.. checks]) { Seed = options.Seed ?? 1 };
-        }, h.Expectations.Select(_ => (string?)"model").ToArray())).ToArray(),
+        })).ToArray(),
         []);
 }

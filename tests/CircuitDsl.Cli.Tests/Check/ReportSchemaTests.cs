@@ -14,7 +14,7 @@ public class ReportSchemaTests
     public void AReportWithDiagnosticsAndSkippedHypothesesFollowsTheSchema()
     {
         var skipped = new SkippedHypothesis("ioi", "zoo:gpt2-small", "not shipped", 20, 1, ["expect model metric >= 2.0"]);
-        var diagnostic = new DiagnosticEntry("CD2003", CircuitDsl.Language.Diagnostics.DiagnosticSeverity.Warning, "layer 5 does not exist", "a.circuit", 4, 9, 4, 15);
+        var diagnostic = new DiagnosticEntry("CD2003", "Layer out of range", CircuitDsl.Language.Diagnostics.DiagnosticSeverity.Warning, "layer 5 does not exist", "a.circuit", 4, 9, 4, 15);
         var report = new CheckReport(new ToolVersions("0.1.0", "0.107.0", "5.12.0", "10.0"),
             [new FileReport("a.circuit", "ab", [], [diagnostic], [skipped])]);
         using var json = JsonDocument.Parse(JsonReportWriter.Write(report));

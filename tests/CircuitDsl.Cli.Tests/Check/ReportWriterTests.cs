@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Xml.Linq;
 using CircuitDsl.Cli.Check;
+using CircuitDsl.Interventions.Execution;
 using CircuitDsl.Interventions.Statistics;
 
 namespace CircuitDsl.Cli.Tests.Check;
@@ -11,19 +12,22 @@ public class ReportWriterTests
     {
         var recovered = new Estimate(0.934, 0.926, 0.941, 256, 6000, "bootstrap 95%");
         var broken = new Estimate(0.21, 0.18, 0.24, 256, 6000, "bootstrap 95%");
-        var pass = new ExpectationEntry("hypotheses/induction.circuit", 40, 3, "refined", "scrub", "expect scrub recovers >= 0.90", "recovers", recovered, ComparisonOperator.GreaterOrEqual, 0.9, true, true);
-        var fail = new ExpectationEntry("hypotheses/induction.circuit", 55, 3, "wrong", "scrub", "expect scrub recovers >= 0.90", "recovers", broken, ComparisonOperator.GreaterOrEqual, 0.9, false, true);
+        var id = new ExpectationId("scrub recovers >= 0.90");
+        var passed = new ExpectationOutcome(id, "expect scrub recovers >= 0.90", Statistic.Recovers, recovered, true, true);
+        var failed = new ExpectationOutcome(id, "expect scrub recovers >= 0.90", Statistic.Recovers, broken, false, true);
+        var pass = new ExpectationEntry("hypotheses/induction.circuit", 40, 3, "refined", "scrub", passed, ComparisonOperator.GreaterOrEqual, 0.9);
+        var fail = new ExpectationEntry("hypotheses/induction.circuit", 55, 3, "wrong", "scrub", failed, ComparisonOperator.GreaterOrEqual, 0.9);
         var method = new Dictionary<string, string> { ["baseline"] = "resample all inputs of L1.H0, L1.H1", ["unmapped"] = "resample" };
-        var stats = new Dictionary<string, Estimate> { ["recovers"] = recovered, ["baseline"] = new(11.17, 11, 11.3, 256, 6000, "bootstrap 95%") };
+        var stats = new Dictionary<Statistic, Estimate> { [Statistic.Recovers] = recovered, [Statistic.Baseline] = new(11.17, 11, 11.3, 256, 6000, "bootstrap 95%") };
         var hypotheses = new[]
         {
             new HypothesisReport("refined", "values read layer 0", "attn-only-2l", "ab12", "repeated_tokens(count: 256, seed: 11)", 256, "loss at repeated", 3,
-                [new CheckEntry("scrub", "scrub", stats, method, pass)], "```mermaid\nflowchart LR\n```\n"),
+                [new CheckEntry(new CheckResult("scrub", "scrub", stats, method, 3, passed, []), pass)], "```mermaid\nflowchart LR\n```\n"),
             new HypothesisReport("wrong", null, "attn-only-2l", "ab12", "repeated_tokens(count: 256, seed: 11)", 256, "loss at repeated", 3,
-                [new CheckEntry("scrub", "scrub", new Dictionary<string, Estimate> { ["recovers"] = broken }, method, fail)], null),
+                [new CheckEntry(new CheckResult("scrub", "scrub", new Dictionary<Statistic, Estimate> { [Statistic.Recovers] = broken }, method, 3, failed, []), fail)], null),
         };
         var broken_file = new FileReport("hypotheses/broken.circuit", "cd34", [],
-            [new DiagnosticEntry("CD2003", CircuitDsl.Language.Diagnostics.DiagnosticSeverity.Error, "layer 5 does not exist: the model has layers 0..1", "hypotheses/broken.circuit", 4, 9, 4, 15)], []);
+            [new DiagnosticEntry("CD2003", "Layer out of range", CircuitDsl.Language.Diagnostics.DiagnosticSeverity.Error, "layer 5 does not exist: the model has layers 0..1", "hypotheses/broken.circuit", 4, 9, 4, 15)], []);
         return new CheckReport(new ToolVersions("0.1.0", "0.107.0", "5.12.0", "10.0"),
             [new FileReport("hypotheses/induction.circuit", "ef56", hypotheses, [], []), broken_file]);
     }

@@ -55,7 +55,7 @@ public class BackEndBaselineTests
             var datasets = new RecordingDatasets(ZooWithoutWeights.Datasets(hypothesis.Bound.ModelReference, directory));
             var plan = hypothesis.BuildPlan(datasets, new PlanOptions(BaseDirectory: directory));
             text.Append('\n').Append($"hypothesis {hypothesis.Bound.Name} on {hypothesis.Bound.ModelReference}\n");
-            text.Append(PlanDump.Of(plan, datasets.Requests, hypothesis.Bound.Expectations.Select(e => e.Text).ToArray(), hypothesis.CheckNames,
+            text.Append(PlanDump.Of(plan, datasets.Requests, hypothesis.Bound.Expectations.Select(e => (e.Text, e.Id)).ToArray(),
                 path => Path.GetRelativePath(Circuits.RepoRoot, path).Replace('\\', '/')));
         }
         BaselineFile.Compare(Path.Combine(BaselinesDirectory, BaselineName(file) + ".plan.txt"), RepositoryPaths.Relative(text.ToString(), file), Project);

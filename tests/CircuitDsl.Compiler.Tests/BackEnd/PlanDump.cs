@@ -17,14 +17,15 @@ internal sealed class PlanDump
     readonly StringBuilder text = new();
     int depth;
 
-    public static string Of(ExperimentPlan plan, IReadOnlyList<DatasetRequest> requests, IReadOnlyList<string> expectations, IReadOnlyList<string?> checkNames, Func<string, string> relativePath)
+    /// <param name="expectations">The bound expectations: each is listed with the check whose expectation carries its id.</param>
+    public static string Of(ExperimentPlan plan, IReadOnlyList<DatasetRequest> requests, IReadOnlyList<(string Text, ExpectationId Id)> expectations, Func<string, string> relativePath)
     {
         var dump = new PlanDump();
-        dump.Plan(plan, requests, expectations, checkNames, relativePath);
+        dump.Plan(plan, requests, expectations, relativePath);
         return dump.text.ToString();
     }
 
-    void Plan(ExperimentPlan plan, IReadOnlyList<DatasetRequest> requests, IReadOnlyList<string> expectations, IReadOnlyList<string?> checkNames, Func<string, string> relativePath)
+    void Plan(ExperimentPlan plan, IReadOnlyList<DatasetRequest> requests, IReadOnlyList<(string Text, ExpectationId Id)> expectations, Func<string, string> relativePath)
     {
         Line($"plan {plan.Name}");
         depth++;
@@ -40,8 +41,8 @@ internal sealed class PlanDump
         Line($"batch size: {Number(plan.BatchSize)}");
         Line($"bootstrap resamples: {Number(plan.BootstrapResamples)}");
         Line("expectations measured by:");
-        for (int i = 0; i < expectations.Count; i++)
-            Line($"  {expectations[i]} -> {(checkNames[i] is { } name ? Quote(name) : "(no check)")}");
+        foreach (var (text, id) in expectations)
+            Line($"  {text} -> {(plan.Checks.SingleOrDefault(c => c.Expect?.Id == id) is { } check ? Quote(check.Name) : "(no check)")}");
         foreach (var check in plan.Checks) Check(check);
         depth--;
     }
@@ -71,7 +72,7 @@ internal sealed class PlanDump
         Line($"check {kind} {Quote(check.Name)}");
         depth++;
         if (check.Expect is { } e)
-            Line($"expect: {e.Statistic} {Operator(e.Operator)} {Number(e.Threshold)}, stated as {(e.Text is null ? "(no text)" : Quote(e.Text))}");
+            Line($"expect: {e.Statistic.Spelling()} {Operator(e.Operator)} {Number(e.Threshold)}, stated as {(e.Text is null ? "(no text)" : Quote(e.Text))}");
         else
             Line("expect: (none)");
         switch (check)

@@ -76,11 +76,11 @@ namespace CircuitPlans
             [
                 new ScrubCheck("scrub recovers >= 0.30", hypothesis, baseline)
                 {
-                    Expect = new Expectation(Statistic.Recovers, ComparisonOperator.GreaterOrEqual, 0.3, "expect scrub recovers >= 0.30"),
+                    Expect = new Expectation(new ExpectationId("scrub recovers >= 0.30"), Statistic.Recovers, ComparisonOperator.GreaterOrEqual, 0.3, "expect scrub recovers >= 0.30"),
                 },
                 new PathPatchCheck("path L0.H0 -> induction_heads.k -> logits effect <= -0.5", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 0))], PatchEndpoint.At(Component.Head(1, 0, Channel.Key)), PatchEndpoint.At(Component.Head(1, 1, Channel.Key))))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.5, "expect path L0.H0 -> induction_heads.k -> logits effect <= -0.5"),
+                    Expect = new Expectation(new ExpectationId("path L0.H0 -> induction_heads.k -> logits effect <= -0.5"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.5, "expect path L0.H0 -> induction_heads.k -> logits effect <= -0.5"),
                 },
             ])
             {
@@ -123,7 +123,7 @@ namespace CircuitPlans
             [
                 new ScrubCheck("scrub recovers >= 85%", hypothesis, baseline)
                 {
-                    Expect = new Expectation(Statistic.Recovers, ComparisonOperator.GreaterOrEqual, 0.85, "expect scrub recovers >= 85%"),
+                    Expect = new Expectation(new ExpectationId("scrub recovers >= 85%"), Statistic.Recovers, ComparisonOperator.GreaterOrEqual, 0.85, "expect scrub recovers >= 85%"),
                 },
             ])
             {

@@ -76,7 +76,7 @@ namespace CircuitPlans
             [
                 new ScrubCheck("scrub recovers >= 0.85", hypothesis, baseline)
                 {
-                    Expect = new Expectation(Statistic.Recovers, ComparisonOperator.GreaterOrEqual, 0.85, "expect scrub recovers >= 0.85"),
+                    Expect = new Expectation(new ExpectationId("scrub recovers >= 0.85"), Statistic.Recovers, ComparisonOperator.GreaterOrEqual, 0.85, "expect scrub recovers >= 0.85"),
                 },
             ])
             {
@@ -118,7 +118,7 @@ namespace CircuitPlans
             [
                 new ScrubCheck("scrub recovers >= 0.90", hypothesis, baseline)
                 {
-                    Expect = new Expectation(Statistic.Recovers, ComparisonOperator.GreaterOrEqual, 0.9, "expect scrub recovers >= 0.90"),
+                    Expect = new Expectation(new ExpectationId("scrub recovers >= 0.90"), Statistic.Recovers, ComparisonOperator.GreaterOrEqual, 0.9, "expect scrub recovers >= 0.90"),
                 },
             ])
             {

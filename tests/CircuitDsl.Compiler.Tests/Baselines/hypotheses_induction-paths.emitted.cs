@@ -41,19 +41,19 @@ namespace CircuitPlans
             [
                 new PathPatchCheck("path L1.H0 -> logits effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(1, 0))], PatchEndpoint.At(Component.Logits)))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L1.H0 -> logits effect <= -0.2"),
+                    Expect = new Expectation(new ExpectationId("path L1.H0 -> logits effect <= -0.2"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L1.H0 -> logits effect <= -0.2"),
                 },
                 new PathPatchCheck("path L1.H1 -> logits effect <= -0.03", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(1, 1))], PatchEndpoint.At(Component.Logits)))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.03, "expect path L1.H1 -> logits effect <= -0.03"),
+                    Expect = new Expectation(new ExpectationId("path L1.H1 -> logits effect <= -0.03"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.03, "expect path L1.H1 -> logits effect <= -0.03"),
                 },
                 new PathPatchCheck("path L0.H0 -> logits effect >= -0.01", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 0))], PatchEndpoint.At(Component.Logits)))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.GreaterOrEqual, -0.01, "expect path L0.H0 -> logits effect >= -0.01"),
+                    Expect = new Expectation(new ExpectationId("path L0.H0 -> logits effect >= -0.01"), Statistic.Effect, ComparisonOperator.GreaterOrEqual, -0.01, "expect path L0.H0 -> logits effect >= -0.01"),
                 },
                 new PathPatchCheck("path L0.H1 -> logits effect >= -0.01", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 1))], PatchEndpoint.At(Component.Logits)))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.GreaterOrEqual, -0.01, "expect path L0.H1 -> logits effect >= -0.01"),
+                    Expect = new Expectation(new ExpectationId("path L0.H1 -> logits effect >= -0.01"), Statistic.Effect, ComparisonOperator.GreaterOrEqual, -0.01, "expect path L0.H1 -> logits effect >= -0.01"),
                 },
             ])
             {
@@ -76,19 +76,19 @@ namespace CircuitPlans
             [
                 new PathPatchCheck("path L0.H0 -> L1.H0.k effect <= -0.04", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 0))], PatchEndpoint.At(Component.Head(1, 0, Channel.Key))))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.04, "expect path L0.H0 -> L1.H0.k effect <= -0.04"),
+                    Expect = new Expectation(new ExpectationId("path L0.H0 -> L1.H0.k effect <= -0.04"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.04, "expect path L0.H0 -> L1.H0.k effect <= -0.04"),
                 },
                 new PathPatchCheck("path L0.H1 -> L1.H0.k effect <= -0.02", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 1))], PatchEndpoint.At(Component.Head(1, 0, Channel.Key))))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.02, "expect path L0.H1 -> L1.H0.k effect <= -0.02"),
+                    Expect = new Expectation(new ExpectationId("path L0.H1 -> L1.H0.k effect <= -0.02"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.02, "expect path L0.H1 -> L1.H0.k effect <= -0.02"),
                 },
                 new PathPatchCheck("path L0.H0 -> L1.H1.k effect <= -0.005", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 0))], PatchEndpoint.At(Component.Head(1, 1, Channel.Key))))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.005, "expect path L0.H0 -> L1.H1.k effect <= -0.005"),
+                    Expect = new Expectation(new ExpectationId("path L0.H0 -> L1.H1.k effect <= -0.005"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.005, "expect path L0.H0 -> L1.H1.k effect <= -0.005"),
                 },
                 new PathPatchCheck("path L0.H1 -> L1.H1.k effect <= -0.005", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 1))], PatchEndpoint.At(Component.Head(1, 1, Channel.Key))))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.005, "expect path L0.H1 -> L1.H1.k effect <= -0.005"),
+                    Expect = new Expectation(new ExpectationId("path L0.H1 -> L1.H1.k effect <= -0.005"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.005, "expect path L0.H1 -> L1.H1.k effect <= -0.005"),
                 },
             ])
             {

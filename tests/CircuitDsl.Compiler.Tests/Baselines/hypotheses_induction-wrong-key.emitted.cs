@@ -77,7 +77,7 @@ namespace CircuitPlans
             [
                 new ScrubCheck("scrub recovers <= 0.75", hypothesis, baseline)
                 {
-                    Expect = new Expectation(Statistic.Recovers, ComparisonOperator.LessOrEqual, 0.75, "expect scrub recovers <= 0.75"),
+                    Expect = new Expectation(new ExpectationId("scrub recovers <= 0.75"), Statistic.Recovers, ComparisonOperator.LessOrEqual, 0.75, "expect scrub recovers <= 0.75"),
                 },
             ])
             {

@@ -42,7 +42,7 @@ namespace CircuitPlans
             [
                 new ModelCheck("model metric >= 5")
                 {
-                    Expect = new Expectation(Statistic.Metric, ComparisonOperator.GreaterOrEqual, 5.0, "expect model metric >= 5"),
+                    Expect = new Expectation(new ExpectationId("model metric >= 5"), Statistic.Metric, ComparisonOperator.GreaterOrEqual, 5.0, "expect model metric >= 5"),
                 },
             ])
             {
@@ -66,23 +66,23 @@ namespace CircuitPlans
             [
                 new PathPatchCheck("path L1.mlp at END -> logits effect <= -0.4", PathPatchSpec.Of([PatchEndpoint.At(Component.Mlp(1), PositionSet.Named("END"))], PatchEndpoint.At(Component.Logits)))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.4, "expect path L1.mlp at END -> logits effect <= -0.4"),
+                    Expect = new Expectation(new ExpectationId("path L1.mlp at END -> logits effect <= -0.4"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.4, "expect path L1.mlp at END -> logits effect <= -0.4"),
                 },
                 new PathPatchCheck("path L1.H2 at END -> logits effect <= -0.3", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(1, 2), PositionSet.Named("END"))], PatchEndpoint.At(Component.Logits)))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.3, "expect path L1.H2 at END -> logits effect <= -0.3"),
+                    Expect = new Expectation(new ExpectationId("path L1.H2 at END -> logits effect <= -0.3"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.3, "expect path L1.H2 at END -> logits effect <= -0.3"),
                 },
                 new PathPatchCheck("path L0.H2 at END -> logits effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 2), PositionSet.Named("END"))], PatchEndpoint.At(Component.Logits)))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L0.H2 at END -> logits effect <= -0.2"),
+                    Expect = new Expectation(new ExpectationId("path L0.H2 at END -> logits effect <= -0.2"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L0.H2 at END -> logits effect <= -0.2"),
                 },
                 new PathPatchCheck("path L1.H0 at END -> logits effect <= -0.15", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(1, 0), PositionSet.Named("END"))], PatchEndpoint.At(Component.Logits)))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.15, "expect path L1.H0 at END -> logits effect <= -0.15"),
+                    Expect = new Expectation(new ExpectationId("path L1.H0 at END -> logits effect <= -0.15"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.15, "expect path L1.H0 at END -> logits effect <= -0.15"),
                 },
                 new PathPatchCheck("path L0.H3 at END -> logits effect >= -0.1", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 3), PositionSet.Named("END"))], PatchEndpoint.At(Component.Logits)))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.GreaterOrEqual, -0.1, "expect path L0.H3 at END -> logits effect >= -0.1"),
+                    Expect = new Expectation(new ExpectationId("path L0.H3 at END -> logits effect >= -0.1"), Statistic.Effect, ComparisonOperator.GreaterOrEqual, -0.1, "expect path L0.H3 at END -> logits effect >= -0.1"),
                 },
             ])
             {
@@ -106,15 +106,15 @@ namespace CircuitPlans
             [
                 new PathPatchCheck("path L0.mlp -> L1.H*.k effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.At(Component.Mlp(0))], PatchEndpoint.At(Component.Head(1, 0, Channel.Key)), PatchEndpoint.At(Component.Head(1, 1, Channel.Key)), PatchEndpoint.At(Component.Head(1, 2, Channel.Key)), PatchEndpoint.At(Component.Head(1, 3, Channel.Key))))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L0.mlp -> L1.H*.k effect <= -0.2"),
+                    Expect = new Expectation(new ExpectationId("path L0.mlp -> L1.H*.k effect <= -0.2"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L0.mlp -> L1.H*.k effect <= -0.2"),
                 },
                 new PathPatchCheck("path L0.H2 -> L1.H*.q effect <= -0.1", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 2))], PatchEndpoint.At(Component.Head(1, 0, Channel.Query)), PatchEndpoint.At(Component.Head(1, 1, Channel.Query)), PatchEndpoint.At(Component.Head(1, 2, Channel.Query)), PatchEndpoint.At(Component.Head(1, 3, Channel.Query))))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.1, "expect path L0.H2 -> L1.H*.q effect <= -0.1"),
+                    Expect = new Expectation(new ExpectationId("path L0.H2 -> L1.H*.q effect <= -0.1"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.1, "expect path L0.H2 -> L1.H*.q effect <= -0.1"),
                 },
                 new PathPatchCheck("path L0.H3 -> L1.H*.k effect >= -0.05", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 3))], PatchEndpoint.At(Component.Head(1, 0, Channel.Key)), PatchEndpoint.At(Component.Head(1, 1, Channel.Key)), PatchEndpoint.At(Component.Head(1, 2, Channel.Key)), PatchEndpoint.At(Component.Head(1, 3, Channel.Key))))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.GreaterOrEqual, -0.05, "expect path L0.H3 -> L1.H*.k effect >= -0.05"),
+                    Expect = new Expectation(new ExpectationId("path L0.H3 -> L1.H*.k effect >= -0.05"), Statistic.Effect, ComparisonOperator.GreaterOrEqual, -0.05, "expect path L0.H3 -> L1.H*.k effect >= -0.05"),
                 },
             ])
             {
@@ -150,11 +150,11 @@ namespace CircuitPlans
             [
                 new AblationCheck("knockout recovers >= 0.35", [PatchEndpoint.At(Component.Head(0, 0)), PatchEndpoint.At(Component.Head(0, 1)), PatchEndpoint.At(Component.Head(0, 2), PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.At(Component.Head(0, 3)), PatchEndpoint.At(Component.Mlp(0)), PatchEndpoint.At(Component.Head(1, 0)), PatchEndpoint.At(Component.Head(1, 1)), PatchEndpoint.At(Component.Head(1, 2), PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.At(Component.Head(1, 3)), PatchEndpoint.At(Component.Mlp(1), PositionSet.All.Except(PositionSet.Named("END")))], new AblationMethod(AblationKind.Mean, MeanPerGroup: true, Pairing: ResamplePairing.Paired))
                 {
-                    Expect = new Expectation(Statistic.Fraction, ComparisonOperator.GreaterOrEqual, 0.35, "expect knockout recovers >= 0.35"),
+                    Expect = new Expectation(new ExpectationId("knockout recovers >= 0.35"), Statistic.Fraction, ComparisonOperator.GreaterOrEqual, 0.35, "expect knockout recovers >= 0.35"),
                 },
                 new AblationCheck("knockout recovers <= 0.6", [PatchEndpoint.At(Component.Head(0, 0)), PatchEndpoint.At(Component.Head(0, 1)), PatchEndpoint.At(Component.Head(0, 2), PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.At(Component.Head(0, 3)), PatchEndpoint.At(Component.Mlp(0)), PatchEndpoint.At(Component.Head(1, 0)), PatchEndpoint.At(Component.Head(1, 1)), PatchEndpoint.At(Component.Head(1, 2), PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.At(Component.Head(1, 3)), PatchEndpoint.At(Component.Mlp(1), PositionSet.All.Except(PositionSet.Named("END")))], new AblationMethod(AblationKind.Mean, MeanPerGroup: true, Pairing: ResamplePairing.Paired))
                 {
-                    Expect = new Expectation(Statistic.Fraction, ComparisonOperator.LessOrEqual, 0.6, "expect knockout recovers <= 0.6"),
+                    Expect = new Expectation(new ExpectationId("knockout recovers <= 0.6"), Statistic.Fraction, ComparisonOperator.LessOrEqual, 0.6, "expect knockout recovers <= 0.6"),
                 },
             ])
             {
@@ -193,7 +193,7 @@ namespace CircuitPlans
             [
                 new AblationCheck("knockout recovers >= 0.85", [PatchEndpoint.At(Component.Head(0, 0), PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.At(Component.Head(0, 1), PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.At(Component.Head(0, 2), PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.At(Component.Head(0, 3)), PatchEndpoint.At(Component.Mlp(0), PositionSet.All.Except(new PositionSet([new NamedPosition("IO"), new NamedPosition("S2"), new NamedPosition("END")]))), PatchEndpoint.At(Component.Head(1, 0), PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.At(Component.Head(1, 1)), PatchEndpoint.At(Component.Head(1, 2), PositionSet.All.Except(PositionSet.Named("END"))), PatchEndpoint.At(Component.Head(1, 3)), PatchEndpoint.At(Component.Mlp(1), PositionSet.All.Except(PositionSet.Named("END")))], new AblationMethod(AblationKind.Mean, MeanPerGroup: true, Pairing: ResamplePairing.Paired))
                 {
-                    Expect = new Expectation(Statistic.Fraction, ComparisonOperator.GreaterOrEqual, 0.85, "expect knockout recovers >= 0.85"),
+                    Expect = new Expectation(new ExpectationId("knockout recovers >= 0.85"), Statistic.Fraction, ComparisonOperator.GreaterOrEqual, 0.85, "expect knockout recovers >= 0.85"),
                 },
             ])
             {

@@ -62,7 +62,7 @@ namespace CircuitPlans
             [
                 new ModelCheck("model metric >= 5")
                 {
-                    Expect = new Expectation(Statistic.Metric, ComparisonOperator.GreaterOrEqual, 5.0, "expect model metric >= 5"),
+                    Expect = new Expectation(new ExpectationId("model metric >= 5"), Statistic.Metric, ComparisonOperator.GreaterOrEqual, 5.0, "expect model metric >= 5"),
                 },
             ])
             {
@@ -84,23 +84,23 @@ namespace CircuitPlans
             [
                 new PathPatchCheck("path L1.H1 -> logits effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(1, 1))], PatchEndpoint.At(Component.Logits)))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L1.H1 -> logits effect <= -0.2"),
+                    Expect = new Expectation(new ExpectationId("path L1.H1 -> logits effect <= -0.2"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L1.H1 -> logits effect <= -0.2"),
                 },
                 new PathPatchCheck("path L2.H0 -> logits effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(2, 0))], PatchEndpoint.At(Component.Logits)))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L2.H0 -> logits effect <= -0.2"),
+                    Expect = new Expectation(new ExpectationId("path L2.H0 -> logits effect <= -0.2"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L2.H0 -> logits effect <= -0.2"),
                 },
                 new PathPatchCheck("path L1.H0 -> logits effect <= -0.2", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(1, 0))], PatchEndpoint.At(Component.Logits)))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L1.H0 -> logits effect <= -0.2"),
+                    Expect = new Expectation(new ExpectationId("path L1.H0 -> logits effect <= -0.2"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.2, "expect path L1.H0 -> logits effect <= -0.2"),
                 },
                 new PathPatchCheck("path L2.mlp -> logits effect <= -0.15", PathPatchSpec.Of([PatchEndpoint.At(Component.Mlp(2))], PatchEndpoint.At(Component.Logits)))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.LessOrEqual, -0.15, "expect path L2.mlp -> logits effect <= -0.15"),
+                    Expect = new Expectation(new ExpectationId("path L2.mlp -> logits effect <= -0.15"), Statistic.Effect, ComparisonOperator.LessOrEqual, -0.15, "expect path L2.mlp -> logits effect <= -0.15"),
                 },
                 new PathPatchCheck("path L0.H0, L0.H1, L0.mlp -> logits effect >= -0.2", PathPatchSpec.Of([PatchEndpoint.At(Component.Head(0, 0)), PatchEndpoint.At(Component.Head(0, 1)), PatchEndpoint.At(Component.Mlp(0))], PatchEndpoint.At(Component.Logits)))
                 {
-                    Expect = new Expectation(Statistic.Effect, ComparisonOperator.GreaterOrEqual, -0.2, "expect path L0.H0, L0.H1, L0.mlp -> logits effect >= -0.2"),
+                    Expect = new Expectation(new ExpectationId("path L0.H0, L0.H1, L0.mlp -> logits effect >= -0.2"), Statistic.Effect, ComparisonOperator.GreaterOrEqual, -0.2, "expect path L0.H0, L0.H1, L0.mlp -> logits effect >= -0.2"),
                 },
             ])
             {
@@ -143,7 +143,7 @@ namespace CircuitPlans
             [
                 new ScrubCheck("scrub recovers >= 0.6", hypothesis, baseline)
                 {
-                    Expect = new Expectation(Statistic.Recovers, ComparisonOperator.GreaterOrEqual, 0.6, "expect scrub recovers >= 0.6"),
+                    Expect = new Expectation(new ExpectationId("scrub recovers >= 0.6"), Statistic.Recovers, ComparisonOperator.GreaterOrEqual, 0.6, "expect scrub recovers >= 0.6"),
                 },
             ])
             {
@@ -185,7 +185,7 @@ namespace CircuitPlans
             [
                 new ScrubCheck("scrub recovers >= 0.9", hypothesis, baseline)
                 {
-                    Expect = new Expectation(Statistic.Recovers, ComparisonOperator.GreaterOrEqual, 0.9, "expect scrub recovers >= 0.9"),
+                    Expect = new Expectation(new ExpectationId("scrub recovers >= 0.9"), Statistic.Recovers, ComparisonOperator.GreaterOrEqual, 0.9, "expect scrub recovers >= 0.9"),
                 },
             ])
             {
@@ -228,7 +228,7 @@ namespace CircuitPlans
             [
                 new ScrubCheck("scrub recovers <= 0.7", hypothesis, baseline)
                 {
-                    Expect = new Expectation(Statistic.Recovers, ComparisonOperator.LessOrEqual, 0.7, "expect scrub recovers <= 0.7"),
+                    Expect = new Expectation(new ExpectationId("scrub recovers <= 0.7"), Statistic.Recovers, ComparisonOperator.LessOrEqual, 0.7, "expect scrub recovers <= 0.7"),
                 },
             ])
             {

@@ -32,7 +32,17 @@ public class CheckLoweringTests
         Assert.That(knockout, Does.Contain("PatchEndpoint.At(Component.Head(9, 9), PositionSet.All.Except(PositionSet.Named(\"END\")))"), "a name mover off its position");
         Assert.That(knockout, Does.Contain("PatchEndpoint.At(Component.Head(3, 0), PositionSet.All.Except(PositionSet.Named(\"S2\")))"));
         Assert.That(knockout, Does.Contain("new AblationMethod(AblationKind.Mean, MeanPerGroup: true, Pairing: ResamplePairing.Paired)"));
-        Assert.That(source, Does.Contain("Expect = new Expectation(Statistic.Fraction, ComparisonOperator.GreaterOrEqual, 0.87"));
+        Assert.That(source, Does.Contain("Expect = new Expectation(new ExpectationId(\"knockout recovers >= 0.87\"), Statistic.Fraction, ComparisonOperator.GreaterOrEqual, 0.87"));
+    }
+
+    [Test]
+    public void EachCheckStatesTheIdOfItsExpectationAndARepeatedStatementIsTheSecond()
+    {
+        string source = Circuits.InMemoryCompiler().Lower(Circuits.Bind(Circuits.Header + "hypothesis h {\n  expect model metric <= 5\n  expect model metric <= 5\n}\n")).Source!.Text;
+        Assert.That(source, Does.Contain("new ModelCheck(\"model metric <= 5\")"));
+        Assert.That(source, Does.Contain("new ModelCheck(\"model metric <= 5 #2\")"));
+        Assert.That(source, Does.Contain("Expect = new Expectation(new ExpectationId(\"model metric <= 5\"), Statistic.Metric, ComparisonOperator.LessOrEqual, 5.0, \"expect model metric <= 5\"),"));
+        Assert.That(source, Does.Contain("Expect = new Expectation(new ExpectationId(\"model metric <= 5 #2\"), Statistic.Metric, ComparisonOperator.LessOrEqual, 5.0, \"expect model metric <= 5\"),"));
     }
 
     [Test]

@@ -37,7 +37,7 @@ public class CompiledPlanTests
         var plan = refined.BuildPlan(datasets, new PlanOptions(Count: Count));
         var runner = new ExperimentRunner(model.Model);
 
-        var fromFile = runner.Run(plan)[refined.CheckNames.Single()!];
+        var fromFile = runner.Run(plan).Judging(refined.Bound.Expectations.Single().Id)!;
         var byHand = runner.Run(HandBuiltRefined())["refined"];
 
         Assert.That(fromFile[Statistic.Recovers].Examples, Is.EqualTo(Count));

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using CircuitDsl.Language.Diagnostics;
 
 namespace CircuitDsl.Compiler.Tests.Lowering;
@@ -14,7 +15,8 @@ public class LoweringTests
         var outcome = Circuits.InMemoryCompiler().Compile(file);
         Assert.That(outcome.Diagnostics, Is.Empty, string.Join("\n", outcome.Diagnostics));
         Assert.That(outcome.Hypotheses.Select(h => h.Bound.Name), Is.EqualTo(file.Hypotheses.Select(h => h.Name)));
-        Assert.That(outcome.Hypotheses.SelectMany(h => h.CheckNames), Has.None.Null, "every expectation has a check");
+        Assert.That(Regex.Count(outcome.Source!, @"Expect = new Expectation\(new ExpectationId\("), Is.EqualTo(file.Hypotheses.Sum(h => h.Expectations.Length)),
+            "every expectation has a check that states its id");
     }
 
     [TestCaseSource(nameof(ShippedFiles))]

@@ -73,8 +73,8 @@ public class ExecutionTests
             new AblationCheck("zero", [E(Component.Head(1, 0))], new AblationMethod(AblationKind.Zero)),
         ]) { Counterfactual = CounterfactualSource.Paired });
         var check = result["zero"];
-        Assume.That(check.Statistics["model"].Low, Is.LessThanOrEqualTo(0), "the random model's metric interval reaches 0");
-        Assert.That(double.IsNaN(check.Statistics["fraction"].Value), Is.True);
+        Assume.That(check.Statistics[Statistic.Model].Low, Is.LessThanOrEqualTo(0), "the random model's metric interval reaches 0");
+        Assert.That(double.IsNaN(check.Statistics[Statistic.Fraction].Value), Is.True);
         Assert.That(check.Method["fraction"], Does.StartWith("undefined: the model's own metric"));
     }
 
@@ -136,10 +136,45 @@ public class ExecutionTests
             new ScrubCheck("holds", identity, ScrubBaseline.ResampledInput) { Expect = new Expectation(Statistic.Recovers, ComparisonOperator.GreaterOrEqual, 0.9) },
             new ScrubCheck("fails", identity, ScrubBaseline.ResampledInput) { Expect = new Expectation(Statistic.Recovers, ComparisonOperator.Less, 0.5) },
         ]));
-        Assert.That(result["holds"].Expectation, Is.EqualTo(new ExpectationOutcome("recovers >= 0.9", Statistic.Recovers, result["holds"][Statistic.Recovers], true, true)));
+        Assert.That(result["holds"].Expectation, Is.EqualTo(new ExpectationOutcome(new ExpectationId("recovers >= 0.9"), "recovers >= 0.9", Statistic.Recovers, result["holds"][Statistic.Recovers], true, true)));
         Assert.That(result["holds"].Expectation!.Value, Is.EqualTo(1.0));
         Assert.That(result["fails"].Expectation!.Passed, Is.False);
         Assert.That(result.AllExpectationsHold, Is.False);
+    }
+
+    [Test]
+    public void EachKindOfCheckReportsItsStatisticsByNameInTheOrderItComputesThem()
+    {
+        using var model = RandomModels.Create(RandomModels.Gpt2Like);
+        var data = RandomModels.Data(RandomModels.Gpt2Like, 8, 4);
+        var result = new ExperimentRunner(model).Run(new ExperimentPlan("keys", data, MetricSpec.LogitDiff(PositionSet.Named("END")), EveryKindOfCheck())
+        {
+            Counterfactual = CounterfactualSource.Paired,
+        });
+        var keys = result.Checks.DistinctBy(c => c.Kind).ToDictionary(c => c.Kind, c => c.Statistics.Keys.ToArray());
+        Assert.That(keys["model"], Is.EqualTo(new[] { Statistic.Metric }));
+        Assert.That(keys["scrub"], Is.EqualTo(new[] { Statistic.Recovers, Statistic.Metric, Statistic.Baseline, Statistic.Model, Statistic.Iia }));
+        Assert.That(keys["path"], Is.EqualTo(new[] { Statistic.Effect, Statistic.Metric, Statistic.Model, Statistic.Corrupted }));
+        Assert.That(keys["path sweep"], Is.EqualTo(keys["path"]));
+        Assert.That(keys["activation patch"], Is.EqualTo(new[] { Statistic.Metric, Statistic.Model, Statistic.Corrupted, Statistic.Recovers, Statistic.Effect }));
+        Assert.That(keys["ablation"], Is.EqualTo(new[] { Statistic.Metric, Statistic.Model, Statistic.Fraction }));
+        Assert.That(() => result["model"][Statistic.Recovers], Throws.TypeOf<KeyNotFoundException>().With.Message.Contains("reports no 'recovers' (it reports metric)"));
+    }
+
+    [Test]
+    public void AnOutcomeCarriesTheIdOfTheExpectationItJudgedNotTheNameOfItsCheck()
+    {
+        using var model = RandomModels.Create(RandomModels.AttentionOnly);
+        var data = RandomModels.Data(RandomModels.AttentionOnly, 6, 9);
+        var id = new ExpectationId("model metric <= 100 #2");
+        var result = new ExperimentRunner(model).Run(new ExperimentPlan("id", data, MetricSpec.Loss(), [
+            new ModelCheck("first") { Expect = new Expectation(Statistic.Metric, ComparisonOperator.LessOrEqual, 100, "expect model metric <= 100") },
+            new ModelCheck("second") { Expect = new Expectation(id, Statistic.Metric, ComparisonOperator.LessOrEqual, 100, "expect model metric <= 100") },
+        ]));
+        Assert.That(result.Checks.Select(c => c.Expectation!.Id),
+            Is.EqualTo(new[] { new ExpectationId("model metric <= 100"), id }));
+        Assert.That(result.Judging(id)!.Name, Is.EqualTo("second"));
+        Assert.That(result.Judging(new ExpectationId("model metric <= 100 #3")), Is.Null);
     }
 
     [Test]
@@ -155,7 +190,7 @@ public class ExecutionTests
         var checks = EveryKindOfCheck().Where(c => c is not PathSweepCheck)
             .SelectMany(c => probe[c.Name].Statistics.Keys.Select(statistic => c with
             {
-                Name = $"{c.Name} {statistic}", Expect = new Expectation(statistic, ComparisonOperator.GreaterOrEqual, 0),
+                Name = $"{c.Name} {statistic.Spelling()}", Expect = new Expectation(statistic, ComparisonOperator.GreaterOrEqual, 0),
             }))
             .ToImmutableArray();
         var result = new ExperimentRunner(model).Run(new ExperimentPlan("all", data, MetricSpec.LogitDiff(PositionSet.Named("END")), checks)
@@ -166,7 +201,7 @@ public class ExecutionTests
         foreach (var check in result.Checks)
         {
             var outcome = check.Expectation!;
-            Assert.That(check.Name, Does.EndWith(" " + outcome.Statistic));
+            Assert.That(check.Name, Does.EndWith(" " + outcome.Statistic.Spelling()));
             Assert.That(outcome.Estimate, Is.SameAs(check[outcome.Statistic]), check.Name);
             Assert.That(outcome.Passed, Is.EqualTo(outcome.Value >= 0), check.Name);
         }
