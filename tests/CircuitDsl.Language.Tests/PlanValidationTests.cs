@@ -65,4 +65,18 @@ public class PlanValidationTests
 
         Assert.That(result.Diagnostics.Select(d => d.Code), Does.Contain("CD2023").And.No.Contain("CD2038"));
     }
+
+    [TestCase("expect knockout recovers >= 0.5", ExpectationSubject.Knockout, Statistic.Fraction)]
+    [TestCase("expect knockout metric >= 1", ExpectationSubject.Knockout, Statistic.Metric)]
+    [TestCase("expect scrub recovers >= 0.5", ExpectationSubject.Scrub, Statistic.Recovers)]
+    [TestCase("expect path L0.H0 -> logits effect <= -0.1", ExpectationSubject.Path, Statistic.Effect)]
+    [TestCase("expect model metric >= 1", ExpectationSubject.Model, Statistic.Metric)]
+    public void TheBinderResolvesTheWordToTheStatisticTheCheckReports(string statement, ExpectationSubject subject, Statistic reported)
+    {
+        var result = TestSupport.Analyze(Gpt2 + "baseline resampled_input\nablation mean\ndirection circuit\nhypothesis h {\n" + Graph + "  " + statement + "\n}\n");
+
+        var expectation = result.File!.Hypotheses.Single().Expectations.Single();
+        Assert.That((expectation.Subject, expectation.Statistic), Is.EqualTo((subject, reported)));
+        Assert.That(Language.Diff.HypothesisText.Expectation(expectation), Is.EqualTo(statement), "the file's own word is what a diff shows");
+    }
 }

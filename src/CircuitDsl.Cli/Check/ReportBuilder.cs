@@ -45,7 +45,7 @@ public static class ReportBuilder
         var effects = new List<(PathHop Senders, PathHop Receivers, double Effect)>();
         foreach (var e in bound.Expectations)
         {
-            if (e.Path is not { } path || e.Statistic != Language.Statistic.Effect) continue;
+            if (e.Path is not { } path || e.Statistic != Statistic.Effect) continue;
             if (result.Judging(e.Id)?.Expectation is not { } measured) continue;
             effects.Add((path.Hops[0], path.Hops[1], measured.Value));
         }

@@ -56,13 +56,12 @@ internal sealed class CircuitLowerer(SandboxChecker sandbox)
             foreach (var hypothesis in file.Hypotheses)
             {
                 string method = methods.Allocate("Build_" + hypothesis.Name);
-                var lowering = new PlanLowering(hypothesis, plans, variables, baseName + "Variables", diagnostics);
+                var lowering = new PlanLowering(hypothesis, plans, variables, baseName + "Variables");
                 if (hypotheses.Count > 0) plans.Line();
                 lowering.Write(method);
                 hypotheses.Add(new LoweredHypothesis(hypothesis, method));
             }
         }
-        if (diagnostics.HasErrors()) return Failed(file, plansType, diagnostics);
 
         var text = new CSharpWriter();
         WriteHeader(text, file);

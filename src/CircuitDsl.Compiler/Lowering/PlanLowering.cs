@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using CircuitDsl.Language;
 using CircuitDsl.Language.Binding;
-using CircuitDsl.Language.Diagnostics;
 
 namespace CircuitDsl.Compiler.Lowering;
 
@@ -10,7 +9,7 @@ namespace CircuitDsl.Compiler.Lowering;
 /// metric, the causal variables it uses, the interpretation graph (sources before readers) and one check per
 /// expectation. The binder has refused whatever the engine cannot run, so lowering reports nothing: it only spells.
 /// </summary>
-internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writer, VariableLowering variables, string variablesClass, List<Diagnostic> diagnostics)
+internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writer, VariableLowering variables, string variablesClass)
 {
     /// <summary>The parameters of every generated builder; CircuitCompiler calls it with these.</summary>
     public const string Parameters = "IDatasetProvider datasets, string baseDirectory, int? count, long? seed";
@@ -139,48 +138,22 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
         foreach (var expectation in hypothesis.Expectations)
         {
             string name = expectation.Id.Value;
-            int reported = diagnostics.Count;
-            Statistic? statistic = StatisticOf(expectation);
-            string? construct = statistic is null ? null : expectation.Subject switch
+            string construct = expectation.Subject switch
             {
                 ExpectationSubject.Scrub when root is not null => $"new ScrubCheck({CSharpText.String(name)}, hypothesis, {Baseline(ref baselineWritten)})",
                 ExpectationSubject.Knockout when hypothesis.Graph is not null => Knockout(name, hypothesis.Graph),
                 ExpectationSubject.Path when expectation.Path is not null => Path(name, expectation),
                 ExpectationSubject.Model => $"new ModelCheck({CSharpText.String(name)})",
-                _ => null,
+                _ => throw Unlowerable(expectation, "it needs an interpretation graph or a path"),
             };
-            if (statistic is null || construct is null)
-            {
-                if (diagnostics.Count == reported) NotSupported(expectation.Span, $"'{expectation.Text}' cannot be lowered: it needs an interpretation graph or a path.");
-                continue;
-            }
             checks.Add([
                 construct,
                 "{",
-                $"    Expect = new Expectation(new ExpectationId({CSharpText.String(name)}), Statistic.{statistic}, {EngineSpelling.Enum(expectation.Operator)}, {CSharpText.Double(expectation.Threshold)}, {CSharpText.String(expectation.Text)}),",
+                $"    Expect = new Expectation(new ExpectationId({CSharpText.String(name)}), {EngineSpelling.Enum(expectation.Statistic)}, {EngineSpelling.Enum(expectation.Operator)}, {CSharpText.Double(expectation.Threshold)}, {CSharpText.String(expectation.Text)}),",
                 "},",
             ]);
         }
         return checks;
-    }
-
-    /// <summary>
-    /// The engine statistic an expectation reads (the language's statistic is what the file wrote). A knockout's
-    /// <c>recovers</c> is the engine's <c>fraction</c>, m_ablated / m_model (Wang et al.'s faithfulness F(C)/F(M)).
-    /// </summary>
-    Statistic? StatisticOf(BoundExpectation expectation)
-    {
-        Statistic? statistic = (expectation.Subject, expectation.Statistic) switch
-        {
-            (_, Language.Statistic.Metric) => Statistic.Metric,
-            (ExpectationSubject.Scrub, Language.Statistic.Recovers) => Statistic.Recovers,
-            (ExpectationSubject.Knockout, Language.Statistic.Recovers) => Statistic.Fraction,
-            (ExpectationSubject.Path, Language.Statistic.Effect) => Statistic.Effect,
-            _ => null,
-        };
-        if (statistic is null)
-            NotSupported(expectation.Span, $"'{expectation.Text}': the engine reports no '{expectation.Statistic.ToString().ToLowerInvariant()}' for {expectation.Subject.ToString().ToLowerInvariant()} (see the language reference, section 10).");
-        return statistic;
     }
 
     string Baseline(ref bool written)
@@ -264,8 +237,8 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
     }
 
     /// <summary>The binder refuses every statement the engine cannot run; reaching here is a bug of CircuitDsl.</summary>
-    static void NotSupported(Language.Syntax.SourceSpan span, string message) =>
-        throw new InvalidOperationException($"the binder let through what the engine cannot run ({span.File}:{span.Line}:{span.Column}): {message}");
+    static InvalidOperationException Unlowerable(BoundExpectation expectation, string why) =>
+        new($"the binder let through '{expectation.Text}' ({expectation.Span.File}:{expectation.Span.Line}:{expectation.Span.Column}), which cannot be lowered: {why}");
 
     static string Location(Language.Syntax.SourceSpan span) => $"{span.File}:{span.Line}";
 }

@@ -60,9 +60,10 @@ public sealed record MethodChoices(
     Stated<Granularity> Granularity);
 
 /// <summary>
-/// A threshold on a statistic: <c>expect scrub recovers >= 0.9</c>. <see cref="Threshold"/> is a fraction
-/// (a written percentage is divided by 100); <see cref="Text"/> is the statement as written, for reports;
-/// <see cref="Id"/> names it in the plan, the results and every report.
+/// A threshold on a statistic: <c>expect scrub recovers >= 0.9</c>. <see cref="Statistic"/> is the statistic the
+/// subject's check reports (a knockout's <c>recovers</c> is <see cref="CircuitDsl.Statistic.Fraction"/>);
+/// <see cref="Threshold"/> is a fraction (a written percentage is divided by 100); <see cref="Text"/> is the statement
+/// as written, for reports; <see cref="Id"/> names it in the plan, the results and every report.
 /// </summary>
 public sealed record BoundExpectation(
     ExpectationId Id,

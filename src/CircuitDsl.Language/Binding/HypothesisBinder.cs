@@ -251,7 +251,7 @@ internal sealed partial class HypothesisBinder(
 
             var path = expect.Path is null ? null : BindPath(expect.Path, Formatting.SyntaxPrinter.Header(expect));
             double threshold = expect.IsPercent ? expect.Threshold.Value / 100 : expect.Threshold.Value;
-            result.Add(new BoundExpectation(id, expect.Subject, path, expect.Statistic, expect.Operator, threshold, Formatting.SyntaxPrinter.Header(expect), expect.Span));
+            result.Add(new BoundExpectation(id, expect.Subject, path, SyntaxFacts.Reported(expect.Subject, expect.Statistic), expect.Operator, threshold, Formatting.SyntaxPrinter.Header(expect), expect.Span));
         }
 
         return result.ToImmutable();

@@ -61,11 +61,11 @@ public static class HypothesisText
 
     /// <summary>What an expectation measures and how it is bounded, without its threshold: the key that pairs expectations.</summary>
     public static string ExpectationKind(BoundExpectation expectation) =>
-        $"{Word(expectation.Subject)} {Word(expectation.Statistic)} {(expectation.Operator is ComparisonOperator.GreaterOrEqual or ComparisonOperator.Greater ? "lower" : "upper")} bound";
+        $"{Word(expectation.Subject)} {Word(Syntax.SyntaxFacts.Written(expectation.Subject, expectation.Statistic))} {(expectation.Operator is ComparisonOperator.GreaterOrEqual or ComparisonOperator.Greater ? "lower" : "upper")} bound";
 
     /// <summary>An expectation in canonical form: <c>expect scrub recovers &gt;= 0.85</c> (85% reads as 0.85).</summary>
     public static string Expectation(BoundExpectation expectation) =>
-        $"expect {Word(expectation.Subject)}{(expectation.Path is null ? string.Empty : " " + Path(expectation.Path))} {Word(expectation.Statistic)} {Operator(expectation.Operator)} {Number(expectation.Threshold)}";
+        $"expect {Word(expectation.Subject)}{(expectation.Path is null ? string.Empty : " " + Path(expectation.Path))} {Word(Syntax.SyntaxFacts.Written(expectation.Subject, expectation.Statistic))} {Operator(expectation.Operator)} {Number(expectation.Threshold)}";
 
     /// <summary>The metric as written in a <c>metric</c> setting: <c>logit_diff(IO, S) at END</c>.</summary>
     public static string Metric(BoundMetric metric) => metric.Kind switch

@@ -78,6 +78,18 @@ public static class SyntaxFacts
             [ExpectationSubject.Model] = [Statistic.Metric],
         };
 
+    /// <summary>
+    /// The statistic a subject's check reports for the word a file writes: a knockout's <c>recovers</c> is
+    /// <see cref="Statistic.Fraction"/>, metric(circuit) / metric(model) (Wang et al.'s F(C)/F(M)); every other word is
+    /// the statistic of its name. The binder resolves it once; the plan, the results and the reports carry the result.
+    /// </summary>
+    public static Statistic Reported(ExpectationSubject subject, Statistic written) =>
+        (subject, written) is (ExpectationSubject.Knockout, Statistic.Recovers) ? Statistic.Fraction : written;
+
+    /// <summary>The word a file writes for a statistic its subject reports (the inverse of <see cref="Reported"/>).</summary>
+    public static Statistic Written(ExpectationSubject subject, Statistic reported) =>
+        (subject, reported) is (ExpectationSubject.Knockout, Statistic.Fraction) ? Statistic.Recovers : reported;
+
     /// <summary>Spellings of the comparison operators.</summary>
     public static IReadOnlyDictionary<string, ComparisonOperator> OperatorWords { get; } =
         ComparisonOperators.Spellings;
