@@ -23,7 +23,7 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
         writer.Line($"// hypothesis {hypothesis.Name} ({CSharpText.Comment(Location(hypothesis.Span))})");
         writer.Open($"public static ExperimentPlan {methodName}({Parameters})");
         new DataLowering(hypothesis.Data, writer).Write();
-        writer.Line($"var metric = new MetricSpec({EngineSpelling.Enum(hypothesis.Metric.Kind)}, {EngineSpelling.Positions(hypothesis.Metric.Positions)});");
+        writer.Line($"var metric = new MetricSpec({VocabularyExpressions.Enum(hypothesis.Metric.Kind)}, {VocabularyExpressions.Positions(hypothesis.Metric.Positions)});");
         string? root = hypothesis.Graph is { } graph ? WriteGraph(graph) : null;
         var checks = Checks(root);
         writer.Line();
@@ -72,10 +72,10 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
         {
             var parts = new List<string>();
             if (node.Computes is { } computes) parts.Add($".Computing({Variable(computes)})");
-            if (!node.Positions.IsAll) parts.Add($".At({EngineSpelling.Positions(node.Positions)})");
+            if (!node.Positions.IsAll) parts.Add($".At({VocabularyExpressions.Positions(node.Positions)})");
             // Chan et al.'s induction setup: the root keeps the residual terms no node maps (the direct paths to the
             // logits), as every baseline does; `unmapped` governs the nodes below it.
-            if (ReferenceEquals(node, graph.Root)) parts.Add($".WithUnmapped({EngineSpelling.Enum(UnmappedInputs.Keep)})");
+            if (ReferenceEquals(node, graph.Root)) parts.Add($".WithUnmapped({VocabularyExpressions.Enum(UnmappedInputs.Keep)})");
             foreach (var input in node.Inputs)
                 parts.Add($".From({Input(input)})");
             string local = locals.Allocate("node_" + node.Name);
@@ -89,7 +89,7 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
             if (parts.Count == 0) writer.Line(";");
         }
         writer.Line($"var hypothesis = new ScrubHypothesis({CSharpText.String(hypothesis.Name)}, {nodeLocals[graph.Root]}, {Nullable(hypothesis.Description)})");
-        writer.Line($"{{ Unmapped = {EngineSpelling.Enum(hypothesis.Method.Unmapped.Value)} }};");
+        writer.Line($"{{ Unmapped = {VocabularyExpressions.Enum(hypothesis.Method.Unmapped.Value)} }};");
         return nodeLocals[graph.Root];
     }
 
@@ -108,7 +108,7 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
     }
 
     static string NewNode(InterpretationNode node) =>
-        $"InterpretationNode.Of({CSharpText.String(node.Name)}{string.Concat(node.Components.Select(c => ", " + EngineSpelling.Component(c)))})";
+        $"InterpretationNode.Of({CSharpText.String(node.Name)}{string.Concat(node.Components.Select(c => ", " + VocabularyExpressions.Component(c)))})";
 
     string Input(InterpretationInput input)
     {
@@ -116,12 +116,12 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
         // condition from the edge, as a hand-written plan does.
         var source = input.Source;
         string sourceText = source.IsInline
-            ? NewNode(source) + (source.Positions.IsAll ? "" : $".At({EngineSpelling.Positions(source.Positions)})")
+            ? NewNode(source) + (source.Positions.IsAll ? "" : $".At({VocabularyExpressions.Positions(source.Positions)})")
             : nodeLocals[source];
         var condition = source.IsInline ? source.Computes : input.AgreeingOn;
-        string text = $"{sourceText}, {EngineSpelling.Enum(input.Channel)}";
+        string text = $"{sourceText}, {VocabularyExpressions.Enum(input.Channel)}";
         if (condition is not null) text += $", agreeingOn: {Variable(condition)}";
-        if (!input.Positions.IsAll) text += $", positions: {EngineSpelling.Positions(input.Positions)}";
+        if (!input.Positions.IsAll) text += $", positions: {VocabularyExpressions.Positions(input.Positions)}";
         return text;
     }
 
@@ -149,7 +149,7 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
             checks.Add([
                 construct,
                 "{",
-                $"    Expect = new Expectation(new ExpectationId({CSharpText.String(name)}), {EngineSpelling.Enum(expectation.Statistic)}, {EngineSpelling.Enum(expectation.Operator)}, {CSharpText.Double(expectation.Threshold)}, {CSharpText.String(expectation.Text)}),",
+                $"    Expect = new Expectation(new ExpectationId({CSharpText.String(name)}), {VocabularyExpressions.Enum(expectation.Statistic)}, {VocabularyExpressions.Enum(expectation.Operator)}, {CSharpText.Double(expectation.Threshold)}, {CSharpText.String(expectation.Text)}),",
                 "},",
             ]);
         }
@@ -165,7 +165,7 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
             {
                 BaselineKind.ShuffledLabels => "ScrubBaseline.ShuffledLabels",
                 BaselineKind.ResampledInput => "ScrubBaseline.ResampledInput",
-                _ => $"ScrubBaseline.ResampleInputsOf({string.Join(", ", baseline.Components.Select(EngineSpelling.Component))})",
+                _ => $"ScrubBaseline.ResampleInputsOf({string.Join(", ", baseline.Components.Select(VocabularyExpressions.Component))})",
             };
             writer.Line($"var baseline = {text};");
             written = true;
@@ -193,21 +193,21 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
             bool everywhere = !perPosition || !mapped || sets!.Any(s => s.IsAll);
             string positions = everywhere ? "PositionSet.All" : Union(sets!);
             if (method.Direction.Value == KnockoutDirection.Complement && mapped)
-                endpoints.Add(EngineSpelling.Endpoint(component, positions));
+                endpoints.Add(VocabularyExpressions.Endpoint(component, positions));
             else if (method.Direction.Value == KnockoutDirection.Circuit && !mapped)
-                endpoints.Add(EngineSpelling.Endpoint(component, "PositionSet.All"));
+                endpoints.Add(VocabularyExpressions.Endpoint(component, "PositionSet.All"));
             else if (method.Direction.Value == KnockoutDirection.Circuit && !everywhere)
-                endpoints.Add(EngineSpelling.Endpoint(component, $"PositionSet.All.Except({positions})"));
+                endpoints.Add(VocabularyExpressions.Endpoint(component, $"PositionSet.All.Except({positions})"));
         }
         var ablation = method.Ablation.Value;
         string pairing = DataLowering.Choose(hypothesis.Data, "ResamplePairing.Paired", "ResamplePairing.Shuffled");
-        return $"new AblationCheck({CSharpText.String(name)}, [{string.Join(", ", endpoints)}], new AblationMethod({EngineSpelling.Enum(ablation.Kind)}, MeanPerGroup: {(ablation.PerGroup is null ? "false" : "true")}, Pairing: {pairing}))";
+        return $"new AblationCheck({CSharpText.String(name)}, [{string.Join(", ", endpoints)}], new AblationMethod({VocabularyExpressions.Enum(ablation.Kind)}, MeanPerGroup: {(ablation.PerGroup is null ? "false" : "true")}, Pairing: {pairing}))";
     }
 
     static string Union(List<PositionSet> sets)
     {
         var positions = sets.SelectMany(s => s.Selectors).Distinct().ToImmutableArray();
-        return EngineSpelling.Positions(new PositionSet(positions));
+        return VocabularyExpressions.Positions(new PositionSet(positions));
     }
 
     static IEnumerable<Component> AllComponents(ModelShape model)
@@ -227,13 +227,13 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
     static string Path(string name, BoundExpectation expectation)
     {
         var path = expectation.Path!;
-        string receiverPositions = EngineSpelling.Positions(path.Receivers.Positions);
+        string receiverPositions = VocabularyExpressions.Positions(path.Receivers.Positions);
         var receivers = path.Receivers.Components.SelectMany(component => component is { Kind: ComponentKind.Head, Channel: Channel.Output }
             ? [component with { Channel = Channel.Query }, component with { Channel = Channel.Key }, component with { Channel = Channel.Value }]
             : new[] { component });
-        string senderPositions = EngineSpelling.Positions(path.Senders.Positions);
-        string senders = string.Join(", ", path.Senders.Components.Select(c => EngineSpelling.Endpoint(c, senderPositions)));
-        return $"new PathPatchCheck({CSharpText.String(name)}, PathPatchSpec.Of([{senders}], {string.Join(", ", receivers.Select(r => EngineSpelling.Endpoint(r, receiverPositions)))}))";
+        string senderPositions = VocabularyExpressions.Positions(path.Senders.Positions);
+        string senders = string.Join(", ", path.Senders.Components.Select(c => VocabularyExpressions.Endpoint(c, senderPositions)));
+        return $"new PathPatchCheck({CSharpText.String(name)}, PathPatchSpec.Of([{senders}], {string.Join(", ", receivers.Select(r => VocabularyExpressions.Endpoint(r, receiverPositions)))}))";
     }
 
     /// <summary>The binder refuses every statement the engine cannot run; reaching here is a bug of CircuitDsl.</summary>

@@ -8,7 +8,7 @@ namespace CircuitDsl.Compiler.Lowering;
 /// after the parser reads the language's spelling again; it stays reviewable against the .circuit file because the
 /// values say what the file says.
 /// </summary>
-internal static class EngineSpelling
+internal static class VocabularyExpressions
 {
     public static string Component(Component component)
     {
