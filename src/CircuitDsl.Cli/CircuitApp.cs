@@ -18,17 +18,7 @@ public static class CircuitApp
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<IPlanCompiler>? compilerFactory = null)
     {
         var console = new CliConsole(stdout, stderr);
-        var root = new RootCommand("CircuitDsl: mechanistic-interpretability hypotheses as reviewable, testable files.")
-        {
-            ModelCommands.Create(console),
-            TrainCommand.Create(console),
-            FmtCommand.Create(console),
-            DiffCommand.Create(console),
-            EmitCommand.Create(console),
-            CheckCommand.Create(console, compilerFactory ?? RoslynPlanCompiler.Create),
-            ShowCommand.Create(console),
-        };
-        root.Options.Add(Verbose);
+        var root = CommandTree(console, compilerFactory);
         try
         {
             var parsed = root.Parse(args);
@@ -40,6 +30,24 @@ public static class CircuitApp
         {
             return CliErrors.Internal(console, e, verbose: args.Contains(Verbose.Name));
         }
+    }
+
+    /// <summary>Every verb and option of `circuit` (the GitHub Action's tests check what it passes against it).</summary>
+    public static RootCommand CommandTree(CliConsole console, Func<IPlanCompiler>? compilerFactory = null)
+    {
+        var root = new RootCommand("CircuitDsl: mechanistic-interpretability hypotheses as reviewable, testable files.")
+        {
+            ModelCommands.Create(console),
+            TrainCommand.Create(console),
+            FmtCommand.Create(console),
+            DiffCommand.Create(console),
+            EmitCommand.Create(console),
+            CheckCommand.Create(console, compilerFactory ?? RoslynPlanCompiler.Create),
+            ShowCommand.Create(console),
+            InitCommand.Create(console),
+        };
+        root.Options.Add(Verbose);
+        return root;
     }
 }
 
