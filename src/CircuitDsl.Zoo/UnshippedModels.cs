@@ -8,14 +8,15 @@ namespace CircuitDsl.Zoo;
 /// </summary>
 /// <param name="Name">The name after <c>zoo:</c>.</param>
 /// <param name="Config">The architecture, enough for binding (layers, heads, MLPs, context).</param>
-/// <param name="Weights">What to pass to <c>--model</c> to run it.</param>
-public sealed record UnshippedModel(string Name, ModelConfig Config, string Weights)
+/// <param name="Weights">What the folder a user points <c>--model</c> at holds.</param>
+/// <param name="HubRepository">The Hugging Face repository of the checkpoint, for an <c>hf:</c> reference.</param>
+public sealed record UnshippedModel(string Name, ModelConfig Config, string Weights, string HubRepository)
 {
     public string Reference => ZooCatalog.Prefix + Name;
 
-    /// <summary>One line: why files on this model are not run, and how to run them.</summary>
+    /// <summary>One line: why files on this model are not run, and the two forms of --model that run them.</summary>
     public string NotShippedMessage =>
-        $"model {Reference} is not shipped; run it with --model {Weights}";
+        $"model {Reference} is not shipped; run it with --model {Reference}=DIR (DIR: {Weights}), or --model {Reference}={HuggingFaceCache.Prefix}{HubRepository} when your Hugging Face cache has it";
 }
 
 /// <summary>The known models that are not shipped.</summary>
@@ -36,7 +37,7 @@ public static class UnshippedModels
         Activation = Activation.GeluNew,
         TiedUnembedding = true,
         LayerNormEpsilon = 1e-5,
-    }, "PATH_TO_HF_GPT2_SMALL_FOLDER (Hugging Face's gpt2: config.json, model.safetensors)");
+    }, "Hugging Face's gpt2 folder: config.json, model.safetensors", "openai-community/gpt2");
 
     public static IReadOnlyList<UnshippedModel> All { get; } = [Gpt2Small];
 

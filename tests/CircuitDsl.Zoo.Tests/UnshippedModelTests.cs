@@ -16,7 +16,7 @@ public class UnshippedModelTests
     {
         var error = Assert.Throws<ModelNotShippedException>(() => ZooCatalog.Load("zoo:gpt2-small"))!;
         Assert.That(error.Message, Is.EqualTo(
-            "model zoo:gpt2-small is not shipped; run it with --model PATH_TO_HF_GPT2_SMALL_FOLDER (Hugging Face's gpt2: config.json, model.safetensors)"));
+            "model zoo:gpt2-small is not shipped; run it with --model zoo:gpt2-small=DIR (DIR: Hugging Face's gpt2 folder: config.json, model.safetensors), or --model zoo:gpt2-small=hf:openai-community/gpt2 when your Hugging Face cache has it"));
     }
 
     [Test]

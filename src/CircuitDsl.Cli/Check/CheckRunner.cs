@@ -75,7 +75,7 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
     FileReport CheckFile(string path, string display)
     {
         progress?.Invoke($"binding {display}");
-        var analysis = CircuitAnalyzer.AnalyzeFile(path, new PhysicalFileProvider(), new ConfigModelResolver(options.Model), ZooTasks.Catalog);
+        var analysis = CircuitAnalyzer.AnalyzeFile(path, new PhysicalFileProvider(), new ConfigModelResolver(options.Models), ZooTasks.Catalog);
         RecordInputs(analysis, Path.GetDirectoryName(path)!);
         var locator = new DiagnosticLocator(reportRoot, analysis.Sources.SourceOf);
         var diagnostics = analysis.Diagnostics.ToList();
@@ -117,7 +117,7 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
         }
         catch (ModelFormatException e)
         {
-            diagnostics.Add(RunDiagnostics.ModelNotLoaded.Create(bound.Span, options.Model ?? bound.ModelReference, e.Message));
+            diagnostics.Add(RunDiagnostics.ModelNotLoaded.Create(bound.Span, options.ModelFor(bound.ModelReference), e.Message));
         }
         catch (Exception e) when (Find<Interventions.Data.DataFormatException>(e) is { } data)
         {
@@ -151,7 +151,7 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
 
     (LoadedModel Model, string Sha256) Model(BoundHypothesis bound, string directory)
     {
-        string reference = options.Model ?? bound.ModelReference;
+        string reference = options.ModelFor(bound.ModelReference);
         string folder = ZooCatalog.ResolvePath(reference, directory);
         if (!models.TryGetValue(folder, out var entry))
         {
@@ -178,7 +178,7 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
                 readFiles.Add(Path.GetFullPath(file.Path, reportRoot));
             try
             {
-                string folder = ZooCatalog.ResolvePath(options.Model ?? bound.ModelReference, directory);
+                string folder = ZooCatalog.ResolvePath(options.ModelFor(bound.ModelReference), directory);
                 if (Directory.Exists(folder)) readFiles.UnionWith(Directory.EnumerateFiles(folder));
             }
             catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)

@@ -1,3 +1,4 @@
+using CircuitDsl.Cli.Models;
 using System.CommandLine;
 using CircuitDsl.Cli.Check;
 using Spectre.Console;
@@ -20,7 +21,7 @@ public static class CheckCommand
         var filterOpt = new Option<string?>("--filter") { Description = "Run only hypotheses whose name contains this text." };
         var threadsOpt = new Option<int>("--threads") { Description = $"libtorch threads, 1 to this machine's {ResourceLimits.MaxThreads} (default: 1 for models under 20M parameters, such as the zoo's; all cores for larger ones)." };
         threadsOpt.Within(1, ResourceLimits.MaxThreads, "threads (the machine's logical processors)");
-        var modelOpt = new Option<string?>("--model") { Description = "Run every file against this model (zoo:NAME or a folder, e.g. Hugging Face GPT-2)." };
+        var modelOpt = ModelOption.Create("Run files on");
         var formatOpt = new Option<string[]>("--format") { Description = $"Report formats ({string.Join(", ", ReportFormats.Names)}); repeatable, paired in order with --out.", AllowMultipleArgumentsPerToken = false };
         formatOpt.AcceptOnlyFromAmong(ReportFormats.Names);
         var outOpt = new Option<string[]>("--out") { Description = "File for the format in the same position (written atomically); formats without one go to stdout." };
@@ -53,7 +54,7 @@ public static class CheckCommand
             // Read (and check) the baseline before minutes of work, not after.
             var baseline = baselinePath is not null && !updateBaseline ? Baseline.Load(baselinePath) : null;
 
-            var options = new CheckOptions(parse.GetValue(seedOpt), parse.GetValue(samplesOpt), parse.GetValue(filterOpt), parse.GetValue(modelOpt), parse.GetValue(threadsOpt));
+            var options = new CheckOptions(parse.GetValue(seedOpt), parse.GetValue(samplesOpt), parse.GetValue(filterOpt), ModelOption.Read(parse, modelOpt), parse.GetValue(threadsOpt));
             bool verbose = parse.GetValue(CircuitApp.Verbose);
             var (report, run) = Run(console, options, compilerFactory(), files, cwd, showProgress: !parse.GetValue(noProgressOpt) && console.ErrorIsTerminal);
 

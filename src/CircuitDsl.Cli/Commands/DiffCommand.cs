@@ -1,3 +1,4 @@
+using CircuitDsl.Cli.Models;
 using System.CommandLine;
 using CircuitDsl.Cli.Diff;
 using CircuitDsl.Cli.Reports;
@@ -23,7 +24,7 @@ public static class DiffCommand
         var formatOpt = new Option<string>("--format") { Description = "text, or markdown for a pull-request comment.", DefaultValueFactory = _ => "text" };
         formatOpt.AcceptOnlyFromAmong("text", "markdown");
         var outOpt = new Option<string?>("--out") { HelpName = "FILE", Description = "Write the diff to this file (atomically) instead of stdout." };
-        var modelOpt = new Option<string?>("--model") { HelpName = "MODEL", Description = "Bind every file against this model instead of its own (zoo:NAME or a folder)." };
+        var modelOpt = ModelOption.Create("Bind (and with --run, run) files against");
         var runOpt = new Option<bool>("--run") { Description = "Run both versions of each changed hypothesis and show their measured statistics side by side." };
         var diff = new Command("diff", "Semantic diff of hypotheses between two versions: nodes, inputs, variables, groups, method, data, metric, expectations. Exit 0 (changes or not), 2 on errors.")
         {
@@ -38,16 +39,17 @@ public static class DiffCommand
                 throw new ArgumentException("give OLD and NEW, or --git BASE [PATHS]");
             }
 
+            var models = ModelOption.Read(parse, modelOpt);
             var inputs = baseRevision is null
-                ? DiffInputs.FromPaths(paths[0], paths[1], parse.GetValue(modelOpt))
-                : DiffInputs.FromGit(baseRevision, paths, parse.GetValue(modelOpt));
+                ? DiffInputs.FromPaths(paths[0], paths[1], models)
+                : DiffInputs.FromGit(baseRevision, paths, models);
             var outcome = DiffRunner.Run(inputs);
             foreach (var error in outcome.Errors)
             {
                 console.Error.Write(error.ToText());
             }
 
-            using var measured = parse.GetValue(runOpt) ? new MeasuredColumns(new Check.CheckOptions(Model: parse.GetValue(modelOpt)), Directory.GetCurrentDirectory()) : null;
+            using var measured = parse.GetValue(runOpt) ? new MeasuredColumns(new Check.CheckOptions(Models: models), Directory.GetCurrentDirectory()) : null;
             var columns = measured?.Columns;
             var render = parse.GetValue(formatOpt) == "markdown"
                 ? (Action<TextWriter>)(w => DiffMarkdownRenderer.Write(w, outcome.Files, columns))

@@ -18,7 +18,7 @@ public static class EmitCommand
     public static Command Create(CliConsole console)
     {
         var fileArg = new Argument<string>("file") { Description = "The .circuit file." };
-        var modelOpt = new Option<string?>("--model") { HelpName = "MODEL", Description = "Bind against this model instead of the file's own (zoo:NAME or a folder)." };
+        var modelOpt = ModelOption.Create("Bind against");
         var emit = new Command("emit", "Print the C# a .circuit file compiles to: one class per file, a plan builder per hypothesis, a method per causal variable.")
         {
             fileArg, modelOpt,
@@ -26,7 +26,7 @@ public static class EmitCommand
         emit.SetAction(parse => CliErrors.Guard(console, () =>
         {
             string path = parse.GetValue(fileArg)!;
-            var analysis = CircuitAnalyzer.AnalyzeFile(path, new PhysicalFileProvider(), new ConfigModelResolver(parse.GetValue(modelOpt)), ZooTasks.Catalog);
+            var analysis = CircuitAnalyzer.AnalyzeFile(path, new PhysicalFileProvider(), new ConfigModelResolver(ModelOption.Read(parse, modelOpt)), ZooTasks.Catalog);
             if (analysis.HasErrors)
             {
                 console.Error.Write(analysis.RenderText());

@@ -23,13 +23,13 @@ public static class ShowCommand
         var outOpt = new Option<string>("--out") { Description = "Folder for the pictures.", Required = true };
         var examplesOpt = new Option<int>("--examples") { Description = "Examples to draw attention patterns on.", DefaultValueFactory = _ => 2 };
         examplesOpt.Within(1, ResourceLimits.MaxPictureExamples, "examples");
-        var modelOpt = new Option<string?>("--model") { Description = "Draw against this model instead of the file's." };
+        var modelOpt = ModelOption.Create("Draw against");
         var show = new Command("show", "Draw hypotheses and the attention patterns of the heads they name.") { fileArg, outOpt, examplesOpt, modelOpt };
         show.SetAction(parse => CliErrors.Guard(console, () =>
         {
             string file = Path.GetFullPath(parse.GetValue(fileArg)!);
-            string? modelOverride = parse.GetValue(modelOpt);
-            var analysis = CircuitAnalyzer.AnalyzeFile(file, new PhysicalFileProvider(), new ConfigModelResolver(modelOverride), ZooTasks.Catalog);
+            var models = ModelOption.Read(parse, modelOpt);
+            var analysis = CircuitAnalyzer.AnalyzeFile(file, new PhysicalFileProvider(), new ConfigModelResolver(models), ZooTasks.Catalog);
             if (analysis.HasErrors)
             {
                 console.Error.Write(analysis.RenderText());
@@ -43,7 +43,7 @@ public static class ShowCommand
                 string graphPath = Path.Combine(outDir, $"{hypothesis.Name}.svg");
                 AtomicFile.WriteAllText(graphPath, SvgGraphWriter.Write(HypothesisGraph.Of(hypothesis), $"{hypothesis.Name}: {hypothesis.Description}"));
                 console.Out.WriteLine($"wrote {graphPath}");
-                foreach (string written in Heatmaps(hypothesis, Path.GetDirectoryName(file)!, modelOverride, outDir, examples))
+                foreach (string written in Heatmaps(hypothesis, Path.GetDirectoryName(file)!, models, outDir, examples))
                     console.Out.WriteLine($"wrote {written}");
             }
             return ExitCodes.Ok;
@@ -51,11 +51,11 @@ public static class ShowCommand
         return show;
     }
 
-    static IEnumerable<string> Heatmaps(BoundHypothesis hypothesis, string fileDirectory, string? modelOverride, string outDir, int examples)
+    static IEnumerable<string> Heatmaps(BoundHypothesis hypothesis, string fileDirectory, ModelMapping models, string outDir, int examples)
     {
         var heads = NamedHeads(hypothesis);
         if (heads.Count == 0) return [];
-        using var loaded = ZooCatalog.Load(modelOverride ?? hypothesis.ModelReference, fileDirectory);
+        using var loaded = ZooCatalog.Load(models.Apply(hypothesis.ModelReference), fileDirectory);
         var data = new ZooDatasets(loaded.Tokenizer, loaded.Model.Config.ContextLength)
             .Create(hypothesis.Data.Request, fileDirectory).Take(examples);
         using var scope = NewDisposeScope();

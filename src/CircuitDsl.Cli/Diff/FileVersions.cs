@@ -20,10 +20,10 @@ public sealed record DiffInputs(IReadOnlyList<FilePair> Pairs, IModelResolver Mo
     /// Two files, or two folders whose .circuit files pair by their path inside the folder. Paths are shown as
     /// given; models resolve as in <c>check</c>.
     /// </summary>
-    public static DiffInputs FromPaths(string oldPath, string newPath, string? modelOverride)
+    public static DiffInputs FromPaths(string oldPath, string newPath, ModelMapping models)
     {
         var disk = new PhysicalFileProvider();
-        var models = new ConfigModelResolver(modelOverride);
+        var resolver = new ConfigModelResolver(models);
         if (Directory.Exists(oldPath) && Directory.Exists(newPath))
         {
             var olds = CircuitFilesUnder(oldPath);
@@ -31,7 +31,7 @@ public sealed record DiffInputs(IReadOnlyList<FilePair> Pairs, IModelResolver Mo
             var pairs = olds.Keys.Union(news.Keys).Order(StringComparer.Ordinal).Select(relative => new FilePair(
                 olds.TryGetValue(relative, out var o) ? new FileVersion(o, disk) : null,
                 news.TryGetValue(relative, out var n) ? new FileVersion(n, disk) : null));
-            return new DiffInputs([.. pairs], models);
+            return new DiffInputs([.. pairs], resolver);
         }
 
         foreach (string path in new[] { oldPath, newPath })
@@ -44,7 +44,7 @@ public sealed record DiffInputs(IReadOnlyList<FilePair> Pairs, IModelResolver Mo
             }
         }
 
-        return new DiffInputs([new FilePair(new FileVersion(oldPath, disk), new FileVersion(newPath, disk))], models);
+        return new DiffInputs([new FilePair(new FileVersion(oldPath, disk), new FileVersion(newPath, disk))], resolver);
     }
 
     /// <summary>
@@ -53,7 +53,7 @@ public sealed record DiffInputs(IReadOnlyList<FilePair> Pairs, IModelResolver Mo
     /// repository root. Model folders resolve in the working tree for both versions: weights are not versioned
     /// with the claims.
     /// </summary>
-    public static DiffInputs FromGit(string baseRevision, IReadOnlyList<string> paths, string? modelOverride)
+    public static DiffInputs FromGit(string baseRevision, IReadOnlyList<string> paths, ModelMapping models)
     {
         if (baseRevision.StartsWith('-'))
         {
@@ -85,7 +85,7 @@ public sealed record DiffInputs(IReadOnlyList<FilePair> Pairs, IModelResolver Mo
         var pairs = olds.Union(news).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(path => new FilePair(
             olds.Contains(path) ? new FileVersion(path, old, baseRevision + ":") : null,
             news.Contains(path) ? new FileVersion(path, working) : null));
-        return new DiffInputs([.. pairs], new RootedModelResolver(new ConfigModelResolver(modelOverride), repository.WorkingDirectory));
+        return new DiffInputs([.. pairs], new RootedModelResolver(new ConfigModelResolver(models), repository.WorkingDirectory));
 
         // Each path as git names it from the root: ask git in the path's folder, so symlinked temp folders agree.
         string RepositoryPath(string path)

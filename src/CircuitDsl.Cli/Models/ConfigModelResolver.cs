@@ -5,18 +5,18 @@ using CircuitDsl.Zoo;
 namespace CircuitDsl.Cli.Models;
 
 /// <summary>
-/// Resolves a file's model reference (zoo:NAME or a folder, relative to the file) to its shape by reading the
-/// model's config only, so that binding needs no weights (a known model that is not shipped, such as
-/// zoo:gpt2-small, binds from its known architecture). <paramref name="overrideReference"/> (--model) replaces
-/// every file's reference, e.g. to point a GPT-2 file at a local checkpoint.
+/// Resolves a file's model reference (zoo:NAME, hf:ORG/NAME or a folder, relative to the file) to its shape by
+/// reading the model's config only, so that binding needs no weights (a known model that is not shipped, such as
+/// zoo:gpt2-small, binds from its known architecture). <paramref name="models"/> (--model) replaces a file's
+/// reference, e.g. to point a GPT-2 file at a local checkpoint.
 /// </summary>
-public sealed class ConfigModelResolver(string? overrideReference = null) : IModelResolver
+public sealed class ConfigModelResolver(ModelMapping? models = null) : IModelResolver
 {
     public ModelResolution Resolve(string reference, string referencingDirectory)
     {
         try
         {
-            var config = ZooCatalog.ReadConfig(overrideReference ?? reference, referencingDirectory);
+            var config = ZooCatalog.ReadConfig((models ?? ModelMapping.None).Apply(reference), referencingDirectory);
             return ModelResolution.Found(ShapeOf(config));
         }
         catch (Exception e) when (e is ModelFormatException or IOException)

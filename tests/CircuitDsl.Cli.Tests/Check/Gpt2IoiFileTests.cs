@@ -45,7 +45,7 @@ public class Gpt2IoiFileTests
             "--format", "markdown", "--out", md, "--format", "sarif", "--out", sarif, "--format", "github", "--out", github, "--format", "text");
 
         Assert.That(code, Is.EqualTo(ExitCodes.Ok), output + error);
-        string howToRun = "model zoo:gpt2-small is not shipped; run it with --model PATH_TO_HF_GPT2_SMALL_FOLDER";
+        string howToRun = "model zoo:gpt2-small is not shipped; run it with --model zoo:gpt2-small=DIR";
         var skippedLine = output.Split('\n').Single(l => l.StartsWith("SKIPPED", StringComparison.Ordinal));
         Assert.That(skippedLine, Does.Contain("gpt2/ioi.circuit (behaviour, paths, faithfulness): " + howToRun));
         Assert.That(output, Does.Contain("7 expectations of 3 hypotheses skipped").And.Not.Contain("FAIL"));

@@ -45,7 +45,7 @@ public class ShippedHypothesesTests
         Assert.That(stdout, Does.Contain("wrong_key_head").And.Contain("refined").And.Contain("senders_to_keys"));
         Assert.That(stdout, Does.Not.Contain("FAIL"));
         // GPT-2 small's weights are not shipped: its file is skipped, with how to run it, and does not fail the run.
-        Assert.That(stdout, Does.Contain("SKIPPED").And.Contain("gpt2/ioi.circuit").And.Contain("--model PATH_TO_HF_GPT2_SMALL_FOLDER"));
+        Assert.That(stdout, Does.Contain("SKIPPED").And.Contain("gpt2/ioi.circuit").And.Contain("--model zoo:gpt2-small=DIR"));
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using CircuitDsl.Cli.Models;
 using CircuitDsl.Cli.Diff;
 using CircuitDsl.Language.Diff;
 
@@ -13,7 +14,7 @@ public class ExpectationColumnTests
         var inputs = DiffInputs.FromPaths(
             dir.File("old.circuit", DiffCommandTests.Induction),
             dir.File("new.circuit", DiffCommandTests.Induction.Replace(">= 0.3", ">= 0.4")),
-            modelOverride: null);
+            ModelMapping.None);
         var outcome = DiffRunner.Run(inputs);
         Assert.That(outcome.Errors, Is.Empty);
         ExpectationColumn[] columns =
