@@ -31,8 +31,8 @@ public static class HfGpt2Checkpoint
         var model = new HookedTransformer(config);
         try
         {
-            Tensor Hf(string hfName) => reader.Read(fileNames[hfName]);
-            ModelParameters.Assign(model, tlName => Convert(tlName, config, Hf), weightsPath);
+            using var hf = new HfTensors(reader, fileNames);
+            ModelParameters.Assign(model, (tlName, parameter) => Fill(tlName, parameter, config, hf));
             return new LoadedModel(model, Gpt2Tokenizer.Instance, null, ModelFormat.HuggingFaceGpt2, Path.GetFullPath(dir));
         }
         catch
@@ -97,41 +97,47 @@ public static class HfGpt2Checkpoint
         ModelParameters.CheckNamesAndShapes(expected, actual, file);
     }
 
-    /// <summary>The value of TransformerLens parameter <paramref name="tlName"/>, computed from the HF tensors.</summary>
-    static Tensor Convert(string tlName, ModelConfig c, Func<string, Tensor> hf)
+    /// <summary>
+    /// Writes TransformerLens parameter <paramref name="tlName"/> from the HF tensors. Tensors whose memory layout is
+    /// already the parameter's (embeddings, LayerNorms, biases, the MLP, c_proj as [head, d_head, d_model]) are read
+    /// straight into it; only c_attn's split and lm_head's transpose go through a float32 copy of their source.
+    /// </summary>
+    static void Fill(string tlName, Tensor parameter, ModelConfig c, HfTensors hf)
     {
         string[] parts = tlName.Split('.');
         switch (parts)
         {
-            case ["embed", "W_E"]: return hf("wte.weight");
-            case ["pos_embed", "W_pos"]: return hf("wpe.weight");
-            case ["ln_final", var p]: return hf($"ln_f.{LayerNormLeaf(p)}");
-            case ["unembed", "W_U"]: return hf("lm_head.weight").t();
-            case ["unembed", "b_U"]: return zeros(c.VocabSize); // GPT-2 has no unembedding bias
-            case ["blocks", var layer, var module, var p]: return ConvertBlock($"h.{layer}.", module, p, c, hf);
+            case ["embed", "W_E"]: hf.ReadInto("wte.weight", parameter); return;
+            case ["pos_embed", "W_pos"]: hf.ReadInto("wpe.weight", parameter); return;
+            case ["ln_final", var p]: hf.ReadInto($"ln_f.{LayerNormLeaf(p)}", parameter); return;
+            case ["unembed", "W_U"]: hf.CopyInto(parameter, tlName, hf.Read("lm_head.weight").t()); return;
+            case ["unembed", "b_U"]: parameter.zero_(); return; // GPT-2 has no unembedding bias
+            case ["blocks", var layer, var module, var p]: FillBlock($"h.{layer}.", module, p, parameter, tlName, c, hf); return;
             default: throw new InvalidOperationException($"no GPT-2 source for parameter '{tlName}'");
         }
     }
 
-    static Tensor ConvertBlock(string h, string module, string p, ModelConfig c, Func<string, Tensor> hf)
+    static void FillBlock(string h, string module, string p, Tensor parameter, string tlName, ModelConfig c, HfTensors hf)
     {
         int d = c.DModel;
         switch (module, p)
         {
-            case ("ln1", _): return hf($"{h}ln_1.{LayerNormLeaf(p)}");
-            case ("ln2", _): return hf($"{h}ln_2.{LayerNormLeaf(p)}");
+            case ("ln1", _): hf.ReadInto($"{h}ln_1.{LayerNormLeaf(p)}", parameter); return;
+            case ("ln2", _): hf.ReadInto($"{h}ln_2.{LayerNormLeaf(p)}", parameter); return;
             // c_attn's output columns are [q | k | v], each of them head-major: column = head * d_head + e.
             case ("attn", "W_Q" or "W_K" or "W_V"):
-                return hf($"{h}attn.c_attn.weight").narrow(1, QkvIndex(p) * d, d).reshape(d, c.Heads, c.DHead).permute(1, 0, 2).contiguous();
+                hf.CopyInto(parameter, tlName, hf.Read($"{h}attn.c_attn.weight").narrow(1, QkvIndex(p) * d, d).reshape(d, c.Heads, c.DHead).permute(1, 0, 2));
+                return;
             case ("attn", "b_Q" or "b_K" or "b_V"):
-                return hf($"{h}attn.c_attn.bias").narrow(0, QkvIndex(p) * d, d).reshape(c.Heads, c.DHead);
-            // c_proj's input rows are the concatenated heads, so they split into [head, d_head, d_model].
-            case ("attn", "W_O"): return hf($"{h}attn.c_proj.weight").reshape(c.Heads, c.DHead, d);
-            case ("attn", "b_O"): return hf($"{h}attn.c_proj.bias");
-            case ("mlp", "W_in"): return hf($"{h}mlp.c_fc.weight");
-            case ("mlp", "b_in"): return hf($"{h}mlp.c_fc.bias");
-            case ("mlp", "W_out"): return hf($"{h}mlp.c_proj.weight");
-            case ("mlp", "b_out"): return hf($"{h}mlp.c_proj.bias");
+                hf.CopyInto(parameter, tlName, hf.Read($"{h}attn.c_attn.bias").narrow(0, QkvIndex(p) * d, d).reshape(c.Heads, c.DHead));
+                return;
+            // c_proj's input rows are the concatenated heads, so [d, d] is already [head, d_head, d_model] in memory.
+            case ("attn", "W_O"): hf.ReadInto($"{h}attn.c_proj.weight", parameter.view(d, d)); return;
+            case ("attn", "b_O"): hf.ReadInto($"{h}attn.c_proj.bias", parameter); return;
+            case ("mlp", "W_in"): hf.ReadInto($"{h}mlp.c_fc.weight", parameter); return;
+            case ("mlp", "b_in"): hf.ReadInto($"{h}mlp.c_fc.bias", parameter); return;
+            case ("mlp", "W_out"): hf.ReadInto($"{h}mlp.c_proj.weight", parameter); return;
+            case ("mlp", "b_out"): hf.ReadInto($"{h}mlp.c_proj.bias", parameter); return;
             default: throw new InvalidOperationException($"no GPT-2 source for parameter '{module}.{p}' of {h}");
         }
     }

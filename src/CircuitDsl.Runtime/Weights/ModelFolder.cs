@@ -110,7 +110,7 @@ public static class ModelFolder
         var model = new HookedTransformer(config);
         try
         {
-            ModelParameters.Assign(model, reader.Read, weightsPath);
+            ModelParameters.Assign(model, reader.ReadInto);
             return new LoadedModel(model, tokenizer.Create(), card, ModelFormat.CircuitDsl, Path.GetFullPath(dir));
         }
         catch

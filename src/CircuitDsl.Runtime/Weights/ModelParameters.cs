@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace CircuitDsl.Runtime.Weights;
 
-/// <summary>Checks a set of named tensors against a model's parameters, and copies them in.</summary>
+/// <summary>Checks a set of named tensors against a model's parameters, and fills the parameters in.</summary>
 static class ModelParameters
 {
     /// <summary>
@@ -30,17 +30,25 @@ static class ModelParameters
             throw new ModelFormatException(file, string.Join("; ", problems));
     }
 
-    /// <summary>Copies <paramref name="read"/>(name) into each parameter; the read tensors are disposed at once.</summary>
-    public static void Assign(HookedTransformer model, Func<string, Tensor> read, string file)
+    /// <summary>
+    /// Calls <paramref name="fill"/>(name, parameter) for each parameter, which writes the parameter's value in place
+    /// (so loading holds the model plus at most one converted tensor); temporaries are disposed after each parameter.
+    /// </summary>
+    public static void Assign(HookedTransformer model, Action<string, Tensor> fill)
     {
         using var _ = no_grad();
         foreach (var (name, parameter) in model.named_parameters())
         {
             using var scope = NewDisposeScope();
-            var value = read(name);
-            if (!value.shape.SequenceEqual(parameter.shape))
-                throw new ModelFormatException(file, $"tensor '{name}' has shape {SafetensorsEntry.FormatShape(value.shape)}, expected {SafetensorsEntry.FormatShape(parameter.shape)}");
-            parameter.copy_(value);
+            fill(name, parameter);
         }
+    }
+
+    /// <summary>Copies <paramref name="value"/> into <paramref name="parameter"/> after checking that their shapes agree.</summary>
+    public static void CopyInto(Tensor parameter, Tensor value, string name, string file)
+    {
+        if (!value.shape.SequenceEqual(parameter.shape))
+            throw new ModelFormatException(file, $"tensor '{name}' has shape {SafetensorsEntry.FormatShape(value.shape)}, expected {SafetensorsEntry.FormatShape(parameter.shape)}");
+        parameter.copy_(value);
     }
 }
