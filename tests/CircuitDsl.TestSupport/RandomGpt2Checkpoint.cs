@@ -75,7 +75,11 @@ public sealed class RandomGpt2Checkpoint : IDisposable
     /// Writes config.json and model.safetensors to <paramref name="dir"/>, optionally with GPT2LMHeadModel's
     /// "transformer." prefix and the attention-mask buffers older checkpoints carry.
     /// </summary>
-    public void Write(string dir, bool transformerPrefix = false, bool maskBuffers = false, Func<string, bool>? keep = null)
+    public void Write(string dir, bool transformerPrefix = false, bool maskBuffers = false, Func<string, bool>? keep = null) =>
+        WriteAs(dir, ScalarType.Float32, transformerPrefix, maskBuffers, keep);
+
+    /// <summary>As <see cref="Write"/>, with model.safetensors stored as <paramref name="storedType"/> (float32, float16 or bfloat16).</summary>
+    public void WriteAs(string dir, ScalarType storedType, bool transformerPrefix = false, bool maskBuffers = false, Func<string, bool>? keep = null)
     {
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "config.json"), Config().ToJsonString());
@@ -94,7 +98,7 @@ public sealed class RandomGpt2Checkpoint : IDisposable
                 stored[h + "attn.bias"] = ones(Context, Context).tril().view(1, 1, Context, Context);
                 stored[h + "attn.masked_bias"] = tensor(-1e4f);
             }
-        SafetensorsWriter.Write(Path.Combine(dir, "model.safetensors"), stored);
+        SafetensorsWriter.Write(Path.Combine(dir, "model.safetensors"), stored, storedType);
     }
 
     public void Dispose()

@@ -27,4 +27,12 @@ static class SafetensorsDType
     public static bool TryGetWidth(string dtype, out int width) => Widths.TryGetValue(dtype, out width);
 
     public static bool TryGetReadable(string dtype, out ScalarType type) => Readable.TryGetValue(dtype, out type);
+
+    /// <summary>The safetensors name of a dtype this code reads and writes (F32, F16, BF16).</summary>
+    public static string NameOf(ScalarType type) =>
+        Readable.FirstOrDefault(r => r.Value == type).Key
+            ?? throw new ArgumentOutOfRangeException(nameof(type), type, $"safetensors tensors are read and written as {ReadableList} only");
+
+    /// <summary>The byte width of a dtype this code reads and writes.</summary>
+    public static int WidthOf(ScalarType type) => Widths[NameOf(type)];
 }

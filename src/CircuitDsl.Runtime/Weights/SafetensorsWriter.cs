@@ -7,8 +7,9 @@ using static TorchSharp.torch;
 namespace CircuitDsl.Runtime.Weights;
 
 /// <summary>
-/// Writes float32 safetensors files that are byte-for-byte reproducible: tensors sorted by name, metadata sorted
-/// by key, compact JSON, header padded with spaces to 8 bytes (as the reference implementation does).
+/// Writes safetensors files (float32 unless asked for float16 or bfloat16) that are byte-for-byte reproducible:
+/// tensors sorted by name, metadata sorted by key, compact JSON, header padded with spaces to 8 bytes (as the
+/// reference implementation does).
 /// </summary>
 public static class SafetensorsWriter
 {
@@ -16,8 +17,16 @@ public static class SafetensorsWriter
     /// Writes <paramref name="tensors"/> (converted to float32) to <paramref name="path"/> through a temporary
     /// file in the same folder, so a reader never sees half a file.
     /// </summary>
-    public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
+        Write(path, tensors, ScalarType.Float32, metadata);
+
+    /// <summary>
+    /// Writes <paramref name="tensors"/> converted to <paramref name="storedType"/> (float32, float16 or bfloat16;
+    /// narrowing rounds to nearest even, as libtorch does), through a temporary file as above.
+    /// </summary>
+    public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, ScalarType storedType, IReadOnlyDictionary<string, string>? metadata = null)
     {
+        string dtype = SafetensorsDType.NameOf(storedType);
         TorchNative.EnsureLoaded();
         var sorted = new SortedDictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (name, tensor) in tensors)
@@ -29,14 +38,14 @@ public static class SafetensorsWriter
         AtomicFile.Write(path, stream =>
         {
             var buffered = new BufferedStream(stream, 1 << 16); // not disposed: that would close AtomicFile's stream before it syncs
-            WriteTo(buffered, sorted, metadata);
+            WriteTo(buffered, sorted, storedType, dtype, metadata);
             buffered.Flush();
         });
     }
 
-    static void WriteTo(Stream stream, SortedDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata)
+    static void WriteTo(Stream stream, SortedDictionary<string, Tensor> tensors, ScalarType storedType, string dtype, IReadOnlyDictionary<string, string>? metadata)
     {
-        byte[] header = Header(tensors, metadata);
+        byte[] header = Header(tensors, dtype, SafetensorsDType.WidthOf(storedType), metadata);
         Span<byte> prefix = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
         stream.Write(prefix);
@@ -44,12 +53,15 @@ public static class SafetensorsWriter
         foreach (var tensor in tensors.Values)
         {
             using var scope = NewDisposeScope();
-            var data = AsFloat32(tensor);
-            if (data.numel() > 0) stream.Write(data.bytes);
+            var flat = Stored(tensor, storedType).view(-1);
+            // A bounded chunk at a time: a span over libtorch's memory holds at most int.MaxValue bytes.
+            long perChunk = TensorDataReader.ChunkBytes / flat.ElementSize;
+            for (long first = 0; first < flat.numel(); first += perChunk)
+                stream.Write(flat.narrow(0, first, Math.Min(perChunk, flat.numel() - first)).bytes);
         }
     }
 
-    static byte[] Header(SortedDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata)
+    static byte[] Header(SortedDictionary<string, Tensor> tensors, string dtype, int width, IReadOnlyDictionary<string, string>? metadata)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -64,9 +76,9 @@ public static class SafetensorsWriter
             long offset = 0;
             foreach (var (name, tensor) in tensors)
             {
-                long length = tensor.numel() * sizeof(float);
+                long length = tensor.numel() * width;
                 json.WriteStartObject(name);
-                json.WriteString("dtype", SafetensorsDType.F32);
+                json.WriteString("dtype", dtype);
                 json.WriteStartArray("shape");
                 foreach (long d in tensor.shape) json.WriteNumberValue(d);
                 json.WriteEndArray();
@@ -85,15 +97,15 @@ public static class SafetensorsWriter
         return buffer.ToArray();
     }
 
-    static Tensor AsFloat32(Tensor tensor)
+    static Tensor Stored(Tensor tensor, ScalarType storedType)
     {
         using var _ = no_grad();
         var cpu = tensor.detach().cpu();
-        if (cpu.dtype != ScalarType.Float32)
+        if (cpu.dtype != storedType)
         {
             if (!cpu.is_floating_point())
-                throw new ArgumentException($"only floating-point tensors are written (as F32); got {cpu.dtype}");
-            cpu = cpu.to(ScalarType.Float32);
+                throw new ArgumentException($"only floating-point tensors are written (as {SafetensorsDType.NameOf(storedType)}); got {cpu.dtype}");
+            cpu = cpu.to(storedType);
         }
         return cpu.contiguous();
     }

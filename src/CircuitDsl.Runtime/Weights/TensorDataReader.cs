@@ -24,7 +24,7 @@ readonly struct TensorDataReader(SafeFileHandle file, string path, string tensor
         using var _ = no_grad();
         var flat = destination.view(-1);
         int width = (int)destination.ElementSize;
-        int storedWidth = ElementWidth(storedType);
+        int storedWidth = SafetensorsDType.WidthOf(storedType);
         long perChunk = ChunkBytes / Math.Max(width, storedWidth);
         // Staging is needed only to convert; float32 into float32 lands in the destination directly.
         var staging = storedType == destination.dtype ? null : empty(Math.Min(perChunk, elements), storedType);
@@ -56,11 +56,4 @@ readonly struct TensorDataReader(SafeFileHandle file, string path, string tensor
             position += read;
         }
     }
-
-    static int ElementWidth(ScalarType type) => type switch
-    {
-        ScalarType.Float32 => 4,
-        ScalarType.Float16 or ScalarType.BFloat16 => 2,
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not a dtype safetensors data is read as"),
-    };
 }

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Globalization;
+using CircuitDsl.TestSupport;
+using static TorchSharp.torch;
+
+namespace CircuitDsl.Runtime.Tests.Weights;
+
+/// <summary>
+/// Loading a checkpoint costs the model's weights and little more: a GPT-2-shaped checkpoint of 328 MB (float32:
+/// 6 layers of GPT-2 small's width, its vocabulary and context) is loaded, and run once, in a fresh process
+/// (<see cref="LoadPeakProbe"/>), whose peak resident memory (VmHWM) may grow by at most 1.5 × the loaded
+/// weights plus <see cref="RuntimeAllowance"/>. Measured: 1.31 × for both files (408 MB over 313 MB of float32
+/// weights); the earlier reader (a managed byte[] per tensor, a tensor of it, then the parameter) grew by 1.99 ×.
+/// </summary>
+[NonParallelizable]
+public class LoadPeakMemoryTests
+{
+    /// <summary>
+    /// What is not the weights: a first load and forward of a 136 kB model grow by 19 MB (the JIT's code, libtorch's
+    /// kernels paged in); this model's forward adds about 50 MB of matmul workspace for its [768, 50257] unembedding.
+    /// The reader's own buffers are bounded by <see cref="TensorDataReader.ChunkBytes"/> and one c_attn (7 MB).
+    /// </summary>
+    const long RuntimeAllowance = 96L << 20;
+
+    [TestCase(ScalarType.Float32, TestName = "F32 checkpoint: peak growth at most 1.5 x the weights")]
+    [TestCase(ScalarType.BFloat16, TestName = "BF16 checkpoint, loaded as float32: peak growth at most 1.5 x the weights")]
+    public void PeakResidentGrowthIsBoundedByTheWeights(ScalarType storedType)
+    {
+        if (!OperatingSystem.IsLinux() || !ResidentMemory.Available)
+            Assert.Ignore("peak resident memory is read from /proc/self/status (Linux)");
+        using var dir = new TempDir();
+        using (var checkpoint = new RandomGpt2Checkpoint(layers: 6, heads: 12, dModel: 768, vocab: 50257, context: 1024, seed: 3))
+            checkpoint.WriteAs(dir.Path, storedType);
+
+        var (before, peak, weights) = RunProbe(dir.Path);
+        long growth = peak - before;
+        TestContext.Out.WriteLine($"{storedType}: file {MB(new FileInfo(dir.File("model.safetensors")).Length)}, weights {MB(weights)}, " +
+            $"resident before {MB(before)}, peak {MB(peak)}, growth {MB(growth)} = {(double)growth / weights:0.00} x the weights");
+        Assert.That(weights, Is.GreaterThan(300L << 20), "the model is large beside the allowance");
+        Assert.That(growth, Is.LessThanOrEqualTo(weights * 3 / 2 + RuntimeAllowance));
+    }
+
+    static (long Before, long Peak, long Weights) RunProbe(string folder)
+    {
+        var start = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(typeof(LoadPeakProbe).Assembly.Location);
+        start.ArgumentList.Add(LoadPeakProbe.Flag);
+        start.ArgumentList.Add(folder);
+        using var child = Process.Start(start) ?? throw new InvalidOperationException("could not start the probe");
+        var error = child.StandardError.ReadToEndAsync();
+        string output = child.StandardOutput.ReadToEnd();
+        child.WaitForExit();
+        Assert.That(child.ExitCode, Is.Zero, $"the probe failed: {output}{error.Result}");
+        long[] numbers = [.. output.Trim().Split(' ').Select(n => long.Parse(n, CultureInfo.InvariantCulture))];
+        return (numbers[0], numbers[1], numbers[2]);
+    }
+
+    // The SDK names its own host for test runs; the test host itself runs under it otherwise.
+    static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
+        : Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self
+        : "dotnet";
+
+    static string MB(long bytes) => $"{bytes / 1048576.0:0} MB";
+}
