@@ -1,3 +1,4 @@
+using CircuitDsl.Runtime.Model;
 using CircuitDsl.Runtime.Weights;
 using CircuitDsl.TestSupport;
 using TorchSharp;
@@ -80,5 +81,20 @@ public class StoredDtypeTests
         Assert.That(Same(attn.W_O, t["h.1.attn.c_proj.weight"].reshape(4, 8, 32)), Is.True, "W_O");
         Assert.That(Same(loaded.Model.blocks[1].mlp!.W_out, t["h.1.mlp.c_proj.weight"]), Is.True, "W_out");
         Assert.That(Same(loaded.Model.blocks[0].ln2!.b, t["h.0.ln_2.bias"]), Is.True, "ln2.b");
+    }
+
+    [Test]
+    public void ReadIntoRefusesADestinationItCannotFill()
+    {
+        using var dir = new TempDir();
+        using var scope = NewDisposeScope();
+        SafetensorsWriter.Write(dir.File("w"), [new("m", ones(2, 3))]);
+        using var reader = SafetensorsReader.Open(dir.File("w"));
+
+        var e = Assert.Throws<ModelFormatException>(() => reader.ReadInto("m", zeros(3, 2)))!;
+        Assert.That(e.Message, Does.StartWith(dir.File("w")).And.Contain("tensor 'm' has shape [2, 3], expected [3, 2]"));
+        Assert.Throws<ArgumentException>(() => reader.ReadInto("m", zeros(3, 2).t()), "not contiguous");
+        Assert.Throws<ArgumentException>(() => reader.ReadInto("m", zeros([2, 3], ScalarType.Int32)), "not floating point");
+        Assert.Throws<ArgumentOutOfRangeException>(() => SafetensorsWriter.Write(dir.File("x"), [new("m", ones(2))], ScalarType.Float64));
     }
 }
