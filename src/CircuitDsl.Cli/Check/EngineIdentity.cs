@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.InteropServices;
 
 namespace CircuitDsl.Cli.Check;
 
@@ -6,7 +7,10 @@ namespace CircuitDsl.Cli.Check;
 /// What computed a result, as precisely as the process can tell: the full informational versions (the commit
 /// included) of CircuitDsl, TorchSharp, Roslyn and .NET, and the module version id of every CircuitDsl assembly and of
 /// TorchSharp. Deterministic builds give a new module id exactly when an assembly's code changes, so a rebuilt engine
-/// with uncommitted edits is a different engine, and its results are not reused (<see cref="ResultCache"/>).
+/// with uncommitted edits is a different engine, and its results are not reused (<see cref="ResultCache"/>). The
+/// machine is part of it too (operating system, architecture, processor model): libtorch picks its kernels by the
+/// processor's instruction sets, so another machine may compute other last bits, and a cache folder restored onto
+/// another kind of CI runner recomputes rather than reuses.
 /// </summary>
 public static class EngineIdentity
 {
@@ -31,7 +35,24 @@ public static class EngineIdentity
         ];
         var lines = parts.Select(a => $"{a.GetName().Name} {Informational(a)} {a.ManifestModule.ModuleVersionId:N}").ToList();
         lines.Add($".NET {Environment.Version}");
+        lines.Add($"machine {RuntimeInformation.OSDescription} {RuntimeInformation.ProcessArchitecture} {Processor()}");
         return string.Join("\n", lines);
+    }
+
+    /// <summary>The processor's model name where the system says it (Linux), else what the environment says.</summary>
+    static string Processor()
+    {
+        try
+        {
+            if (OperatingSystem.IsLinux() && File.Exists("/proc/cpuinfo"))
+                foreach (string line in File.ReadLines("/proc/cpuinfo"))
+                    if (line.StartsWith("model name", StringComparison.Ordinal)) return line[(line.IndexOf(':') + 1)..].Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Unreadable: the other parts still describe the machine.
+        }
+        return Environment.GetEnvironmentVariable("PROCESSOR_IDENTIFIER") ?? "unknown processor";
     }
 
     static string Informational(Assembly assembly) =>
