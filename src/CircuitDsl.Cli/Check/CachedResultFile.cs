@@ -5,8 +5,11 @@ using CircuitDsl.Interventions.Statistics;
 
 namespace CircuitDsl.Cli.Check;
 
-/// <summary>What one cache entry holds: the key it was stored under, the model folder's hash as reported, and the engine's result.</summary>
-public sealed record CachedResult(string KeyMaterial, string ModelSha256, ExperimentResult Result);
+/// <summary>
+/// What one cache entry holds: the key it was stored under, the model folder's hash as reported, whether compiling the
+/// file gave no diagnostic at all (then a run whose every result is recorded need not compile it), and the engine's result.
+/// </summary>
+public sealed record CachedResult(string KeyMaterial, string ModelSha256, bool CompiledClean, ExperimentResult Result);
 
 /// <summary>
 /// One result-cache entry as bytes: a magic word, the format version, the SHA-256 of the payload, then the payload
@@ -28,6 +31,7 @@ public static class CachedResultFile
         {
             writer.Write(entry.KeyMaterial);
             writer.Write(entry.ModelSha256);
+            writer.Write(entry.CompiledClean);
             WriteResult(writer, entry.Result);
         }
         byte[] body = payload.ToArray();
@@ -51,7 +55,7 @@ public static class CachedResultFile
         try
         {
             using var reader = new BinaryReader(new MemoryStream(bytes, header, bytes.Length - header), Encoding.UTF8);
-            entry = new CachedResult(reader.ReadString(), reader.ReadString(), ReadResult(reader));
+            entry = new CachedResult(reader.ReadString(), reader.ReadString(), reader.ReadBoolean(), ReadResult(reader));
             return reader.BaseStream.Position == reader.BaseStream.Length; // trailing bytes: not what was written
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or FormatException or ArgumentException or InvalidDataException)

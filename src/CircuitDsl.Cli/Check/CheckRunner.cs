@@ -24,7 +24,7 @@ namespace CircuitDsl.Cli.Check;
 /// inputs are unchanged reuses its recorded result (its model is hashed, not loaded), and the results of a file that
 /// ran without an error are recorded.
 /// </summary>
-public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, string reportRoot, Action<string>? progress = null, ResultCache? results = null) : IDisposable
+public sealed partial class CheckRunner(CheckOptions options, IPlanCompiler compiler, string reportRoot, Action<string>? progress = null, ResultCache? results = null) : IDisposable
 {
     readonly Dictionary<string, LoadedModel> models = new(StringComparer.Ordinal);
     readonly Dictionary<string, string> folderHashes = new(StringComparer.Ordinal);
@@ -85,15 +85,21 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
         var hypotheses = new List<HypothesisReport>();
         var skipped = new List<SkippedHypothesis>();
         var computed = new List<(ResultCacheKey Key, CachedResult Entry)>();
-        if (!analysis.HasErrors)
+        if (!analysis.HasErrors && ReusedWithoutCompiling(analysis, path, display) is { } reused)
+        {
+            Selected += reused.Count;
+            hypotheses.AddRange(reused);
+        }
+        else if (!analysis.HasErrors)
         {
             var compilation = compiler.Compile(analysis);
             diagnostics.AddRange(compilation.Diagnostics);
+            bool compiledClean = compilation.Diagnostics.Count == 0;
             if (!compilation.Diagnostics.HasErrors())
                 foreach (var runnable in compilation.Hypotheses.Where(h => options.Selects(h.Bound.Name)))
                 {
                     Selected++;
-                    if (Run(runnable, path, display, analysis.Sources, diagnostics, skipped, computed) is { } report)
+                    if (Run(runnable, path, display, analysis.Sources, diagnostics, skipped, computed, compiledClean) is { } report)
                         hypotheses.Add(report);
                 }
         }
@@ -107,7 +113,7 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
 
     HypothesisReport? Run(
         RunnableHypothesis runnable, string path, string display, LoadedSources sources, List<Diagnostic> diagnostics, List<SkippedHypothesis> skipped,
-        List<(ResultCacheKey Key, CachedResult Entry)> computed)
+        List<(ResultCacheKey Key, CachedResult Entry)> computed, bool compiledClean)
     {
         var bound = runnable.Bound;
         try
@@ -118,12 +124,12 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
             if (key is not null && results!.TryGet(key, out var cached))
             {
                 progress?.Invoke($"reusing {display}: {bound.Name}");
-                return ReportBuilder.Hypothesis(runnable, cached!.Result, display, cached.ModelSha256) with { Reused = true };
+                return ReportBuilder.Hypothesis(bound, cached!.Result, display, cached.ModelSha256) with { Reused = true };
             }
             progress?.Invoke($"running {display}: {bound.Name}");
             var (result, sha) = Execute(runnable, directory);
             var report = ReportBuilder.Hypothesis(runnable, result, display, sha);
-            if (key is not null) computed.Add((key, new CachedResult(key.Material, sha, result)));
+            if (key is not null) computed.Add((key, new CachedResult(key.Material, sha, compiledClean, result)));
             return report;
         }
         catch (Exception e) when (Find<CausalVariableException>(e) is { } failed)
@@ -203,15 +209,6 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
             }
         }
         return model;
-    }
-
-    /// <summary>The result-cache key of one hypothesis: what it reads (sources, model, data), the engine and the options.</summary>
-    ResultCacheKey KeyOf(BoundHypothesis bound, string path, string directory, LoadedSources sources)
-    {
-        var (reference, folder, sha) = ModelFolder(bound, directory);
-        // Resolved as the engine resolves them (relative to the file's folder; the binder's paths are full already).
-        var data = bound.Data.Request.Arguments.Values.OfType<TaskValue.FilePath>().Select(file => Path.GetFullPath(file.Path, directory));
-        return ResultCacheKey.For(results!.Engine, Path.GetFullPath(path), sources, bound.Name, reference, folder, sha, data, options);
     }
 
     /// <summary>Every file the check of <paramref name="analysis"/> reads: its sources, its data files and its models' files.</summary>

@@ -26,7 +26,7 @@ public class CachedResultFileTests
             new CheckResult("model", "model", new Dictionary<Statistic, Estimate> { [Statistic.Metric] = new(1, 0, 2, 3, 4, "n/a") },
                 new Dictionary<string, string>(), 11, null, []),
         };
-        return new CachedResult("format 1\nkey", new string('a', 64), new ExperimentResult("h", "attn-only-2l", "data", 16, "loss", 11, checks));
+        return new CachedResult("format 1\nkey", new string('a', 64), true, new ExperimentResult("h", "attn-only-2l", "data", 16, "loss", 11, checks));
     }
 
     [Test]
