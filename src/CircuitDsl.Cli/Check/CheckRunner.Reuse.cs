@@ -43,10 +43,38 @@ public sealed partial class CheckRunner
         return reports;
     }
 
+    /// <summary>
+    /// Stores the results computed for a file, each only if its key is still what it was before the run: a model or
+    /// data file rewritten while the hypothesis ran could otherwise leave numbers of the new bytes under the old bytes'
+    /// key. Model folders are hashed afresh once each (about 1 ms for a zoo model; a miss of a large one ran far longer).
+    /// </summary>
+    void Record(List<(ResultCacheKey Key, CachedResult Entry, BoundHypothesis Bound)> computed, string path, AnalysisResult analysis)
+    {
+        if (computed.Count == 0) return;
+        string directory = Path.GetDirectoryName(path)!;
+        var fresh = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, entry, bound) in computed)
+        {
+            ResultCacheKey now;
+            try
+            {
+                now = KeyOf(bound, path, directory, analysis.Sources,
+                    folder => fresh.TryGetValue(folder, out string? sha) ? sha : fresh[folder] = ReportBuilder.Sha256OfFolder(folder));
+            }
+            catch (Exception)
+            {
+                continue; // the model or a data file cannot be read now: nothing trustworthy to record, and the report stands
+            }
+            if (now == key) results!.Store(key, entry);
+        }
+    }
+
     /// <summary>The result-cache key of one hypothesis: what it reads (sources, model, data), the engine and the options.</summary>
-    ResultCacheKey KeyOf(BoundHypothesis bound, string path, string directory, LoadedSources sources)
+    /// <param name="folderHash">Hashes a model folder afresh (default: the run's hash, computed once per folder).</param>
+    ResultCacheKey KeyOf(BoundHypothesis bound, string path, string directory, LoadedSources sources, Func<string, string>? folderHash = null)
     {
         var (reference, folder, sha) = ModelFolder(bound, directory);
+        if (folderHash is not null) sha = folderHash(folder);
         // Resolved as the engine resolves them (relative to the file's folder; the binder's paths are full already).
         var data = bound.Data.Request.Arguments.Values.OfType<TaskValue.FilePath>().Select(file => Path.GetFullPath(file.Path, directory));
         return ResultCacheKey.For(results!.Engine, Path.GetFullPath(path), sources, bound.Name, reference, folder, sha, data, options);

@@ -84,7 +84,7 @@ public sealed partial class CheckRunner(CheckOptions options, IPlanCompiler comp
         var diagnostics = analysis.Diagnostics.ToList();
         var hypotheses = new List<HypothesisReport>();
         var skipped = new List<SkippedHypothesis>();
-        var computed = new List<(ResultCacheKey Key, CachedResult Entry)>();
+        var computed = new List<(ResultCacheKey Key, CachedResult Entry, BoundHypothesis Bound)>();
         if (!analysis.HasErrors && ReusedWithoutCompiling(analysis, path, display) is { } reused)
         {
             Selected += reused.Count;
@@ -105,15 +105,14 @@ public sealed partial class CheckRunner(CheckOptions options, IPlanCompiler comp
         }
         // A file that failed anywhere (a variable that threw, a model that did not load) records nothing: its next run
         // recomputes all of it, so a cached result never stands beside an error it might hide.
-        if (!diagnostics.HasErrors())
-            foreach (var (key, entry) in computed) results!.Store(key, entry);
+        if (!diagnostics.HasErrors()) Record(computed, path, analysis);
         return new FileReport(display, ReportBuilder.Sha256OfFile(path), hypotheses,
             diagnostics.InSourceOrder().Select(d => ReportBuilder.Diagnostic(d, locator)).ToArray(), skipped);
     }
 
     HypothesisReport? Run(
         RunnableHypothesis runnable, string path, string display, LoadedSources sources, List<Diagnostic> diagnostics, List<SkippedHypothesis> skipped,
-        List<(ResultCacheKey Key, CachedResult Entry)> computed, bool compiledClean)
+        List<(ResultCacheKey Key, CachedResult Entry, BoundHypothesis Bound)> computed, bool compiledClean)
     {
         var bound = runnable.Bound;
         try
@@ -129,7 +128,7 @@ public sealed partial class CheckRunner(CheckOptions options, IPlanCompiler comp
             progress?.Invoke($"running {display}: {bound.Name}");
             var (result, sha) = Execute(runnable, directory);
             var report = ReportBuilder.Hypothesis(runnable, result, display, sha);
-            if (key is not null) computed.Add((key, new CachedResult(key.Material, sha, compiledClean, result)));
+            if (key is not null) computed.Add((key, new CachedResult(key.Material, sha, compiledClean, result), bound));
             return report;
         }
         catch (Exception e) when (Find<CausalVariableException>(e) is { } failed)
