@@ -82,5 +82,5 @@ public sealed class ResultCache(string directory, bool reads = true, string? eng
         }
     }
 
-    public string PathOf(ResultCacheKey key) => Path.Combine(Directory, key.Name + CachedResultFile.Extension);
+    string PathOf(ResultCacheKey key) => Path.Combine(Directory, key.Name + CachedResultFile.Extension);
 }
