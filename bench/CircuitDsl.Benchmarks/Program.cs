@@ -1,7 +1,7 @@
 using CircuitDsl.Benchmarks;
 using CircuitDsl.Runtime;
 
-// Usage: dotnet run -c Release --project bench/CircuitDsl.Benchmarks [-- --repetitions N] [--interventions | --patching | --memory | --compiler]
+// Usage: dotnet run -c Release --project bench/CircuitDsl.Benchmarks [-- --repetitions N] [--interventions | --patching | --memory | --compiler | --cache]
 // (--interventions is --patching and --memory; --memory-of N is the child process that --memory starts per N)
 int at = Array.IndexOf(args, "--repetitions");
 int repetitions = at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1]) : 20;
@@ -11,6 +11,7 @@ if (args.Contains("--compiler"))
     CompilerBenchmark.Run(Console.Out, repetitions);
     return;
 }
+if (args.Contains("--cache")) { CacheBenchmark.Run(Console.Out, Math.Min(repetitions, 5)); return; } // 5e: each computed run takes ~20 s
 TorchNative.EnsureLoaded();
 TorchSharp.torch.set_num_threads(Environment.ProcessorCount);
 int child = Array.IndexOf(args, MemoryBenchmark.ChildFlag);

@@ -25,6 +25,16 @@ public sealed record CheckReport(ToolVersions Tool, IReadOnlyList<FileReport> Fi
     /// <summary>Hypotheses not run because their model is not here; they neither pass nor fail.</summary>
     public IEnumerable<SkippedHypothesis> Skipped => Files.SelectMany(f => f.Skipped);
     public int SkippedExpectations => Skipped.Sum(s => s.Expectations.Count);
+
+    /// <summary>How many hypotheses' results were reused from the result cache, of all that have results.</summary>
+    public (int Reused, int Of) Reuse
+    {
+        get
+        {
+            var hypotheses = Files.SelectMany(f => f.Hypotheses).ToList();
+            return (hypotheses.Count(h => h.Reused), hypotheses.Count);
+        }
+    }
 }
 
 /// <summary>The versions of what computed the numbers (reports are only comparable between equal versions).</summary>
@@ -59,9 +69,10 @@ public sealed record SkippedHypothesis(string Name, string Model, string Reason,
 
 /// <summary>One hypothesis as run: model, data and metric, the seed, and each check's numbers.</summary>
 /// <param name="Graph">The hypothesis as a Mermaid flowchart (Markdown reports draw it).</param>
+/// <param name="Reused">Whether the numbers are those recorded by an earlier run with the same inputs (<see cref="ResultCache"/>).</param>
 public sealed record HypothesisReport(
     string Name, string? Description, string Model, string ModelSha256, string Data, int Examples, string Metric, long Seed,
-    IReadOnlyList<CheckEntry> Checks, string? Graph);
+    IReadOnlyList<CheckEntry> Checks, string? Graph, bool Reused = false);
 
 /// <summary>
 /// One check of a hypothesis: the engine's result as it ran (statistics with intervals in the order the check computed

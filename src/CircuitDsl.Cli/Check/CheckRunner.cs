@@ -20,11 +20,14 @@ namespace CircuitDsl.Cli.Check;
 /// files still run. A hypothesis on a known model whose weights are not shipped (zoo:gpt2-small without --model)
 /// is bound and compiled, then skipped: it neither passes nor fails. Nothing a file does loses another file's
 /// results: a causal variable that throws is that file's CD4002, and even a bug of CircuitDsl is that file's
-/// CD4099 (kept in <see cref="InternalErrors"/> for --verbose).
+/// CD4099 (kept in <see cref="InternalErrors"/> for --verbose). With a <see cref="ResultCache"/>, a hypothesis whose
+/// inputs are unchanged reuses its recorded result (its model is hashed, not loaded), and the results of a file that
+/// ran without an error are recorded.
 /// </summary>
-public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, string reportRoot, Action<string>? progress = null) : IDisposable
+public sealed partial class CheckRunner(CheckOptions options, IPlanCompiler compiler, string reportRoot, Action<string>? progress = null, ResultCache? results = null) : IDisposable
 {
-    readonly Dictionary<string, (LoadedModel Model, string Sha256)> models = new(StringComparer.Ordinal);
+    readonly Dictionary<string, LoadedModel> models = new(StringComparer.Ordinal);
+    readonly Dictionary<string, string> folderHashes = new(StringComparer.Ordinal);
     readonly List<Exception> internalErrors = [];
     readonly SortedSet<string> readFiles = new(StringComparer.Ordinal);
 
@@ -51,7 +54,7 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
 
     public void Dispose()
     {
-        foreach (var (model, _) in models.Values) model.Dispose();
+        foreach (var model in models.Values) model.Dispose();
         models.Clear();
     }
 
@@ -81,30 +84,52 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
         var diagnostics = analysis.Diagnostics.ToList();
         var hypotheses = new List<HypothesisReport>();
         var skipped = new List<SkippedHypothesis>();
-        if (!analysis.HasErrors)
+        var computed = new List<(ResultCacheKey Key, CachedResult Entry, BoundHypothesis Bound)>();
+        if (!analysis.HasErrors && ReusedWithoutCompiling(analysis, path, display) is { } reused)
+        {
+            Selected += reused.Count;
+            hypotheses.AddRange(reused);
+        }
+        else if (!analysis.HasErrors)
         {
             var compilation = compiler.Compile(analysis);
             diagnostics.AddRange(compilation.Diagnostics);
+            bool compiledClean = compilation.Diagnostics.Count == 0;
             if (!compilation.Diagnostics.HasErrors())
                 foreach (var runnable in compilation.Hypotheses.Where(h => options.Selects(h.Bound.Name)))
                 {
                     Selected++;
-                    if (Run(runnable, path, display, analysis.Sources, diagnostics, skipped) is { } report)
+                    if (Run(runnable, path, display, analysis.Sources, diagnostics, skipped, computed, compiledClean) is { } report)
                         hypotheses.Add(report);
                 }
         }
+        // A file that failed anywhere (a variable that threw, a model that did not load) records nothing: its next run
+        // recomputes all of it, so a cached result never stands beside an error it might hide.
+        if (!diagnostics.HasErrors()) Record(computed, path, analysis);
         return new FileReport(display, ReportBuilder.Sha256OfFile(path), hypotheses,
             diagnostics.InSourceOrder().Select(d => ReportBuilder.Diagnostic(d, locator)).ToArray(), skipped);
     }
 
-    HypothesisReport? Run(RunnableHypothesis runnable, string path, string display, LoadedSources sources, List<Diagnostic> diagnostics, List<SkippedHypothesis> skipped)
+    HypothesisReport? Run(
+        RunnableHypothesis runnable, string path, string display, LoadedSources sources, List<Diagnostic> diagnostics, List<SkippedHypothesis> skipped,
+        List<(ResultCacheKey Key, CachedResult Entry, BoundHypothesis Bound)> computed, bool compiledClean)
     {
         var bound = runnable.Bound;
         try
         {
+            string directory = Path.GetDirectoryName(path)!;
+            // The key hashes the model folder, so a model that is not here is skipped (or refused) exactly as a run would.
+            var key = results is not null && compiler.PlansFollowFromSources ? KeyOf(bound, path, directory, sources) : null;
+            if (key is not null && results!.TryGet(key, out var cached))
+            {
+                progress?.Invoke($"reusing {display}: {bound.Name}");
+                return ReportBuilder.Hypothesis(bound, cached!.Result, display, cached.ModelSha256) with { Reused = true };
+            }
             progress?.Invoke($"running {display}: {bound.Name}");
-            var (result, sha) = Execute(runnable, Path.GetDirectoryName(path)!);
-            return ReportBuilder.Hypothesis(runnable, result, display, sha);
+            var (result, sha) = Execute(runnable, directory);
+            var report = ReportBuilder.Hypothesis(runnable, result, display, sha);
+            if (key is not null) computed.Add((key, new CachedResult(key.Material, sha, compiledClean, result), bound));
+            return report;
         }
         catch (Exception e) when (Find<CausalVariableException>(e) is { } failed)
         {
@@ -142,30 +167,47 @@ public sealed class CheckRunner(CheckOptions options, IPlanCompiler compiler, st
     /// </summary>
     public (ExperimentResult Result, string ModelSha256) Execute(RunnableHypothesis runnable, string fileDirectory) => KnownStack.Run(ResourceLimits.EvaluationStackBytes, () =>
     {
-        var (model, sha) = Model(runnable.Bound, fileDirectory);
+        var (_, folder, sha) = ModelFolder(runnable.Bound, fileDirectory);
+        var model = Model(folder);
         // libtorch's OpenMP thread count belongs to the calling thread, so it is set on the one that runs.
         TorchSharp.torch.set_num_threads(TorchThreads.For(model.Model, options.Threads));
         var datasets = new ZooDatasets(model.Tokenizer, model.Model.Config.ContextLength);
         return (new ExperimentRunner(model.Model).Run(runnable.BuildPlan(datasets, options, fileDirectory)), sha);
     });
 
-    (LoadedModel Model, string Sha256) Model(BoundHypothesis bound, string directory)
+    /// <summary>The model a hypothesis runs on (after --model), its folder, and the folder's hash (once per folder and run).</summary>
+    (string Reference, string Folder, string Sha256) ModelFolder(BoundHypothesis bound, string directory)
     {
         string reference = options.ModelFor(bound.ModelReference);
         string folder = ZooCatalog.ResolvePath(reference, directory);
-        if (!models.TryGetValue(folder, out var entry))
+        if (!folderHashes.TryGetValue(folder, out string? sha))
         {
             try
             {
-                string sha = ReportBuilder.Sha256OfFolder(folder); // first: a folder that cannot be hashed leaves no model loaded
-                models[folder] = entry = (ModelLoader.Load(folder), sha);
+                folderHashes[folder] = sha = ReportBuilder.Sha256OfFolder(folder); // first: a folder that cannot be hashed leaves no model loaded
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new ModelFormatException(folder, e.Message); // a file of the model folder, not of the hypothesis
             }
         }
-        return entry;
+        return (reference, folder, sha);
+    }
+
+    LoadedModel Model(string folder)
+    {
+        if (!models.TryGetValue(folder, out var model))
+        {
+            try
+            {
+                models[folder] = model = ModelLoader.Load(folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ModelFormatException(folder, e.Message);
+            }
+        }
+        return model;
     }
 
     /// <summary>Every file the check of <paramref name="analysis"/> reads: its sources, its data files and its models' files.</summary>

@@ -85,6 +85,7 @@ public static class JsonReportWriter
         json.WriteNumber("examples", h.Examples);
         json.WriteString("metric", h.Metric);
         json.WriteNumber("seed", h.Seed);
+        json.WriteBoolean("reused", h.Reused);
         json.WriteStartArray("checks");
         foreach (var c in h.Checks)
         {

@@ -16,6 +16,7 @@ public static class MarkdownReportWriter
         int total = report.Expectations.Count(), failed = report.Expectations.Count(e => !e.Passed);
         string skipped = ReportFormatting.SkippedSummary(report);
         md.Append(failed == 0 ? $"## ✅ circuit check: {total} of {total} expectations hold{skipped}\n\n" : $"## ❌ circuit check: {failed} of {total} expectations failed{skipped}\n\n");
+        if (ReportFormatting.ReusedSummary(report) is { } reused) md.Append(reused).Append("\n\n");
         foreach (var file in report.Files)
         {
             md.Append($"### `{file.Path}`\n\n");

@@ -20,12 +20,21 @@ public sealed record PlanCompilation(IReadOnlyList<RunnableHypothesis> Hypothese
 public interface IPlanCompiler
 {
     PlanCompilation Compile(AnalysisResult analysis);
+
+    /// <summary>
+    /// Whether the plans are a function of the bound sources and this tool's code alone, so that results may be reused
+    /// (<see cref="ResultCache"/>); a substitute that builds plans by hand is not, and its results are never cached.
+    /// </summary>
+    bool PlansFollowFromSources => false;
 }
 
 /// <summary>The real step: lowering to C#, the sandbox, Roslyn and the compile cache (<see cref="CircuitCompiler"/>).</summary>
 public sealed class RoslynPlanCompiler(CircuitCompiler compiler) : IPlanCompiler
 {
     public static IPlanCompiler Create() => new RoslynPlanCompiler(new CircuitCompiler());
+
+    /// <inheritdoc />
+    public bool PlansFollowFromSources => true;
 
     public PlanCompilation Compile(AnalysisResult analysis) => Compile(analysis.File!);
 

@@ -21,6 +21,17 @@ internal static class ReportFormatting
             : $"; {Plural(report.SkippedExpectations, "expectation", "expectations")} of {Plural(hypotheses, "hypothesis", "hypotheses")} skipped";
     }
 
+    /// <summary>
+    /// "2 of 5 hypotheses' results reused: their inputs are unchanged since they were recorded (--no-cache recomputes)",
+    /// or null when every result was computed by this run (a fresh run's report says nothing of the cache).
+    /// </summary>
+    public static string? ReusedSummary(CheckReport report)
+    {
+        var (reused, of) = report.Reuse;
+        return reused == 0 ? null
+            : $"{reused} of {Plural(of, "hypothesis's result", "hypotheses' results")} reused: their inputs are unchanged since they were recorded (--no-cache recomputes)";
+    }
+
     /// <summary>One line per reason a file skipped hypotheses: "PATH (NAMES): REASON".</summary>
     public static IEnumerable<string> SkippedLines(FileReport file) =>
         file.SkipReasons.Select(r => $"{file.Path} ({string.Join(", ", r.Hypotheses.Select(h => h.Name))}): {r.Reason}");

@@ -33,7 +33,7 @@ public static class TextReportWriter
                 }
             console.Write(table);
             foreach (var h in file.Hypotheses)
-                console.WriteLine($"  {h.Name}: {h.Model}, {h.Data}, {h.Examples} examples, metric {h.Metric}, seed {h.Seed}");
+                console.WriteLine($"  {h.Name}: {h.Model}, {h.Data}, {h.Examples} examples, metric {h.Metric}, seed {h.Seed}" + (h.Reused ? "; reused" : ""));
             console.WriteLine();
         }
         // Written past the console so that a long path or reason is never folded onto a second line.
@@ -41,6 +41,7 @@ public static class TextReportWriter
             output.WriteLine((color ? "\u001b[33mSKIPPED\u001b[0m " : "SKIPPED ") + line);
         int total = report.Expectations.Count(), failed = report.Expectations.Count(e => !e.Passed);
         console.WriteLine($"{total - failed} of {total} expectations hold" + (failed > 0 ? $"; {failed} failed" : "") + ReportFormatting.SkippedSummary(report));
+        if (ReportFormatting.ReusedSummary(report) is { } reused) console.WriteLine(reused);
     }
 
     static IRenderable Cell(string text) => new Text(text);

@@ -28,9 +28,10 @@ public static class CheckCommand
         var baselineOpt = new Option<string?>("--baseline") { Description = "An earlier JSON report: regressions larger than the interval fail the run." };
         var updateBaselineOpt = new Option<bool>("--update-baseline") { Description = "Rewrite the --baseline file with this run's JSON report." };
         var noProgressOpt = new Option<bool>("--no-progress") { Description = "No progress display on stderr." };
+        var noCacheOpt = new Option<bool>("--no-cache") { Description = "Run every hypothesis, even one whose inputs are unchanged since a recorded result, and record its result anew." };
         var check = new Command("check", "Compile and run hypotheses; report how much each recovers.")
         {
-            pathsArg, seedOpt, samplesOpt, filterOpt, threadsOpt, modelOpt, formatOpt, outOpt, baselineOpt, updateBaselineOpt, noProgressOpt,
+            pathsArg, seedOpt, samplesOpt, filterOpt, threadsOpt, modelOpt, formatOpt, outOpt, baselineOpt, updateBaselineOpt, noProgressOpt, noCacheOpt,
         };
         check.SetAction(parse => CliErrors.Guard(console, () =>
         {
@@ -56,7 +57,8 @@ public static class CheckCommand
 
             var options = new CheckOptions(parse.GetValue(seedOpt), parse.GetValue(samplesOpt), parse.GetValue(filterOpt), ModelOption.Read(parse, modelOpt), parse.GetValue(threadsOpt));
             bool verbose = parse.GetValue(CircuitApp.Verbose);
-            var (report, run) = Run(console, options, compilerFactory(), files, cwd, showProgress: !parse.GetValue(noProgressOpt) && console.ErrorIsTerminal);
+            var results = ResultCache.Default(reads: !parse.GetValue(noCacheOpt));
+            var (report, run) = Run(console, options, compilerFactory(), results, files, cwd, showProgress: !parse.GetValue(noProgressOpt) && console.ErrorIsTerminal);
 
             // A run that checked nothing must not pass: a CI step pointed at the wrong files would stay green forever.
             if (run.Selected == 0 && !report.HasErrors)
@@ -96,18 +98,19 @@ public static class CheckCommand
         return check;
     }
 
-    static (CheckReport Report, CheckRunner Runner) Run(CliConsole console, CheckOptions options, IPlanCompiler compiler, IReadOnlyList<string> files, string cwd, bool showProgress)
+    static (CheckReport Report, CheckRunner Runner) Run(
+        CliConsole console, CheckOptions options, IPlanCompiler compiler, ResultCache results, IReadOnlyList<string> files, string cwd, bool showProgress)
     {
         var tool = ToolInfo.Versions();
         if (!showProgress)
         {
-            var quiet = new CheckRunner(options, compiler, cwd);
+            var quiet = new CheckRunner(options, compiler, cwd, results: results);
             return (quiet.Run(files, tool), quiet);
         }
         var terminal = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(console.Error) });
         return terminal.Status().Start("checking", context =>
         {
-            var runner = new CheckRunner(options, compiler, cwd, message => context.Status(Markup.Escape(message)));
+            var runner = new CheckRunner(options, compiler, cwd, message => context.Status(Markup.Escape(message)), results);
             return (runner.Run(files, tool), runner);
         });
     }
