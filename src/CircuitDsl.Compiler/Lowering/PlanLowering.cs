@@ -91,7 +91,7 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
         writer.Line($"var hypothesis = new ScrubHypothesis({CSharpText.String(hypothesis.Name)}, {nodeLocals[graph.Root]}, {Nullable(hypothesis.Description)})");
         // Per-position resampling only when the file states `granularity position`, so other plans read as before.
         string resampling = hypothesis.Method.Granularity is { IsStated: true, Value: Granularity.Position }
-            ? $", Resampling = {VocabularyExpressions.Enum(ResamplingGranularity.PerPosition)}" : "";
+            ? $", Resampling = {VocabularyExpressions.Enum(CircuitDsl.Interventions.Plan.ResamplingGranularity.PerPosition)}" : "";
         writer.Line($"{{ Unmapped = {VocabularyExpressions.Enum(hypothesis.Method.Unmapped.Value)}{resampling} }};");
         return nodeLocals[graph.Root];
     }
