@@ -8,9 +8,11 @@ namespace CircuitDsl.Interventions.Scrubbing;
 /// A node copy's data under per-position resampling. The copy has <see cref="RowsPerReference"/> rows per
 /// reference (one, or one per query position of every head above it whose sources vary by position and that reads
 /// it as a key or value); each row holds a world per position: the example the copy's output at that position is
-/// computed for. <see cref="Varying"/> says whether a row's worlds can differ between positions.
+/// computed for. <see cref="Varying"/> says whether a row's worlds can differ between positions. A row made for a
+/// head's query q matters only up to q: <see cref="Horizons"/> holds each row's last position that any scored output
+/// reads (attention is causal), so the engine may run a row on that prefix alone.
 /// </summary>
-public sealed record PositionRows(int RowsPerReference, bool Varying, int Length, int[] Worlds, int[]? Others)
+public sealed record PositionRows(int RowsPerReference, bool Varying, int Length, int[] Worlds, int[] Horizons, int[]? Others)
 {
     /// <summary>The world of <paramref name="row"/> at <paramref name="position"/>.</summary>
     public int World(int row, int position) => Worlds[row * Length + position];
@@ -66,7 +68,8 @@ public static class PositionSampler
                 for (int p = 0; p < length; p++)
                     worlds[i * length + p] = draw.Agreeing(root, variable, draw.At(p), i);
         }
-        Visit(root, new PositionRows(1, varying, length, worlds, null), draw);
+        var horizons = Enumerable.Repeat(length - 1, n).ToArray();
+        Visit(root, new PositionRows(1, varying, length, worlds, horizons, null), draw);
         return draw.Samples;
     }
 
@@ -94,7 +97,7 @@ public static class PositionSampler
                 int world = parent.World(r, p);
                 worlds[r * length + p] = draw.Reads(child, world, p) ? draw.Agreeing(child, child.Condition, draw.At(p), world) : world;
             }
-        return new PositionRows(parent.RowsPerReference, true, length, worlds, null);
+        return new PositionRows(parent.RowsPerReference, true, length, worlds, parent.Horizons, null);
     }
 
     static PositionRows AcrossPositions(ScrubTreeNode child, PositionRows parent, Draws draw)
@@ -102,15 +105,17 @@ public static class PositionSampler
         int length = parent.Length, parentRows = parent.Worlds.Length / length;
         int fan = parent.Varying ? length : 1;
         var worlds = new int[parentRows * fan * length];
+        var horizons = new int[parentRows * fan];
         for (int r = 0; r < parentRows; r++)
             for (int q = 0; q < fan; q++)
             {
+                horizons[r * fan + q] = parent.Varying ? Math.Min(parent.Horizons[r], q) : parent.Horizons[r];
                 int world = parent.World(r, q);
                 int source = child.Condition is null ? world
                     : draw.Agreeing(child, child.Condition, parent.Varying ? draw.UpTo(child.EdgePositions, q) : child.EdgePositions, world);
                 Array.Fill(worlds, source, (r * fan + q) * length, length);
             }
-        return new PositionRows(parent.RowsPerReference * fan, false, length, worlds, null);
+        return new PositionRows(parent.RowsPerReference * fan, false, length, worlds, horizons, null);
     }
 
     /// <summary>The random stream, the class indices (one per variable and position set) and the draws made.</summary>

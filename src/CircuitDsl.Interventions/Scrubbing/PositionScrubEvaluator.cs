@@ -34,18 +34,24 @@ internal sealed class PositionScrubEvaluator(ComponentHooks hooks, Dataset datas
         int k = rows.RowsPerReference;
         var worlds = rows.Worlds[(start * k * length)..(end * k * length)];
         var others = rows.Others?[(start * k)..(end * k)];
+        var horizons = rows.Horizons[(start * k)..(end * k)];
         var children = node.Children.Select(c => (Node: c, Outputs: Evaluate(c, samples, start, end))).ToArray();
         var result = new Dictionary<Component, Output>();
-        foreach (var c in node.Components)
-            result[c] = c.IsEmbedding
-                ? new Output(gather.Read(worlds, run => hooks.ReadOutput(run.Cache, c)), worlds)
-                : Compute(c, rows.Varying, worlds, others, children);
+        foreach (var c in node.Components.Where(c => c.IsEmbedding))
+            result[c] = new Output(gather.Read(worlds, run => hooks.ReadOutput(run.Cache, c)), worlds);
+        // A node's heads in one layer read the same inputs, so one forward of the layer serves them all.
+        var headsByLayer = node.Components.Where(c => c.Kind == ComponentKind.Head).GroupBy(c => c.Layer).Select(g => g.ToArray());
+        var rest = node.Components.Where(c => !c.IsEmbedding && c.Kind != ComponentKind.Head).Select(c => new[] { c });
+        foreach (var group in headsByLayer.Concat(rest))
+            foreach (var (c, output) in Compute(group, rows.Varying, worlds, horizons, others, children))
+                result[c] = output;
         return result;
     }
 
-    Output Compute(Component c, bool varying, int[] worlds, int[]? others,
+    IEnumerable<(Component, Output)> Compute(Component[] group, bool varying, int[] worlds, int[] horizons, int[]? others,
         (ScrubTreeNode Node, Dictionary<Component, Output> Outputs)[] children)
     {
+        var c = group[0];
         int rows = worlds.Length / length;
         // A head whose worlds vary by position runs once per query position (sub-row r·P + q).
         bool perQuery = varying && c.Kind == ComponentKind.Head;
@@ -69,31 +75,25 @@ internal sealed class PositionScrubEvaluator(ComponentHooks hooks, Dataset datas
             }
         }
         if (inputs.Count == 0)
-        {
-            var clean = gather.Read(u, run => c.Kind == ComponentKind.Logits ? run.Logits : hooks.ReadOutput(run.Cache, c));
-            return perQuery ? new Output(AtOwnQuery(clean, rows), AtOwnQuery(u)) : new Output(clean, u);
-        }
+            return group.Select(g =>
+            {
+                var clean = gather.Read(u, run => g.Kind == ComponentKind.Logits ? run.Logits : hooks.ReadOutput(run.Cache, g));
+                return (g, perQuery ? new Output(AtOwnQuery(clean, rows), AtOwnQuery(u)) : new Output(clean, u));
+            }).ToArray();
 
         var residual = gather.Read(u, run => run.Cache[hooks.ReadHook(c)]);
         var model = hooks.Model;
         switch (c.Kind)
         {
             case ComponentKind.Logits:
-                return new Output(model.ForwardFrom(model.Config.Layers, residual + inputs[Channel.Output]), null);
+                return [(c, new Output(model.ForwardFrom(model.Config.Layers, residual + inputs[Channel.Output]), null))];
             case ComponentKind.Mlp:
-                return new Output(model.MlpOut(c.Layer, residual + inputs[Channel.Output]), null);
+                return [(c, new Output(model.MlpOut(c.Layer, residual + inputs[Channel.Output]), null))];
             default:
             {
-                var interventions = inputs.Select(kv => Intervention.Replace(
-                    hooks.InputHook(c, kv.Key), (residual + kv.Value).unsqueeze(2), Selection.ForHeads(c.HeadIndex))).ToArray();
-                using var cache = new ActivationCache();
-                string result = model.Hooks.Layers[c.Layer].Result;
-                model.ForwardFrom(c.Layer, residual, new RunOptions
-                {
-                    Interventions = interventions, Cache = cache, CacheFilter = n => n == result, StopAtLayer = c.Layer + 1,
-                }).Dispose();
-                var output = cache[result].select(2, c.HeadIndex);
-                return new Output(perQuery ? AtOwnQuery(output, rows) : output.clone(), null);
+                var computeHorizons = perQuery ? PerQueryHorizons(horizons) : horizons;
+                var outputs = new HeadRunner(hooks, c.Layer, [.. group.Select(g => g.HeadIndex)], length).Run(residual, inputs, computeHorizons);
+                return group.Select((g, i) => (g, new Output(perQuery ? AtOwnQuery(outputs[i], rows) : outputs[i], null))).ToArray();
             }
         }
     }
@@ -103,6 +103,14 @@ internal sealed class PositionScrubEvaluator(ComponentHooks hooks, Dataset datas
     {
         var result = new int[worlds.Length * length];
         for (int s = 0; s < worlds.Length; s++) Array.Fill(result, worlds[s], s * length, length);
+        return result;
+    }
+
+    /// <summary>Query q of row r matters up to q, and not past its row's horizon.</summary>
+    int[] PerQueryHorizons(int[] horizons)
+    {
+        var result = new int[horizons.Length * length];
+        for (int s = 0; s < result.Length; s++) result[s] = Math.Min(horizons[s / length], s % length);
         return result;
     }
 
