@@ -63,7 +63,7 @@ public static class ScrubBenchmark
             var result = runner.Run(new ExperimentPlan("bench", readme, metric,
                 [new ScrubCheck("per example", build(ResamplingGranularity.PerExample), Baseline), new ScrubCheck("per position", build(ResamplingGranularity.PerPosition), Baseline)]) { Seed = 3 });
             string Cell(CheckResult c) => $"{c[Statistic.Recovers].Value:0.000} [{c[Statistic.Recovers].Low:0.000}, {c[Statistic.Recovers].High:0.000}], {c[Statistic.Iia].Value:0.000}";
-            output.WriteLine($"| {name} | {Cell(result["per example"])} | {Cell(result["per position"])} | {result["per position"].Method["conditional draws"].Split(',')[0]} |");
+            output.WriteLine($"| {name} | {Cell(result["per example"])} | {Cell(result["per position"])} | {result["per position"].Method["conditional draws"].Replace(", i.e. the parent's own input", "")} |");
         }
         output.WriteLine();
     }
