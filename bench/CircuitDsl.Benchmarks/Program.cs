@@ -1,7 +1,7 @@
 using CircuitDsl.Benchmarks;
 using CircuitDsl.Runtime;
 
-// Usage: dotnet run -c Release --project bench/CircuitDsl.Benchmarks [-- --repetitions N] [--interventions | --patching | --memory | --compiler | --cache]
+// Usage: dotnet run -c Release --project bench/CircuitDsl.Benchmarks [-- --repetitions N] [--interventions | --patching | --memory | --compiler | --cache | --scrub]
 // (--interventions is --patching and --memory; --memory-of N is the child process that --memory starts per N)
 int at = Array.IndexOf(args, "--repetitions");
 int repetitions = at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1]) : 20;
@@ -14,6 +14,7 @@ if (args.Contains("--compiler"))
 if (args.Contains("--cache")) { CacheBenchmark.Run(Console.Out, Math.Min(repetitions, 5)); return; } // 5e: each computed run takes ~20 s
 TorchNative.EnsureLoaded();
 TorchSharp.torch.set_num_threads(Environment.ProcessorCount);
+if (args.Contains("--scrub")) { ScrubBenchmark.Run(Console.Out, repetitions); return; }
 int child = Array.IndexOf(args, MemoryBenchmark.ChildFlag);
 if (child >= 0)
 {

@@ -89,7 +89,10 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
             if (parts.Count == 0) writer.Line(";");
         }
         writer.Line($"var hypothesis = new ScrubHypothesis({CSharpText.String(hypothesis.Name)}, {nodeLocals[graph.Root]}, {Nullable(hypothesis.Description)})");
-        writer.Line($"{{ Unmapped = {VocabularyExpressions.Enum(hypothesis.Method.Unmapped.Value)} }};");
+        // Per-position resampling only when the file states `granularity position`, so other plans read as before.
+        string resampling = hypothesis.Method.Granularity is { IsStated: true, Value: Granularity.Position }
+            ? $", Resampling = {VocabularyExpressions.Enum(CircuitDsl.Interventions.Plan.ResamplingGranularity.PerPosition)}" : "";
+        writer.Line($"{{ Unmapped = {VocabularyExpressions.Enum(hypothesis.Method.Unmapped.Value)}{resampling} }};");
         return nodeLocals[graph.Root];
     }
 

@@ -73,14 +73,18 @@ internal sealed class ScrubCheckEvaluator : CheckEvaluator
 {
     readonly ScrubCheck check;
     readonly ScrubTree tree, baseline;
-    readonly ScrubSamples samples, baselineSamples;
+    readonly ScrubSamples? samples;
+    readonly PositionSamples? positionSamples; // per-position resampling instead of samples
+    readonly ScrubSamples baselineSamples;
 
     public ScrubCheckEvaluator(ScrubCheck check, ExperimentPlan plan, ComponentHooks hooks) : base(check, plan)
     {
         this.check = check;
         tree = Treeifier.Treeify(check.Hypothesis, hooks);
+        // The baseline is the same per example whatever the hypothesis chooses, so both resamplings share its 0%.
         baseline = Treeifier.Treeify(check.Baseline.AsHypothesis(), hooks);
-        samples = ScrubSampler.Sample(tree, plan.Data, plan.Seed);
+        if (tree.Resampling == ResamplingGranularity.PerPosition) positionSamples = PositionSampler.Sample(tree, plan.Data, plan.Seed);
+        else samples = ScrubSampler.Sample(tree, plan.Data, plan.Seed);
         baselineSamples = ScrubSampler.Sample(baseline, plan.Data, plan.Seed);
     }
 
@@ -88,7 +92,9 @@ internal sealed class ScrubCheckEvaluator : CheckEvaluator
     {
         using var scope = NewDisposeScope();
         var evaluator = new ScrubEvaluator(batch.Hooks, Plan.Data, batch.Runs);
-        var scrubbed = evaluator.Logits(tree, samples, batch.Start, batch.End);
+        var scrubbed = positionSamples is null
+            ? evaluator.Logits(tree, samples!, batch.Start, batch.End)
+            : new PositionScrubEvaluator(batch.Hooks, Plan.Data, batch.Runs, batch.End - batch.Start).Logits(tree, positionSamples, batch.Start, batch.End);
         Record("scrubbed", batch, batch.Metric(scrubbed));
         // Same baseline and seed give the same draws, so checks sharing a baseline share its scores.
         string key = $"scrub baseline: {check.Baseline}";
@@ -137,7 +143,10 @@ internal sealed class ScrubCheckEvaluator : CheckEvaluator
             ["baseline"] = check.Baseline.ToString()!,
             ["unmapped inputs"] = $"{check.Hypothesis.Unmapped.ToString().ToLowerInvariant()} unless a node says otherwise; nodes without inputs keep their datum",
             ["node copies"] = string.Join("; ", tree.Nodes.Select(n => $"{n.Path} [{string.Join(", ", n.Components)}] {(n.Condition is null ? "exact" : "agreeing on " + n.Condition.Name)}, unmapped {n.Unmapped.ToString().ToLowerInvariant()}")),
-            ["conditional draws"] = $"{samples.ConditionalDraws} ({samples.SingletonDraws} from classes of one, i.e. the parent's own input)",
+            ["resampling"] = tree.Resampling == ResamplingGranularity.PerPosition
+                ? "per position: each node copy draws a source per position agreeing on its variable there (q, MLP and logits inputs), and per query position one source agreeing at every key up to it (k and v inputs)"
+                : "per example: each node copy draws one source agreeing on its variable over the copy's positions",
+            ["conditional draws"] = $"{positionSamples?.ConditionalDraws ?? samples!.ConditionalDraws} ({positionSamples?.SingletonDraws ?? samples!.SingletonDraws} from classes of one, i.e. the parent's own input)",
             ["iia target"] = check.Hypothesis.Root.Computes is { } v ? $"root variable {v.Name}" : "the model's own top prediction",
         };
         yield return Result(Check.Name, "scrub", stats, method, "scrubbed", "agreement");

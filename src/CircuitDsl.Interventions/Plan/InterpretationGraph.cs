@@ -44,9 +44,18 @@ public sealed record InterpretationInput(Channel Channel, InterpretationNode Sou
 /// <summary>How the root's datum is chosen: the reference itself, or a random input scored on the reference's labels.</summary>
 public enum RootSampling { Reference, Random }
 
+/// <summary>
+/// What a resampled source stands for: a whole example for a node copy (its variable read as the vector over the
+/// copy's positions), or one example per node copy and position (agreeing on the variable at that position).
+/// </summary>
+public enum ResamplingGranularity { PerExample, PerPosition }
+
 /// <summary>A causal-scrubbing hypothesis: an interpretation graph whose single root maps the logits.</summary>
 public sealed record ScrubHypothesis(string Name, InterpretationNode Root, string? Description = null)
 {
+    /// <summary>One source per node copy (the default), or one per node copy and position (the language's <c>granularity position</c>).</summary>
+    public ResamplingGranularity Resampling { get; init; } = ResamplingGranularity.PerExample;
+
     /// <summary>Default for nodes that do not say (the language's <c>unmapped</c> choice).</summary>
     public UnmappedInputs Unmapped { get; init; } = UnmappedInputs.Resample;
 

@@ -23,6 +23,12 @@ public sealed record ScrubTreeNode(
     /// <summary>True when some input of the node runs on the shared random other-inputs datum.</summary>
     public bool DrawsOtherInputs => Unmapped == UnmappedInputs.Resample;
 
+    /// <summary>
+    /// True when the parent reads this copy at every key position of each query (a head's k or v), rather than at
+    /// the one position it computes (a head's q, an MLP, the logits).
+    /// </summary>
+    public bool ReadAcrossPositions => Via is Channel.Key or Channel.Value;
+
     public IEnumerable<ScrubTreeNode> PreOrder() => Children.SelectMany(c => c.PreOrder()).Prepend(this);
 
     public override string ToString() => Path;
@@ -31,5 +37,8 @@ public sealed record ScrubTreeNode(
 /// <summary>A treeified hypothesis: its root maps the logits.</summary>
 public sealed record ScrubTree(string Name, ScrubTreeNode Root, RootSampling RootSampling)
 {
+    /// <summary>One source per node copy, or per node copy and position (<see cref="PositionSampler"/>).</summary>
+    public ResamplingGranularity Resampling { get; init; } = ResamplingGranularity.PerExample;
+
     public IReadOnlyList<ScrubTreeNode> Nodes { get; } = Root.PreOrder().ToArray();
 }

@@ -8,6 +8,8 @@ namespace CircuitDsl.Interventions.Scrubbing;
 /// logits; components the model has; each input written strictly before its reader reads (a child's paths extend
 /// its parent's); no cycle; no component mapped twice into the same input of a node copy. Treeification copies
 /// only nodes: inputs no node maps stay shared within their node (they all get its one other-inputs datum).
+/// Per position, a head reads its q at one position and its k and v at every key position, so an input that feeds
+/// a head's whole residual input is copied once per channel (q, k, v): each is its own path and gets its own sources.
 /// </summary>
 public static class Treeifier
 {
@@ -17,7 +19,7 @@ public static class Treeifier
         if (root.Components.Length != 1 || root.Components[0].Kind != ComponentKind.Logits)
             throw new HypothesisException(hypothesis.Name, $"the root '{root.Name}' must map the logits (it maps {string.Join(", ", root.Components)})");
         var tree = Copy(hypothesis, root, root.Name, Channel.Output, PositionSet.All, null, hooks, []);
-        return new ScrubTree(hypothesis.Name, tree, hypothesis.RootSampling);
+        return new ScrubTree(hypothesis.Name, tree, hypothesis.RootSampling) { Resampling = hypothesis.Resampling };
     }
 
     static ScrubTreeNode Copy(
@@ -50,15 +52,29 @@ public static class Treeifier
         foreach (var input in node.Inputs)
         {
             CheckEdge(h, node, input, claimed);
-            string childPath = $"{path}/{input.Source.Name}{(input.Channel == Channel.Output ? "" : "." + Short(input.Channel))}";
-            children.Add(Copy(h, input.Source, childPath, input.Channel, input.Positions.Intersect(input.Source.Positions),
-                input.Condition, hooks, stack));
+            foreach (var channel in ChannelsOfCopies(h, node, input))
+            {
+                string childPath = $"{path}/{input.Source.Name}{(channel == Channel.Output ? "" : "." + Short(channel))}";
+                children.Add(Copy(h, input.Source, childPath, channel, input.Positions.Intersect(input.Source.Positions),
+                    input.Condition, hooks, stack));
+            }
         }
         stack.RemoveAt(stack.Count - 1);
 
         // A node without inputs is a leaf (its inputs keep its datum) unless it says otherwise.
         var unmapped = node.Unmapped ?? (node.Inputs.IsEmpty ? UnmappedInputs.Keep : h.Unmapped);
         return new ScrubTreeNode(path, node, via, edgePositions, condition, unmapped, [.. children]);
+    }
+
+    /// <summary>The channel of each copy an input gets: per position, a head's whole input is three paths (q, k, v).</summary>
+    static Channel[] ChannelsOfCopies(ScrubHypothesis h, InterpretationNode reader, InterpretationInput input)
+    {
+        if (h.Resampling != ResamplingGranularity.PerPosition || input.Channel != Channel.Output || !reader.Components.Any(c => c.Kind == ComponentKind.Head))
+            return [input.Channel];
+        if (!reader.Components.All(c => c.Kind == ComponentKind.Head))
+            throw new HypothesisException(h.Name,
+                $"node '{reader.Name}' maps heads and other components and reads '{input.Source.Name}' whole; per-position resampling splits a head's input into q, k and v, so map the heads in a node of their own");
+        return [Channel.Query, Channel.Key, Channel.Value];
     }
 
     static void CheckEdge(ScrubHypothesis h, InterpretationNode reader, InterpretationInput input, HashSet<(Component, Channel, Component)> claimed)

@@ -96,7 +96,7 @@ namespace CircuitPlans
                 .From(node_movers, Channel.Output, positions: PositionSet.Named("END"))
                 .From(node_negative_movers, Channel.Output, positions: PositionSet.Named("END"));
             var hypothesis = new ScrubHypothesis("faithfulness", node_out, "knocking out everything outside the circuit keeps 87% of the logit difference")
-            { Unmapped = UnmappedInputs.Resample };
+            { Unmapped = UnmappedInputs.Resample, Resampling = ResamplingGranularity.PerPosition };
 
             return new ExperimentPlan("faithfulness", data, metric,
             [

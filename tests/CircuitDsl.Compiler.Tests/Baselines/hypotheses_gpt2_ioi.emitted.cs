@@ -124,7 +124,7 @@ namespace CircuitPlans
                 .From(node_movers, Channel.Output)
                 .From(node_mlps_kept, Channel.Output);
             var hypothesis = new ScrubHypothesis("faithfulness", node_out, "the 26 heads at their positions keep most of the model's logit difference")
-            { Unmapped = UnmappedInputs.Resample };
+            { Unmapped = UnmappedInputs.Resample, Resampling = ResamplingGranularity.PerPosition };
 
             return new ExperimentPlan("faithfulness", data, metric,
             [

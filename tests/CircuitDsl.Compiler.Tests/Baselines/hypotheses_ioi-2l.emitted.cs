@@ -144,7 +144,7 @@ namespace CircuitPlans
                 .From(node_writers, Channel.Output, positions: PositionSet.Named("END"))
                 .From(node_mlp1, Channel.Output, positions: PositionSet.Named("END"));
             var hypothesis = new ScrubHypothesis("naive", node_out, "only the three strongest direct writers at END matter")
-            { Unmapped = UnmappedInputs.Resample };
+            { Unmapped = UnmappedInputs.Resample, Resampling = ResamplingGranularity.PerPosition };
 
             return new ExperimentPlan("naive", data, metric,
             [
@@ -187,7 +187,7 @@ namespace CircuitPlans
                 .From(node_mlp1, Channel.Output, positions: PositionSet.Named("END"))
                 .From(node_mlp0, Channel.Output, positions: new PositionSet([new NamedPosition("IO"), new NamedPosition("S2"), new NamedPosition("END")]));
             var hypothesis = new ScrubHypothesis("refined", node_out, "the name readers at END and layer 0's MLP at the names and END")
-            { Unmapped = UnmappedInputs.Resample };
+            { Unmapped = UnmappedInputs.Resample, Resampling = ResamplingGranularity.PerPosition };
 
             return new ExperimentPlan("refined", data, metric,
             [
