@@ -63,6 +63,12 @@ public static class ResourceLimits
     /// <summary>Most nodes of an interpretation graph after treeification (shared nodes multiply along paths).</summary>
     public const int MaxTreeNodes = 100_000;
 
+    /// <summary>Most rows per example of a node copy under per-position resampling (each nested key/value read multiplies them by the length).</summary>
+    public const int MaxScrubRowsPerExample = 4_096;
+
+    /// <summary>Most source draws per-position resampling makes for one node copy over the whole dataset (4 bytes each).</summary>
+    public const long MaxScrubDraws = 50_000_000;
+
     // ---- Models ----
 
     /// <summary>Most layers (Llama-3.1-405B has 126).</summary>

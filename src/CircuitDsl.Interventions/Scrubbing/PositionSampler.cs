@@ -50,7 +50,7 @@ public static class PositionSampler
 {
     public static PositionSamples Sample(ScrubTree tree, Dataset dataset, long seed)
     {
-        var draw = new Draws(dataset, SplitMix64.For(seed, "scrub per position"));
+        var draw = new Draws(tree.Name, dataset, SplitMix64.For(seed, "scrub per position"));
         int n = dataset.Count, length = dataset.Length;
         var root = tree.Root;
         var worlds = new int[n * length];
@@ -104,6 +104,7 @@ public static class PositionSampler
     {
         int length = parent.Length, parentRows = parent.Worlds.Length / length;
         int fan = parent.Varying ? length : 1;
+        draw.Bound(child, (long)parent.RowsPerReference * fan, (long)parentRows * fan * length);
         var worlds = new int[parentRows * fan * length];
         var horizons = new int[parentRows * fan];
         for (int r = 0; r < parentRows; r++)
@@ -119,8 +120,10 @@ public static class PositionSampler
     }
 
     /// <summary>The random stream, the class indices (one per variable and position set) and the draws made.</summary>
-    sealed class Draws(Dataset dataset, SplitMix64 random)
+    sealed class Draws(string hypothesis, Dataset dataset, SplitMix64 random)
     {
+        public void Bound(ScrubTreeNode child, long rowsPerExample, long draws) => PerPositionLimits.Check(hypothesis, child.Path, rowsPerExample, draws);
+
         readonly Dictionary<(CausalVariable, PositionSet), EquivalenceClasses> classes = new();
         readonly Dictionary<(PositionSet, int), PositionSet> prefixes = new();
         readonly Dictionary<(PositionSet, int), bool> reads = new();
