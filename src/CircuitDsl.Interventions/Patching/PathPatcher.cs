@@ -43,16 +43,28 @@ public sealed class PathPatcher(ComponentHooks hooks)
             if (variants[v].Any(s => Reaches(s, target))) live.Add(v);
             else consume([v], FinalStream.Of(clean.Final));
         }
-        var atRows = receivers.ToLogits ? rows : null;
-        // MaxRows counts sequences of p positions: a variant costs b of them, or, at the metric's rows, n positions.
+        // Earliest senders first: in each layer a chunk's variants that have not yet changed are a suffix, and their MLPs are not run.
+        live = [.. live.OrderBy(v => variants[v].Where(s => Reaches(s, target)).Min(PathPatchValidation.SenderLayer))];
+        // Pass C mixes no positions: into the logits it runs at the metric's rows, into heads at the receivers' positions.
+        var atRows = receivers.ToLogits ? rows : ReceiverRows(receivers, references, (int)clean.Final.shape[1]);
+        // MaxRows counts sequences of p positions: a variant costs b of them (pass D into heads runs every position),
+        // or, into the logits at the metric's rows, n positions.
         long positions = MaxRows * clean.Final.shape[1];
-        int chunk = (int)Math.Max(1, atRows is null ? MaxRows / references.Count : positions / Math.Max(1, atRows.shape[0]));
+        int chunk = (int)Math.Max(1, receivers.ToLogits && atRows is not null ? positions / Math.Max(1, atRows.shape[0]) : MaxRows / references.Count);
         for (int start = 0; start < live.Count; start += chunk)
         {
             var indices = live.Skip(start).Take(chunk).ToArray();
             RunChunk(receivers, indices.Select(i => variants[i].Where(s => Reaches(s, target)).ToArray()).ToArray(), clean, corrupted, references,
                 streams => consume(indices, streams), atRows);
         }
+    }
+
+    /// <summary>The b·p rows some head receiver reads at (null when one reads every position: nothing to leave out).</summary>
+    static Tensor? ReceiverRows(PathPatchSpec spec, IReadOnlyList<Example> references, int length)
+    {
+        if (spec.Receivers.Any(r => r.Positions.IsAll)) return null;
+        var union = spec.Receivers.Select(r => ComponentHooks.PositionMask(r.Positions, references, length)).Aggregate((a, b) => a | b);
+        return union.flatten().nonzero().squeeze(-1);
     }
 
     /// <summary>A sender reaches a receiver at layer r directly only if it writes before layer r reads.</summary>
@@ -87,7 +99,8 @@ public sealed class PathPatcher(ComponentHooks hooks)
         }
         recorded[target] = residual;
 
-        consume(spec.ToLogits ? FinalReceiver(spec, chunk, residual) : HeadReceivers(spec, chunk, recorded));
+        consume(spec.ToLogits ? FinalReceiver(spec, chunk, residual)
+            : HeadReceivers(spec, new VariantChunk(hooks, variants, clean, corrupted, references), chunk, recorded, rows));
     }
 
     static Tensor Plus(VariantChunk chunk, Tensor stream, Tensor addend, bool inPlace) =>
@@ -98,13 +111,24 @@ public sealed class PathPatcher(ComponentHooks hooks)
     {
         var model = hooks.Model;
         var names = model.Hooks.Layers[l];
-        var mlp = spec.FreezeMlps || !chunk.IsPerVariant(mid)
-            ? chunk.Take(chunk.Clean.Cache[names.MlpOut])
-            : model.MlpOut(l, chunk.Rows(mid), spec.FreezeLayerNorm && model.Config.HasLayerNorm
-                ? new RunOptions { Interventions = [Intervention.Replace(names.Ln2Scale, chunk.Repeat(chunk.Take(chunk.Clean.Cache[names.Ln2Scale])))] }
-                : null).view(mid.shape); // back to per variant
+        var cleanMlp = chunk.Take(chunk.Clean.Cache[names.MlpOut]);
+        int changed = chunk.IsPerVariant(mid) ? chunk.ChangedBy(l) : 0;
+        var mlp = spec.FreezeMlps || changed == 0 ? cleanMlp : ChangedMlp(spec, chunk, l, mid.narrow(0, 0, changed));
+        if (!spec.FreezeMlps && changed > 0 && changed < chunk.Variants)
+            mlp = cat([mlp, cleanMlp.expand([chunk.Variants - changed, .. cleanMlp.shape])], 0); // the rest still read the clean stream, exactly
         var senders = chunk.Mask(s => s.Component.Kind == ComponentKind.Mlp && s.Component.Layer == l);
         return senders is null ? mlp : where(senders.unsqueeze(-1), chunk.Take(chunk.Corrupted.Cache[names.MlpOut]), mlp);
+    }
+
+    /// <summary>MLP l recomputed on the streams of the first variants (those a sender has changed by now).</summary>
+    Tensor ChangedMlp(PathPatchSpec spec, VariantChunk chunk, int l, Tensor mid)
+    {
+        var model = hooks.Model;
+        var names = model.Hooks.Layers[l];
+        var options = spec.FreezeLayerNorm && model.Config.HasLayerNorm
+            ? new RunOptions { Interventions = [Intervention.Replace(names.Ln2Scale, chunk.Repeat(chunk.Take(chunk.Clean.Cache[names.Ln2Scale]), mid.shape[0]))] }
+            : null;
+        return model.MlpOut(l, chunk.Rows(mid), options).view(mid.shape); // back to per variant
     }
 
     /// <summary>The logits receiver reads the final stream at its positions (the clean one elsewhere); the metric unembeds it.</summary>
@@ -119,7 +143,12 @@ public sealed class PathPatcher(ComponentHooks hooks)
         return new FinalStream(final, scale, chunk.AtRows);
     }
 
-    FinalStream HeadReceivers(PathPatchSpec spec, VariantChunk chunk, Dictionary<int, Tensor> recorded)
+    /// <summary>
+    /// Pass D: the receivers read what pass C recorded (computed at <paramref name="rows"/> only, when given; the
+    /// clean stream elsewhere, which a receiver's positions never reach), everything from the first receiver's layer
+    /// on is recomputed for every variant at once, up to the final stream.
+    /// </summary>
+    FinalStream HeadReceivers(PathPatchSpec spec, VariantChunk chunk, VariantChunk passC, Dictionary<int, Tensor> recorded, Tensor? rows)
     {
         var model = hooks.Model;
         var names = model.Hooks.Layers;
@@ -131,7 +160,9 @@ public sealed class PathPatcher(ComponentHooks hooks)
             int layer = r.Component.Layer;
             var cleanInput = chunk.Clean.Cache[names[layer].ResidPre];
             // Receivers before every sender see the clean stream.
-            var value = chunk.PerVariant(recorded.TryGetValue(layer, out var rec) ? rec : cleanInput);
+            var value = recorded.TryGetValue(layer, out var rec) && passC.IsPerVariant(rec)
+                ? rows is null ? rec : AtEveryPosition(chunk, cleanInput, rec, rows)
+                : chunk.PerVariant(cleanInput);
             var positions = chunk.Mask(r.Positions);
             changed = changed | (VariantChunk.AnyAlongLast(value != cleanInput) & positions).any(-1);
             interventions.Add(Intervention.Replace(hooks.InputHook(r.Component, r.Component.Channel), chunk.Rows(value).unsqueeze(2),
@@ -142,5 +173,13 @@ public sealed class PathPatcher(ComponentHooks hooks)
             new RunOptions { Interventions = interventions, StopAtLayer = model.Config.Layers }));
         // A variant whose receivers got exactly their clean inputs is the clean run (pass D would only add rounding).
         return new FinalStream(where(changed.view(chunk.Variants, chunk.Batch, 1, 1), final, chunk.Clean.Final));
+    }
+
+    /// <summary>[v, b, p, d]: the clean stream, with each variant's rows computed by pass C in place.</summary>
+    static Tensor AtEveryPosition(VariantChunk chunk, Tensor clean, Tensor atRows, Tensor rows)
+    {
+        var full = clean.flatten(0, 1).unsqueeze(0).repeat(chunk.Variants, 1, 1);
+        full.index_copy_(1, rows, atRows);
+        return full.view(chunk.Variants, chunk.Batch, clean.shape[1], clean.shape[2]);
     }
 }

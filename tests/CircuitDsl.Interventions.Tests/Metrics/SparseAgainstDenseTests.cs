@@ -49,7 +49,8 @@ public class SparseAgainstDenseTests
     {
         var heads = (from l in Enumerable.Range(0, config.Layers) from h in Enumerable.Range(0, config.Heads) select E(Component.Head(l, h))).ToImmutableArray();
         var toLogits = PathPatchSpec.Of([], E(Component.Logits));
-        var toQk = PathPatchSpec.Of([], E(Component.Head(2, 0, Channel.Key)), E(Component.Head(2, 1, Channel.Query), PositionSet.Named("END")));
+        // Receivers at some positions only: pass C runs at those rows alone.
+        var toQk = PathPatchSpec.Of([], E(Component.Head(2, 0, Channel.Key), PositionSet.At(3, 5)), E(Component.Head(2, 1, Channel.Query), PositionSet.Named("END")));
         yield return (new ModelCheck("model"), null);
         yield return (new ActivationPatchCheck("denoise", [E(Component.Head(1, 0)), E(Component.Head(0, 1, Channel.Value), PositionSet.At(3))], PatchDirection.CleanIntoCorrupted), null);
         yield return (new ActivationPatchCheck("noise", [E(config.HasMlp ? Component.Mlp(1) : Component.Head(1, 1), PositionSet.Named("MID"))], PatchDirection.CorruptedIntoClean), null);
@@ -62,6 +63,8 @@ public class SparseAgainstDenseTests
         }
         var partial = PathPatchSpec.Of([E(Component.Head(0, 0), PositionSet.At(1, 7)), E(Component.Head(1, 1))], E(Component.Logits, PositionSet.At(2, 7)));
         yield return (new PathPatchCheck("logits at positions", partial), partial);
+        var everywhere = PathPatchSpec.Of([E(Component.Head(0, 0)), E(Component.Head(1, 1), PositionSet.At(2, 4))], E(Component.Head(2, 1, Channel.Value)), E(Component.Head(1, 0, Channel.Query), PositionSet.At(6)));
+        yield return (new PathPatchCheck("v everywhere", everywhere), everywhere);
         var frozen = PathPatchSpec.Of([E(Component.Head(0, 1))], E(Component.Logits)) with { FreezeLayerNorm = true, FreezeMlps = !config.HasMlp ? false : true };
         yield return (new PathPatchCheck("frozen", frozen), frozen);
         if (config.HasMlp)
