@@ -1,7 +1,7 @@
 using CircuitDsl.Benchmarks;
 using CircuitDsl.Runtime;
 
-// Usage: dotnet run -c Release --project bench/CircuitDsl.Benchmarks [-- --repetitions N] [--gpt2-repetitions N] [--interventions | --patching | --sparse | --fixed-cost | --memory | --compiler]
+// Usage: dotnet run -c Release --project bench/CircuitDsl.Benchmarks [-- --repetitions N] [--gpt2-repetitions N] [--interventions | --patching | --sparse | --zoo-paths | --fixed-cost | --memory | --compiler]
 // (--interventions is --patching and --memory; --memory-of N is the child process that --memory starts per N)
 int at = Array.IndexOf(args, "--repetitions");
 int repetitions = at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1]) : 20;
@@ -17,6 +17,11 @@ int child = Array.IndexOf(args, MemoryBenchmark.ChildFlag);
 if (child >= 0)
 {
     MemoryBenchmark.Measure(Console.Out, int.Parse(args[child + 1], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+if (args.Contains("--zoo-paths"))
+{
+    SparseBenchmark.RunZooPaths(Console.Out, repetitions);
     return;
 }
 if (args.Contains("--fixed-cost"))

@@ -34,6 +34,14 @@ public static class SparseBenchmark
     /// <summary>Repetitions of the GPT-2-sized sweeps (at most; `--repetitions` may ask for fewer).</summary>
     public static int Gpt2Repetitions { get; set; } = 3;
 
+    /// <summary>Only the zoo model's shipped path file (part of (b)).</summary>
+    public static void RunZooPaths(TextWriter output, int repetitions)
+    {
+        using var zoo = ZooCatalog.Load("zoo:attn-only-2l");
+        Header(output);
+        ZooPathFile(output, zoo, Math.Max(3, repetitions));
+    }
+
     /// <summary>Only (d): the fixed cost of a model-only check on the GPT-2 shape.</summary>
     public static void RunFixedCost(TextWriter output, int repetitions)
     {
@@ -50,8 +58,7 @@ public static class SparseBenchmark
         output.WriteLine();
         output.WriteLine("Floor: the two cached forwards (clean, corrupted) the engine makes per batch. Metric: logit_diff at the last position (a), loss at `repeated` (zoo file).");
         output.WriteLine();
-        output.WriteLine("| case | model | batch × tokens | senders → receivers | torch threads | loop ms | engine ms | floor ms | loop / engine | engine / floor | max abs metric difference |");
-        output.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        Header(output);
         using (var zoo = ZooCatalog.Load("zoo:attn-only-2l"))
             ZooPathFile(output, zoo, Math.Max(3, repetitions));
         using var model = new HookedTransformer(Gpt2Small);
@@ -101,6 +108,12 @@ public static class SparseBenchmark
         Floor(model, data, references);
         var times = Timing.MedianMilliseconds(repetitions, warmUp: false, Engine(senders), Literal(senders), () => Floor(model, data, references));
         Row(output, label, model, $"{data.Count} × {data.Length}", what, threads, times, engine.Zip(loop).Max(p => Math.Abs(p.First - p.Second)));
+    }
+
+    static void Header(TextWriter output)
+    {
+        output.WriteLine("| case | model | batch × tokens | senders → receivers | torch threads | loop ms | engine ms | floor ms | loop / engine | engine / floor | max abs metric difference |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
     }
 
     static void Row(TextWriter output, string label, HookedTransformer model, string shape, string what, int threads, IReadOnlyList<double> t, double difference) =>
