@@ -67,8 +67,14 @@ public static class InterventionBenchmark
             {
                 using var scope = NewDisposeScope();
                 using var runs = new RunCache(model, hooks.StandardHooks());
+                var clean = runs.Get(data, references);
+                using var reader = new MetricReader(metric, model, data.Examples, clean.Final, clean.FinalScale);
                 new PathPatcher(hooks) { MaxRows = maxRows }.Run(receivers, senders.Select(s => (IReadOnlyList<PatchEndpoint>)[s]).ToArray(),
-                    runs.Get(data, references), runs.Get(data, references, counterfactual: true), data.Examples, (v, logits) => batched[v] = Mean(logits));
+                    clean, runs.Get(data, references, counterfactual: true), data.Examples, (indices, streams) =>
+                    {
+                        var metrics = reader.EvaluateEach(streams);
+                        for (int k = 0; k < indices.Count; k++) batched[indices[k]] = metrics[k].Sums.Sum() / metrics[k].Counts.Sum();
+                    }, reader.Rows);
             },
             () =>
             {

@@ -1,7 +1,7 @@
 using CircuitDsl.Benchmarks;
 using CircuitDsl.Runtime;
 
-// Usage: dotnet run -c Release --project bench/CircuitDsl.Benchmarks [-- --repetitions N] [--interventions | --patching | --memory | --compiler | --cache | --scrub]
+// Usage: dotnet run -c Release --project bench/CircuitDsl.Benchmarks [-- --repetitions N] [--gpt2-repetitions N] [--interventions | --patching | --sparse | --zoo-paths | --fixed-cost | --memory | --compiler | --cache | --scrub]
 // (--interventions is --patching and --memory; --memory-of N is the child process that --memory starts per N)
 int at = Array.IndexOf(args, "--repetitions");
 int repetitions = at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1]) : 20;
@@ -21,9 +21,22 @@ if (child >= 0)
     MemoryBenchmark.Measure(Console.Out, int.Parse(args[child + 1], System.Globalization.CultureInfo.InvariantCulture));
     return;
 }
+if (args.Contains("--zoo-paths"))
+{
+    SparseBenchmark.RunZooPaths(Console.Out, repetitions);
+    return;
+}
+if (args.Contains("--fixed-cost"))
+{
+    SparseBenchmark.RunFixedCost(Console.Out, repetitions);
+    return;
+}
+bool sparse = args.Contains("--sparse");
+int large = Array.IndexOf(args, "--gpt2-repetitions"); // the GPT-2-sized sweeps take minutes per repetition
+if (large >= 0 && large + 1 < args.Length) SparseBenchmark.Gpt2Repetitions = int.Parse(args[large + 1]);
 bool patching = args.Contains("--patching") || args.Contains("--interventions");
 bool memory = args.Contains("--memory") || args.Contains("--interventions");
-bool all = !patching && !memory;
+bool all = !patching && !memory && !sparse;
 Console.WriteLine($"# CircuitDsl benchmarks ({Environment.ProcessorCount} cores, torch threads {TorchSharp.torch.get_num_threads()}, {repetitions} repetitions, medians)");
 Console.WriteLine();
 if (all) ForwardBenchmark.Run(Console.Out, repetitions);
@@ -33,3 +46,4 @@ if (all || memory)
     Console.WriteLine();
 }
 if (all || patching) InterventionBenchmark.Run(Console.Out, repetitions);
+if (all || sparse) SparseBenchmark.Run(Console.Out, repetitions);

@@ -7,9 +7,10 @@ namespace CircuitDsl.Interventions.Execution;
 
 /// <summary>
 /// One batch of references while an experiment runs: the cached runs every check shares (clean, corrupted and any
-/// resampled inputs), and the metric against these references' labels.
+/// resampled inputs), and the metric against these references' labels, read from runs' final streams where only the
+/// metric's rows are unembedded (<see cref="MetricReader"/>).
 /// </summary>
-internal sealed class BatchContext(ExperimentPlan plan, ComponentHooks hooks, RunCache runs, int start, int end, int[] counterfactualData)
+internal sealed class BatchContext(ExperimentPlan plan, ComponentHooks hooks, RunCache runs, int start, int end, int[] counterfactualData) : IDisposable
 {
     public ExperimentPlan Plan => plan;
     public ComponentHooks Hooks => hooks;
@@ -35,10 +36,23 @@ internal sealed class BatchContext(ExperimentPlan plan, ComponentHooks hooks, Ru
     public Dictionary<string, (double[] Sums, int[] Counts)> Shared { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The metric of the clean and of the corrupted run, computed once per batch for every check that reports it.</summary>
-    public (double[] Sums, int[] Counts) CleanMetric => cleanMetric ??= Metric(Clean.Logits);
-    public (double[] Sums, int[] Counts) CorruptedMetric => corruptedMetric ??= Metric(Corrupted.Logits);
-    (double[] Sums, int[] Counts)? cleanMetric, corruptedMetric;
+    public (double[] Sums, int[] Counts) CleanMetric => Reader.Clean;
+    public (double[] Sums, int[] Counts) CorruptedMetric => corruptedMetric ??= Metric(FinalStream.Of(Corrupted.Final, null));
+    (double[] Sums, int[] Counts)? corruptedMetric, denseCleanMetric;
 
+    /// <summary>The metric of this batch, unembedding only the rows it scores.</summary>
+    public MetricReader Reader => reader ??= new MetricReader(plan.Metric, hooks.Model, Examples, Clean.Final, Clean.FinalScale);
+    MetricReader? reader;
+
+    /// <summary>The metric of one run given by its final stream.</summary>
+    public (double[] Sums, int[] Counts) Metric(FinalStream run) => Reader.Evaluate(run);
+
+    /// <summary>The metric of full logits [b, p, vocab] (runs that make them anyway, such as causal scrubbing's).</summary>
     public (double[] Sums, int[] Counts) Metric(Tensor logits) =>
-        MetricEvaluator.Evaluate(plan.Metric, logits, Examples, Clean.Logits);
+        MetricEvaluator.Evaluate(plan.Metric, logits, Examples, plan.Metric.Kind == MetricKind.KL ? Clean.Logits : null);
+
+    /// <summary>The clean run's metric computed as <see cref="Metric(Tensor)"/> computes it, bit for bit comparable with it.</summary>
+    public (double[] Sums, int[] Counts) DenseCleanMetric => denseCleanMetric ??= Metric(Clean.Logits);
+
+    public void Dispose() => reader?.Dispose();
 }

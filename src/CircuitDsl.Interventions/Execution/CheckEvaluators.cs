@@ -101,7 +101,9 @@ internal sealed class ScrubCheckEvaluator : CheckEvaluator
         if (!batch.Shared.TryGetValue(key, out var baselineScores))
             batch.Shared[key] = baselineScores = batch.Metric(evaluator.Logits(baseline, baselineSamples, batch.Start, batch.End));
         Record("baseline", batch, baselineScores);
-        Record("model", batch, batch.CleanMetric);
+        // The scrubbed runs come as full logits: the model's metric is read the same way, so that a scrub that
+        // changes nothing recovers exactly 100%.
+        Record("model", batch, batch.DenseCleanMetric);
         Record("agreement", batch, Agreement(batch, scrubbed));
     }
 

@@ -1,4 +1,5 @@
 using CircuitDsl.Interventions.Ablation;
+using CircuitDsl.Interventions.Metrics;
 using CircuitDsl.Interventions.Patching;
 using CircuitDsl.Interventions.Plan;
 using CircuitDsl.Interventions.Statistics;
@@ -17,8 +18,12 @@ internal sealed class PathPatchEvaluator(Check check, ExperimentPlan plan, PathP
     {
         using var scope = NewDisposeScope();
         var patcher = new PathPatcher(batch.Hooks) { MaxRows = MaxRows };
-        patcher.Run(receivers, variants, batch.Clean, batch.Corrupted, batch.Examples,
-            (v, logits) => Record($"patched {v}", batch, batch.Metric(logits)));
+        // Into the logits, only the rows the metric reads are computed; every variant's stream is unembedded there only.
+        patcher.Run(receivers, variants, batch.Clean, batch.Corrupted, batch.Examples, (indices, streams) =>
+        {
+            var metrics = batch.Reader.EvaluateEach(streams);
+            for (int k = 0; k < indices.Count; k++) Record($"patched {indices[k]}", batch, metrics[k]);
+        }, batch.Reader.Rows);
         Record("clean", batch, batch.CleanMetric);
         Record("corrupted", batch, batch.CorruptedMetric);
     }
@@ -61,7 +66,7 @@ internal sealed class ActivationPatchEvaluator(ActivationPatchCheck check, Exper
         var tokens = denoise ? batch.CorruptedTokens : TokenBatch.Of(Plan.Data, batch.References);
         var interventions = check.Components.Select(c =>
             ActivationSource.Set(batch.Hooks, c, ActivationSource.Read(batch.Hooks, source, c.Component), batch.Examples, batch.Length)).ToArray();
-        Record("patched", batch, batch.Metric(batch.Hooks.Model.Forward(tokens, new RunOptions { Interventions = interventions })));
+        Record("patched", batch, batch.Metric(FinalStream.Of(batch.Hooks.Model.Forward(tokens, new RunOptions { Interventions = interventions, StopAtLayer = batch.Hooks.Model.Config.Layers }))));
         Record("clean", batch, batch.CleanMetric);
         Record("corrupted", batch, batch.CorruptedMetric);
     }
@@ -110,7 +115,7 @@ internal sealed class AblationEvaluator(AblationCheck check, ExperimentPlan plan
             return ActivationSource.Set(batch.Hooks, c, value, batch.Examples, batch.Length);
         }).ToArray();
         var tokens = TokenBatch.Of(Plan.Data, batch.References);
-        Record("ablated", batch, batch.Metric(batch.Hooks.Model.Forward(tokens, new RunOptions { Interventions = interventions })));
+        Record("ablated", batch, batch.Metric(FinalStream.Of(batch.Hooks.Model.Forward(tokens, new RunOptions { Interventions = interventions, StopAtLayer = batch.Hooks.Model.Config.Layers }))));
         Record("model", batch, batch.CleanMetric);
     }
 

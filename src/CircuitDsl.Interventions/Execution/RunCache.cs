@@ -32,8 +32,11 @@ public sealed class RunCache : IDisposable
         if (runs.TryGetValue(key, out var run)) return run;
         using var scope = NewDisposeScope();
         var cache = new ActivationCache();
-        var logits = model.Forward(tokens(), new RunOptions { Cache = cache, CacheFilter = hooks.Contains, CacheCopies = false });
-        run = new CachedRun(logits.DetachFromDisposeScope(), cache);
+        // The run stops at the final stream: metrics unembed only what they read, and the logits are made on demand.
+        var options = new RunOptions { Cache = cache, CacheFilter = hooks.Contains, CacheCopies = false };
+        var final = model.Forward(tokens(), options with { StopAtLayer = model.Config.Layers });
+        model.NormalizeFinal(final, options); // records the final LayerNorm's scale, as the full forward would
+        run = new CachedRun(model, final.DetachFromDisposeScope(), cache);
         runs[key] = run;
         Runs++;
         return run;
@@ -53,12 +56,29 @@ public sealed class RunCache : IDisposable
     }
 }
 
-/// <summary>The logits and recorded activations of one clean run.</summary>
-public sealed record CachedRun(Tensor Logits, ActivationCache Cache) : IDisposable
+/// <summary>
+/// The final residual stream and recorded activations of one clean run; its full logits are unembedded only when
+/// someone asks for them (and then kept), bit for bit what the full forward pass would have returned.
+/// </summary>
+public sealed class CachedRun(HookedTransformer model, Tensor final, ActivationCache cache) : IDisposable
 {
+    Tensor? logits;
+
+    /// <summary>The final residual stream [b, p, d_model], before the final LayerNorm.</summary>
+    public Tensor Final => final;
+
+    public ActivationCache Cache => cache;
+
+    /// <summary>The logits [b, p, vocab].</summary>
+    public Tensor Logits => logits ??= model.ForwardFrom(model.Config.Layers, final).DetachFromDisposeScope();
+
+    /// <summary>The final LayerNorm's scale [b, p, 1] (null when the model has none).</summary>
+    public Tensor? FinalScale => model.Config.HasLayerNorm ? cache[HookNames.FinalScale] : null;
+
     public void Dispose()
     {
-        Logits.Dispose();
-        Cache.Dispose();
+        logits?.Dispose();
+        final.Dispose();
+        cache.Dispose();
     }
 }

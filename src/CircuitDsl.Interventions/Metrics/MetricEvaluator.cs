@@ -82,7 +82,7 @@ public static class MetricEvaluator
         return NextTokens(references, length);
     }
 
-    static (Tensor Answer, Tensor? Wrong) Answers(IReadOnlyList<Example> references, bool needWrong)
+    internal static (Tensor Answer, Tensor? Wrong) Answers(IReadOnlyList<Example> references, bool needWrong)
     {
         foreach (var r in references)
             if (r.Answer is null || (needWrong && r.WrongAnswer is null))

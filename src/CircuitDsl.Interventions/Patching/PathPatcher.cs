@@ -1,5 +1,6 @@
 using CircuitDsl.Interventions.Data;
 using CircuitDsl.Interventions.Execution;
+using CircuitDsl.Interventions.Metrics;
 using CircuitDsl.Interventions.Plan;
 using CircuitDsl.Runtime.Hooks;
 using static TorchSharp.torch;
@@ -13,20 +14,25 @@ namespace CircuitDsl.Interventions.Patching;
 /// <code>resid_mid[l] = resid[l] + attn_out_clean[l] + Σ_{senders s in layer l} mask_s ⊙ (result_new[s] − result_clean[s])
 /// resid[l+1] = resid_mid[l] + MLP_l(resid_mid[l])   (recomputed; frozen on request; sender MLPs take their x_new value)</code>
 /// and the receivers record resid at their layer. Pass D puts the recorded values into the receivers' q/k/v inputs
-/// (or unembeds the final stream) and recomputes everything downstream. Sender sets (variants) are stacked along
-/// the batch (<see cref="VariantChunk"/>): clean activations are broadcast, not copied per variant, and the stream
-/// becomes per variant at the first sender; a variant none of whose senders can reach a receiver is the clean run, exactly.
+/// and recomputes everything downstream (or, for the logits, takes the final stream). Sender sets (variants) are
+/// stacked along the batch (<see cref="VariantChunk"/>): clean activations are broadcast, not copied per variant, and
+/// the stream becomes per variant at the first sender; a variant none of whose senders can reach a receiver is the
+/// clean run, exactly. Into the logits nothing mixes positions (every head is read from a cache; MLPs and LayerNorm
+/// act on each position alone), so only the rows the metric reads are computed at all.
 /// </summary>
 public sealed class PathPatcher(ComponentHooks hooks)
 {
     public int MaxRows { get; init; } = 256;
 
     /// <summary>
-    /// Runs every variant (a set of senders) against the same receivers and hands each variant's logits [b, p, vocab]
-    /// to <paramref name="consume"/> (which must not keep them: they are freed after the call).
+    /// Runs every variant (a set of senders) against the same receivers and hands the final streams of some
+    /// variants at a time to <paramref name="consume"/>, with their indices (the consumer must not keep the streams:
+    /// they are freed after the call). With <paramref name="rows"/> (indices into the batch's b·p positions, as
+    /// <see cref="Metrics.MetricReader.Rows"/>) a path into the logits is computed at those rows only and handed
+    /// over as such (<see cref="FinalStream.AtMetricRows"/>); otherwise streams come at every position.
     /// </summary>
     public void Run(PathPatchSpec receivers, IReadOnlyList<IReadOnlyList<PatchEndpoint>> variants, CachedRun clean, CachedRun corrupted,
-        IReadOnlyList<Example> references, Action<int, Tensor> consume)
+        IReadOnlyList<Example> references, Action<IReadOnlyList<int>, FinalStream> consume, Tensor? rows = null)
     {
         foreach (var v in variants) PathPatchValidation.Check(receivers with { Senders = [.. v] }, hooks);
         int layers = hooks.Model.Config.Layers;
@@ -35,26 +41,41 @@ public sealed class PathPatcher(ComponentHooks hooks)
         for (int v = 0; v < variants.Count; v++)
         {
             if (variants[v].Any(s => Reaches(s, target))) live.Add(v);
-            else consume(v, clean.Logits);
+            else consume([v], FinalStream.Of(clean.Final));
         }
-        int chunk = Math.Max(1, MaxRows / references.Count);
+        // Earliest senders first: in each layer a chunk's variants that have not yet changed are a suffix, and their MLPs are not run.
+        live = [.. live.OrderBy(v => variants[v].Where(s => Reaches(s, target)).Min(PathPatchValidation.SenderLayer))];
+        // Pass C mixes no positions: into the logits it runs at the metric's rows, into heads at the receivers' positions.
+        var atRows = receivers.ToLogits ? rows : ReceiverRows(receivers, references, (int)clean.Final.shape[1]);
+        // MaxRows counts sequences of p positions: a variant costs b of them (pass D into heads runs every position),
+        // or, into the logits at the metric's rows, n positions.
+        long positions = MaxRows * clean.Final.shape[1];
+        int chunk = (int)Math.Max(1, receivers.ToLogits && atRows is not null ? positions / Math.Max(1, atRows.shape[0]) : MaxRows / references.Count);
         for (int start = 0; start < live.Count; start += chunk)
         {
             var indices = live.Skip(start).Take(chunk).ToArray();
             RunChunk(receivers, indices.Select(i => variants[i].Where(s => Reaches(s, target)).ToArray()).ToArray(), clean, corrupted, references,
-                (k, logits) => consume(indices[k], logits));
+                streams => consume(indices, streams), atRows);
         }
+    }
+
+    /// <summary>The b·p rows some head receiver reads at (null when one reads every position: nothing to leave out).</summary>
+    static Tensor? ReceiverRows(PathPatchSpec spec, IReadOnlyList<Example> references, int length)
+    {
+        if (spec.Receivers.Any(r => r.Positions.IsAll)) return null;
+        var union = spec.Receivers.Select(r => ComponentHooks.PositionMask(r.Positions, references, length)).Aggregate((a, b) => a | b);
+        return union.flatten().nonzero().squeeze(-1);
     }
 
     /// <summary>A sender reaches a receiver at layer r directly only if it writes before layer r reads.</summary>
     static bool Reaches(PatchEndpoint s, int receiverLayer) => s.Component.IsEmbedding || s.Component.Layer < receiverLayer;
 
     void RunChunk(PathPatchSpec spec, PatchEndpoint[][] variants, CachedRun clean, CachedRun corrupted,
-        IReadOnlyList<Example> references, Action<int, Tensor> consume)
+        IReadOnlyList<Example> references, Action<FinalStream> consume, Tensor? rows)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad(); // deltas are added in place
-        var chunk = new VariantChunk(hooks, variants, clean, corrupted, references);
+        var chunk = new VariantChunk(hooks, variants, clean, corrupted, references, rows);
         var model = hooks.Model;
         var config = model.Config;
         var names = model.Hooks.Layers;
@@ -62,7 +83,7 @@ public sealed class PathPatcher(ComponentHooks hooks)
         int first = variants.SelectMany(vs => vs).Min(PathPatchValidation.SenderLayer);
 
         // Pass C: from the first changed layer, every head read from the caches; only MLPs (and LayerNorm) run.
-        var residual = clean.Cache[names[first].ResidPre];
+        var residual = chunk.Take(clean.Cache[names[first].ResidPre]);
         if (first == 0) residual = chunk.PlusDeltas(residual, s => s.Component.IsEmbedding);
         var recorded = new Dictionary<int, Tensor>();
         var read = spec.Receivers.Select(r => PathPatchValidation.ReceiverLayer(r, config.Layers)).ToHashSet();
@@ -72,20 +93,14 @@ public sealed class PathPatcher(ComponentHooks hooks)
             bool keep = read.Contains(l);
             if (keep) recorded[l] = residual;
             int layer = l;
-            var mid = chunk.PlusDeltas(Plus(chunk, residual, clean.Cache[names[l].AttnOut], inPlace: !keep),
+            var mid = chunk.PlusDeltas(Plus(chunk, residual, chunk.Take(clean.Cache[names[l].AttnOut]), inPlace: !keep),
                 s => s.Component.Kind == ComponentKind.Head && s.Component.Layer == layer);
             residual = config.HasMlp ? Plus(chunk, mid, Mlp(spec, chunk, l, mid), inPlace: true) : mid;
         }
         recorded[target] = residual;
 
-        if (spec.ToLogits)
-        {
-            UnembedReceiver(spec, chunk, residual, consume);
-            return;
-        }
-        var logits = HeadReceivers(spec, chunk, recorded);
-        for (int k = 0; k < variants.Length; k++)
-            consume(k, logits[k]);
+        consume(spec.ToLogits ? FinalReceiver(spec, chunk, residual)
+            : HeadReceivers(spec, new VariantChunk(hooks, variants, clean, corrupted, references), chunk, recorded, rows));
     }
 
     static Tensor Plus(VariantChunk chunk, Tensor stream, Tensor addend, bool inPlace) =>
@@ -96,40 +111,44 @@ public sealed class PathPatcher(ComponentHooks hooks)
     {
         var model = hooks.Model;
         var names = model.Hooks.Layers[l];
-        var mlp = spec.FreezeMlps || !chunk.IsPerVariant(mid)
-            ? chunk.Clean.Cache[names.MlpOut]
-            : model.MlpOut(l, chunk.Rows(mid), spec.FreezeLayerNorm && model.Config.HasLayerNorm
-                ? new RunOptions { Interventions = [Intervention.Replace(names.Ln2Scale, chunk.Repeat(chunk.Clean.Cache[names.Ln2Scale]))] }
-                : null).view(mid.shape); // rows back to [v, b, p, d]
+        var cleanMlp = chunk.Take(chunk.Clean.Cache[names.MlpOut]);
+        int changed = chunk.IsPerVariant(mid) ? chunk.ChangedBy(l) : 0;
+        var mlp = spec.FreezeMlps || changed == 0 ? cleanMlp : ChangedMlp(spec, chunk, l, mid.narrow(0, 0, changed));
+        if (!spec.FreezeMlps && changed > 0 && changed < chunk.Variants)
+            mlp = cat([mlp, cleanMlp.expand([chunk.Variants - changed, .. cleanMlp.shape])], 0); // the rest still read the clean stream, exactly
         var senders = chunk.Mask(s => s.Component.Kind == ComponentKind.Mlp && s.Component.Layer == l);
-        return senders is null ? mlp : where(senders.unsqueeze(-1), chunk.Corrupted.Cache[names.MlpOut], mlp);
+        return senders is null ? mlp : where(senders.unsqueeze(-1), chunk.Take(chunk.Corrupted.Cache[names.MlpOut]), mlp);
     }
 
-    void UnembedReceiver(PathPatchSpec spec, VariantChunk chunk, Tensor final, Action<int, Tensor> consume)
+    /// <summary>MLP l recomputed on the streams of the first variants (those a sender has changed by now).</summary>
+    Tensor ChangedMlp(PathPatchSpec spec, VariantChunk chunk, int l, Tensor mid)
     {
         var model = hooks.Model;
-        var cleanFinal = chunk.Clean.Cache[hooks.ReadHook(Component.Logits)];
+        var names = model.Hooks.Layers[l];
+        var options = spec.FreezeLayerNorm && model.Config.HasLayerNorm
+            ? new RunOptions { Interventions = [Intervention.Replace(names.Ln2Scale, chunk.Repeat(chunk.Take(chunk.Clean.Cache[names.Ln2Scale]), mid.shape[0]))] }
+            : null;
+        return model.MlpOut(l, chunk.Rows(mid), options).view(mid.shape); // back to per variant
+    }
+
+    /// <summary>The logits receiver reads the final stream at its positions (the clean one elsewhere); the metric unembeds it.</summary>
+    FinalStream FinalReceiver(PathPatchSpec spec, VariantChunk chunk, Tensor final)
+    {
+        var model = hooks.Model;
+        var cleanFinal = chunk.Take(chunk.Clean.Final);
         final = chunk.PerVariant(final);
         if (!spec.Receivers[0].Positions.IsAll)
             final = where(chunk.Mask(spec.Receivers[0].Positions).unsqueeze(-1), final, cleanFinal);
-        // Every unembedding call reads all of W_U: go variant by variant (its logits then stay in cache) when W_U is
-        // smaller than one variant's logits (d_model < b·p), all variants at once otherwise.
-        int piece = model.Config.DModel < cleanFinal.shape[0] * cleanFinal.shape[1] ? 1 : chunk.Variants;
-        for (int start = 0; start < chunk.Variants; start += piece)
-        {
-            var part = final.narrow(0, start, Math.Min(piece, chunk.Variants - start));
-            var options = spec.FreezeLayerNorm && model.Config.HasLayerNorm
-                ? new RunOptions { Interventions = [Intervention.Replace(HookNames.FinalScale, chunk.Repeat(chunk.Clean.Cache[HookNames.FinalScale], part.shape[0]))] }
-                : null;
-            var logits = model.ForwardFrom(model.Config.Layers, chunk.Rows(part), options);
-            // Where the final stream is bit-identical to the clean one, the logits are the clean logits (unembedding is per position).
-            logits = chunk.CleanWhereUnchanged(chunk.FromRows(logits), VariantChunk.AnyAlongLast(part != cleanFinal));
-            for (int k = 0; k < part.shape[0]; k++)
-                consume(start + k, logits[k]);
-        }
+        var scale = spec.FreezeLayerNorm && model.Config.HasLayerNorm ? chunk.PerVariant(chunk.Take(chunk.Clean.FinalScale!)) : null;
+        return new FinalStream(final, scale, chunk.AtRows);
     }
 
-    Tensor HeadReceivers(PathPatchSpec spec, VariantChunk chunk, Dictionary<int, Tensor> recorded)
+    /// <summary>
+    /// Pass D: the receivers read what pass C recorded (computed at <paramref name="rows"/> only, when given; the
+    /// clean stream elsewhere, which a receiver's positions never reach), everything from the first receiver's layer
+    /// on is recomputed for every variant at once, up to the final stream.
+    /// </summary>
+    FinalStream HeadReceivers(PathPatchSpec spec, VariantChunk chunk, VariantChunk passC, Dictionary<int, Tensor> recorded, Tensor? rows)
     {
         var model = hooks.Model;
         var names = model.Hooks.Layers;
@@ -141,14 +160,26 @@ public sealed class PathPatcher(ComponentHooks hooks)
             int layer = r.Component.Layer;
             var cleanInput = chunk.Clean.Cache[names[layer].ResidPre];
             // Receivers before every sender see the clean stream.
-            var value = chunk.PerVariant(recorded.TryGetValue(layer, out var rec) ? rec : cleanInput);
+            var value = recorded.TryGetValue(layer, out var rec) && passC.IsPerVariant(rec)
+                ? rows is null ? rec : AtEveryPosition(chunk, cleanInput, rec, rows)
+                : chunk.PerVariant(cleanInput);
             var positions = chunk.Mask(r.Positions);
             changed = changed | (VariantChunk.AnyAlongLast(value != cleanInput) & positions).any(-1);
             interventions.Add(Intervention.Replace(hooks.InputHook(r.Component, r.Component.Channel), chunk.Rows(value).unsqueeze(2),
                 new Selection { Heads = [r.Component.HeadIndex], PositionMask = chunk.Repeat(positions) }));
         }
-        var logits = model.ForwardFrom(start, chunk.Repeat(chunk.Clean.Cache[names[start].ResidPre]), new RunOptions { Interventions = interventions });
+        // Pass D stops at the final stream: the metric unembeds only the rows it reads.
+        var final = chunk.FromRows(model.ForwardFrom(start, chunk.Repeat(chunk.Clean.Cache[names[start].ResidPre]),
+            new RunOptions { Interventions = interventions, StopAtLayer = model.Config.Layers }));
         // A variant whose receivers got exactly their clean inputs is the clean run (pass D would only add rounding).
-        return chunk.CleanWhereUnchanged(chunk.FromRows(logits), changed);
+        return new FinalStream(where(changed.view(chunk.Variants, chunk.Batch, 1, 1), final, chunk.Clean.Final));
+    }
+
+    /// <summary>[v, b, p, d]: the clean stream, with each variant's rows computed by pass C in place.</summary>
+    static Tensor AtEveryPosition(VariantChunk chunk, Tensor clean, Tensor atRows, Tensor rows)
+    {
+        var full = clean.flatten(0, 1).unsqueeze(0).repeat(chunk.Variants, 1, 1);
+        full.index_copy_(1, rows, atRows);
+        return full.view(chunk.Variants, chunk.Batch, clean.shape[1], clean.shape[2]);
     }
 }

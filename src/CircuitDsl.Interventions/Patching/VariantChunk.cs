@@ -7,11 +7,14 @@ namespace CircuitDsl.Interventions.Patching;
 
 /// <summary>
 /// Sender variants stacked over one batch of references. A tensor of the chunk is either shared by every variant
-/// ([b, p, ...], e.g. a clean activation, broadcast rather than copied) or per variant ([v, b, p, ...]); the model
-/// itself runs on rows ([v·b, p, ...]). A variant's sender delta goes into its own slice only, so variants without a
-/// sender in a layer cost nothing there.
+/// (e.g. a clean activation, broadcast rather than copied) or per variant (a leading axis v); the model itself runs
+/// on rows. A variant's sender delta goes into its own slice only, so variants without a sender in a layer cost
+/// nothing there. The chunk holds either every position ([b, p, ...], the model runs on [v·b, p, ...]) or, when
+/// only some positions matter and nothing mixes positions, only the rows <c>rows</c> picks from the b·p positions
+/// ([n, ...], the model runs on [v, n, ...] as v batches of n positions).
 /// </summary>
-internal sealed class VariantChunk(ComponentHooks hooks, PatchEndpoint[][] variants, CachedRun clean, CachedRun corrupted, IReadOnlyList<Example> references)
+internal sealed class VariantChunk(ComponentHooks hooks, PatchEndpoint[][] variants, CachedRun clean, CachedRun corrupted,
+    IReadOnlyList<Example> references, Tensor? rows = null)
 {
     readonly Dictionary<PositionSet, Tensor> masks = [];
 
@@ -19,47 +22,49 @@ internal sealed class VariantChunk(ComponentHooks hooks, PatchEndpoint[][] varia
     public CachedRun Corrupted => corrupted;
     public int Variants => variants.Length;
     public int Batch => references.Count;
+    public bool AtRows => rows is not null;
+    int Length => (int)clean.Final.shape[1];
 
-    public bool IsPerVariant(Tensor t) => t.dim() == (long)clean.Logits.dim() + 1;
+    /// <summary>
+    /// How many leading variants a sender may have changed by the end of layer <paramref name="layer"/>: every later
+    /// variant's senders all write after it, so its stream there is still the clean one, bit for bit.
+    /// </summary>
+    public int ChangedBy(int layer)
+    {
+        for (int k = Variants - 1; k >= 0; k--)
+            if (variants[k].Any(s => PathPatchValidation.SenderLayer(s) <= layer)) return k + 1;
+        return 0;
+    }
 
-    /// <summary>[v, b, p, ...]: a shared tensor broadcast to every variant (a view).</summary>
+    /// <summary>A cached [b, p, ...] tensor in the chunk's layout: itself, or its rows [n, ...].</summary>
+    public Tensor Take(Tensor cached) => rows is null ? cached : cached.flatten(0, 1).index_select(0, rows);
+
+    public bool IsPerVariant(Tensor t) => t.dim() == (rows is null ? 3 : 2) + 1;
+
+    /// <summary>A shared stream broadcast to every variant (a view).</summary>
     public Tensor PerVariant(Tensor t) => IsPerVariant(t) ? t : t.expand([Variants, .. t.shape]);
 
-    /// <summary>[v·b, p, ...]: what the model runs on (of the variants <paramref name="t"/> holds, when it is per variant).</summary>
-    public Tensor Rows(Tensor t) => IsPerVariant(t) ? t.reshape([t.shape[0] * Batch, .. t.shape[2..]]) : Repeat(t);
+    /// <summary>What the model runs on (of the variants <paramref name="t"/> holds, when it is per variant).</summary>
+    public Tensor Rows(Tensor t) => !IsPerVariant(t) ? Repeat(t) : rows is null ? t.reshape([t.shape[0] * Batch, .. t.shape[2..]]) : t;
 
-    /// <summary>[v, b, p, ...] from rows the model computed.</summary>
-    public Tensor FromRows(Tensor rows) => rows.view([rows.shape[0] / Batch, Batch, .. rows.shape[1..]]);
+    /// <summary>Per variant, from what the model computed.</summary>
+    public Tensor FromRows(Tensor computed) => rows is null ? computed.view([computed.shape[0] / Batch, Batch, .. computed.shape[1..]]) : computed;
 
-    /// <summary>A shared tensor copied once per variant (of <paramref name="variants"/>, by default all) along the batch ([v·b, p, ...]).</summary>
-    public Tensor Repeat(Tensor t, long? variants = null) => t.repeat([variants ?? Variants, .. Enumerable.Repeat(1L, (int)t.dim() - 1)]);
+    /// <summary>A shared tensor (in the chunk's layout) once per variant (of <paramref name="variants"/>, by default all), as the model runs on it.</summary>
+    public Tensor Repeat(Tensor t, long? variants = null) => rows is null
+        ? t.repeat([variants ?? Variants, .. Enumerable.Repeat(1L, (int)t.dim() - 1)])
+        : t.expand([variants ?? Variants, .. t.shape]);
 
-    /// <summary>The boolean [b, p] mask of <paramref name="positions"/> on the references.</summary>
+    /// <summary>The boolean mask of <paramref name="positions"/> on the references, in the chunk's layout ([b, p] or [n]).</summary>
     public Tensor Mask(PositionSet positions) =>
-        masks.TryGetValue(positions, out var m) ? m : masks[positions] = ComponentHooks.PositionMask(positions, references, (int)clean.Logits.shape[1]);
+        masks.TryGetValue(positions, out var m) ? m : masks[positions] = Take(ComponentHooks.PositionMask(positions, references, Length));
 
-    /// <summary>Per variant, the union of the positions of its senders that <paramref name="select"/> picks ([v, b, p]); null when no variant has one.</summary>
+    /// <summary>Per variant, the union of the positions of its senders that <paramref name="select"/> picks; null when no variant has one.</summary>
     public Tensor? Mask(Func<PatchEndpoint, bool> select)
     {
         if (!variants.Any(vs => vs.Any(select))) return null;
-        return stack(variants.Select(vs => vs.Where(select)
-            .Aggregate(zeros(Batch, clean.Logits.shape[1], dtype: ScalarType.Bool), (m, s) => m | Mask(s.Positions))).ToArray());
-    }
-
-    /// <summary>
-    /// <paramref name="logits"/> ([v, b, p, vocab], the chunk's own) with the clean logits wherever
-    /// <paramref name="changed"/> ([v, b, p], or [v, b] for whole rows) is false. Usually few places are unchanged,
-    /// and copying the clean logits into those few beats rewriting every logit.
-    /// </summary>
-    public Tensor CleanWhereUnchanged(Tensor logits, Tensor changed)
-    {
-        var unchanged = changed.logical_not();
-        long count = unchanged.sum().item<long>();
-        if (count == 0) return logits;
-        var clean = Clean.Logits.expand(logits.shape);
-        if (count * 4 > unchanged.numel()) // more than a quarter unchanged: rewriting every logit is cheaper
-            return where(changed.view([.. changed.shape, .. Enumerable.Repeat(1L, (int)(logits.dim() - changed.dim()))]), logits, clean);
-        return logits.index_put_(clean[unchanged], unchanged);
+        var none = zeros_like(Mask(PositionSet.All));
+        return stack(variants.Select(vs => vs.Where(select).Aggregate(none, (m, s) => m | Mask(s.Positions))).ToArray());
     }
 
     /// <summary>Whether any element along the last axis is true. any() over bytes is markedly faster than over bools (1.3 against 2.1 ms on the zoo model's chunk), and keeps their type.</summary>
@@ -79,7 +84,7 @@ internal sealed class VariantChunk(ComponentHooks hooks, PatchEndpoint[][] varia
             Tensor? sum = null;
             foreach (var s in variants[k].Where(select))
             {
-                var delta = hooks.ReadOutput(corrupted.Cache, s.Component) - hooks.ReadOutput(clean.Cache, s.Component);
+                var delta = Take(hooks.ReadOutput(corrupted.Cache, s.Component)) - Take(hooks.ReadOutput(clean.Cache, s.Component));
                 if (!s.Positions.IsAll) delta = Mask(s.Positions).unsqueeze(-1).to(delta.dtype) * delta;
                 sum = sum is null ? delta : sum + delta;
             }

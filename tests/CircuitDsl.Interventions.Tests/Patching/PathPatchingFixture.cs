@@ -1,5 +1,6 @@
 using CircuitDsl.Interventions.Data;
 using CircuitDsl.Interventions.Execution;
+using CircuitDsl.Interventions.Metrics;
 using CircuitDsl.Interventions.Patching;
 using CircuitDsl.Interventions.Plan;
 using CircuitDsl.Interventions.Tests.Support;
@@ -36,12 +37,25 @@ internal sealed class PathPatchingFixture : IDisposable
         from l in Enumerable.Range(0, Model.Config.Layers) from h in Enumerable.Range(0, Model.Config.Heads)
         select PatchEndpoint.At(Component.Head(l, h));
 
-    /// <summary>The fast patcher's logits for each variant (copied out of the patcher's scope).</summary>
-    public Tensor[] Fast(PathPatchSpec receivers, IReadOnlyList<IReadOnlyList<PatchEndpoint>> variants, int maxRows = 256)
+    /// <summary>The fast patcher's final streams [b, p, d] (the dense form, every position) for each variant, copied out of its scope.</summary>
+    public Tensor[] FastFinal(PathPatchSpec receivers, IReadOnlyList<IReadOnlyList<PatchEndpoint>> variants, int maxRows = 256) =>
+        Collect(receivers, variants, maxRows, streams => streams.Residual);
+
+    public Tensor FastFinal(PathPatchSpec spec) => FastFinal(spec, [spec.Senders])[0];
+
+    /// <summary>The fast patcher's logits for each variant: its final streams unembedded in full.</summary>
+    public Tensor[] Fast(PathPatchSpec receivers, IReadOnlyList<IReadOnlyList<PatchEndpoint>> variants, int maxRows = 256) =>
+        Collect(receivers, variants, maxRows, streams => streams.Logits(Model));
+
+    Tensor[] Collect(PathPatchSpec receivers, IReadOnlyList<IReadOnlyList<PatchEndpoint>> variants, int maxRows, Func<FinalStream, Tensor> read)
     {
         var result = new Tensor[variants.Count];
-        new PathPatcher(Hooks) { MaxRows = maxRows }.Run(receivers, variants, Clean, Corrupted, Data.Examples,
-            (v, logits) => result[v] = logits.clone().DetachFromDisposeScope());
+        new PathPatcher(Hooks) { MaxRows = maxRows }.Run(receivers, variants, Clean, Corrupted, Data.Examples, (indices, streams) =>
+        {
+            using var scope = NewDisposeScope();
+            var values = read(streams);
+            for (int k = 0; k < indices.Count; k++) result[indices[k]] = values[k].clone().DetachFromDisposeScope();
+        });
         return result;
     }
 

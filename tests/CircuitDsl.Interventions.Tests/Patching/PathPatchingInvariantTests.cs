@@ -19,8 +19,8 @@ public class PathPatchingInvariantTests
     {
         using var f = new PathPatchingFixture(config);
         using var scope = NewDisposeScope();
-        Assert.That(RandomModels.Same(f.Fast(ToLogits()), f.Clean.Logits), Is.True);
-        Assert.That(RandomModels.Same(f.Fast(PathPatchSpec.Of([], E(Component.Head(2, 0, Channel.Key)))), f.Clean.Logits), Is.True);
+        Assert.That(RandomModels.Same(f.FastFinal(ToLogits()), f.Clean.Final), Is.True);
+        Assert.That(RandomModels.Same(f.FastFinal(PathPatchSpec.Of([], E(Component.Head(2, 0, Channel.Key)))), f.Clean.Final), Is.True);
     }
 
     [TestCaseSource(nameof(Architectures))]
@@ -31,7 +31,7 @@ public class PathPatchingInvariantTests
         var late = new List<PatchEndpoint> { E(Component.Head(1, 0)), E(Component.Head(1, 1)), E(Component.Head(2, 0)) };
         if (config.HasMlp) late.Add(E(Component.Mlp(1)));
         foreach (var sender in late)
-            Assert.That(RandomModels.Same(f.Fast(PathPatchSpec.Of([sender], E(Component.Head(1, 0, Channel.Key)))), f.Clean.Logits), Is.True, sender.ToString());
+            Assert.That(RandomModels.Same(f.FastFinal(PathPatchSpec.Of([sender], E(Component.Head(1, 0, Channel.Key)))), f.Clean.Final), Is.True, sender.ToString());
     }
 
     [TestCaseSource(nameof(Architectures))]
@@ -40,28 +40,28 @@ public class PathPatchingInvariantTests
         using var f = new PathPatchingFixture(config);
         using var scope = NewDisposeScope();
         var later = PositionSet.At(5, 6, 7);
-        var atLogits = f.Fast(PathPatchSpec.Of([E(Component.Head(0, 0), later), E(Component.Head(1, 1), later)], E(Component.Logits, PositionSet.At(4))));
-        Assert.That(RandomModels.Same(atLogits, f.Clean.Logits), Is.True, "logits receiver at position 4");
-        var atKey = f.Fast(PathPatchSpec.Of([E(Component.Head(0, 1), later), E(Component.Embed, later)], E(Component.Head(2, 1, Channel.Query), PositionSet.At(3))));
-        Assert.That(RandomModels.Same(atKey, f.Clean.Logits), Is.True, "query receiver at position 3");
+        var atLogits = f.FastFinal(PathPatchSpec.Of([E(Component.Head(0, 0), later), E(Component.Head(1, 1), later)], E(Component.Logits, PositionSet.At(4))));
+        Assert.That(RandomModels.Same(atLogits, f.Clean.Final), Is.True, "logits receiver at position 4");
+        var atKey = f.FastFinal(PathPatchSpec.Of([E(Component.Head(0, 1), later), E(Component.Embed, later)], E(Component.Head(2, 1, Channel.Query), PositionSet.At(3))));
+        Assert.That(RandomModels.Same(atKey, f.Clean.Final), Is.True, "query receiver at position 3");
         // The same senders at the receiver's position do change it (the test above can fail).
-        var reaching = f.Fast(PathPatchSpec.Of([E(Component.Head(0, 1), PositionSet.At(3))], E(Component.Head(2, 1, Channel.Query), PositionSet.At(3))));
-        Assert.That(RandomModels.Same(reaching, f.Clean.Logits), Is.False);
+        var reaching = f.FastFinal(PathPatchSpec.Of([E(Component.Head(0, 1), PositionSet.At(3))], E(Component.Head(2, 1, Channel.Query), PositionSet.At(3))));
+        Assert.That(RandomModels.Same(reaching, f.Clean.Final), Is.False);
     }
 
     [TestCaseSource(nameof(Architectures))]
-    public void APositionNoSenderChangesKeepsTheCleanLogitsExactlyAmongChangedOnes(ModelConfig config)
+    public void APositionNoSenderChangesKeepsTheCleanStreamExactlyAmongChangedOnes(ModelConfig config)
     {
         using var f = new PathPatchingFixture(config);
         using var scope = NewDisposeScope();
-        // Senders everywhere but position 0: nearly every position changes, so the few unchanged ones take the clean
-        // logits by copying rather than by rewriting all of them; both must be exact.
+        // Senders everywhere but position 0: nearly every position changes; the unchanged one keeps the clean stream
+        // exactly (and so the metric reads the clean value there).
         var rest = PositionSet.At(1, 2, 3, 4, 5, 6, 7);
         var spec = ToLogits(E(Component.Head(0, 0), rest), E(Component.Head(1, 1), rest));
-        var patched = f.Fast(spec);
-        Assert.That(RandomModels.Same(patched.select(1, 0), f.Clean.Logits.select(1, 0)), Is.True, "position 0");
-        Assert.That(RandomModels.Same(patched, f.Clean.Logits), Is.False);
-        Assert.That(RandomModels.MaxRelativeError(patched, f.Literal(spec)), Is.LessThan(1e-5));
+        var patched = f.FastFinal(spec);
+        Assert.That(RandomModels.Same(patched.select(1, 0), f.Clean.Final.select(1, 0)), Is.True, "position 0");
+        Assert.That(RandomModels.Same(patched, f.Clean.Final), Is.False);
+        Assert.That(RandomModels.MaxRelativeError(f.Fast(spec), f.Literal(spec)), Is.LessThan(1e-5));
     }
 
     [TestCaseSource(nameof(Architectures))]
@@ -148,7 +148,7 @@ public class PathPatchingInvariantTests
         using var f = new PathPatchingFixture(config);
         using var scope = NewDisposeScope();
         Assert.That(RandomModels.MaxRelativeError(f.Fast(spec), f.Literal(spec)), Is.LessThan(1e-5));
-        Assert.That(RandomModels.Same(f.Fast(spec), f.Clean.Logits), Is.False, "the patch must change something");
+        Assert.That(RandomModels.Same(f.FastFinal(spec), f.Clean.Final), Is.False, "the patch must change something");
     }
 
     [TestCaseSource(nameof(Architectures))]
