@@ -1,6 +1,4 @@
-namespace CircuitDsl.Cli.Tests;
-
-/// <summary>The checkout the tests run from (the folder holding CircuitDsl.sln).</summary>
+/// <summary>The checkout the tests run from (the folder holding CircuitDsl.sln); linked into each test project that uses it, outside any namespace.</summary>
 internal static class RepositoryRoot
 {
     public static string Path { get; } = Find();

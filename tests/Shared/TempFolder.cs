@@ -1,13 +1,10 @@
-namespace CircuitDsl.Tool.Tests;
-
-/// <summary>A fresh folder under the temp directory (outside the repository), deleted when disposed.</summary>
+/// <summary>A fresh folder under the temp directory, deleted when disposed (linked into each test project that uses it, outside any namespace).</summary>
 internal sealed class TempFolder : IDisposable
 {
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "circuitdsl-" + Guid.NewGuid().ToString("N"));
 
     public TempFolder() => Directory.CreateDirectory(Path);
 
-    /// <summary>The path of <paramref name="name"/> in the folder, written with <paramref name="text"/> when given.</summary>
     public string File(string name, string? text = null)
     {
         string path = System.IO.Path.Combine(Path, name);
@@ -20,5 +17,14 @@ internal sealed class TempFolder : IDisposable
         return path;
     }
 
-    public void Dispose() => Directory.Delete(Path, recursive: true);
+    public void Dispose()
+    {
+        // git makes its object files read-only; clear that so the folder can go.
+        foreach (var file in new DirectoryInfo(Path).EnumerateFiles("*", SearchOption.AllDirectories))
+        {
+            file.Attributes = FileAttributes.Normal;
+        }
+
+        Directory.Delete(Path, recursive: true);
+    }
 }
