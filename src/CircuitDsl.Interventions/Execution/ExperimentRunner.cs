@@ -1,4 +1,5 @@
 using CircuitDsl.Interventions.Ablation;
+using CircuitDsl.Interventions.Patching;
 using CircuitDsl.Interventions.Plan;
 using CircuitDsl.Interventions.Statistics;
 using CircuitDsl.Runtime.Hooks;
@@ -20,6 +21,12 @@ public sealed class ExperimentRunner(HookedTransformer model)
     /// <summary>Forward passes made by the last <see cref="Run"/> for clean/corrupted/resampled inputs (shared by all checks).</summary>
     public int CachedRuns { get; private set; }
 
+    /// <summary>
+    /// PathPatcher passes made by the last <see cref="Run"/>: one per batch for each set of receivers, however many
+    /// path checks share it (for tests of grouping).
+    /// </summary>
+    public int PathPatchPasses { get; private set; }
+
     public ExperimentResult Run(ExperimentPlan plan)
     {
         var hooks = new ComponentHooks(model);
@@ -34,14 +41,17 @@ public sealed class ExperimentRunner(HookedTransformer model)
         using var means = MeanActivations.Compute(hooks, data,
             plan.Checks.OfType<AblationCheck>().Where(a => a.Method.Kind == AblationKind.Mean).SelectMany(a => a.Components.Select(c => c.Component)).ToHashSet(),
             plan.Checks.OfType<AblationCheck>().Any(a => a.Method.MeanPerGroup), plan.BatchSize);
-        var evaluators = plan.Checks.Select(c => Evaluator(c, plan, hooks, means, shuffled)).ToArray();
+        var pathGroups = new List<PathPatchGroup>();
+        var evaluators = plan.Checks.Select(c => Evaluator(c, plan, hooks, means, shuffled, pathGroups)).ToArray();
         CachedRuns = 0;
         var nativeMemory = new NativeMemoryBound();
-        foreach (var (start, end) in TokenBatch.Ranges(data.Count, plan.BatchSize))
+        var batches = TokenBatch.Ranges(data.Count, plan.BatchSize).ToArray();
+        for (int b = 0; b < batches.Length; b++)
         {
-            RunBatch(plan, hooks, start, end, counterfactualData, evaluators);
-            nativeMemory.AfterBatch(); // every tensor of the batch is freed by now
+            RunBatch(plan, hooks, batches[b].Start, batches[b].End, counterfactualData, evaluators);
+            nativeMemory.AfterBatch(last: b == batches.Length - 1); // every tensor of the batch is freed by now
         }
+        PathPatchPasses = pathGroups.Sum(g => g.Passes);
         var results = evaluators.SelectMany(e => e.Finish()).ToArray();
         return new ExperimentResult(plan.Name, model.Config.Name, data.Name, data.Count, plan.Metric.ToString(), plan.Seed, results);
     }
@@ -65,16 +75,24 @@ public sealed class ExperimentRunner(HookedTransformer model)
         CachedRuns += runs.Runs;
     }
 
-    CheckEvaluator Evaluator(Check check, ExperimentPlan plan, ComponentHooks hooks, MeanActivations means, int[] shuffled) => check switch
+    CheckEvaluator Evaluator(Check check, ExperimentPlan plan, ComponentHooks hooks, MeanActivations means, int[] shuffled, List<PathPatchGroup> pathGroups) => check switch
     {
         ModelCheck m => new ModelEvaluator(m, plan),
         ScrubCheck s => new ScrubCheckEvaluator(s, plan, hooks),
-        PathPatchCheck p => new PathPatchEvaluator(p, plan, p.Spec, [p.Spec.Senders], sweep: false) { MaxRows = MaxRows },
-        PathSweepCheck s => new PathPatchEvaluator(s, plan, s.Receivers, s.Senders.Select(x => (IReadOnlyList<Patching.PatchEndpoint>)[x]).ToArray(), sweep: true) { MaxRows = MaxRows },
+        PathPatchCheck p => new PathPatchEvaluator(p, plan, [p.Spec.Senders], sweep: false, GroupFor(p.Spec, pathGroups)),
+        PathSweepCheck s => new PathPatchEvaluator(s, plan, s.Senders.Select(x => (IReadOnlyList<PatchEndpoint>)[x]).ToArray(), sweep: true, GroupFor(s.Receivers, pathGroups)),
         ActivationPatchCheck a => new ActivationPatchEvaluator(a, plan),
         AblationCheck a => new AblationEvaluator(a, plan, means, shuffled),
         _ => throw new ArgumentException($"unknown check kind {check.GetType().Name}"),
     };
+
+    /// <summary>The group of path checks with these receivers (a new one for receivers no earlier check has).</summary>
+    PathPatchGroup GroupFor(PathPatchSpec spec, List<PathPatchGroup> groups)
+    {
+        var group = groups.FirstOrDefault(g => g.Accepts(spec));
+        if (group is null) groups.Add(group = new PathPatchGroup(spec with { Senders = [] }) { MaxRows = MaxRows });
+        return group;
+    }
 }
 
 /// <summary>A check that could not run; the message names the check and the cause.</summary>

@@ -8,22 +8,29 @@ using static TorchSharp.torch;
 
 namespace CircuitDsl.Interventions.Execution;
 
-/// <summary>Path patching of one sender set, or of each sender alone (a sweep): all variants share one pass per batch.</summary>
-internal sealed class PathPatchEvaluator(Check check, ExperimentPlan plan, PathPatchSpec receivers, IReadOnlyList<IReadOnlyList<PatchEndpoint>> variants, bool sweep)
-    : CheckEvaluator(check, plan)
+/// <summary>
+/// Path patching of one sender set, or of each sender alone (a sweep). The variants are this check's part of a
+/// <see cref="PathPatchGroup"/>'s stacked pass, shared with every path check of the plan that has the same receivers.
+/// </summary>
+internal sealed class PathPatchEvaluator : CheckEvaluator
 {
-    public int MaxRows { get; init; } = 256;
+    readonly PathPatchSpec receivers;
+    readonly IReadOnlyList<IReadOnlyList<PatchEndpoint>> variants;
+    readonly bool sweep;
+    readonly PathPatchGroup group;
+    readonly int first;
+
+    public PathPatchEvaluator(Check check, ExperimentPlan plan, IReadOnlyList<IReadOnlyList<PatchEndpoint>> variants, bool sweep, PathPatchGroup group)
+        : base(check, plan)
+    {
+        (receivers, this.variants, this.sweep, this.group) = (group.Receivers, variants, sweep, group);
+        first = group.Join(check.Name, variants);
+    }
 
     public override void Batch(BatchContext batch)
     {
-        using var scope = NewDisposeScope();
-        var patcher = new PathPatcher(batch.Hooks) { MaxRows = MaxRows };
-        // Into the logits, only the rows the metric reads are computed; every variant's stream is unembedded there only.
-        patcher.Run(receivers, variants, batch.Clean, batch.Corrupted, batch.Examples, (indices, streams) =>
-        {
-            var metrics = batch.Reader.EvaluateEach(streams);
-            for (int k = 0; k < indices.Count; k++) Record($"patched {indices[k]}", batch, metrics[k]);
-        }, batch.Reader.Rows);
+        var metrics = group.Metrics(batch);
+        for (int v = 0; v < variants.Count; v++) Record($"patched {v}", batch, metrics[first + v]);
         Record("clean", batch, batch.CleanMetric);
         Record("corrupted", batch, batch.CorruptedMetric);
     }
