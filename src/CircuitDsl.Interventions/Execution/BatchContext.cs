@@ -38,7 +38,7 @@ internal sealed class BatchContext(ExperimentPlan plan, ComponentHooks hooks, Ru
     /// <summary>The metric of the clean and of the corrupted run, computed once per batch for every check that reports it.</summary>
     public (double[] Sums, int[] Counts) CleanMetric => Reader.Clean;
     public (double[] Sums, int[] Counts) CorruptedMetric => corruptedMetric ??= Metric(FinalStream.Of(Corrupted.Final, null));
-    (double[] Sums, int[] Counts)? corruptedMetric, denseCleanMetric;
+    (double[] Sums, int[] Counts)? corruptedMetric;
 
     /// <summary>The metric of this batch, unembedding only the rows it scores.</summary>
     public MetricReader Reader => reader ??= new MetricReader(plan.Metric, hooks.Model, Examples, Clean.Final, Clean.FinalScale);
@@ -46,13 +46,6 @@ internal sealed class BatchContext(ExperimentPlan plan, ComponentHooks hooks, Ru
 
     /// <summary>The metric of one run given by its final stream.</summary>
     public (double[] Sums, int[] Counts) Metric(FinalStream run) => Reader.Evaluate(run);
-
-    /// <summary>The metric of full logits [b, p, vocab] (runs that make them anyway, such as causal scrubbing's).</summary>
-    public (double[] Sums, int[] Counts) Metric(Tensor logits) =>
-        MetricEvaluator.Evaluate(plan.Metric, logits, Examples, plan.Metric.Kind == MetricKind.KL ? Clean.Logits : null);
-
-    /// <summary>The clean run's metric computed as <see cref="Metric(Tensor)"/> computes it, bit for bit comparable with it.</summary>
-    public (double[] Sums, int[] Counts) DenseCleanMetric => denseCleanMetric ??= Metric(Clean.Logits);
 
     public void Dispose() => reader?.Dispose();
 }

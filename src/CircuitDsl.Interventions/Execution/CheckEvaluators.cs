@@ -92,40 +92,37 @@ internal sealed class ScrubCheckEvaluator : CheckEvaluator
     {
         using var scope = NewDisposeScope();
         var evaluator = new ScrubEvaluator(batch.Hooks, Plan.Data, batch.Runs);
+        // The root hands over the final residual stream: the metric unembeds only the rows it scores.
         var scrubbed = positionSamples is null
-            ? evaluator.Logits(tree, samples!, batch.Start, batch.End)
-            : new PositionScrubEvaluator(batch.Hooks, Plan.Data, batch.Runs, batch.End - batch.Start).Logits(tree, positionSamples, batch.Start, batch.End);
-        Record("scrubbed", batch, batch.Metric(scrubbed));
+            ? evaluator.Final(tree, samples!, batch.Start, batch.End)
+            : new PositionScrubEvaluator(batch.Hooks, Plan.Data, batch.Runs, batch.End - batch.Start).Final(tree, positionSamples, batch.Start, batch.End);
+        Record("scrubbed", batch, batch.Metric(FinalStream.Of(scrubbed)));
         // Same baseline and seed give the same draws, so checks sharing a baseline share its scores.
         string key = $"scrub baseline: {check.Baseline}";
         if (!batch.Shared.TryGetValue(key, out var baselineScores))
-            batch.Shared[key] = baselineScores = batch.Metric(evaluator.Logits(baseline, baselineSamples, batch.Start, batch.End));
+            batch.Shared[key] = baselineScores = batch.Metric(FinalStream.Of(evaluator.Final(baseline, baselineSamples, batch.Start, batch.End)));
         Record("baseline", batch, baselineScores);
-        // The scrubbed runs come as full logits: the model's metric is read the same way, so that a scrub that
-        // changes nothing recovers exactly 100%.
-        Record("model", batch, batch.DenseCleanMetric);
-        Record("agreement", batch, Agreement(batch, scrubbed));
+        // The model's metric comes through the same reader: a scrub that changes nothing leaves the clean stream,
+        // whose rows take the clean values, so it recovers exactly 100%.
+        Record("model", batch, batch.CleanMetric);
+        using var agreement = new TopPredictionAgreement(batch.Hooks.Model, batch.Clean.Final,
+            Components.PositionMaskFor(Plan.Metric.Positions, batch), RootTargets(batch));
+        Record("agreement", batch, agreement.Evaluate(scrubbed));
     }
 
     /// <summary>
-    /// Per position, whether the scrubbed top prediction is the high-level output: the root's variable on the
-    /// reference when the hypothesis gives the root one (a token id), else the model's own top prediction.
+    /// The high-level output per position, which the scrubbed top prediction should equal: the root's variable on
+    /// the reference when the hypothesis gives the root one (a token id, or −1 where it gives none), else null for
+    /// the model's own top prediction.
     /// </summary>
-    (double[], int[]) Agreement(BatchContext batch, Tensor scrubbed)
+    Tensor? RootTargets(BatchContext batch)
     {
-        var target = batch.Clean.Logits.argmax(-1);
-        if (check.Hypothesis.Root.Computes is { } variable)
-        {
-            var values = new long[batch.Examples.Count * batch.Length];
-            for (int i = 0; i < batch.Examples.Count; i++)
-                for (int p = 0; p < batch.Length; p++)
-                    values[i * batch.Length + p] = variable.Evaluate(batch.Examples[i], p) is int token ? token : -1;
-            target = tensor(values, [batch.Examples.Count, batch.Length]);
-        }
-        var agree = (scrubbed.argmax(-1) == target).to(ScalarType.Float32);
-        var mask = Components.PositionMaskFor(Plan.Metric.Positions, batch) & (target >= 0);
-        var m = mask.to(ScalarType.Float64);
-        return ((agree.to(ScalarType.Float64) * m).sum(1).data<double>().ToArray(), m.sum(1).data<double>().Select(c => (int)c).ToArray());
+        if (check.Hypothesis.Root.Computes is not { } variable) return null;
+        var values = new long[batch.Examples.Count * batch.Length];
+        for (int i = 0; i < batch.Examples.Count; i++)
+            for (int p = 0; p < batch.Length; p++)
+                values[i * batch.Length + p] = variable.Evaluate(batch.Examples[i], p) is int token ? token : -1;
+        return tensor(values, [batch.Examples.Count, batch.Length]);
     }
 
     public override IEnumerable<CheckResult> Finish()

@@ -25,8 +25,13 @@ internal sealed class PositionScrubEvaluator(ComponentHooks hooks, Dataset datas
     /// <summary>A component's output over a copy's rows, [rows, p, d], and the worlds whose clean output it equals (if it does).</summary>
     sealed record Output(Tensor Value, int[]? CleanOn);
 
-    public Tensor Logits(ScrubTree tree, PositionSamples samples, int start, int end) =>
+    /// <summary>The scrubbed final residual stream [b, p, d_model] (before the final LayerNorm) at the root.</summary>
+    public Tensor Final(ScrubTree tree, PositionSamples samples, int start, int end) =>
         Evaluate(tree.Root, samples, start, end)[tree.Root.Components[0]].Value;
+
+    /// <summary>The scrubbed full logits [b, p, vocab]: the dense reference of <see cref="Final"/>.</summary>
+    public Tensor Logits(ScrubTree tree, PositionSamples samples, int start, int end) =>
+        hooks.Model.ForwardFrom(hooks.Model.Config.Layers, Final(tree, samples, start, end));
 
     Dictionary<Component, Output> Evaluate(ScrubTreeNode node, PositionSamples samples, int start, int end)
     {
@@ -77,7 +82,7 @@ internal sealed class PositionScrubEvaluator(ComponentHooks hooks, Dataset datas
         if (inputs.Count == 0)
             return group.Select(g =>
             {
-                var clean = gather.Read(u, run => g.Kind == ComponentKind.Logits ? run.Logits : hooks.ReadOutput(run.Cache, g));
+                var clean = gather.Read(u, run => g.Kind == ComponentKind.Logits ? run.Final : hooks.ReadOutput(run.Cache, g));
                 return (g, perQuery ? new Output(AtOwnQuery(clean, rows), AtOwnQuery(u)) : new Output(clean, u));
             }).ToArray();
 
@@ -86,7 +91,7 @@ internal sealed class PositionScrubEvaluator(ComponentHooks hooks, Dataset datas
         switch (c.Kind)
         {
             case ComponentKind.Logits:
-                return [(c, new Output(model.ForwardFrom(model.Config.Layers, residual + inputs[Channel.Output]), null))];
+                return [(c, new Output(residual + inputs[Channel.Output], null))]; // the metric unembeds only what it reads
             case ComponentKind.Mlp:
                 return [(c, new Output(model.MlpOut(c.Layer, residual + inputs[Channel.Output]), null))];
             default:

@@ -13,8 +13,9 @@ namespace CircuitDsl.Interventions.Scrubbing;
 /// <code>input_ch = R_u + Σ_{child feeding ch} Σ_{w ∈ child} mask_child ⊙ (out_child[w] − w(u))</code>
 /// where R_u is the clean residual c reads on u, w(u) a writer's clean output on u and out_child[w] the child's
 /// scrubbed output. Then c runs on these inputs (a head through its split q/k/v inputs; an MLP on its resid_mid;
-/// the logits through the final LayerNorm and unembedding). Clean outputs come from cached runs; when nothing
-/// differs from u, c's output is read from u's cache, so the identity hypothesis gives the model's logits exactly.
+/// the logits component's output is its input itself, the final residual stream, which the metric unembeds at the
+/// rows it reads). Clean outputs come from cached runs; when nothing differs from u, c's output is read from u's
+/// cache, so the identity hypothesis gives the model's own final stream exactly.
 /// </summary>
 internal sealed class ScrubEvaluator(ComponentHooks hooks, Dataset dataset, RunCache runs)
 {
@@ -27,11 +28,16 @@ internal sealed class ScrubEvaluator(ComponentHooks hooks, Dataset dataset, RunC
     /// <summary>A node copy's output for one component: its value [b, p, d], and the data it equals the clean run of (if any).</summary>
     sealed record Output(Tensor Value, int[]? CleanOn);
 
-    public Tensor Logits(ScrubTree tree, ScrubSamples samples, int start, int end)
+    /// <summary>The scrubbed final residual stream [b, p, d_model] (before the final LayerNorm) at the root.</summary>
+    public Tensor Final(ScrubTree tree, ScrubSamples samples, int start, int end)
     {
         var outputs = Evaluate(tree.Root, samples, start, end);
         return outputs[tree.Root.Components[0]].Value;
     }
+
+    /// <summary>The scrubbed full logits [b, p, vocab]: the dense reference of <see cref="Final"/>.</summary>
+    public Tensor Logits(ScrubTree tree, ScrubSamples samples, int start, int end) =>
+        hooks.Model.ForwardFrom(hooks.Model.Config.Layers, Final(tree, samples, start, end));
 
     Dictionary<Component, Output> Evaluate(ScrubTreeNode node, ScrubSamples samples, int start, int end)
     {
@@ -71,14 +77,14 @@ internal sealed class ScrubEvaluator(ComponentHooks hooks, Dataset dataset, RunC
         if (!ShortCircuit && children.Length > 0)
             foreach (var ch in channels) inputs.TryAdd(ch, zeros(1));
         if (inputs.Count == 0)
-            return new Output(c.Kind == ComponentKind.Logits ? u.Logits : hooks.ReadOutput(u.Cache, c), unmapped);
+            return new Output(c.Kind == ComponentKind.Logits ? u.Final : hooks.ReadOutput(u.Cache, c), unmapped);
 
         var residual = u.Cache[hooks.ReadHook(c)];
         var model = hooks.Model;
         switch (c.Kind)
         {
             case ComponentKind.Logits:
-                return new Output(model.ForwardFrom(model.Config.Layers, residual + inputs[Channel.Output]), null);
+                return new Output(residual + inputs[Channel.Output], null); // the metric unembeds only what it reads
             case ComponentKind.Mlp:
                 return new Output(model.MlpOut(c.Layer, residual + inputs[Channel.Output]), null);
             default:
