@@ -45,21 +45,24 @@ public sealed class AttentionWeights : nn.Module
     public Parameter b_V { get; }
     public Parameter b_O { get; }
 
-    public AttentionWeights(ModelConfig c) : base("attn")
+    public AttentionWeights(ModelConfig c) : this(c, ScalarType.Float32) { }
+
+    /// <summary>Weight matrices in <paramref name="weightDtype"/>; biases stay float32.</summary>
+    public AttentionWeights(ModelConfig c, ScalarType weightDtype) : base("attn")
     {
-        W_Q = Register("W_Q", c.Heads, c.DModel, c.DHead);
-        W_K = Register("W_K", c.Heads, c.DModel, c.DHead);
-        W_V = Register("W_V", c.Heads, c.DModel, c.DHead);
-        W_O = Register("W_O", c.Heads, c.DHead, c.DModel);
-        b_Q = Register("b_Q", c.Heads, c.DHead);
-        b_K = Register("b_K", c.Heads, c.DHead);
-        b_V = Register("b_V", c.Heads, c.DHead);
-        b_O = Register("b_O", c.DModel);
+        W_Q = Register("W_Q", weightDtype, c.Heads, c.DModel, c.DHead);
+        W_K = Register("W_K", weightDtype, c.Heads, c.DModel, c.DHead);
+        W_V = Register("W_V", weightDtype, c.Heads, c.DModel, c.DHead);
+        W_O = Register("W_O", weightDtype, c.Heads, c.DHead, c.DModel);
+        b_Q = Register("b_Q", ScalarType.Float32, c.Heads, c.DHead);
+        b_K = Register("b_K", ScalarType.Float32, c.Heads, c.DHead);
+        b_V = Register("b_V", ScalarType.Float32, c.Heads, c.DHead);
+        b_O = Register("b_O", ScalarType.Float32, c.DModel);
     }
 
-    Parameter Register(string name, params long[] shape)
+    Parameter Register(string name, ScalarType dtype, params long[] shape)
     {
-        var p = new Parameter(zeros(shape));
+        var p = new Parameter(zeros(shape, dtype));
         register_parameter(name, p);
         return p;
     }
@@ -73,11 +76,14 @@ public sealed class MlpWeights : nn.Module
     public Parameter W_out { get; }
     public Parameter b_out { get; }
 
-    public MlpWeights(ModelConfig c) : base("mlp")
+    public MlpWeights(ModelConfig c) : this(c, ScalarType.Float32) { }
+
+    /// <summary>W_in and W_out in <paramref name="weightDtype"/>; biases stay float32.</summary>
+    public MlpWeights(ModelConfig c, ScalarType weightDtype) : base("mlp")
     {
-        W_in = new Parameter(zeros(c.DModel, c.DMlp));
+        W_in = new Parameter(zeros([c.DModel, c.DMlp], weightDtype));
         b_in = new Parameter(zeros(c.DMlp));
-        W_out = new Parameter(zeros(c.DMlp, c.DModel));
+        W_out = new Parameter(zeros([c.DMlp, c.DModel], weightDtype));
         b_out = new Parameter(zeros(c.DModel));
         register_parameter("W_in", W_in);
         register_parameter("b_in", b_in);
@@ -92,11 +98,14 @@ public sealed class WeightModule : nn.Module
     // Kept here because get_parameter hands out a new native handle on every call.
     readonly Dictionary<string, Parameter> byName = new(StringComparer.Ordinal);
 
-    public WeightModule(string moduleName, params (string Name, long[] Shape)[] shapes) : base(moduleName)
+    public WeightModule(string moduleName, params (string Name, long[] Shape)[] shapes) : this(moduleName, ScalarType.Float32, shapes) { }
+
+    /// <summary>Matrices (names starting with W) in <paramref name="weightDtype"/>; vectors (b_U) stay float32.</summary>
+    public WeightModule(string moduleName, ScalarType weightDtype, params (string Name, long[] Shape)[] shapes) : base(moduleName)
     {
         foreach (var (name, shape) in shapes)
         {
-            var p = byName[name] = new Parameter(zeros(shape));
+            var p = byName[name] = new Parameter(zeros(shape, name.StartsWith('W') ? weightDtype : ScalarType.Float32));
             register_parameter(name, p);
         }
     }
@@ -112,15 +121,17 @@ public sealed class BlockWeights : nn.Module
     public LayerNormWeights? ln2 { get; }
     public MlpWeights? mlp { get; }
 
-    public BlockWeights(ModelConfig c) : base("block")
+    public BlockWeights(ModelConfig c) : this(c, ScalarType.Float32) { }
+
+    public BlockWeights(ModelConfig c, ScalarType weightDtype) : base("block")
     {
-        attn = new AttentionWeights(c);
+        attn = new AttentionWeights(c, weightDtype);
         if (c.HasLayerNorm) register_module("ln1", ln1 = new LayerNormWeights(c.DModel, c.LayerNormEpsilon));
         register_module("attn", attn);
         if (c.HasMlp)
         {
             if (c.HasLayerNorm) register_module("ln2", ln2 = new LayerNormWeights(c.DModel, c.LayerNormEpsilon));
-            register_module("mlp", mlp = new MlpWeights(c));
+            register_module("mlp", mlp = new MlpWeights(c, weightDtype));
         }
     }
 }

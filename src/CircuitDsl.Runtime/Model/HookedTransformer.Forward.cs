@@ -40,9 +40,9 @@ public sealed partial class HookedTransformer
     {
         var mlp = weights.mlp!;
         var mlpIn = weights.ln2?.Apply(residMid, n.Ln2Scale, n.Ln2Normalized, run) ?? residMid;
-        var pre = run.Fire(n.MlpPre, mlpIn.matmul(mlp.W_in) + mlp.b_in);
+        var pre = run.Fire(n.MlpPre, WithFloat32(mlp.W_in, mlpIn.matmul) + mlp.b_in);
         var post = run.Fire(n.MlpPost, Activate(pre));
-        return run.Fire(n.MlpOut, post.matmul(mlp.W_out) + mlp.b_out);
+        return run.Fire(n.MlpOut, WithFloat32(mlp.W_out, post.matmul) + mlp.b_out);
     }
 
     Tensor Attention(BlockWeights weights, LayerHookNames n, Tensor residPre, HookRun run)
@@ -60,9 +60,9 @@ public sealed partial class HookedTransformer
         else
         {
             var x = weights.ln1?.Apply(residPre, n.Ln1Scale, n.Ln1Normalized, run) ?? residPre;
-            q = einsum("bpd,hde->bphe", x, a.W_Q) + a.b_Q;
-            k = einsum("bpd,hde->bphe", x, a.W_K) + a.b_K;
-            v = einsum("bpd,hde->bphe", x, a.W_V) + a.b_V;
+            q = WithFloat32(a.W_Q, w => einsum("bpd,hde->bphe", x, w)) + a.b_Q;
+            k = WithFloat32(a.W_K, w => einsum("bpd,hde->bphe", x, w)) + a.b_K;
+            v = WithFloat32(a.W_V, w => einsum("bpd,hde->bphe", x, w)) + a.b_V;
         }
         q = run.Fire(n.Q, q);
         k = run.Fire(n.K, k);
@@ -77,15 +77,15 @@ public sealed partial class HookedTransformer
         var z = run.Fire(n.Z, einsum("bhqk,bkhe->bqhe", pattern, v));
 
         if (!run.Wants(n.Result))
-            return einsum("bqhe,hem->bqm", z, a.W_O) + a.b_O;
-        var result = run.Fire(n.Result, einsum("bqhe,hem->bqhm", z, a.W_O));
+            return WithFloat32(a.W_O, w => einsum("bqhe,hem->bqm", z, w)) + a.b_O;
+        var result = run.Fire(n.Result, WithFloat32(a.W_O, w => einsum("bqhe,hem->bqhm", z, w)));
         return result.sum(2) + a.b_O;
     }
 
     Tensor ProjectPerHead(Tensor input, Tensor w, Tensor b, BlockWeights weights, LayerHookNames n, HookRun run)
     {
         var x = weights.ln1?.Apply(input, n.Ln1Scale, n.Ln1Normalized, run) ?? input;
-        return einsum("bphd,hde->bphe", x, w) + b;
+        return WithFloat32(w, wide => einsum("bphd,hde->bphe", x, wide)) + b;
     }
 
     Tensor Activate(Tensor x) => Config.Activation switch
@@ -99,6 +99,6 @@ public sealed partial class HookedTransformer
     Tensor Unembed(Tensor residual, HookRun run)
     {
         var x = ln_final?.Apply(residual, HookNames.FinalScale, HookNames.FinalNormalized, run) ?? residual;
-        return x.matmul(W_U) + b_U;
+        return UnembedMatmul(x) + b_U;
     }
 }

@@ -27,7 +27,7 @@ public sealed partial class HookedTransformer
     {
         using var mode = options?.Gradients == true ? null : no_grad();
         using var scope = NewDisposeScope();
-        return (NormalizeFinal(residual, options).matmul(W_U) + b_U).MoveToOuterDisposeScope();
+        return (UnembedMatmul(NormalizeFinal(residual, options)) + b_U).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -43,7 +43,7 @@ public sealed partial class HookedTransformer
         long n = residual.shape[0], k = columns.shape[1];
         var x = NormalizeFinal(residual, options);
         var flat = columns.flatten();
-        var w = W_U.t().index_select(0, flat).view(n, k, Config.DModel); // [n, k, d]: the columns each row reads
+        var w = Widen(W_U.t().index_select(0, flat)).view(n, k, Config.DModel); // [n, k, d]: the columns each row reads
         var logits = w.bmm(x.unsqueeze(-1)).squeeze(-1) + b_U.index_select(0, flat).view(n, k);
         return logits.MoveToOuterDisposeScope();
     }

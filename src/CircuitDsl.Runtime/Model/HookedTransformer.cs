@@ -13,6 +13,8 @@ namespace CircuitDsl.Runtime.Model;
 public sealed partial class HookedTransformer : nn.Module
 {
     public ModelConfig Config { get; }
+    /// <summary>The dtype of the weight matrices (W_*): float32 unless the model was built to keep a checkpoint's half precision.</summary>
+    public ScalarType WeightDtype { get; }
     public HookNames Hooks { get; }
     public WeightModule embed { get; }
     public WeightModule pos_embed { get; }
@@ -20,22 +22,32 @@ public sealed partial class HookedTransformer : nn.Module
     public LayerNormWeights? ln_final { get; }
     public WeightModule unembed { get; }
 
-    public HookedTransformer(ModelConfig config) : base("HookedTransformer")
+    public HookedTransformer(ModelConfig config) : this(config, ScalarType.Float32) { }
+
+    /// <summary>
+    /// A model whose weight matrices (every parameter named W_*) are kept in <paramref name="weightDtype"/> (float32,
+    /// float16 or bfloat16); biases and LayerNorms stay float32. The forward always computes in float32: a
+    /// half-precision matrix is widened where it is used, one op at a time (see HookedTransformer.Widening.cs).
+    /// </summary>
+    public HookedTransformer(ModelConfig config, ScalarType weightDtype) : base("HookedTransformer")
     {
         TorchNative.EnsureLoaded();
         config.Validate(config.Name);
+        if (weightDtype is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
+            throw new ArgumentOutOfRangeException(nameof(weightDtype), weightDtype, "weights are kept as float32, float16 or bfloat16");
         Config = config;
+        WeightDtype = weightDtype;
         Hooks = new HookNames(config);
 
-        embed = new WeightModule("embed", ("W_E", [config.VocabSize, config.DModel]));
-        pos_embed = new WeightModule("pos_embed", ("W_pos", [config.ContextLength, config.DModel]));
+        embed = new WeightModule("embed", weightDtype, ("W_E", [config.VocabSize, config.DModel]));
+        pos_embed = new WeightModule("pos_embed", weightDtype, ("W_pos", [config.ContextLength, config.DModel]));
         var blockList = new nn.Module[config.Layers];
         var typedBlocks = new BlockWeights[config.Layers];
-        for (int l = 0; l < config.Layers; l++) blockList[l] = typedBlocks[l] = new BlockWeights(config);
+        for (int l = 0; l < config.Layers; l++) blockList[l] = typedBlocks[l] = new BlockWeights(config, weightDtype);
         blocks = typedBlocks;
         unembed = config.TiedUnembedding
-            ? new WeightModule("unembed", ("b_U", [config.VocabSize]))
-            : new WeightModule("unembed", ("W_U", [config.DModel, config.VocabSize]), ("b_U", [config.VocabSize]));
+            ? new WeightModule("unembed", weightDtype, ("b_U", [config.VocabSize]))
+            : new WeightModule("unembed", weightDtype, ("W_U", [config.DModel, config.VocabSize]), ("b_U", [config.VocabSize]));
 
         register_module("embed", embed);
         register_module("pos_embed", pos_embed);
@@ -97,8 +109,8 @@ public sealed partial class HookedTransformer : nn.Module
         CheckTokens(tokens);
         var run = new HookRun(Hooks, options);
         long positions = tokens.shape[1];
-        var tokenEmbedding = run.Fire(HookNames.Embed, W_E.index_select(0, tokens.flatten()).view(tokens.shape[0], positions, Config.DModel));
-        var positionEmbedding = run.Fire(HookNames.PosEmbed, W_pos.narrow(0, 0, positions).unsqueeze(0).expand(tokens.shape[0], positions, Config.DModel));
+        var tokenEmbedding = run.Fire(HookNames.Embed, Widen(W_E.index_select(0, tokens.flatten())).view(tokens.shape[0], positions, Config.DModel));
+        var positionEmbedding = run.Fire(HookNames.PosEmbed, Widen(W_pos.narrow(0, 0, positions)).unsqueeze(0).expand(tokens.shape[0], positions, Config.DModel));
         return RunBlocks(tokenEmbedding + positionEmbedding, 0, options, run).MoveToOuterDisposeScope();
     }
 

@@ -15,7 +15,10 @@ public static class HfGpt2Checkpoint
 {
     const string Prefix = "transformer.";
 
-    public static LoadedModel Load(string dir, JsonObject configJson)
+    public static LoadedModel Load(string dir, JsonObject configJson) => Load(dir, configJson, ModelLoadOptions.Default);
+
+    /// <summary>Loads the checkpoint as <paramref name="options"/> say (e.g. keeping half-precision weights).</summary>
+    public static LoadedModel Load(string dir, JsonObject configJson, ModelLoadOptions options)
     {
         string configPath = Path.Combine(dir, ModelFolder.ConfigFile), weightsPath = Path.Combine(dir, ModelFolder.WeightsFile);
         var config = HfGpt2Config.Read(configPath, configJson, HfGpt2Config.NameOf(configJson, dir));
@@ -28,7 +31,7 @@ public static class HfGpt2Checkpoint
         var fileNames = MapNames(reader, weightsPath);
         CheckNamesAndShapes(config, fileNames, reader, weightsPath);
 
-        var model = new HookedTransformer(config);
+        var model = new HookedTransformer(config, options.WeightDtypeFor(MatrixSources(config).Select(n => reader.StoredType(fileNames[n]))));
         try
         {
             using var hf = new HfTensors(reader, fileNames);
@@ -141,6 +144,10 @@ public static class HfGpt2Checkpoint
             default: throw new InvalidOperationException($"no GPT-2 source for parameter '{module}.{p}' of {h}");
         }
     }
+
+    /// <summary>The HF tensors that become weight matrices (W_*): every weight but the LayerNorms', and lm_head only when used.</summary>
+    static IEnumerable<string> MatrixSources(ModelConfig c) =>
+        ExpectedShapes(c).Keys.Where(n => n.EndsWith(".weight", StringComparison.Ordinal) && !n.StartsWith("ln_", StringComparison.Ordinal) && !n.Contains(".ln_", StringComparison.Ordinal));
 
     static int QkvIndex(string p) => p[^1] switch { 'Q' => 0, 'K' => 1, _ => 2 };
 

@@ -90,9 +90,13 @@ public static class ModelFolder
     /// Loads a model folder, checking every tensor name, shape and dtype against the config before allocating the
     /// model or reading any data. Problems raise <see cref="ModelFormatException"/> naming the file and the tensors.
     /// </summary>
-    public static LoadedModel Load(string dir) => Load(dir, ModelLoader.ReadConfigObject(Path.Combine(dir, ConfigFile)));
+    public static LoadedModel Load(string dir) => Load(dir, ModelLoadOptions.Default);
 
-    internal static LoadedModel Load(string dir, JsonObject configJson)
+    /// <summary>Loads a model folder as <paramref name="options"/> say (e.g. keeping half-precision weights).</summary>
+    public static LoadedModel Load(string dir, ModelLoadOptions options) =>
+        Load(dir, ModelLoader.ReadConfigObject(Path.Combine(dir, ConfigFile)), options);
+
+    internal static LoadedModel Load(string dir, JsonObject configJson, ModelLoadOptions options)
     {
         string configPath = Path.Combine(dir, ConfigFile), weightsPath = Path.Combine(dir, WeightsFile);
         string tokenizerPath = Path.Combine(dir, TokenizerFile), cardPath = Path.Combine(dir, CardFile);
@@ -107,7 +111,9 @@ public static class ModelFolder
 
         using var reader = SafetensorsReader.Open(weightsPath, missing);
         ModelParameters.CheckNamesAndShapes(ParameterShapes.Of(config), reader.Entries, weightsPath);
-        var model = new HookedTransformer(config);
+        // Matrices are the parameters named W_* (the model's rule for which parameters may be half precision).
+        var matrixDtypes = reader.Entries.Keys.Where(n => n[(n.LastIndexOf('.') + 1)..].StartsWith('W')).Select(reader.StoredType);
+        var model = new HookedTransformer(config, options.WeightDtypeFor(matrixDtypes));
         try
         {
             ModelParameters.Assign(model, reader.ReadInto);

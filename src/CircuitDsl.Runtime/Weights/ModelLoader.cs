@@ -9,10 +9,13 @@ public static class ModelLoader
     const string MissingConfig = "missing: every model folder has a config.json";
 
     /// <summary>Loads the model folder at <paramref name="path"/>; any problem is a <see cref="ModelFormatException"/>.</summary>
-    public static LoadedModel Load(string path) => DetectFormat(path, out var config) switch
+    public static LoadedModel Load(string path) => Load(path, ModelLoadOptions.Default);
+
+    /// <summary>Loads the model folder at <paramref name="path"/> as <paramref name="options"/> say (e.g. keeping half-precision weights).</summary>
+    public static LoadedModel Load(string path, ModelLoadOptions options) => DetectFormat(path, out var config) switch
     {
-        ModelFormat.HuggingFaceGpt2 => HfGpt2Checkpoint.Load(path, config),
-        _ => ModelFolder.Load(path, config),
+        ModelFormat.HuggingFaceGpt2 => HfGpt2Checkpoint.Load(path, config, options),
+        _ => ModelFolder.Load(path, config, options),
     };
 
     /// <summary>The architecture of the model folder at <paramref name="path"/>, from its config alone (no weights read).</summary>
