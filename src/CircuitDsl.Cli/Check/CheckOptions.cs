@@ -8,7 +8,8 @@ namespace CircuitDsl.Cli.Check;
 /// <param name="Filter">Runs only hypotheses whose name contains this text.</param>
 /// <param name="Models">Replaces files' models (--model DIR for every file, --model NAME=PATH for the files on NAME).</param>
 /// <param name="Threads">libtorch's intra-op threads.</param>
-public sealed record CheckOptions(long? Seed = null, int? Samples = null, string? Filter = null, ModelMapping? Models = null, int Threads = 0)
+/// <param name="KeepStoredDtype">Keep F16/BF16 checkpoints' weight matrices as stored (the forward still computes in float32).</param>
+public sealed record CheckOptions(long? Seed = null, int? Samples = null, string? Filter = null, ModelMapping? Models = null, int Threads = 0, bool KeepStoredDtype = false)
 {
     /// <summary>The model a file that names <paramref name="reference"/> runs on.</summary>
     public string ModelFor(string reference) => (Models ?? ModelMapping.None).Apply(reference);

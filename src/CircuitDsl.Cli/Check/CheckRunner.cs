@@ -200,7 +200,7 @@ public sealed partial class CheckRunner(CheckOptions options, IPlanCompiler comp
         {
             try
             {
-                models[folder] = model = ModelLoader.Load(folder);
+                models[folder] = model = ModelLoader.Load(folder, new ModelLoadOptions { KeepStoredDtype = options.KeepStoredDtype });
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

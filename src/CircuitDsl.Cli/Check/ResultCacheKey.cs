@@ -48,6 +48,8 @@ public sealed record ResultCacheKey(string Material)
         text.Append("samples ").Append(options.Samples?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "as written").Append('\n');
         text.Append("threads ").Append(options.Threads > 0 ? options.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture) : "default")
             .Append(" of ").Append(Environment.ProcessorCount).Append('\n');
+        // Kept half-precision weights compute the same values up to float32 rounding, not bit for bit.
+        text.Append("weights ").Append(options.KeepStoredDtype ? "as stored" : "float32").Append('\n');
         return new ResultCacheKey(text.ToString());
     }
 

@@ -28,10 +28,11 @@ public static class CheckCommand
         var baselineOpt = new Option<string?>("--baseline") { Description = "An earlier JSON report: regressions larger than the interval fail the run." };
         var updateBaselineOpt = new Option<bool>("--update-baseline") { Description = "Rewrite the --baseline file with this run's JSON report." };
         var noProgressOpt = new Option<bool>("--no-progress") { Description = "No progress display on stderr." };
+        var keepDtypeOpt = new Option<bool>("--keep-weight-dtype") { Description = "Keep an F16/BF16 checkpoint's weight matrices in that dtype (half the memory); the forward still computes in float32." };
         var noCacheOpt = new Option<bool>("--no-cache") { Description = "Run every hypothesis, even one whose inputs are unchanged since a recorded result, and record its result anew." };
         var check = new Command("check", "Compile and run hypotheses; report how much each recovers.")
         {
-            pathsArg, seedOpt, samplesOpt, filterOpt, threadsOpt, modelOpt, formatOpt, outOpt, baselineOpt, updateBaselineOpt, noProgressOpt, noCacheOpt,
+            pathsArg, seedOpt, samplesOpt, filterOpt, threadsOpt, modelOpt, formatOpt, outOpt, baselineOpt, updateBaselineOpt, noProgressOpt, noCacheOpt, keepDtypeOpt,
         };
         check.SetAction(parse => CliErrors.Guard(console, () =>
         {
@@ -55,7 +56,7 @@ public static class CheckCommand
             // Read (and check) the baseline before minutes of work, not after.
             var baseline = baselinePath is not null && !updateBaseline ? Baseline.Load(baselinePath) : null;
 
-            var options = new CheckOptions(parse.GetValue(seedOpt), parse.GetValue(samplesOpt), parse.GetValue(filterOpt), ModelOption.Read(parse, modelOpt), parse.GetValue(threadsOpt));
+            var options = new CheckOptions(parse.GetValue(seedOpt), parse.GetValue(samplesOpt), parse.GetValue(filterOpt), ModelOption.Read(parse, modelOpt), parse.GetValue(threadsOpt), parse.GetValue(keepDtypeOpt));
             bool verbose = parse.GetValue(CircuitApp.Verbose);
             var results = ResultCache.Default(reads: !parse.GetValue(noCacheOpt));
             var (report, run) = Run(console, options, compilerFactory(), results, files, cwd, showProgress: !parse.GetValue(noProgressOpt) && console.ErrorIsTerminal);
