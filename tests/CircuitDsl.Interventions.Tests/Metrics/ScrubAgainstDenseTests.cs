@@ -19,27 +19,6 @@ namespace CircuitDsl.Interventions.Tests.Metrics;
 [TestFixture]
 public class ScrubAgainstDenseTests
 {
-    static readonly ModelConfig[] Architectures =
-    [
-        RandomModels.Gpt2Like,
-        RandomModels.AttentionOnly,
-        RandomModels.Gpt2Like with { Name = "mlp-no-ln-test", Normalization = Normalization.None },
-        RandomModels.AttentionOnly with { Name = "attn-only-ln-test", Normalization = Normalization.LayerNorm },
-    ];
-
-    static readonly MetricSpec[] Metrics =
-    [
-        MetricSpec.LogitDiff(PositionSet.Named("END")),
-        MetricSpec.LogitDiff(PositionSet.All),
-        MetricSpec.Loss(),
-        MetricSpec.KL(PositionSet.At(2, 5, 7)),
-        MetricSpec.Accuracy(PositionSet.Named("MID")),
-    ];
-
-    static IEnumerable<TestCaseData> Cases() =>
-        from config in Architectures from metric in Metrics
-        select new TestCaseData(config, metric).SetArgDisplayNames(config.Name, metric.ToString());
-
     static readonly CausalVariable Parity = CausalVariable.Of("parity", x => x.Tokens[x.Pos] % 2);
     static readonly CausalVariable PrevParity = CausalVariable.Of("prev_parity", x => x.Pos == 0 ? -1 : x.Tokens[x.Pos - 1] % 2);
     // A token id where there is a next token, else no IIA target (the last position is not scored for agreement).
@@ -82,7 +61,7 @@ public class ScrubAgainstDenseTests
 
     static readonly ScrubBaseline Baseline = ScrubBaseline.ResampleInputsOf(Component.Head(1, 0));
 
-    [TestCaseSource(nameof(Cases))]
+    [TestCaseSource(typeof(DenseReferenceCases), nameof(DenseReferenceCases.Cases))]
     public void ScrubChecksMatchTheDenseReference(ModelConfig config, MetricSpec metric)
     {
         using var model = RandomModels.Create(config);

@@ -22,27 +22,6 @@ namespace CircuitDsl.Interventions.Tests.Metrics;
 [TestFixture]
 public class SparseAgainstDenseTests
 {
-    static readonly ModelConfig[] Architectures =
-    [
-        RandomModels.Gpt2Like,
-        RandomModels.AttentionOnly,
-        RandomModels.Gpt2Like with { Name = "mlp-no-ln-test", Normalization = Normalization.None },
-        RandomModels.AttentionOnly with { Name = "attn-only-ln-test", Normalization = Normalization.LayerNorm },
-    ];
-
-    static readonly MetricSpec[] Metrics =
-    [
-        MetricSpec.LogitDiff(PositionSet.Named("END")),
-        MetricSpec.LogitDiff(PositionSet.All),
-        MetricSpec.Loss(),
-        MetricSpec.KL(PositionSet.At(2, 5, 7)),
-        MetricSpec.Accuracy(PositionSet.Named("MID")),
-    ];
-
-    static IEnumerable<TestCaseData> Cases() =>
-        from config in Architectures from metric in Metrics
-        select new TestCaseData(config, metric).SetArgDisplayNames(config.Name, metric.ToString());
-
     static PatchEndpoint E(Component c, PositionSet? at = null) => PatchEndpoint.At(c, at);
 
     static IEnumerable<(Check Check, PathPatchSpec? Path)> Checks(ModelConfig config)
@@ -74,7 +53,7 @@ public class SparseAgainstDenseTests
         }
     }
 
-    [TestCaseSource(nameof(Cases))]
+    [TestCaseSource(typeof(DenseReferenceCases), nameof(DenseReferenceCases.Cases))]
     public void EveryCheckKindMatchesTheDenseReferencePerExample(ModelConfig config, MetricSpec metric)
     {
         using var model = RandomModels.Create(config);
