@@ -66,6 +66,6 @@ public static class HfGpt2Layout
     static void AddNorm(Dictionary<string, Tensor> hf, string name, LayerNormWeights ln)
     {
         hf[name + ".weight"] = ln.w.clone();
-        hf[name + ".bias"] = ln.b.clone();
+        hf[name + ".bias"] = ln.b!.clone();
     }
 }

@@ -79,12 +79,12 @@ public sealed class ComponentHooks(HookedTransformer model)
             {
                 yield return n.ResidMid;
                 yield return n.MlpOut;
-                if (Config.HasLayerNorm) yield return n.Ln2Scale;
+                if (Config.HasNormalization) yield return n.Ln2Scale;
             }
         }
         // A block's resid_post is the next block's resid_pre; only the final stream is recorded under its own name.
         yield return Model.Hooks.Layers[^1].ResidPost;
-        if (Config.HasLayerNorm) yield return HookNames.FinalScale;
+        if (Config.HasNormalization) yield return HookNames.FinalScale;
     }
 
     /// <summary>A boolean [b, p] mask of <paramref name="positions"/> resolved on each example.</summary>

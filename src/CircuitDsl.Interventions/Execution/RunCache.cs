@@ -73,7 +73,7 @@ public sealed class CachedRun(HookedTransformer model, Tensor final, ActivationC
     public Tensor Logits => logits ??= model.ForwardFrom(model.Config.Layers, final).DetachFromDisposeScope();
 
     /// <summary>The final LayerNorm's scale [b, p, 1] (null when the model has none).</summary>
-    public Tensor? FinalScale => model.Config.HasLayerNorm ? cache[HookNames.FinalScale] : null;
+    public Tensor? FinalScale => model.Config.HasNormalization ? cache[HookNames.FinalScale] : null;
 
     public void Dispose()
     {

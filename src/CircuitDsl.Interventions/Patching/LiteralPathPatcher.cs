@@ -46,7 +46,7 @@ public sealed class LiteralPathPatcher(ComponentHooks hooks)
             interventions.Add(Intervention.Replace(n.K, clean[n.K]));
             interventions.Add(Intervention.Replace(n.V, clean[n.V]));
             if (spec.FreezeMlps && model.Config.HasMlp) interventions.Add(Intervention.Replace(n.MlpOut, clean[n.MlpOut]));
-            if (spec.FreezeLayerNorm && model.Config.HasMlp && model.Config.HasLayerNorm) interventions.Add(Intervention.Replace(n.Ln2Scale, clean[n.Ln2Scale]));
+            if (spec.FreezeLayerNorm && model.Config.HasMlp && model.Config.HasNormalization) interventions.Add(Intervention.Replace(n.Ln2Scale, clean[n.Ln2Scale]));
         }
         foreach (var s in spec.Senders)
         {
@@ -82,7 +82,7 @@ public sealed class LiteralPathPatcher(ComponentHooks hooks)
         {
             string final = hooks.ReadHook(Component.Logits);
             var mask = ComponentHooks.PositionMask(spec.Receivers[0].Positions, references, length).unsqueeze(-1);
-            var options = spec.FreezeLayerNorm && model.Config.HasLayerNorm
+            var options = spec.FreezeLayerNorm && model.Config.HasNormalization
                 ? new RunOptions { Interventions = [Intervention.Replace(HookNames.FinalScale, clean[HookNames.FinalScale])] }
                 : null;
             return model.ForwardFrom(model.Config.Layers, where(mask, passC[final], clean[final]), options).MoveToOuterDisposeScope();

@@ -125,7 +125,7 @@ public sealed class PathPatcher(ComponentHooks hooks)
     {
         var model = hooks.Model;
         var names = model.Hooks.Layers[l];
-        var options = spec.FreezeLayerNorm && model.Config.HasLayerNorm
+        var options = spec.FreezeLayerNorm && model.Config.HasNormalization
             ? new RunOptions { Interventions = [Intervention.Replace(names.Ln2Scale, chunk.Repeat(chunk.Take(chunk.Clean.Cache[names.Ln2Scale]), mid.shape[0]))] }
             : null;
         return model.MlpOut(l, chunk.Rows(mid), options).view(mid.shape); // back to per variant
@@ -139,7 +139,7 @@ public sealed class PathPatcher(ComponentHooks hooks)
         final = chunk.PerVariant(final);
         if (!spec.Receivers[0].Positions.IsAll)
             final = where(chunk.Mask(spec.Receivers[0].Positions).unsqueeze(-1), final, cleanFinal);
-        var scale = spec.FreezeLayerNorm && model.Config.HasLayerNorm ? chunk.PerVariant(chunk.Take(chunk.Clean.FinalScale!)) : null;
+        var scale = spec.FreezeLayerNorm && model.Config.HasNormalization ? chunk.PerVariant(chunk.Take(chunk.Clean.FinalScale!)) : null;
         return new FinalStream(final, scale, chunk.AtRows);
     }
 

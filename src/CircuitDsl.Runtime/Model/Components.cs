@@ -8,28 +8,33 @@ namespace CircuitDsl.Runtime.Model;
 // The model's parameters live in small modules whose state-dict names are TransformerLens's
 // (embed.W_E, blocks.0.attn.W_Q, ln_final.w, ...), so weights files and hook names speak one language.
 
-/// <summary>LayerNorm with its scale and normalised output exposed as hook points.</summary>
+/// <summary>
+/// LayerNorm or RMSNorm with its scale and normalised output exposed as hook points (TransformerLens's names for
+/// both): LayerNorm centres and adds a bias; RMSNorm does neither (<see cref="b"/> is null).
+/// </summary>
 public sealed class LayerNormWeights : nn.Module
 {
     public Parameter w { get; }
-    public Parameter b { get; }
+    public Parameter? b { get; }
     readonly double epsilon;
 
-    public LayerNormWeights(int dModel, double epsilon) : base("ln")
+    public LayerNormWeights(int dModel, double epsilon) : this(dModel, epsilon, Normalization.LayerNorm) { }
+
+    public LayerNormWeights(int dModel, double epsilon, Normalization kind) : base("ln")
     {
+        if (kind == Normalization.None) throw new ArgumentOutOfRangeException(nameof(kind), kind, "a norm module is LayerNorm or RMSNorm");
         this.epsilon = epsilon;
         w = new Parameter(ones(dModel));
-        b = new Parameter(zeros(dModel));
         register_parameter("w", w);
-        register_parameter("b", b);
+        if (kind == Normalization.LayerNorm) register_parameter("b", b = new Parameter(zeros(dModel)));
     }
 
     internal Tensor Apply(Tensor x, string scaleHook, string normalizedHook, HookRun run)
     {
-        var centered = x - x.mean([-1], keepdim: true);
+        var centered = b is null ? x : x - x.mean([-1], keepdim: true);
         var scale = run.Fire(scaleHook, (centered.pow(2).mean([-1], keepdim: true) + epsilon).sqrt());
         var normalized = run.Fire(normalizedHook, centered / scale);
-        return normalized * w + b;
+        return b is null ? normalized * w : normalized * w + b;
     }
 }
 
@@ -50,13 +55,14 @@ public sealed class AttentionWeights : nn.Module
     /// <summary>Weight matrices in <paramref name="weightDtype"/>; biases stay float32.</summary>
     public AttentionWeights(ModelConfig c, ScalarType weightDtype) : base("attn")
     {
+        // Under grouped-query attention keys and values have one matrix per key/value head ([kv_head, d_model, d_head]).
         W_Q = Register("W_Q", weightDtype, c.Heads, c.DModel, c.DHead);
-        W_K = Register("W_K", weightDtype, c.Heads, c.DModel, c.DHead);
-        W_V = Register("W_V", weightDtype, c.Heads, c.DModel, c.DHead);
+        W_K = Register("W_K", weightDtype, c.KvHeads, c.DModel, c.DHead);
+        W_V = Register("W_V", weightDtype, c.KvHeads, c.DModel, c.DHead);
         W_O = Register("W_O", weightDtype, c.Heads, c.DHead, c.DModel);
         b_Q = Register("b_Q", ScalarType.Float32, c.Heads, c.DHead);
-        b_K = Register("b_K", ScalarType.Float32, c.Heads, c.DHead);
-        b_V = Register("b_V", ScalarType.Float32, c.Heads, c.DHead);
+        b_K = Register("b_K", ScalarType.Float32, c.KvHeads, c.DHead);
+        b_V = Register("b_V", ScalarType.Float32, c.KvHeads, c.DHead);
         b_O = Register("b_O", ScalarType.Float32, c.DModel);
     }
 
@@ -68,9 +74,10 @@ public sealed class AttentionWeights : nn.Module
     }
 }
 
-/// <summary>The MLP of a block: d_model → d_mlp → d_model.</summary>
+/// <summary>The MLP of a block: d_model → d_mlp → d_model; gated models add W_gate (TransformerLens's names: W_in is the up projection).</summary>
 public sealed class MlpWeights : nn.Module
 {
+    public Parameter? W_gate { get; }
     public Parameter W_in { get; }
     public Parameter b_in { get; }
     public Parameter W_out { get; }
@@ -81,6 +88,7 @@ public sealed class MlpWeights : nn.Module
     /// <summary>W_in and W_out in <paramref name="weightDtype"/>; biases stay float32.</summary>
     public MlpWeights(ModelConfig c, ScalarType weightDtype) : base("mlp")
     {
+        if (c.GatedMlp) register_parameter("W_gate", W_gate = new Parameter(zeros([c.DModel, c.DMlp], weightDtype)));
         W_in = new Parameter(zeros([c.DModel, c.DMlp], weightDtype));
         b_in = new Parameter(zeros(c.DMlp));
         W_out = new Parameter(zeros([c.DMlp, c.DModel], weightDtype));
@@ -113,25 +121,35 @@ public sealed class WeightModule : nn.Module
     public Parameter this[string name] => byName[name];
 }
 
-/// <summary>One transformer block's weights.</summary>
+/// <summary>One transformer block's weights; ln1_post and ln2_post are Gemma-2's norms of the attention and MLP outputs.</summary>
 public sealed class BlockWeights : nn.Module
 {
     public LayerNormWeights? ln1 { get; }
     public AttentionWeights attn { get; }
+    public LayerNormWeights? ln1_post { get; }
     public LayerNormWeights? ln2 { get; }
     public MlpWeights? mlp { get; }
+    public LayerNormWeights? ln2_post { get; }
 
     public BlockWeights(ModelConfig c) : this(c, ScalarType.Float32) { }
 
     public BlockWeights(ModelConfig c, ScalarType weightDtype) : base("block")
     {
+        LayerNormWeights Norm(string name)
+        {
+            var norm = new LayerNormWeights(c.DModel, c.LayerNormEpsilon, c.Normalization);
+            register_module(name, norm);
+            return norm;
+        }
         attn = new AttentionWeights(c, weightDtype);
-        if (c.HasLayerNorm) register_module("ln1", ln1 = new LayerNormWeights(c.DModel, c.LayerNormEpsilon));
+        if (c.HasNormalization) ln1 = Norm("ln1");
         register_module("attn", attn);
+        if (c.SandwichNorms) ln1_post = Norm("ln1_post");
         if (c.HasMlp)
         {
-            if (c.HasLayerNorm) register_module("ln2", ln2 = new LayerNormWeights(c.DModel, c.LayerNormEpsilon));
+            if (c.HasNormalization) ln2 = Norm("ln2");
             register_module("mlp", mlp = new MlpWeights(c, weightDtype));
+            if (c.SandwichNorms) ln2_post = Norm("ln2_post");
         }
     }
 }

@@ -26,36 +26,55 @@ public sealed partial class HookedTransformer
         var n = Hooks.Layers[layer];
         var weights = blocks[layer];
         var residPre = run.Fire(n.ResidPre, residual);
-        var attnOut = run.Fire(n.AttnOut, Attention(weights, n, residPre, run));
+        var attnOut = run.Fire(n.AttnOut, Attention(layer, weights, n, residPre, run));
         if (weights.mlp is null)
             return run.Fire(n.ResidPost, residPre + attnOut);
+        if (Config.ParallelResidual) // GPT-NeoX: the MLP reads the block's input, not its heads
+            return run.Fire(n.ResidPost, residPre + attnOut + Mlp(weights, n, residPre, run));
 
         var residMid = run.Fire(n.ResidMid, residPre + attnOut);
         var mlpOut = Mlp(weights, n, residMid, run);
         return run.Fire(n.ResidPost, residMid + mlpOut);
     }
 
-    // Shared with MlpOut (HookedTransformer.Parts.cs) so that both compute bit-for-bit the same MLP.
-    Tensor Mlp(BlockWeights weights, LayerHookNames n, Tensor residMid, HookRun run)
+    /// <summary>
+    /// The MLP output for the stream it reads (resid_mid, or resid_pre in a parallel block), hook_mlp_out fired.
+    /// Shared with MlpOut (HookedTransformer.Parts.cs) so that both compute bit-for-bit the same MLP.
+    /// </summary>
+    Tensor Mlp(BlockWeights weights, LayerHookNames n, Tensor mlpInput, HookRun run)
     {
         var mlp = weights.mlp!;
-        var mlpIn = weights.ln2?.Apply(residMid, n.Ln2Scale, n.Ln2Normalized, run) ?? residMid;
-        var pre = run.Fire(n.MlpPre, WithFloat32(mlp.W_in, mlpIn.matmul) + mlp.b_in);
-        var post = run.Fire(n.MlpPost, Activate(pre));
-        return run.Fire(n.MlpOut, WithFloat32(mlp.W_out, post.matmul) + mlp.b_out);
+        var x = weights.ln2?.Apply(mlpInput, n.Ln2Scale, n.Ln2Normalized, run) ?? mlpInput;
+        Tensor post;
+        if (mlp.W_gate is { } gate)
+        {
+            var pre = run.Fire(n.MlpPre, WithFloat32(gate, x.matmul));
+            var linear = run.Fire(n.MlpPreLinear, WithFloat32(mlp.W_in, x.matmul) + mlp.b_in);
+            post = run.Fire(n.MlpPost, Activate(pre) * linear);
+        }
+        else
+        {
+            var pre = run.Fire(n.MlpPre, WithFloat32(mlp.W_in, x.matmul) + mlp.b_in);
+            post = run.Fire(n.MlpPost, Activate(pre));
+        }
+        var output = WithFloat32(mlp.W_out, post.matmul) + mlp.b_out;
+        return run.Fire(n.MlpOut, weights.ln2_post?.Apply(output, n.Ln2PostScale, n.Ln2PostNormalized, run) ?? output);
     }
 
-    Tensor Attention(BlockWeights weights, LayerHookNames n, Tensor residPre, HookRun run)
+    /// <summary>The attention block's output (Gemma-2: after ln1_post); hook_attn_out is fired by the caller.</summary>
+    Tensor Attention(int layer, BlockWeights weights, LayerHookNames n, Tensor residPre, HookRun run)
     {
         var a = weights.attn;
         Tensor q, k, v;
         if (run.Wants(n.QInput) || run.Wants(n.KInput) || run.Wants(n.VInput))
         {
-            // Each head reads its own copy of the residual stream, so one head's input can be patched alone.
-            var perHead = residPre.unsqueeze(2).expand(-1, -1, Config.Heads, -1);
-            q = ProjectPerHead(run.Fire(n.QInput, perHead), a.W_Q, a.b_Q, weights, n, run);
-            k = ProjectPerHead(run.Fire(n.KInput, perHead), a.W_K, a.b_K, weights, n, run);
-            v = ProjectPerHead(run.Fire(n.VInput, perHead), a.W_V, a.b_V, weights, n, run);
+            // Each head reads its own copy of the residual stream, so one head's input can be patched alone; under
+            // grouped-query attention keys and values are read per key/value head.
+            var queries = residPre.unsqueeze(2).expand(-1, -1, Config.Heads, -1);
+            var keysAndValues = residPre.unsqueeze(2).expand(-1, -1, Config.KvHeads, -1);
+            q = ProjectPerHead(run.Fire(n.QInput, queries), a.W_Q, a.b_Q, weights, n, run);
+            k = ProjectPerHead(run.Fire(n.KInput, keysAndValues), a.W_K, a.b_K, weights, n, run);
+            v = ProjectPerHead(run.Fire(n.VInput, keysAndValues), a.W_V, a.b_V, weights, n, run);
         }
         else
         {
@@ -67,19 +86,42 @@ public sealed partial class HookedTransformer
         q = run.Fire(n.Q, q);
         k = run.Fire(n.K, k);
         v = run.Fire(n.V, v);
+        if (rotary is not null)
+        {
+            q = run.Fire(n.RotQ, rotary.Apply(q));
+            k = run.Fire(n.RotK, rotary.Apply(k));
+        }
+        if (Config.KvHeads != Config.Heads)
+        {
+            // Query head h reads key/value head h / G (Hugging Face's repeat_kv).
+            k = k.repeat_interleave(Config.QueriesPerKvHead, 2);
+            v = v.repeat_interleave(Config.QueriesPerKvHead, 2);
+        }
 
-        long positions = q.shape[1];
-        var scores = einsum("bqhe,bkhe->bhqk", q, k) / Math.Sqrt(Config.DHead);
-        // Built at the run's length rather than once at context_length: [n_ctx, n_ctx] is a terabyte at MaxContext.
-        var mask = ones(positions, positions, ScalarType.Bool, scores.device).triu(1);
-        scores = run.Fire(n.AttnScores, scores.masked_fill(mask, float.NegativeInfinity));
+        var scores = einsum("bqhe,bkhe->bhqk", q, k) * Config.ScoreScale;
+        if (Config.AttentionSoftCap is { } cap) scores = (scores / cap).tanh() * cap; // Gemma-2: before the mask
+        scores = run.Fire(n.AttnScores, scores.masked_fill(AttentionMask(layer, q.shape[1], scores.device), float.NegativeInfinity));
         var pattern = run.Fire(n.Pattern, scores.softmax(-1));
         var z = run.Fire(n.Z, einsum("bhqk,bkhe->bqhe", pattern, v));
 
+        Tensor output;
         if (!run.Wants(n.Result))
-            return WithFloat32(a.W_O, w => einsum("bqhe,hem->bqm", z, w)) + a.b_O;
-        var result = run.Fire(n.Result, WithFloat32(a.W_O, w => einsum("bqhe,hem->bqhm", z, w)));
-        return result.sum(2) + a.b_O;
+            output = WithFloat32(a.W_O, w => einsum("bqhe,hem->bqm", z, w)) + a.b_O;
+        else
+            output = run.Fire(n.Result, WithFloat32(a.W_O, w => einsum("bqhe,hem->bqhm", z, w))).sum(2) + a.b_O;
+        return weights.ln1_post?.Apply(output, n.Ln1PostScale, n.Ln1PostNormalized, run) ?? output;
+    }
+
+    /// <summary>
+    /// True where a query may not read a key: later keys, and on a sliding-window layer keys W or more positions back.
+    /// Built at the run's length rather than once at context_length: [n_ctx, n_ctx] is a terabyte at MaxContext.
+    /// </summary>
+    Tensor AttentionMask(int layer, long positions, Device device)
+    {
+        var mask = ones(positions, positions, ScalarType.Bool, device).triu(1);
+        return Config.WindowOf(layer) is { } window && window < positions
+            ? mask | ones(positions, positions, ScalarType.Bool, device).tril(-window)
+            : mask;
     }
 
     Tensor ProjectPerHead(Tensor input, Tensor w, Tensor b, BlockWeights weights, LayerHookNames n, HookRun run)
@@ -93,12 +135,16 @@ public sealed partial class HookedTransformer
         Activation.GeluNew => nn.functional.gelu(x, TorchSharp.Modules.GELU.Approximate.tanh),
         Activation.Gelu => nn.functional.gelu(x),
         Activation.Relu => nn.functional.relu(x),
+        Activation.Silu => nn.functional.silu(x),
         _ => throw new InvalidOperationException($"unknown activation {Config.Activation}"),
     };
 
     Tensor Unembed(Tensor residual, HookRun run)
     {
         var x = ln_final?.Apply(residual, HookNames.FinalScale, HookNames.FinalNormalized, run) ?? residual;
-        return UnembedMatmul(x) + b_U;
+        return SoftCapLogits(UnembedMatmul(x) + b_U);
     }
+
+    /// <summary>Gemma-2's c·tanh(logits / c); elementwise, so the metric-sparse unembeddings apply it to the columns they compute.</summary>
+    Tensor SoftCapLogits(Tensor logits) => Config.LogitSoftCap is { } cap ? (logits / cap).tanh() * cap : logits;
 }

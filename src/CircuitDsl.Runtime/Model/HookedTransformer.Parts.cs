@@ -8,11 +8,11 @@ namespace CircuitDsl.Runtime.Model;
 public sealed partial class HookedTransformer
 {
     /// <summary>
-    /// The MLP output of block <paramref name="layer"/> (its LayerNorm included) for a given resid_mid
-    /// [batch, pos, d_model], computed exactly as the forward pass computes it; the ln2 and mlp hooks fire, so
+    /// The MLP output of block <paramref name="layer"/> (its norms included) for the stream it reads [batch, pos, d_model]:
+    /// resid_mid, or resid_pre in a parallel block (<see cref="ModelConfig.ParallelResidual"/>); computed exactly as the forward pass computes it; the ln2 and mlp hooks fire, so
     /// interventions (e.g. a frozen LayerNorm scale) and caches apply. The caller owns the result.
     /// </summary>
-    public Tensor MlpOut(int layer, Tensor residMid, RunOptions? options = null)
+    public Tensor MlpOut(int layer, Tensor mlpInput, RunOptions? options = null)
     {
         if (layer < 0 || layer >= Config.Layers)
             throw new ArgumentOutOfRangeException(nameof(layer), layer, $"the model has layers 0..{Config.Layers - 1}");
@@ -22,6 +22,24 @@ public sealed partial class HookedTransformer
         using var mode = options.Gradients ? null : no_grad();
         using var scope = NewDisposeScope();
         var run = new HookRun(Hooks, options);
-        return Mlp(blocks[layer], Hooks.Layers[layer], residMid.alias(), run).MoveToOuterDisposeScope();
+        return Mlp(blocks[layer], Hooks.Layers[layer], mlpInput.alias(), run).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The attention block's output of <paramref name="layer"/> given the sum of its heads' results (hook_result summed
+    /// over heads) [batch, pos, d_model]: adds b_O and, for sandwich-norm models (Gemma-2), applies ln1_post, whose hooks
+    /// fire. Engines that change one head's result use it where the block's output is not the sum of its heads'.
+    /// </summary>
+    public Tensor AttentionOut(int layer, Tensor resultSum, RunOptions? options = null)
+    {
+        if (layer < 0 || layer >= Config.Layers)
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"the model has layers 0..{Config.Layers - 1}");
+        options ??= RunOptions.Plain;
+        using var mode = options.Gradients ? null : no_grad();
+        using var scope = NewDisposeScope();
+        var run = new HookRun(Hooks, options);
+        var n = Hooks.Layers[layer];
+        var output = resultSum + blocks[layer].attn.b_O;
+        return (blocks[layer].ln1_post?.Apply(output, n.Ln1PostScale, n.Ln1PostNormalized, run) ?? output).MoveToOuterDisposeScope();
     }
 }

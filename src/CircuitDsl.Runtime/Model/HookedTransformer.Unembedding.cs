@@ -27,7 +27,7 @@ public sealed partial class HookedTransformer
     {
         using var mode = options?.Gradients == true ? null : no_grad();
         using var scope = NewDisposeScope();
-        return (UnembedMatmul(NormalizeFinal(residual, options)) + b_U).MoveToOuterDisposeScope();
+        return SoftCapLogits(UnembedMatmul(NormalizeFinal(residual, options)) + b_U).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -45,6 +45,6 @@ public sealed partial class HookedTransformer
         var flat = columns.flatten();
         var w = Widen(W_U.t().index_select(0, flat)).view(n, k, Config.DModel); // [n, k, d]: the columns each row reads
         var logits = w.bmm(x.unsqueeze(-1)).squeeze(-1) + b_U.index_select(0, flat).view(n, k);
-        return logits.MoveToOuterDisposeScope();
+        return SoftCapLogits(logits).MoveToOuterDisposeScope();
     }
 }

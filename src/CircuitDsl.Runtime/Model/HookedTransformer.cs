@@ -16,8 +16,11 @@ public sealed partial class HookedTransformer : nn.Module
     /// <summary>The dtype of the weight matrices (W_*): float32 unless the model was built to keep a checkpoint's half precision.</summary>
     public ScalarType WeightDtype { get; }
     public HookNames Hooks { get; }
+    // The rotary angles' cos and sin, built once (not a parameter: nothing is read from or written to weights files).
+    readonly RotaryEmbedding? rotary;
     public WeightModule embed { get; }
-    public WeightModule pos_embed { get; }
+    /// <summary>The learned position embedding; null for rotary models (positions enter through q and k).</summary>
+    public WeightModule? pos_embed { get; }
     public IReadOnlyList<BlockWeights> blocks { get; }
     public LayerNormWeights? ln_final { get; }
     public WeightModule unembed { get; }
@@ -40,7 +43,8 @@ public sealed partial class HookedTransformer : nn.Module
         Hooks = new HookNames(config);
 
         embed = new WeightModule("embed", weightDtype, ("W_E", [config.VocabSize, config.DModel]));
-        pos_embed = new WeightModule("pos_embed", weightDtype, ("W_pos", [config.ContextLength, config.DModel]));
+        if (!config.IsRotary) pos_embed = new WeightModule("pos_embed", weightDtype, ("W_pos", [config.ContextLength, config.DModel]));
+        rotary = config.IsRotary ? new RotaryEmbedding(config) : null;
         var blockList = new nn.Module[config.Layers];
         var typedBlocks = new BlockWeights[config.Layers];
         for (int l = 0; l < config.Layers; l++) blockList[l] = typedBlocks[l] = new BlockWeights(config, weightDtype);
@@ -50,16 +54,16 @@ public sealed partial class HookedTransformer : nn.Module
             : new WeightModule("unembed", weightDtype, ("W_U", [config.DModel, config.VocabSize]), ("b_U", [config.VocabSize]));
 
         register_module("embed", embed);
-        register_module("pos_embed", pos_embed);
+        if (pos_embed is not null) register_module("pos_embed", pos_embed);
         register_module("blocks", nn.ModuleList(blockList));
-        if (config.HasLayerNorm)
-            register_module("ln_final", ln_final = new LayerNormWeights(config.DModel, config.LayerNormEpsilon));
+        if (config.HasNormalization)
+            register_module("ln_final", ln_final = new LayerNormWeights(config.DModel, config.LayerNormEpsilon, config.Normalization));
         register_module("unembed", unembed);
         eval();
     }
 
     public Parameter W_E => embed["W_E"];
-    public Parameter W_pos => pos_embed["W_pos"];
+    public Parameter W_pos => (pos_embed ?? throw new InvalidOperationException($"{Config.Name} is rotary: it has no learned position embedding"))["W_pos"];
     /// <summary>The unembedding [d_model, vocab]: its own matrix, or W_E transposed when tied.</summary>
     public Tensor W_U => Config.TiedUnembedding ? W_E.t() : unembed["W_U"];
     public Parameter b_U => unembed["b_U"];
@@ -109,7 +113,9 @@ public sealed partial class HookedTransformer : nn.Module
         CheckTokens(tokens);
         var run = new HookRun(Hooks, options);
         long positions = tokens.shape[1];
-        var tokenEmbedding = run.Fire(HookNames.Embed, Widen(W_E.index_select(0, tokens.flatten())).view(tokens.shape[0], positions, Config.DModel));
+        var looked = Widen(W_E.index_select(0, tokens.flatten())).view(tokens.shape[0], positions, Config.DModel);
+        var tokenEmbedding = run.Fire(HookNames.Embed, Config.EmbeddingScale == 1 ? looked : looked * Config.EmbeddingScale);
+        if (pos_embed is null) return RunBlocks(tokenEmbedding, 0, options, run).MoveToOuterDisposeScope();
         var positionEmbedding = run.Fire(HookNames.PosEmbed, Widen(W_pos.narrow(0, 0, positions)).unsqueeze(0).expand(tokens.shape[0], positions, Config.DModel));
         return RunBlocks(tokenEmbedding + positionEmbedding, 0, options, run).MoveToOuterDisposeScope();
     }

@@ -28,6 +28,8 @@ public sealed record SizeRange(int Min, int Max, string Limit)
 public static class ModelSizes
 {
     public static SizeRange Layers { get; } = new(1, ResourceLimits.MaxLayers, nameof(ResourceLimits.MaxLayers));
+    /// <summary>A layer's index (0-based), e.g. in a list of sliding-window layers.</summary>
+    public static SizeRange LayerIndex { get; } = new(0, ResourceLimits.MaxLayers - 1, nameof(ResourceLimits.MaxLayers));
     public static SizeRange Heads { get; } = new(1, ResourceLimits.MaxHeads, nameof(ResourceLimits.MaxHeads));
     public static SizeRange ModelWidth { get; } = new(1, ResourceLimits.MaxModelWidth, nameof(ResourceLimits.MaxModelWidth));
     /// <summary>One head's width; heads × d_head is bounded by the model width as well.</summary>

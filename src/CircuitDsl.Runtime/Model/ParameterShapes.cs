@@ -9,18 +9,18 @@ public static class ParameterShapes
     /// <summary>Every parameter's shape of a config within <see cref="ModelSizes"/> (as <see cref="HookedTransformer"/> registers them; a test keeps the two equal).</summary>
     public static Dictionary<string, long[]> Of(ModelConfig c)
     {
-        long d = c.DModel, heads = c.Heads, dHead = c.DHead, mlp = c.DMlp, vocab = c.VocabSize;
+        long d = c.DModel, heads = c.Heads, kvHeads = c.KvHeads, dHead = c.DHead, mlp = c.DMlp, vocab = c.VocabSize;
         var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal)
         {
             ["embed.W_E"] = [vocab, d],
-            ["pos_embed.W_pos"] = [c.ContextLength, d],
             ["unembed.b_U"] = [vocab],
         };
+        if (!c.IsRotary) shapes["pos_embed.W_pos"] = [c.ContextLength, d];
         void LayerNorm(string name)
         {
-            if (!c.HasLayerNorm) return;
+            if (!c.HasNormalization) return;
             shapes[name + ".w"] = [d];
-            shapes[name + ".b"] = [d];
+            if (c.Normalization == Normalization.LayerNorm) shapes[name + ".b"] = [d]; // RMSNorm has no bias
         }
         if (!c.TiedUnembedding) shapes["unembed.W_U"] = [d, vocab];
         LayerNorm("ln_final");
@@ -28,12 +28,20 @@ public static class ParameterShapes
         {
             string b = $"blocks.{l}.";
             LayerNorm(b + "ln1");
-            foreach (var w in new[] { "W_Q", "W_K", "W_V" }) shapes[b + "attn." + w] = [heads, d, dHead];
-            foreach (var bias in new[] { "b_Q", "b_K", "b_V" }) shapes[b + "attn." + bias] = [heads, dHead];
+            // Under grouped-query attention keys and values have one matrix per key/value head.
+            shapes[b + "attn.W_Q"] = [heads, d, dHead];
+            shapes[b + "attn.W_K"] = [kvHeads, d, dHead];
+            shapes[b + "attn.W_V"] = [kvHeads, d, dHead];
+            shapes[b + "attn.b_Q"] = [heads, dHead];
+            shapes[b + "attn.b_K"] = [kvHeads, dHead];
+            shapes[b + "attn.b_V"] = [kvHeads, dHead];
             shapes[b + "attn.W_O"] = [heads, dHead, d];
             shapes[b + "attn.b_O"] = [d];
+            if (c.SandwichNorms) LayerNorm(b + "ln1_post");
             if (!c.HasMlp) continue;
             LayerNorm(b + "ln2");
+            if (c.SandwichNorms) LayerNorm(b + "ln2_post");
+            if (c.GatedMlp) shapes[b + "mlp.W_gate"] = [d, mlp];
             shapes[b + "mlp.W_in"] = [d, mlp];
             shapes[b + "mlp.b_in"] = [mlp];
             shapes[b + "mlp.W_out"] = [mlp, d];

@@ -39,6 +39,36 @@ sealed class ConfigFields(JsonObject json, string path)
         ? v.TryGetValue(out string? s) ? s : throw Bad($"\"{key}\" must be a string; got {Shown(v)}")
         : null;
 
+    /// <summary>A JSON object's fields (errors name the same file), or null when absent.</summary>
+    public ConfigFields? Object(string key) => json[key] switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() == JsonValueKind.Null => null,
+        JsonObject o => new ConfigFields(o, path),
+        var other => throw Bad($"\"{key}\" must be an object; got {Shown(other)}"),
+    };
+
+    /// <summary>An array of sizes, each within <paramref name="range"/>, or null when absent.</summary>
+    public int[]? Sizes(string key, SizeRange range)
+    {
+        switch (json[key])
+        {
+            case null: return null;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.Null: return null;
+            case JsonArray array:
+                var values = new int[array.Count];
+                for (int i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is not JsonValue item || item.GetValueKind() != JsonValueKind.Number || !item.TryGetValue(out double d) || Math.Floor(d) != d)
+                        throw Bad($"\"{key}\" must be an array of {range.Describe()}; item {i} is {(array[i] is null ? "null" : Shown(array[i]!))}");
+                    if (range.Problem($"{key}[{i}]", d, Shown(item)) is { } problem) throw Bad(problem);
+                    values[i] = (int)d;
+                }
+                return values;
+            case var other: throw Bad($"\"{key}\" must be an array; got {Shown(other)}");
+        }
+    }
+
     public string RequiredString(string key) => String(key) ?? throw Bad($"missing \"{key}\"");
 
     /// <summary>One of <paramref name="choices"/> (spelling → value), or null when absent.</summary>

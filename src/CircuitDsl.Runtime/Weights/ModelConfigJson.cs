@@ -17,6 +17,8 @@ public static class ModelConfigJson
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
+        // Settings a model does not use (no grouped-query attention, no soft-cap) are left out rather than written as null.
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         // Options-level converters take precedence over the enums' own [JsonConverter] attributes.
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
         TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
@@ -52,9 +54,33 @@ public static class ModelConfigJson
             Activation = fields.Choice("activation", Spellings<Activation>()) ?? sizes.Activation,
             TiedUnembedding = fields.Bool("tied_unembedding") ?? sizes.TiedUnembedding,
             LayerNormEpsilon = fields.Number("layer_norm_epsilon") ?? sizes.LayerNormEpsilon,
+            KeyValueHeads = fields.OptionalSize("key_value_heads", ModelSizes.Heads),
+            Positions = fields.Choice("positions", Spellings<PositionEmbedding>()) ?? sizes.Positions,
+            RotaryDim = fields.OptionalSize("rotary_dim", ModelSizes.HeadWidth),
+            RotaryBase = fields.Number("rotary_base") ?? sizes.RotaryBase,
+            RopeScaling = fields.Object("rope_scaling") is { } scaling ? ReadRopeScaling(scaling) : null,
+            GatedMlp = fields.Bool("gated_mlp") ?? sizes.GatedMlp,
+            ParallelResidual = fields.Bool("parallel_residual") ?? sizes.ParallelResidual,
+            SandwichNorms = fields.Bool("sandwich_norms") ?? sizes.SandwichNorms,
+            AttentionScale = fields.Number("attention_scale"),
+            AttentionSoftCap = fields.Number("attention_soft_cap"),
+            LogitSoftCap = fields.Number("logit_soft_cap"),
+            SlidingWindow = fields.OptionalSize("sliding_window", ModelSizes.Context),
+            WindowedLayers = fields.Sizes("windowed_layers", ModelSizes.LayerIndex) is { } layers ? new LayerSet(layers) : null,
+            EmbeddingScale = fields.Number("embedding_scale") ?? sizes.EmbeddingScale,
         };
         config.Validate(source);
         return config;
+    }
+
+    static RopeScaling ReadRopeScaling(ConfigFields scaling)
+    {
+        scaling.RejectUnknownKeys(["factor", "low_freq_factor", "high_freq_factor", "original_context_length"]);
+        return new RopeScaling(
+            scaling.Number("factor") ?? throw scaling.Bad("\"rope_scaling\" needs \"factor\""),
+            scaling.Number("low_freq_factor") ?? throw scaling.Bad("\"rope_scaling\" needs \"low_freq_factor\""),
+            scaling.Number("high_freq_factor") ?? throw scaling.Bad("\"rope_scaling\" needs \"high_freq_factor\""),
+            scaling.Size("original_context_length", ModelSizes.Context));
     }
 
     /// <summary>An enum's values as the serializer spells them (layer_norm, gelu_new).</summary>

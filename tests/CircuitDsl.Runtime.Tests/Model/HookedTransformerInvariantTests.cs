@@ -88,7 +88,7 @@ public class HookedTransformerInvariantTests
                 var centered = write - write.mean([-1], keepdim: true);
                 total += (centered / scale * model.ln_final!.w).matmul(model.W_U);
             }
-            total += model.ln_final!.b.matmul(model.W_U) + model.b_U;
+            total += model.ln_final!.b!.matmul(model.W_U) + model.b_U;
             Assert.That(TestModels.MaxRelativeError(total, logits), Is.LessThan(1e-5));
         }
     }
