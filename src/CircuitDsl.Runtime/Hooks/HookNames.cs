@@ -47,7 +47,7 @@ public sealed class HookNames
             yield return new(n.VInput, l, HookLayout.PerHead, $"[batch, pos, {kvHead}, d_model]", OnDemand: true);
             if (c.HasNormalization)
             {
-                yield return new(n.Ln1Scale, l, HookLayout.Scale, "[batch, pos, 1] (or [batch, pos, head, 1] with split inputs)");
+                yield return new(n.Ln1Scale, l, HookLayout.Scale, "[batch, pos, 1] (with split inputs: fires for q, k and v, [batch, pos, head or kv_head, 1])");
                 yield return new(n.Ln1Normalized, l, HookLayout.Residual, "[batch, pos, d_model] (or per head with split inputs)");
             }
             yield return new(n.Q, l, HookLayout.PerHead, "[batch, pos, head, d_head]");

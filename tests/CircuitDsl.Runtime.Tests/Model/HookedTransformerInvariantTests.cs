@@ -10,7 +10,7 @@ namespace CircuitDsl.Runtime.Tests.Model;
 public class HookedTransformerInvariantTests
 {
     static readonly ModelConfig[] Architectures =
-        [TestModels.Gpt2Like, TestModels.AttentionOnlyNoNorm, TestModels.AttentionOnlyWithNorm];
+        [TestModels.Gpt2Like, TestModels.AttentionOnlyNoNorm, TestModels.AttentionOnlyWithNorm, .. TestModels.Modern];
 
     [TestCaseSource(nameof(Architectures))]
     public void ResidPrePlusAttnOutIsTheNextStream(ModelConfig config)
@@ -24,7 +24,9 @@ public class HookedTransformerInvariantTests
             {
                 var n = model.Hooks.Layers[l];
                 var sum = cache[n.ResidPre] + cache[n.AttnOut];
-                var next = config.HasMlp ? cache[n.ResidMid] : cache[n.ResidPost];
+                // A parallel block has no resid_mid: its MLP output is added beside the attention output.
+                if (config.ParallelResidual) sum += cache[n.MlpOut];
+                var next = config.HasMlp && !config.ParallelResidual ? cache[n.ResidMid] : cache[n.ResidPost];
                 Assert.That(TestModels.MaxRelativeError(sum, next), Is.LessThan(1e-6), $"layer {l}");
             }
         }
@@ -41,7 +43,10 @@ public class HookedTransformerInvariantTests
             for (int l = 0; l < config.Layers; l++)
             {
                 var n = model.Hooks.Layers[l];
-                var rebuilt = cache[n.Result].sum(2) + model.blocks[l].attn.b_O;
+                // With sandwich norms (Gemma-2) the heads' sum goes through ln1_post: AttentionOut applies it.
+                var rebuilt = config.SandwichNorms
+                    ? model.AttentionOut(l, cache[n.Result].sum(2))
+                    : cache[n.Result].sum(2) + model.blocks[l].attn.b_O;
                 Assert.That(TestModels.MaxRelativeError(rebuilt, cache[n.AttnOut]), Is.LessThan(1e-6), $"layer {l}");
             }
         }
@@ -59,7 +64,8 @@ public class HookedTransformerInvariantTests
         using (cache)
         {
             Assert.That(cache.Names, Is.EquivalentTo(onDemand));
-            Assert.That(TestModels.MaxRelativeError(split, fused), Is.LessThanOrEqualTo(1e-5));
+            // Float32 noise of other op shapes, grown through three soft-capped layers on the Gemma-like model.
+            Assert.That(TestModels.MaxRelativeError(split, fused), Is.LessThanOrEqualTo(5e-5));
         }
     }
 
@@ -103,7 +109,11 @@ public class HookedTransformerInvariantTests
         var (cleanLogits, cache) = model.RunWithCache(clean);
         using (cache)
         {
-            var patches = cache.Names.Select(name => Intervention.Replace(name, cache[name])).ToArray();
+            // With split inputs ln1's hooks fire once per channel (q, k, v), as in TransformerLens; under grouped-query
+            // attention q's firing has a slice per query head and k's and v's one per key/value head, and the cache keeps
+            // the last. The split inputs themselves carry what ln1 reads, so ln1's are left out there.
+            var names = cache.Names.Where(name => config.KvHeads == config.Heads || !name.Contains(".ln1.", StringComparison.Ordinal));
+            var patches = names.Select(name => Intervention.Replace(name, cache[name])).ToArray();
             var patched = model.RunWithInterventions(corrupted, patches);
             Assert.That(patched.Same(cleanLogits), Is.True);
             Assert.That(model.Forward(corrupted).Same(cleanLogits), Is.False);
@@ -140,13 +150,50 @@ public class HookedTransformerInvariantTests
                 Assert.That(shared[name].Same(copies[name]), Is.True, name);
     }
 
-    [Test]
-    public void LiveTensorCountReturnsToItsStartAfterRuns()
+    [TestCaseSource(nameof(Architectures))]
+    public void MlpOutRecomputedFromTheStreamItReadsIsTheForwardsOwn(ModelConfig config)
     {
-        var config = TestModels.Gpt2Like;
+        if (!config.HasMlp) Assert.Ignore("attention-only");
+        using var model = TestModels.Create(config);
+        using var scope = NewDisposeScope();
+        var (_, cache) = model.RunWithCache(TestModels.Tokens(config, 2, 9, seed: 11));
+        using (cache)
+            for (int l = 0; l < config.Layers; l++)
+            {
+                var n = model.Hooks.Layers[l];
+                var input = cache[config.ParallelResidual ? n.ResidPre : n.ResidMid];
+                Assert.That(model.MlpOut(l, input).Same(cache[n.MlpOut]), Is.True, $"layer {l}");
+            }
+    }
+
+    [TestCaseSource(nameof(Architectures))]
+    public void KeyAndValueHooksHaveOneSlicePerKeyValueHead(ModelConfig config)
+    {
+        using var model = TestModels.Create(config);
+        using var scope = NewDisposeScope();
+        var n = model.Hooks.Layers[0];
+        var (_, cache) = model.RunWithCache(TestModels.Tokens(config, 2, 7, seed: 12), name => name.StartsWith("blocks.0.", StringComparison.Ordinal));
+        using (cache)
+        {
+            Assert.That(cache[n.K].shape, Is.EqualTo(new long[] { 2, 7, config.KvHeads, config.DHead }));
+            Assert.That(cache[n.KInput].shape, Is.EqualTo(new long[] { 2, 7, config.KvHeads, config.DModel }));
+            Assert.That(cache[n.QInput].shape, Is.EqualTo(new long[] { 2, 7, config.Heads, config.DModel }));
+            Assert.That(cache[n.Z].shape, Is.EqualTo(new long[] { 2, 7, config.Heads, config.DHead }));
+            Assert.That(model.Hooks.TryGet(n.RotK, out _), Is.EqualTo(config.IsRotary));
+            Assert.That(model.Hooks.TryGet(HookNames.PosEmbed, out _), Is.EqualTo(!config.IsRotary));
+            Assert.That(model.Hooks.TryGet(n.ResidMid, out _), Is.EqualTo(config.HasMlp && !config.ParallelResidual));
+        }
+    }
+
+    [TestCaseSource(nameof(Architectures))]
+    public void LiveTensorCountReturnsToItsStartAfterRuns(ModelConfig config)
+    {
         using var model = TestModels.Create(config);
         using var tokens = TestModels.Tokens(config, 2, 8, seed: 9);
         using (model.Forward(tokens)) { } // warm up lazily created state
+        // Handles of earlier tests' tensors left to the finalizer would otherwise be freed during the count.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         long before = Tensor.TotalCount;
         using (model.Forward(tokens)) { }
         var (logits, cache) = model.RunWithCache(tokens);
