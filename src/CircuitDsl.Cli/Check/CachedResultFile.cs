@@ -9,7 +9,7 @@ namespace CircuitDsl.Cli.Check;
 /// What one cache entry holds: the key it was stored under, the model folder's hash as reported, whether compiling the
 /// file gave no diagnostic at all (then a run whose every result is recorded need not compile it), and the engine's result.
 /// </summary>
-public sealed record CachedResult(string KeyMaterial, string ModelSha256, bool CompiledClean, ExperimentResult Result);
+public sealed record CachedResult(string KeyMaterial, string ModelSha256, bool CompiledClean, ExperimentResult Result, string Weights = ModelWeights.Float32);
 
 /// <summary>
 /// One result-cache entry as bytes: a magic word, the format version, the SHA-256 of the payload, then the payload
@@ -32,6 +32,7 @@ public static class CachedResultFile
             writer.Write(entry.KeyMaterial);
             writer.Write(entry.ModelSha256);
             writer.Write(entry.CompiledClean);
+            writer.Write(entry.Weights);
             WriteResult(writer, entry.Result);
         }
         byte[] body = payload.ToArray();
@@ -55,7 +56,10 @@ public static class CachedResultFile
         try
         {
             using var reader = new BinaryReader(new MemoryStream(bytes, header, bytes.Length - header), Encoding.UTF8);
-            entry = new CachedResult(reader.ReadString(), reader.ReadString(), reader.ReadBoolean(), ReadResult(reader));
+            string keyMaterial = reader.ReadString(), modelSha256 = reader.ReadString();
+            bool compiledClean = reader.ReadBoolean();
+            string weights = reader.ReadString();
+            entry = new CachedResult(keyMaterial, modelSha256, compiledClean, ReadResult(reader), weights);
             return reader.BaseStream.Position == reader.BaseStream.Length; // trailing bytes: not what was written
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or FormatException or ArgumentException or InvalidDataException)

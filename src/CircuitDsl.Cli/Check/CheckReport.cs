@@ -70,9 +70,10 @@ public sealed record SkippedHypothesis(string Name, string Model, string Reason,
 /// <summary>One hypothesis as run: model, data and metric, the seed, and each check's numbers.</summary>
 /// <param name="Graph">The hypothesis as a Mermaid flowchart (Markdown reports draw it).</param>
 /// <param name="Reused">Whether the numbers are those recorded by an earlier run with the same inputs (<see cref="ResultCache"/>).</param>
+/// <param name="Weights">How the weight matrices were held (<see cref="ModelWeights"/>): "float32", or a half precision kept as stored.</param>
 public sealed record HypothesisReport(
     string Name, string? Description, string Model, string ModelSha256, string Data, int Examples, string Metric, long Seed,
-    IReadOnlyList<CheckEntry> Checks, string? Graph, bool Reused = false);
+    IReadOnlyList<CheckEntry> Checks, string? Graph, bool Reused = false, string Weights = ModelWeights.Float32);
 
 /// <summary>
 /// One check of a hypothesis: the engine's result as it ran (statistics with intervals in the order the check computed

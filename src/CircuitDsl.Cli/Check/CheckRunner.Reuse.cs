@@ -32,7 +32,7 @@ public sealed partial class CheckRunner
             if (!results.TryGet(key, out var cached) || !cached!.CompiledClean) return null;
             try
             {
-                reports.Add(ReportBuilder.Hypothesis(bound, cached.Result, display, cached.ModelSha256) with { Reused = true });
+                reports.Add(ReportBuilder.Hypothesis(bound, cached.Result, display, cached.ModelSha256, cached.Weights) with { Reused = true });
             }
             catch (InternalReportException)
             {

@@ -123,12 +123,12 @@ public sealed partial class CheckRunner(CheckOptions options, IPlanCompiler comp
             if (key is not null && results!.TryGet(key, out var cached))
             {
                 progress?.Invoke($"reusing {display}: {bound.Name}");
-                return ReportBuilder.Hypothesis(bound, cached!.Result, display, cached.ModelSha256) with { Reused = true };
+                return ReportBuilder.Hypothesis(bound, cached!.Result, display, cached.ModelSha256, cached.Weights) with { Reused = true };
             }
             progress?.Invoke($"running {display}: {bound.Name}");
-            var (result, sha) = Execute(runnable, directory);
-            var report = ReportBuilder.Hypothesis(runnable, result, display, sha);
-            if (key is not null) computed.Add((key, new CachedResult(key.Material, sha, compiledClean, result), bound));
+            var (result, sha, weights) = Execute(runnable, directory);
+            var report = ReportBuilder.Hypothesis(runnable, result, display, sha, weights);
+            if (key is not null) computed.Add((key, new CachedResult(key.Material, sha, compiledClean, result, weights), bound));
             return report;
         }
         catch (Exception e) when (Find<CausalVariableException>(e) is { } failed)
@@ -165,14 +165,14 @@ public sealed partial class CheckRunner(CheckOptions options, IPlanCompiler comp
     /// Runs one hypothesis on its model (loaded once per runner), on a thread with a known stack; failures surface as
     /// the engine's exceptions.
     /// </summary>
-    public (ExperimentResult Result, string ModelSha256) Execute(RunnableHypothesis runnable, string fileDirectory) => KnownStack.Run(ResourceLimits.EvaluationStackBytes, () =>
+    public (ExperimentResult Result, string ModelSha256, string Weights) Execute(RunnableHypothesis runnable, string fileDirectory) => KnownStack.Run(ResourceLimits.EvaluationStackBytes, () =>
     {
         var (_, folder, sha) = ModelFolder(runnable.Bound, fileDirectory);
         var model = Model(folder);
         // libtorch's OpenMP thread count belongs to the calling thread, so it is set on the one that runs.
         TorchSharp.torch.set_num_threads(TorchThreads.For(model.Model, options.Threads));
         var datasets = new ZooDatasets(model.Tokenizer, model.Model.Config.ContextLength);
-        return (new ExperimentRunner(model.Model).Run(runnable.BuildPlan(datasets, options, fileDirectory)), sha);
+        return (new ExperimentRunner(model.Model).Run(runnable.BuildPlan(datasets, options, fileDirectory)), sha, ModelWeights.Describe(model.Model.WeightDtype));
     });
 
     /// <summary>The model a hypothesis runs on (after --model), its folder, and the folder's hash (once per folder and run).</summary>

@@ -81,6 +81,7 @@ public static class JsonReportWriter
         if (h.Description is not null) json.WriteString("description", h.Description);
         json.WriteString("model", h.Model);
         json.WriteString("modelSha256", h.ModelSha256);
+        json.WriteString("weights", h.Weights);
         json.WriteString("data", h.Data);
         json.WriteNumber("examples", h.Examples);
         json.WriteString("metric", h.Metric);

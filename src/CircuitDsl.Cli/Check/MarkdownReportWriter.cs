@@ -38,7 +38,7 @@ public static class MarkdownReportWriter
             md.Append('\n');
             foreach (var h in file.Hypotheses)
             {
-                md.Append($"<details><summary>{Cell(h.Name)}: {h.Model}, {Cell(h.Data)}, {h.Examples} examples, seed {h.Seed}</summary>\n\n");
+                md.Append($"<details><summary>{Cell(h.Name)}: {h.Model}, {Cell(h.Data)}, {h.Examples} examples, seed {h.Seed}{(h.Weights == ModelWeights.Float32 ? "" : $", weights {h.Weights}")}</summary>\n\n");
                 if (h.Graph is not null) md.Append(h.Graph).Append('\n');
                 foreach (var c in h.Checks)
                     md.Append($"- **{Cell(c.Result.Name)}** ({c.Result.Kind}): {Cell(ReportFormatting.Method(c, 2_000))}\n");

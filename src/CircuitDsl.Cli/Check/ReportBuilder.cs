@@ -11,15 +11,17 @@ namespace CircuitDsl.Cli.Check;
 /// <summary>Turns the engine's results and the binder's hypotheses into report records.</summary>
 public static class ReportBuilder
 {
-    public static HypothesisReport Hypothesis(RunnableHypothesis runnable, ExperimentResult result, string displayPath, string modelSha256) =>
-        Hypothesis(runnable.Bound, result, displayPath, modelSha256);
+    public static HypothesisReport Hypothesis(RunnableHypothesis runnable, ExperimentResult result, string displayPath, string modelSha256,
+        string weights = ModelWeights.Float32) =>
+        Hypothesis(runnable.Bound, result, displayPath, modelSha256, weights);
 
     /// <summary>The report of <paramref name="bound"/> from its result, whether just computed or reused (<see cref="ResultCache"/>).</summary>
-    public static HypothesisReport Hypothesis(BoundHypothesis bound, ExperimentResult result, string displayPath, string modelSha256)
+    public static HypothesisReport Hypothesis(BoundHypothesis bound, ExperimentResult result, string displayPath, string modelSha256,
+        string weights = ModelWeights.Float32)
     {
         var checks = result.Checks.Select(c => new CheckEntry(c, Expectation(bound, c, displayPath))).ToArray();
         return new HypothesisReport(bound.Name, bound.Description, result.Model, modelSha256, result.Data, result.Examples, result.Metric,
-            result.Seed, checks, MermaidWriter.Write(HypothesisGraph.Of(bound), Measured(bound, result)));
+            result.Seed, checks, MermaidWriter.Write(HypothesisGraph.Of(bound), Measured(bound, result)), Weights: weights);
     }
 
     public static SkippedHypothesis Skipped(BoundHypothesis bound, string model, string reason) =>

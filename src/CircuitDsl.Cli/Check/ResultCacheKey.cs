@@ -16,7 +16,7 @@ namespace CircuitDsl.Cli.Check;
 public sealed record ResultCacheKey(string Material)
 {
     /// <summary>Changes whenever the key's parts or the entry's layout change: older entries then never match.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2; // 2: entries record how the weights were held
 
     /// <summary>The entry's file name: the SHA-256 of <see cref="Material"/>.</summary>
     public string Name { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Material)));

@@ -46,7 +46,7 @@ public sealed class MeasuredColumns : IDisposable
         var runnable = compilation.Hypotheses[0];
         try
         {
-            var (result, _) = runner.Execute(runnable, workingDirectory);
+            var (result, _, _) = runner.Execute(runnable, workingDirectory);
             return expectation =>
             {
                 // The statistic the engine judged (a knockout's recovers is its fraction), as `check` reports it.

@@ -12,7 +12,7 @@ public class KeepWeightDtypeTests
 {
     const string Gpt2File = "model zoo:gpt2-small\ndata ioi(count: 4, seed: 1)\nmetric logit_diff(IO, S) at END\n\nhypothesis behaviour {\n  expect model metric >= -1000\n}\n";
 
-    static (double Metric, bool Reused) Check(TempFolder dir, params string[] extra)
+    static (double Metric, bool Reused, string Weights) Check(TempFolder dir, params string[] extra)
     {
         string json = dir.File("r.json");
         var (code, output, error) = CliRunner.Run(["check", "--no-progress", dir.File("claims"), "--model", "zoo:gpt2-small=" + dir.File("bf16"), "--format", "json", "--out", json, .. extra]);
@@ -20,7 +20,7 @@ public class KeepWeightDtypeTests
         using var report = JsonDocument.Parse(File.ReadAllText(json));
         var hypothesis = report.RootElement.GetProperty("files").EnumerateArray().Single().GetProperty("hypotheses").EnumerateArray().Single();
         double metric = hypothesis.GetProperty("checks").EnumerateArray().Single().GetProperty("statistics").GetProperty("metric").GetProperty("value").GetDouble();
-        return (metric, hypothesis.GetProperty("reused").GetBoolean());
+        return (metric, hypothesis.GetProperty("reused").GetBoolean(), hypothesis.GetProperty("weights").GetString()!);
     }
 
     [Test]
@@ -38,6 +38,7 @@ public class KeepWeightDtypeTests
 
         Assert.That(kept.Reused, Is.False, "a result computed from widened weights is not reused for kept ones");
         Assert.That(kept.Metric, Is.EqualTo(widened.Metric).Within(Float32.Tolerance(widened.Metric)));
-        Assert.That(keptAgain, Is.EqualTo((kept.Metric, true)));
+        Assert.That(keptAgain, Is.EqualTo((kept.Metric, true, kept.Weights)), "a reused result states the weights it was computed with");
+        Assert.That((widened.Weights, kept.Weights), Is.EqualTo(("float32", "bfloat16 (kept as stored)")), "the report says how the weights were held");
     }
 }
