@@ -8,7 +8,7 @@ namespace CircuitDsl.Runtime.Model;
 // wants them: the fused einsums give the same numbers without the [batch, pos, head, d_model] tensors.
 public sealed partial class HookedTransformer
 {
-    Tensor RunBlocks(Tensor residual, int startAtLayer, RunOptions options, HookRun run)
+    Tensor RunBlocks(Tensor residual, int startAtLayer, RunOptions options, HookRun run, Tail? tail = null)
     {
         int stop = options.StopAtLayer ?? Config.Layers;
         if (stop < startAtLayer || stop > Config.Layers)
@@ -16,17 +16,17 @@ public sealed partial class HookedTransformer
         for (int l = startAtLayer; l < Config.Layers; l++)
         {
             if (l == stop) return run.Fire(Hooks.Layers[l].ResidPre, residual);
-            residual = Block(l, residual, run);
+            residual = Block(l, residual, run, tail);
         }
         return options.StopAtLayer == Config.Layers ? residual : Unembed(residual, run);
     }
 
-    Tensor Block(int layer, Tensor residual, HookRun run)
+    Tensor Block(int layer, Tensor residual, HookRun run, Tail? tail)
     {
         var n = Hooks.Layers[layer];
         var weights = blocks[layer];
         var residPre = run.Fire(n.ResidPre, residual);
-        var attnOut = run.Fire(n.AttnOut, Attention(layer, weights, n, residPre, run));
+        var attnOut = run.Fire(n.AttnOut, Attention(layer, weights, n, residPre, run, tail));
         if (weights.mlp is null)
             return run.Fire(n.ResidPost, residPre + attnOut);
         if (Config.ParallelResidual) // GPT-NeoX: the MLP reads the block's input, not its heads
@@ -62,7 +62,7 @@ public sealed partial class HookedTransformer
     }
 
     /// <summary>The attention block's output (Gemma-2: after ln1_post); hook_attn_out is fired by the caller.</summary>
-    Tensor Attention(int layer, BlockWeights weights, LayerHookNames n, Tensor residPre, HookRun run)
+    Tensor Attention(int layer, BlockWeights weights, LayerHookNames n, Tensor residPre, HookRun run, Tail? tail)
     {
         var a = weights.attn;
         Tensor q, k, v;
@@ -86,10 +86,18 @@ public sealed partial class HookedTransformer
         q = run.Fire(n.Q, q);
         k = run.Fire(n.K, k);
         v = run.Fire(n.V, v);
+        int first = tail?.First ?? 0;
         if (rotary is not null)
         {
-            q = run.Fire(n.RotQ, rotary.Apply(q));
-            k = run.Fire(n.RotK, rotary.Apply(k));
+            q = run.Fire(n.RotQ, rotary.Apply(q, first));
+            k = run.Fire(n.RotK, rotary.Apply(k, first));
+        }
+        if (tail is not null)
+        {
+            // Positions before the tail read the run that is continued: their keys and values are that run's.
+            var prefix = tail.Prefix(layer);
+            k = cat([prefix.Keys, k], 1);
+            v = cat([prefix.Values, v], 1);
         }
         if (Config.KvHeads != Config.Heads)
         {
@@ -100,7 +108,7 @@ public sealed partial class HookedTransformer
 
         var scores = einsum("bqhe,bkhe->bhqk", q, k) * Config.ScoreScale;
         if (Config.AttentionSoftCap is { } cap) scores = (scores / cap).tanh() * cap; // Gemma-2: before the mask
-        scores = run.Fire(n.AttnScores, scores.masked_fill(AttentionMask(layer, q.shape[1], scores.device), float.NegativeInfinity));
+        scores = run.Fire(n.AttnScores, scores.masked_fill(AttentionMask(layer, first, q.shape[1], scores.device), float.NegativeInfinity));
         var pattern = run.Fire(n.Pattern, scores.softmax(-1));
         var z = run.Fire(n.Z, einsum("bhqk,bkhe->bqhe", pattern, v));
 
@@ -113,14 +121,16 @@ public sealed partial class HookedTransformer
     }
 
     /// <summary>
-    /// True where a query may not read a key: later keys, and on a sliding-window layer keys W or more positions back.
-    /// Built at the run's length rather than once at context_length: [n_ctx, n_ctx] is a terabyte at MaxContext.
+    /// [queries, first + queries]: true where a query (at position first + i) may not read a key: later keys, and on a
+    /// sliding-window layer keys W or more positions back. Built at the run's length rather than once at
+    /// context_length: [n_ctx, n_ctx] is a terabyte at MaxContext.
     /// </summary>
-    Tensor AttentionMask(int layer, long positions, Device device)
+    Tensor AttentionMask(int layer, int first, long queries, Device device)
     {
-        var mask = ones(positions, positions, ScalarType.Bool, device).triu(1);
-        return Config.WindowOf(layer) is { } window && window < positions
-            ? mask | ones(positions, positions, ScalarType.Bool, device).tril(-window)
+        long keys = first + queries;
+        var mask = ones(queries, keys, ScalarType.Bool, device).triu(1 + first);
+        return Config.WindowOf(layer) is { } window && window < keys
+            ? mask | ones(queries, keys, ScalarType.Bool, device).tril(first - window)
             : mask;
     }
 

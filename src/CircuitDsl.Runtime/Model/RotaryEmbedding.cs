@@ -41,12 +41,12 @@ internal sealed class RotaryEmbedding
         return (float)((1 - smooth) * inv / s.Factor + smooth * inv);
     }
 
-    /// <summary>q or k [batch, pos, head, d_head] rotated by their positions 0 .. pos − 1.</summary>
-    public Tensor Apply(Tensor u)
+    /// <summary>q or k [batch, pos, head, d_head] rotated by their positions first .. first + pos − 1.</summary>
+    public Tensor Apply(Tensor u, int first = 0)
     {
         long positions = u.shape[1];
         using var inv = tensor(frequencies, device: u.device);
-        var angles = arange(positions, dtype: ScalarType.Float32, device: u.device).outer(inv); // [pos, r/2]
+        var angles = arange(first, first + positions, dtype: ScalarType.Float32, device: u.device).outer(inv); // [pos, r/2]
         var doubled = cat([angles, angles], -1).view(1, positions, 1, dimensions);
         var cos = doubled.cos();
         var sin = doubled.sin();
