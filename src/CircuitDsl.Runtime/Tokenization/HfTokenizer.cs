@@ -1,0 +1,43 @@
+using System.Text;
+using Microsoft.ML.Tokenizers;
+
+namespace CircuitDsl.Runtime.Tokenization;
+
+/// <summary>
+/// A Hugging Face folder's tokenizer (byte-level BPE from tokenizer.json, or SentencePiece from tokenizer.model),
+/// built with Microsoft.ML.Tokenizers, with the family's convention for the first token: Llama, Mistral and Gemma
+/// put their BOS id before the text; Qwen2 and GPT-NeoX put nothing.
+/// </summary>
+public sealed class HfTokenizer : ITokenizer
+{
+    readonly Tokenizer inner;
+    readonly bool nfc;
+    readonly bool prefixSpace;
+
+    internal HfTokenizer(Tokenizer inner, TokenizerSpec spec, int vocabSize, bool nfc = false, bool prefixSpace = false)
+    {
+        (this.inner, Spec, VocabSize, this.nfc, this.prefixSpace) = (inner, spec, vocabSize, nfc, prefixSpace);
+    }
+
+    public TokenizerSpec Spec { get; }
+    public int VocabSize { get; }
+    /// <summary>The id put before every encoded text, or null.</summary>
+    public int? BeginOfSentence => Spec.BeginOfSentence;
+
+    public int[] Encode(string text)
+    {
+        if (nfc) text = text.Normalize(NormalizationForm.FormC);
+        if (prefixSpace && !text.StartsWith(' ')) text = " " + text;
+        var ids = inner.EncodeToIds(text);
+        return BeginOfSentence is int bos ? [bos, .. ids] : [.. ids];
+    }
+
+    public string Decode(IEnumerable<int> ids)
+    {
+        var list = ids.ToList();
+        for (int i = 0; i < list.Count; i++)
+            if (list[i] < 0 || list[i] >= VocabSize)
+                throw new TokenizationException($"token id {list[i]} (position {i}) is outside the tokenizer's vocabulary 0..{VocabSize - 1}");
+        return inner.Decode(list) ?? "";
+    }
+}
