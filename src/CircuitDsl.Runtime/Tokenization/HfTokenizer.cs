@@ -13,10 +13,14 @@ public sealed class HfTokenizer : ITokenizer
     readonly Tokenizer inner;
     readonly bool nfc;
     readonly bool prefixSpace;
+    readonly Func<string, IReadOnlyList<int>> encode;
 
-    internal HfTokenizer(Tokenizer inner, TokenizerSpec spec, int vocabSize, bool nfc = false, bool prefixSpace = false)
+    /// <param name="encode">Text → ids without the BOS; null: <paramref name="inner"/>'s own encoding.</param>
+    internal HfTokenizer(Tokenizer inner, TokenizerSpec spec, int vocabSize, bool nfc = false, bool prefixSpace = false,
+        Func<string, IReadOnlyList<int>>? encode = null)
     {
         (this.inner, Spec, VocabSize, this.nfc, this.prefixSpace) = (inner, spec, vocabSize, nfc, prefixSpace);
+        this.encode = encode ?? (text => inner.EncodeToIds(text));
     }
 
     public TokenizerSpec Spec { get; }
@@ -28,7 +32,7 @@ public sealed class HfTokenizer : ITokenizer
     {
         if (nfc) text = text.Normalize(NormalizationForm.FormC);
         if (prefixSpace && !text.StartsWith(' ')) text = " " + text;
-        var ids = inner.EncodeToIds(text);
+        var ids = encode(text);
         return BeginOfSentence is int bos ? [bos, .. ids] : [.. ids];
     }
 

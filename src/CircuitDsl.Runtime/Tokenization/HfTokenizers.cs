@@ -113,7 +113,11 @@ public static class HfTokenizers
             throw Bad($"Microsoft.ML.Tokenizers cannot build this BPE: {e.Message}");
         }
         int size = Math.Max(vocab.Values.DefaultIfEmpty(-1).Max(), special.Values.DefaultIfEmpty(-1).Max()) + 1;
-        return new HfTokenizer(tokenizer, TokenizerSpec.HuggingFace(TokenizerSpec.HuggingFaceBpeKind, Path.GetFullPath(path), beginOfSentence, size), size, nfc, prefixSpace);
+        // ignore_merges (Llama-3, Qwen2): a pre-token that is itself in the vocabulary is that token, whatever the merges
+        // would make of it. Microsoft.ML.Tokenizers' BPE always merges, so such pre-tokens are looked up here first.
+        bool ignoreMerges = model["ignore_merges"] is JsonValue im && im.TryGetValue(out bool ignore) && ignore;
+        var encode = ignoreMerges ? new WholePreTokens(tokenizer, new Regex(pattern, RegexOptions.Compiled), vocab, special).Encode : (Func<string, IReadOnlyList<int>>?)null;
+        return new HfTokenizer(tokenizer, TokenizerSpec.HuggingFace(TokenizerSpec.HuggingFaceBpeKind, Path.GetFullPath(path), beginOfSentence, size), size, nfc, prefixSpace, encode);
     }
 
     /// <summary>Merges as "a b" lines: tokenizer.json writes either such strings or [a, b] pairs.</summary>
@@ -182,6 +186,68 @@ public static class HfTokenizers
         JsonObject o => throw bad($"\"normalizer\" '{Text(o["type"])}' is not supported (none or NFC)"),
         _ => throw bad("\"normalizer\" must be an object or null"),
     };
+
+    /// <summary>
+    /// Encoding with ignore_merges: the text is split at added tokens (longest first), each rest by the pre-tokenizer
+    /// regex; a pre-token whose byte-level spelling is in the vocabulary is that id, any other goes through the BPE.
+    /// </summary>
+    sealed class WholePreTokens(Tokenizer bpe, Regex split, Dictionary<string, int> vocab, Dictionary<string, int> special)
+    {
+        readonly string[] added = [.. special.Keys.OrderByDescending(k => k.Length).ThenBy(k => k, StringComparer.Ordinal)];
+
+        public IReadOnlyList<int> Encode(string text)
+        {
+            var ids = new List<int>();
+            int start = 0;
+            while (start < text.Length)
+            {
+                var (at, token) = NextAdded(text, start);
+                PreTokens(text[start..at], ids);
+                if (token is null) break;
+                ids.Add(special[token]);
+                start = at + token.Length;
+            }
+            return ids;
+        }
+
+        (int At, string? Token) NextAdded(string text, int start)
+        {
+            for (int i = start; i < text.Length; i++)
+                foreach (var token in added)
+                    if (string.CompareOrdinal(text, i, token, 0, token.Length) == 0) return (i, token);
+            return (text.Length, null);
+        }
+
+        void PreTokens(string segment, List<int> ids)
+        {
+            foreach (Match m in split.Matches(segment))
+            {
+                if (m.Length == 0) continue;
+                if (vocab.TryGetValue(ByteLevel(m.Value), out int id)) ids.Add(id);
+                else ids.AddRange(bpe.EncodeToIds(m.Value));
+            }
+        }
+    }
+
+    /// <summary>GPT-2's byte-level spelling: each UTF-8 byte as a printable character (printable bytes stand for themselves, the rest map to 256 + n).</summary>
+    internal static string ByteLevel(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        var chars = new char[bytes.Length];
+        for (int i = 0; i < bytes.Length; i++) chars[i] = ByteChars[bytes[i]];
+        return new string(chars);
+    }
+
+    static readonly char[] ByteChars = BuildByteChars();
+
+    static char[] BuildByteChars()
+    {
+        var map = new char[256];
+        int next = 256;
+        for (int b = 0; b < 256; b++)
+            map[b] = b is >= 33 and <= 126 or >= 161 and <= 172 or >= 174 and <= 255 ? (char)b : (char)next++;
+        return map;
+    }
 
     static string? Text(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 

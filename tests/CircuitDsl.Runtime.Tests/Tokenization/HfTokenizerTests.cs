@@ -44,6 +44,21 @@ public class HfTokenizerTests
         Assert.Throws<TokenizationException>(() => tokenizer.Decode([266]));
     }
 
+    [TestCase("llama3", true)]
+    [TestCase("neox", false)]
+    public void IgnoreMergesTakesAPreTokenInTheVocabularyWhole(string style, bool ignoreMerges)
+    {
+        using var dir = new TempDir();
+        var json = TinyTokenizerFiles.ByteLevelJson(style, "<|endoftext|>");
+        json["model"]!["vocab"]!["Ġhi"] = 299; // no merge makes it
+        WriteJson(dir, json);
+        var tokenizer = HfTokenizers.Load(dir.Path, "qwen2", null, 300);
+        int h = 'h', i = 'i', space = TinyTokenizerFiles.Id("Ġ");
+        Assert.That(tokenizer.Encode("hi hi<|endoftext|> hello world"), Is.EqualTo(ignoreMerges
+            ? new[] { h, i, 299, EndOfText, space, Hello, World }
+            : new[] { h, i, space, h, i, EndOfText, space, Hello, World }));
+    }
+
     [Test]
     public void Qwen2NormalisesToNfcFirst()
     {
