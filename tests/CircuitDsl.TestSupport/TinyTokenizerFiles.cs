@@ -73,9 +73,9 @@ public static class TinyTokenizerFiles
         };
     }
 
-    /// <summary>The pieces of the tiny SentencePiece BPE model, by id: &lt;unk&gt;, &lt;s&gt;, &lt;/s&gt;, then normal pieces.</summary>
+    /// <summary>The pieces of the tiny SentencePiece BPE model, by id: &lt;unk&gt;, &lt;s&gt;, &lt;/s&gt;, normal pieces, then one user-defined piece (as Gemma's).</summary>
     public static readonly string[] Pieces =
-        ["<unk>", "<s>", "</s>", "▁", "h", "e", "l", "o", "w", "r", "d", "he", "ll", "hell", "hello", "▁hello", "or", "▁w", "▁wor", "▁worl", "▁world"];
+        ["<unk>", "<s>", "</s>", "▁", "h", "e", "l", "o", "w", "r", "d", "he", "ll", "hell", "hello", "▁hello", "or", "▁w", "▁wor", "▁worl", "▁world", "<start_of_turn>"];
 
     /// <summary>A SentencePiece model proto (model_type BPE) with <see cref="Pieces"/>, ids unk 0, bos 1, eos 2 (Llama-2's; Gemma's bos is 2).</summary>
     public static byte[] SentencePieceModel()
@@ -88,7 +88,7 @@ public static class TinyTokenizerFiles
             Tag(piece, 2, 5);
             // Later (longer) pieces merge first: a piece's score is what BPE ranks merges by.
             piece.Write(BitConverter.GetBytes(i < 3 ? 0f : i));
-            Varint(piece, 3, i switch { 0 => 2, 1 or 2 => 3, _ => 1 }); // UNKNOWN, CONTROL, NORMAL
+            Varint(piece, 3, i switch { 0 => 2, 1 or 2 => 3, _ when Pieces[i].StartsWith('<') => 4, _ => 1 }); // UNKNOWN, CONTROL, USER_DEFINED, NORMAL
             Message(model, 1, piece.ToArray());
         }
         var trainer = new MemoryStream();

@@ -58,7 +58,10 @@ public static class HfTokenizers
         try
         {
             using var stream = new MemoryStream(bytes, writable: false);
-            tokenizer = SentencePieceTokenizer.Create(stream, addBeginningOfSentence: false, addEndOfSentence: false);
+            // SentencePiece matches user-defined pieces (Gemma's <start_of_turn>, whitespace runs, ...) whole wherever they
+            // occur; Microsoft.ML.Tokenizers does so for the special tokens it is given.
+            var userDefined = SentencePieceProto.UserDefinedPieces(bytes);
+            tokenizer = SentencePieceTokenizer.Create(stream, addBeginningOfSentence: false, addEndOfSentence: false, userDefined.Count > 0 ? userDefined : null);
         }
         catch (Exception e) when (e is not ModelFormatException)
         {

@@ -85,6 +85,19 @@ public class HfTokenizerTests
     }
 
     [Test]
+    public void SentencePieceUserDefinedPiecesStayWhole()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.File("tokenizer.model"), TinyTokenizerFiles.SentencePieceModel());
+        var tokenizer = HfTokenizers.Load(dir.Path, "gemma2", beginOfSentence: 1, modelVocab: 32);
+        int turn = Array.IndexOf(TinyTokenizerFiles.Pieces, "<start_of_turn>");
+        var ids = tokenizer.Encode("<start_of_turn>hello");
+        Assert.That(ids[0], Is.EqualTo(1));
+        Assert.That(ids.Count(i => i == turn), Is.EqualTo(1), string.Join(" ", ids));
+        Assert.That(ids, Does.Not.Contain(0), "no unknown pieces: '<' is not in the vocabulary");
+    }
+
+    [Test]
     public void SentencePieceIsPreferredWhereTheFamilyShipsIt()
     {
         using var dir = new TempDir();
