@@ -148,7 +148,7 @@ public static class HfTokenizers
         {
             JsonObject o when Text(o["type"]) == "Sequence" => (o["pretokenizers"] as JsonArray ?? throw bad("\"pre_tokenizer\".\"pretokenizers\" must be an array")).ToList(),
             JsonObject o => [o],
-            _ => throw bad("missing \"pre_tokenizer\": only byte-level BPE tokenizer.json files load"),
+            _ => throw bad("missing \"pre_tokenizer\": only byte-level BPE tokenizer.json files load (a SentencePiece model, as Llama-2's, needs its tokenizer.model beside config.json)"),
         };
         string? pattern = null;
         bool byteLevel = false, prefixSpace = false;

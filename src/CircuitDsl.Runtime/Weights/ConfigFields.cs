@@ -12,9 +12,6 @@ sealed class ConfigFields(JsonObject json, string path)
 {
     public ModelFormatException Bad(string what) => new(path, what);
 
-    /// <summary>The file these fields come from.</summary>
-    public string Path => path;
-
     /// <summary>Whether <paramref name="key"/> is written at all (a null value counts): Hugging Face defaults apply only to absent keys.</summary>
     public bool Has(string key) => json.ContainsKey(key);
 

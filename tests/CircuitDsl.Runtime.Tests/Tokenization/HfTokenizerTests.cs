@@ -136,6 +136,9 @@ public class HfTokenizerTests
         var nfkc = TinyTokenizerFiles.ByteLevelJson("neox");
         nfkc["normalizer"] = new JsonObject { ["type"] = "NFKC" };
         Expect(nfkc, "\"normalizer\" 'NFKC' is not supported");
+        var sentencePieceJson = TinyTokenizerFiles.ByteLevelJson("neox");
+        sentencePieceJson["pre_tokenizer"] = null;
+        Expect(sentencePieceJson, "needs its tokenizer.model");
         Expect(TinyTokenizerFiles.ByteLevelJson("neox"), "ids up to 264, but the model's embedding has only 200 rows", vocab: 200);
     }
 

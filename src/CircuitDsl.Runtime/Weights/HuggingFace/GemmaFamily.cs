@@ -51,6 +51,11 @@ sealed class GemmaFamily : IHfFamily
         return new HfArchitecture(config, new LlamaTensorMap(config, layout), LlamaCore.BeginOfSentence(fields, Defaults));
     }
 
-    static double? SoftCap(ConfigFields fields, string key, double absent) =>
-        fields.NumberOr(key, absent) is { } cap && !(cap > 0) ? throw fields.Bad($"\"{key}\" must be a positive number or null") : fields.NumberOr(key, absent);
+    /// <summary>A soft-cap: <paramref name="absent"/> when the key is missing, none when it is null.</summary>
+    static double? SoftCap(ConfigFields fields, string key, double absent) => fields.NumberOr(key, absent) switch
+    {
+        null => null,
+        > 0 and var cap => cap,
+        _ => throw fields.Bad($"\"{key}\" must be a positive number or null"),
+    };
 }

@@ -100,7 +100,4 @@ static class HfConfigCommon
         if (windowed is not null && windowed.Layers.Count == layers) windowed = null;
         return (window, windowed);
     }
-
-    /// <summary>The model's name: the config's _name_or_path, else the folder's name.</summary>
-    public static string NameOf(System.Text.Json.Nodes.JsonObject json, string dir) => HfGpt2Config.NameOf(json, dir);
 }

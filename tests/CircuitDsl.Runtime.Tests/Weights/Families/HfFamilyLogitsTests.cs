@@ -127,6 +127,12 @@ public class HfFamilyLogitsTests
             Is.EqualTo((256, 2, true, Activation.GeluNew, (double?)50, (double?)30, (int?)4096, new LayerSet([0, 2]), 1e-6, 10_000.0)));
         Assert.That(c.AttentionScale, Is.EqualTo(1 / 16.0).Within(1e-15));
 
+        minimal["final_logit_softcapping"] = null;
+        minimal["attn_logit_softcapping"] = null;
+        File.WriteAllText(dir.File("config.json"), minimal.ToJsonString());
+        var uncapped = ModelLoader.ReadConfig(dir.Path);
+        Assert.That((uncapped.AttentionSoftCap, uncapped.LogitSoftCap), Is.EqualTo(((double?)null, (double?)null)), "null turns a soft-cap off");
+
         minimal["model_type"] = "mistral";
         minimal["sliding_window"] = null;
         File.WriteAllText(dir.File("config.json"), minimal.ToJsonString());
