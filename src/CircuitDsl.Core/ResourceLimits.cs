@@ -20,6 +20,12 @@ public static class ResourceLimits
     /// <summary>Largest model config (config.json) read before the weights.</summary>
     public const long MaxConfigFileBytes = 1 << 20;
 
+    /// <summary>
+    /// Largest Hugging Face tokenizer file (tokenizer.json, tokenizer.model): Llama-3's tokenizer.json is about 9 MB,
+    /// Gemma's about 17 MB; each is parsed into memory whole.
+    /// </summary>
+    public const long MaxTokenizerFileBytes = 64L << 20;
+
     /// <summary>Largest baseline report (`--baseline`).</summary>
     public const long MaxReportFileBytes = 64L << 20;
 

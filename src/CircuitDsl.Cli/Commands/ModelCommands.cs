@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using CircuitDsl.Runtime.Model;
+using CircuitDsl.Runtime.Tokenization;
+using CircuitDsl.Runtime.Weights;
 using CircuitDsl.Zoo;
 using static TorchSharp.torch;
 
@@ -18,7 +20,78 @@ public static class ModelCommands
         return model;
     }
 
-    static Argument<string> ModelArgument() => new("model") { Description = "zoo:NAME, a model folder, or a Hugging Face GPT-2 folder." };
+    static Argument<string> ModelArgument() =>
+        new("model") { Description = "zoo:NAME, hf:ORG/NAME, a model folder, or a Hugging Face folder (gpt2, llama, mistral, qwen2, gpt_neox, gemma, gemma2)." };
+
+    static string FormatName(ModelFormat format) => format switch
+    {
+        ModelFormat.CircuitDsl => "CircuitDsl model folder",
+        ModelFormat.HuggingFaceGpt2 => "Hugging Face GPT-2 (model_type gpt2)",
+        ModelFormat.HuggingFaceLlama => "Hugging Face Llama (model_type llama)",
+        ModelFormat.HuggingFaceMistral => "Hugging Face Mistral (model_type mistral)",
+        ModelFormat.HuggingFaceQwen2 => "Hugging Face Qwen2 (model_type qwen2)",
+        ModelFormat.HuggingFaceGptNeox => "Hugging Face GPT-NeoX (model_type gpt_neox)",
+        ModelFormat.HuggingFaceGemma => "Hugging Face Gemma (model_type gemma)",
+        ModelFormat.HuggingFaceGemma2 => "Hugging Face Gemma-2 (model_type gemma2)",
+        _ => format.ToString(),
+    };
+
+    static string TokenizerName(ITokenizer tokenizer) => tokenizer.Spec.Kind switch
+    {
+        TokenizerSpec.IntegerKind => "integer tokens: the text is the ids",
+        TokenizerSpec.Gpt2Kind => "GPT-2 BPE",
+        TokenizerSpec.HuggingFaceBpeKind => $"byte-level BPE from tokenizer.json{Bos(tokenizer.Spec)}",
+        TokenizerSpec.SentencePieceKind => $"SentencePiece from tokenizer.model{Bos(tokenizer.Spec)}",
+        var kind => kind,
+    };
+
+    static string Bos(TokenizerSpec spec) => spec.BeginOfSentence is int bos ? $", BOS {bos} first" : ", no BOS";
+
+    static string Number(double x) => x.ToString("0.######", CultureInfo.InvariantCulture);
+
+    /// <summary>The architecture, one labelled line per aspect: what a reader needs to know which forward runs.</summary>
+    internal static IEnumerable<(string Label, string Text)> Describe(ModelConfig c)
+    {
+        string attention = c.KeyValueHeads is int kv
+            ? kv == 1 ? ", 1 key/value head (multi-query)" : $", {kv} key/value heads (grouped-query)"
+            : "";
+        string mlp = c.HasMlp ? $", d_mlp {c.DMlp} ({(c.GatedMlp ? "gated " : "")}{c.Activation})" : "";
+        string kind = !c.HasMlp ? "attention-only" : c.Normalization == Normalization.LayerNorm && !c.IsRotary && !c.GatedMlp ? "GPT-2 family" : "decoder";
+        yield return ("architecture", $"{kind}, {c.Layers} layers x {c.Heads} heads{attention}, d_model {c.DModel}, d_head {c.DHead}{mlp}");
+
+        string norm = c.Normalization switch
+        {
+            Normalization.RmsNorm => $"RMSNorm (eps {Number(c.LayerNormEpsilon)})",
+            Normalization.LayerNorm => $"LayerNorm (eps {Number(c.LayerNormEpsilon)})",
+            _ => "none",
+        };
+        yield return ("normalise", $"{norm}; unembedding {(c.TiedUnembedding ? "tied to W_E" : "own W_U")}");
+
+        if (c.IsRotary)
+        {
+            string dims = c.RotaryDimensions == c.DHead ? "all" : $"{c.RotaryDimensions} of {c.DHead}";
+            string scaling = c.RopeScaling is { } s
+                ? $", llama3 scaling (factor {Number(s.Factor)}, low {Number(s.LowFreqFactor)}, high {Number(s.HighFreqFactor)}, original context {s.OriginalContextLength})"
+                : "";
+            yield return ("positions", $"rotary on {dims} dims of each head, base {Number(c.RotaryBase)}{scaling}");
+        }
+        else yield return ("positions", "learned (W_pos)");
+
+        if (c.HasMlp)
+            yield return ("block", c.ParallelResidual ? "parallel: x + attn(ln1(x)) + mlp(ln2(x))"
+                : c.SandwichNorms ? "sandwich norms: attention and MLP outputs normalised (ln1_post, ln2_post) before they are added"
+                : "sequential: attention, then MLP");
+
+        var attn = new List<string> { c.AttentionScale is { } scale ? $"scale {Number(scale)}" : "scale 1/sqrt(d_head)" };
+        if (c.AttentionSoftCap is { } cap) attn.Add($"scores soft-capped at {Number(cap)}");
+        if (c.SlidingWindow is { } w) attn.Add($"sliding window {w} on {(c.WindowedLayers is { } layers ? $"layers {layers}" : "every layer")}");
+        yield return ("attention", string.Join("; ", attn));
+
+        var ends = new List<string>();
+        if (c.EmbeddingScale != 1) ends.Add($"embeddings x {Number(c.EmbeddingScale)}");
+        if (c.LogitSoftCap is { } logitCap) ends.Add($"logits soft-capped at {Number(logitCap)}");
+        if (ends.Count > 0) yield return ("ends", string.Join("; ", ends));
+    }
 
     static Command Info(CliConsole console)
     {
@@ -30,10 +103,10 @@ public static class ModelCommands
             var c = loaded.Model.Config;
             var o = console.Out;
             o.WriteLine($"model        {c.Name}  ({loaded.Source})");
-            o.WriteLine($"architecture {(c.HasMlp ? "GPT-2 family" : "attention-only")}, {c.Layers} layers x {c.Heads} heads, d_model {c.DModel}, d_head {c.DHead}" +
-                        (c.HasMlp ? $", d_mlp {c.DMlp} ({c.Activation})" : ""));
-            o.WriteLine($"normalise    {c.Normalization}; unembedding {(c.TiedUnembedding ? "tied to W_E" : "own W_U")}");
-            o.WriteLine($"vocabulary   {c.VocabSize} tokens ({loaded.Tokenizer.GetType().Name}); context {c.ContextLength}");
+            o.WriteLine($"format       {FormatName(loaded.Format)}");
+            foreach (var (label, text) in Describe(c))
+                o.WriteLine($"{label,-12} {text}");
+            o.WriteLine($"vocabulary   {c.VocabSize} tokens ({TokenizerName(loaded.Tokenizer)}); context {c.ContextLength}");
             // Counted from the module itself, so a tied unembedding counts once and nothing is derived twice.
             long parameters = loaded.Model.parameters().Sum(p => p.numel());
             o.WriteLine($"parameters   {parameters.ToString("N0", CultureInfo.InvariantCulture)}");

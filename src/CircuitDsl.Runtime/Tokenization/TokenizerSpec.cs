@@ -12,13 +12,27 @@ public sealed record TokenizerSpec
 {
     public const string IntegerKind = "integer";
     public const string Gpt2Kind = "gpt2";
+    /// <summary>A Hugging Face byte-level BPE tokenizer.json (Llama-3, Qwen2, GPT-NeoX).</summary>
+    public const string HuggingFaceBpeKind = "hf-bpe";
+    /// <summary>A SentencePiece tokenizer.model (Llama-2, Mistral, Gemma).</summary>
+    public const string SentencePieceKind = "sentencepiece";
 
     public static TokenizerSpec Gpt2 { get; } = new(Gpt2Kind, null);
     public static TokenizerSpec Integer(int vocabSize) => new(IntegerKind, vocabSize);
 
+    /// <summary>A Hugging Face folder's tokenizer: read from <paramref name="file"/>, with <paramref name="beginOfSentence"/> put first.</summary>
+    public static TokenizerSpec HuggingFace(string kind, string file, int? beginOfSentence, int vocabSize) =>
+        kind is HuggingFaceBpeKind or SentencePieceKind
+            ? new(kind, vocabSize) { File = file, BeginOfSentence = beginOfSentence }
+            : throw new ArgumentOutOfRangeException(nameof(kind), kind, "a Hugging Face tokenizer is hf-bpe or sentencepiece");
+
     public string Kind { get; }
-    /// <summary>Only the integer tokenizer has its own vocabulary size; GPT-2's is fixed.</summary>
+    /// <summary>The integer tokenizer's vocabulary size, or a Hugging Face tokenizer's (its largest id + 1); GPT-2's is fixed.</summary>
     public int? VocabSize { get; }
+    /// <summary>A Hugging Face tokenizer's file (tokenizer.json or tokenizer.model), as a full path.</summary>
+    public string? File { get; private init; }
+    /// <summary>The id a Hugging Face tokenizer puts before every text (Llama, Mistral, Gemma), or null.</summary>
+    public int? BeginOfSentence { get; private init; }
 
     TokenizerSpec(string kind, int? vocabSize) => (Kind, VocabSize) = (kind, vocabSize);
 
@@ -26,6 +40,7 @@ public sealed record TokenizerSpec
     {
         IntegerKind => new IntegerTokenizer(VocabSize!.Value),
         Gpt2Kind => Gpt2Tokenizer.Instance,
+        HuggingFaceBpeKind or SentencePieceKind => HfTokenizers.FromSpec(this),
         _ => throw new InvalidOperationException($"unknown tokenizer kind '{Kind}'"),
     };
 
@@ -33,11 +48,13 @@ public sealed record TokenizerSpec
     {
         var json = new JsonObject { ["kind"] = Kind };
         if (VocabSize is int v) json["vocab_size"] = v;
+        if (File is not null) json["file"] = File;
+        if (BeginOfSentence is int bos) json["bos"] = bos;
         return json;
     }
 
     public void Write(string path) =>
-        File.WriteAllText(path, ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        System.IO.File.WriteAllText(path, ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
 
     /// <summary>Reads a <c>tokenizer.json</c>; a bad one gives a <see cref="ModelFormatException"/> naming the file.</summary>
     public static TokenizerSpec Read(string path) => FromJson(Weights.ModelFiles.ReadJson(path, "file not found"), path);
@@ -59,6 +76,8 @@ public sealed record TokenizerSpec
                 if (json["vocab_size"] is not JsonValue v || !v.TryGetValue(out int size) || size <= 0)
                     throw new ModelFormatException(source, "the integer tokenizer needs a positive integer \"vocab_size\"");
                 return Integer(size);
+            case HuggingFaceBpeKind or SentencePieceKind:
+                throw new ModelFormatException(source, $"tokenizer kind '{kind}' is read from a Hugging Face folder's own tokenizer.json or tokenizer.model, not from a model folder's spec");
             default:
                 throw new ModelFormatException(source, $"unknown tokenizer kind '{kind}' (expected \"integer\" or \"gpt2\")");
         }

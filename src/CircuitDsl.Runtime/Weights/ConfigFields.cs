@@ -12,6 +12,27 @@ sealed class ConfigFields(JsonObject json, string path)
 {
     public ModelFormatException Bad(string what) => new(path, what);
 
+    /// <summary>Whether <paramref name="key"/> is written at all (a null value counts): Hugging Face defaults apply only to absent keys.</summary>
+    public bool Has(string key) => json.ContainsKey(key);
+
+    /// <summary>A number; <paramref name="absent"/> when the key is missing, null when it is written as null.</summary>
+    public double? NumberOr(string key, double? absent) => Has(key) ? Number(key) : absent;
+
+    /// <summary>The strings of an array of strings, or null when absent.</summary>
+    public string[]? Strings(string key)
+    {
+        switch (json[key])
+        {
+            case null: return null;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.Null: return null;
+            case JsonArray array:
+                return [.. array.Select((item, i) => item is JsonValue s && s.GetValueKind() == JsonValueKind.String
+                    ? s.GetValue<string>()
+                    : throw Bad($"\"{key}\" must be an array of strings; item {i} is {(item is null ? "null" : Shown(item))}"))];
+            case var other: throw Bad($"\"{key}\" must be an array; got {Shown(other)}");
+        }
+    }
+
     /// <summary>A size within <paramref name="range"/>; absent is an error.</summary>
     public int Size(string key, SizeRange range) => OptionalSize(key, range) ?? throw Bad($"missing \"{key}\" ({range.Describe()})");
 

@@ -11,6 +11,18 @@ public enum ModelFormat
     CircuitDsl,
     /// <summary>A Hugging Face GPT-2 checkpoint: HF config.json and model.safetensors.</summary>
     HuggingFaceGpt2,
+    /// <summary>Hugging Face Llama 2/3 (model_type llama).</summary>
+    HuggingFaceLlama,
+    /// <summary>Hugging Face Mistral (model_type mistral).</summary>
+    HuggingFaceMistral,
+    /// <summary>Hugging Face Qwen2 / Qwen2.5 (model_type qwen2).</summary>
+    HuggingFaceQwen2,
+    /// <summary>Hugging Face GPT-NeoX / Pythia (model_type gpt_neox).</summary>
+    HuggingFaceGptNeox,
+    /// <summary>Hugging Face Gemma (model_type gemma).</summary>
+    HuggingFaceGemma,
+    /// <summary>Hugging Face Gemma-2 (model_type gemma2).</summary>
+    HuggingFaceGemma2,
 }
 
 /// <summary>A model with its tokenizer and (for zoo models) its card. Disposing it disposes the model.</summary>

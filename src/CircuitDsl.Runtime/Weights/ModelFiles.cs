@@ -53,9 +53,13 @@ public static class ModelFiles
     /// The JSON of a small file of a model folder (config.json, tokenizer.json, card.json): a regular file of at most
     /// <see cref="ResourceLimits.MaxConfigFileBytes"/>, valid JSON without repeated keys.
     /// </summary>
-    public static JsonNode? ReadJson(string path, string missing)
+    public static JsonNode? ReadJson(string path, string missing) =>
+        ReadJson(path, missing, ResourceLimits.MaxConfigFileBytes, nameof(ResourceLimits.MaxConfigFileBytes));
+
+    /// <summary>The JSON of a file of at most <paramref name="maxBytes"/> (the bound <paramref name="limit"/> of ResourceLimits), without repeated keys.</summary>
+    public static JsonNode? ReadJson(string path, string missing, long maxBytes, string limit)
     {
-        var bytes = ReadAllBytes(path, missing, ResourceLimits.MaxConfigFileBytes, nameof(ResourceLimits.MaxConfigFileBytes));
+        var bytes = ReadAllBytes(path, missing, maxBytes, limit);
         try
         {
             return JsonNode.Parse(bytes, documentOptions: StrictJson);

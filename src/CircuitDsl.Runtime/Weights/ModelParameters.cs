@@ -11,8 +11,11 @@ static class ModelParameters
     /// Throws one <see cref="ModelFormatException"/> naming every missing, extra, wrong-shaped and unreadable tensor,
     /// so a user sees the whole difference at once. It reads the header's entries only: nothing is allocated.
     /// </summary>
-    public static void CheckNamesAndShapes(IReadOnlyDictionary<string, long[]> expected, IReadOnlyDictionary<string, SafetensorsEntry> actual, string file)
+    /// <remarks>With <paramref name="locate"/> (a sharded checkpoint), each tensor's problem also names the shard it is in.</remarks>
+    public static void CheckNamesAndShapes(IReadOnlyDictionary<string, long[]> expected, IReadOnlyDictionary<string, SafetensorsEntry> actual, string file,
+        Func<string, string>? locate = null)
     {
+        string In(string name) => locate is null ? "" : $" (in {locate(name)})";
         var problems = new List<string>();
         var missing = expected.Keys.Where(n => !actual.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
         var extra = actual.Keys.Where(n => !expected.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
@@ -22,9 +25,9 @@ static class ModelParameters
         {
             if (!actual.TryGetValue(name, out var found)) continue;
             if (!shape.SequenceEqual(found.Shape))
-                problems.Add($"tensor '{name}' has shape {found.ShapeText}, expected {SafetensorsEntry.FormatShape(shape)}");
+                problems.Add($"tensor '{name}'{In(name)} has shape {found.ShapeText}, expected {SafetensorsEntry.FormatShape(shape)}");
             if (!SafetensorsDType.TryGetReadable(found.DType, out _))
-                problems.Add($"tensor '{name}' has dtype {found.DType}; this reader converts only {SafetensorsDType.ReadableList}");
+                problems.Add($"tensor '{name}'{In(name)} has dtype {found.DType}; this reader converts only {SafetensorsDType.ReadableList}");
         }
         if (problems.Count > 0)
             throw new ModelFormatException(file, string.Join("; ", problems));

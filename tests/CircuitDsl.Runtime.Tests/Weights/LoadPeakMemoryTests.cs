@@ -54,6 +54,22 @@ public class LoadPeakMemoryTests
         AssertBounded(dir.Path, "GPT-2 BF16 kept as BF16", keepStoredDtype: true);
     }
 
+    /// <summary>
+    /// The Llama-like loader has the same bound: a Llama-shaped BF16 checkpoint (6 layers at width 768, grouped-query
+    /// attention, a gated MLP, 32,000-token vocabulary, untied lm_head; 348 MB as float32) loads through one
+    /// temporary per projection, in the stored dtype.
+    /// </summary>
+    [Test]
+    public void PeakResidentGrowthOfALlamaCheckpointIsBoundedByTheWeights()
+    {
+        RequireProcStatus();
+        using var dir = new TempDir();
+        var arch = HfFamilyArch.Llama with { Layers = 6, DModel = 768, Heads = 12, KvHeads = 4, HeadDim = 64, DMlp = 2048, Vocab = 32000, Context = 1024 };
+        using (var checkpoint = new RandomHfCheckpoint(arch, seed: 3))
+            checkpoint.Write(dir.Path, ScalarType.BFloat16);
+        AssertBounded(dir.Path, "Llama BF16");
+    }
+
     [Test]
     public void PeakResidentGrowthOfAProjectFolderIsBoundedByTheWeights()
     {
