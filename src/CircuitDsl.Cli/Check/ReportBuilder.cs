@@ -83,8 +83,7 @@ public static class ReportBuilder
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[1 << 20];
-        foreach (string file in Directory.GetFiles(folder).Where(f => f.EndsWith(".json", StringComparison.Ordinal) || f.EndsWith(".safetensors", StringComparison.Ordinal))
-                     .Order(StringComparer.Ordinal))
+        foreach (string file in Directory.GetFiles(folder).Where(ReadByTheLoader).Order(StringComparer.Ordinal))
         {
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(file)));
             using var stream = ModelFiles.OpenRead(file, "missing: it was listed a moment ago");
@@ -92,5 +91,10 @@ public static class ReportBuilder
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
+
+    /// <summary>The files a loader reads: configs and tokenizer.json, weights (shards too), and a SentencePiece tokenizer.model.</summary>
+    static bool ReadByTheLoader(string file) =>
+        file.EndsWith(".json", StringComparison.Ordinal) || file.EndsWith(".safetensors", StringComparison.Ordinal) ||
+        Path.GetFileName(file) == "tokenizer.model";
 
 }
