@@ -6,7 +6,11 @@ using static TorchSharp.torch;
 
 namespace CircuitDsl.Interventions.Tests.Patching;
 
-/// <summary>Anchors §6 B: path-patching invariants, on a model with MLPs and LayerNorm and on an attention-only one without.</summary>
+/// <summary>
+/// Anchors §6 B: path-patching invariants, on a model with MLPs and LayerNorm, on an attention-only one without, and
+/// on Llama-like (grouped-query attention, rotary, RMSNorm, SwiGLU), GPT-NeoX-like (parallel blocks, partial rotary)
+/// and Gemma-2-like (sandwich norms, soft-caps, a sliding window shorter than the prompts) models.
+/// </summary>
 [TestFixture]
 public class PathPatchingInvariantTests
 {
@@ -69,7 +73,8 @@ public class PathPatchingInvariantTests
     {
         using var f = new PathPatchingFixture(config);
         using var scope = NewDisposeScope();
-        var senders = f.AllHeads().Append(E(Component.Embed)).Append(E(Component.PosEmbed)).ToList();
+        var senders = f.AllHeads().Append(E(Component.Embed)).ToList();
+        if (!config.IsRotary) senders.Add(E(Component.PosEmbed)); // rotary models have no learned position embedding
         if (config.HasMlp) senders.AddRange(Enumerable.Range(0, config.Layers).Select(l => E(Component.Mlp(l))));
         Assert.That(RandomModels.MaxRelativeError(f.Fast(ToLogits([.. senders])), f.Corrupted.Logits), Is.LessThan(1e-5));
         Assert.That(RandomModels.MaxRelativeError(f.Literal(ToLogits([.. senders])), f.Corrupted.Logits), Is.LessThan(1e-5));
