@@ -63,6 +63,7 @@ internal sealed partial class HypothesisBinder(
         var unimportant = BindUnimportant(graph);
         var expectations = BindExpectations(nodes.Count > 0, metric);
         WarnAboutUnstatedMethod(method, expectations);
+        WarnAboutSharedKeyValueInputs(graph, expectations);
 
         if (diagnostics.ErrorCount > errorsBefore || _shape is null || _data is null || metric is null || modelSetting is null)
         {
@@ -269,10 +270,12 @@ internal sealed partial class HypothesisBinder(
         for (int i = 0; i + 1 < hops.Count; i++)
         {
             var steps = hops[i].Components.SelectMany(from => hops[i + 1].Components.Select(to => (From: from.AsOutput, To: to)));
-            foreach (var (from, to) in steps.Where(step => StepProblem(step.From, step.To) is not null).Take(1))
+            foreach (var (from, to) in steps.Where(step => StepProblem(step.From, step.To) is not null || SkipsParallelBlock(step.From, step.To)).Take(1))
             {
                 var span = path.Hops[i + 1].Span;
-                diagnostics.Add(from.Kind == ComponentKind.Head && to.Kind == ComponentKind.Head && from.Layer == to.Layer
+                diagnostics.Add(
+                    StepProblem(from, to) is null ? DiagnosticCatalog.ParallelBlock.Create(span, from, to, _shape!.Name, to.Layer)
+                    : from.Kind == ComponentKind.Head && to.Kind == ComponentKind.Head && from.Layer == to.Layer
                     ? DiagnosticCatalog.PathWithinLayer.Create(span, from, to, from.Layer)
                     : DiagnosticCatalog.PathRunsBackwards.Create(span, from, to));
             }
@@ -311,6 +314,13 @@ internal sealed partial class HypothesisBinder(
             diagnostics.Add(DiagnosticCatalog.InvalidReceiver.Create(span, $"The logits are a receiver step on their own (the receivers are either heads' inputs or the final residual stream); this step mixes them with {receivers.First(c => c.Kind != ComponentKind.Logits)}."));
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="from"/> is a head and <paramref name="to"/> the MLP of its own layer in a model with
+    /// parallel blocks, where that MLP reads the block's input beside the heads (GPT-NeoX).
+    /// </summary>
+    private bool SkipsParallelBlock(Component from, Component to) =>
+        _shape is { ParallelBlocks: true } && from.Kind == ComponentKind.Head && to.Kind == ComponentKind.Mlp && from.Layer == to.Layer;
 
     /// <summary>Why output <paramref name="from"/> cannot reach input <paramref name="to"/> directly, or null when it can.</summary>
     private static string? StepProblem(Component from, Component to)
