@@ -51,6 +51,19 @@ public class ArchitectureBindingTests
         Assert.That(Codes(Gqa + "hypothesis h {\n  expect path L0.H0 -> L1.H0 effect <= -0.5\n}\n").Count(c => c == "CD2043"), Is.EqualTo(2));
     }
 
+    [Test]
+    public void ScrubbingAHeadOnASandwichNormModelIsAnErrorButMlpsAndPathsAreNot()
+    {
+        const string Sandwich = "model zoo:sandwich-2l\ndata repeated_tokens(count: 8, seed: 1)\nmetric loss\n";
+        var result = TestSupport.Analyze(Sandwich + "baseline resampled_input\nhypothesis h {\n  node out = logits\n    from ind\n  node ind = L1.H0, L1.H1\n  expect scrub recovers >= 0.5\n}\n");
+        var error = result.Diagnostics.Single(d => d.Code == "CD2044");
+        Assert.That(error.Message, Does.Contain("L1.H0 (node 'ind')").And.Contain("sandwich norms").And.Contain("not a sum of head outputs"));
+        var baseline = TestSupport.Analyze(Sandwich + "baseline resample L1.H0\nhypothesis h {\n  node out = logits\n    from L0.mlp\n  expect scrub recovers >= 0.5\n}\n");
+        Assert.That(baseline.Diagnostics.Single(d => d.Code == "CD2044").Message, Does.Contain("the baseline"), baseline.RenderText());
+        Assert.That(Codes(Sandwich + "baseline resampled_input\nhypothesis h {\n  node out = logits\n    from m\n  node m = L1.mlp\n    from L0.mlp\n  expect scrub recovers >= 0.5\n}\n"), Does.Not.Contain("CD2044"));
+        Assert.That(Codes(Sandwich + "hypothesis h {\n  node out = logits\n    from L1.H0, L1.H1\n  expect path L0.H0 -> L1.H0, L1.H1 effect <= -0.5\n}\n"), Does.Not.Contain("CD2044"));
+    }
+
     private const string Header2L = "model zoo:attn-only-2l\ndata repeated_tokens(count: 8, seed: 1)\nmetric loss at repeated\n";
 
     [Test]

@@ -61,6 +61,7 @@ public class DiagnosticCodeTests
         ["CD2041", "model zoo:gqa-2l\ndata repeated_tokens(count: 8, seed: 1)\nmetric loss\nhypothesis h {\n  expect path pos_embed -> logits effect <= -0.5\n}\n"],
         ["CD2042", "model zoo:parallel-2l\ndata repeated_tokens(count: 8, seed: 1)\nmetric loss\nbaseline resampled_input\nhypothesis h {\n  node out = logits\n    from m\n  node m = L1.mlp\n    from L1.H0\n  expect scrub recovers >= 0.5\n}\n"],
         ["CD2043", "model zoo:gqa-2l\ndata repeated_tokens(count: 8, seed: 1)\nmetric loss\nhypothesis h {\n  expect path L0.H0 -> L1.H2.k effect <= -0.5\n}\n"],
+        ["CD2044", "model zoo:sandwich-2l\ndata repeated_tokens(count: 8, seed: 1)\nmetric loss\nbaseline resampled_input\nhypothesis h {\n  node out = logits\n    from L1.H0\n  expect scrub recovers >= 0.5\n}\n"],
         ["CD5001", "\uFFFF"],
         ["CD5002", "import \"does/not/exist.circuit\"\n"],
         ["CD5003", "model zoo:no-such-model\ndata repeated_tokens(count: 8, seed: 1)\nmetric loss\nhypothesis h {\n}\n"],

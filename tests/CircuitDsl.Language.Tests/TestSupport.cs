@@ -24,6 +24,12 @@ internal static class TestSupport
         LearnedPositions = false, ParallelBlocks = true,
     };
 
+    /// <summary>A Gemma-2-like shape: rotary, grouped-query attention, sandwich norms.</summary>
+    public static ModelShape Sandwich { get; } = new("sandwich-2l", Layers: 2, HeadsPerLayer: 4, HasMlps: true, DModel: 64, VocabSize: 64, ContextLength: 48)
+    {
+        KeyValueHeads = 2, LearnedPositions = false, SandwichNorms = true,
+    };
+
     /// <summary>Resolves the zoo names the examples use.</summary>
     public static IModelResolver Models { get; } = new InMemoryModelResolver(new Dictionary<string, ModelShape>
     {
@@ -32,6 +38,7 @@ internal static class TestSupport
         ["zoo:gpt2-small"] = Gpt2Small,
         ["zoo:gqa-2l"] = Gqa,
         ["zoo:parallel-2l"] = Parallel,
+        ["zoo:sandwich-2l"] = Sandwich,
         ["zoo:deep"] = Gpt2Small with { Name = "deep", Layers = 24, HeadsPerLayer = 1, HasMlps = false },
     });
 

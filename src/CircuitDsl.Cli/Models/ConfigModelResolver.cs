@@ -31,5 +31,6 @@ public sealed class ConfigModelResolver(ModelMapping? models = null) : IModelRes
             KeyValueHeads = c.KeyValueHeads is { } kv && kv != c.Heads ? kv : null,
             LearnedPositions = !c.IsRotary,
             ParallelBlocks = c.ParallelResidual,
+            SandwichNorms = c.SandwichNorms,
         };
 }

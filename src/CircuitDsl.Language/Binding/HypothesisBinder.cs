@@ -64,6 +64,7 @@ internal sealed partial class HypothesisBinder(
         var expectations = BindExpectations(nodes.Count > 0, metric);
         WarnAboutUnstatedMethod(method, expectations);
         WarnAboutSharedKeyValueInputs(graph, expectations);
+        RefuseScrubbedHeadsUnderSandwichNorms(graph, method, expectations);
 
         if (diagnostics.ErrorCount > errorsBefore || _shape is null || _data is null || metric is null || modelSetting is null)
         {
@@ -338,6 +339,26 @@ internal sealed partial class HypothesisBinder(
         return from.Kind == ComponentKind.Head && to.Kind == ComponentKind.Head && from.Layer == to.Layer
             ? $"heads of layer {from.Layer} cannot read each other's output"
             : $"{from.AsOutput} is computed after {to.AsOutput}";
+    }
+
+    /// <summary>On a sandwich-norm model causal scrubbing maps no head: neither in the graph nor in the baseline.</summary>
+    private void RefuseScrubbedHeadsUnderSandwichNorms(InterpretationGraph? graph, MethodChoices method, ImmutableArray<BoundExpectation> expectations)
+    {
+        if (_shape is not { SandwichNorms: true } || !expectations.Any(e => e.Subject == ExpectationSubject.Scrub))
+        {
+            return;
+        }
+
+        var node = graph?.Nodes.FirstOrDefault(n => n.Components.Any(c => c.Kind == ComponentKind.Head));
+        if (node is not null)
+        {
+            diagnostics.Add(DiagnosticCatalog.ScrubbedHeadUnderSandwichNorms.Create(node.Span, node.Components.First(c => c.Kind == ComponentKind.Head), $"node '{node.Name}'", _shape.Name));
+        }
+
+        if (method.Baseline.Value.Components.FirstOrDefault(c => c.Kind == ComponentKind.Head) is { Kind: ComponentKind.Head } head)
+        {
+            diagnostics.Add(DiagnosticCatalog.ScrubbedHeadUnderSandwichNorms.Create(method.Baseline.Span, head, "the baseline", _shape.Name));
+        }
     }
 
     private void WarnAboutUnstatedMethod(MethodChoices method, ImmutableArray<BoundExpectation> expectations)

@@ -26,6 +26,12 @@ public sealed record ModelShape(string Name, int Layers, int HeadsPerLayer, bool
     /// <summary>Whether blocks are parallel (GPT-NeoX: x' = x + attn(x) + mlp(x)), so that the heads of layer l do not feed the MLP of layer l.</summary>
     public bool ParallelBlocks { get; init; }
 
+    /// <summary>
+    /// Whether the attention and MLP outputs are normalised before they are added (Gemma-2's sandwich norms): the
+    /// residual stream is then not a sum of head outputs, and causal scrubbing cannot map a head.
+    /// </summary>
+    public bool SandwichNorms { get; init; }
+
     /// <summary>Key/value heads per layer.</summary>
     public int KvHeadsPerLayer => KeyValueHeads ?? HeadsPerLayer;
 

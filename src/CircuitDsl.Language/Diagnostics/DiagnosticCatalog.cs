@@ -220,6 +220,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ParallelBlock =
         Error("CD2042", "Head does not feed its layer's MLP", "{0} cannot feed {1}: model '{2}' has parallel blocks (x' = x + attn(x) + mlp(x)), so the MLP of layer {3} reads the block's input beside its heads, not their output.");
 
+    /// <summary>Causal scrubbing of a hypothesis (or baseline) that maps a head, on a model with sandwich norms.</summary>
+    public static readonly DiagnosticDescriptor ScrubbedHeadUnderSandwichNorms =
+        Error("CD2044", "Scrubbed head under sandwich norms", "'expect scrub' cannot map {0} ({1}): model '{2}' normalises each attention block's output (sandwich norms: attn_out = ln1_post(Σ heads + b_O)), so the residual stream is not a sum of head outputs and a head's write depends on every other head of its layer. Scrub MLPs and embeddings only on this model; paths, activation patching and ablation of heads are exact.");
+
     /// <summary>
     /// Under grouped-query attention, a hypothesis that tells apart two query heads whose key (or value) input is
     /// one key/value head's: a path into one of them, or different inputs claimed for them.

@@ -25,6 +25,7 @@ internal sealed class ZooWithoutWeights : IModelResolver
             KeyValueHeads = c.KeyValueHeads is { } kv && kv != c.Heads ? kv : null,
             LearnedPositions = !c.IsRotary,
             ParallelBlocks = c.ParallelResidual,
+            SandwichNorms = c.SandwichNorms,
         });
     }
 
