@@ -13,11 +13,11 @@ namespace CircuitDsl.Interventions.Patching;
 /// sender changes, the residual stream is
 /// <code>resid_mid[l] = resid[l] + attn_out_clean[l] + Σ_{senders s in layer l} mask_s ⊙ (result_new[s] − result_clean[s])
 /// resid[l+1] = resid_mid[l] + MLP_l(resid_mid[l])   (recomputed; frozen on request; sender MLPs take their x_new value)</code>
-/// In a parallel block (GPT-NeoX) the MLP reads resid[l] instead (a sender head of layer l does not reach MLP l);
-/// with sandwich norms (Gemma-2) attn_out is recomputed per variant as ln1_post(Σ_h result_clean + Σ_{s in l} mask_s ⊙
-/// (result_new[s] − result_clean[s]) + b_O), and MLP_l includes ln2_post. Frozen LayerNorm freezes every norm pass C
-/// recomputes at its clean scale: ln2 (and ln1_post, ln2_post) and, into the logits, ln_final.
-/// and the receivers record resid at their layer. Pass D puts the recorded values into the receivers' q/k/v inputs
+/// and the receivers record resid at their layer. In a parallel block (GPT-NeoX) the MLP reads resid[l] instead (a
+/// sender head of layer l does not reach MLP l); with sandwich norms (Gemma-2) attn_out is recomputed per variant as
+/// ln1_post(Σ_h result_clean + Σ_{s in l} mask_s ⊙ (result_new[s] − result_clean[s]) + b_O), and MLP_l includes
+/// ln2_post. Frozen LayerNorm freezes every norm pass C recomputes at its clean scale: ln2 (and ln1_post, ln2_post)
+/// and, into the logits, ln_final. Pass D puts the recorded values into the receivers' q/k/v inputs
 /// and recomputes everything downstream (or, for the logits, takes the final stream). Sender sets (variants) are
 /// stacked along the batch (<see cref="VariantChunk"/>): clean activations are broadcast, not copied per variant, and
 /// the stream becomes per variant at the first sender; a variant none of whose senders can reach a receiver is the
@@ -140,7 +140,7 @@ public sealed class PathPatcher(ComponentHooks hooks)
     }
 
     /// <summary>
-    /// MLP l's output on <paramref name="input"/> (resid_mid, or resid_pre in a parallel block): the clean one while
+    /// MLP l's output on <paramref name="mid"/> (resid_mid, or resid_pre in a parallel block): the clean one while
     /// nothing has changed (or when frozen), recomputed for the first <paramref name="changed"/> variants, sender MLPs
     /// taking x_new's.
     /// </summary>
