@@ -12,12 +12,33 @@ internal static class TestSupport
 
     public static ModelShape Gpt2Small { get; } = new("gpt2-small", Layers: 12, HeadsPerLayer: 12, HasMlps: true, DModel: 768, VocabSize: 50257, ContextLength: 1024);
 
+    /// <summary>A Llama-like shape: rotary (no pos_embed), 4 query heads on 2 key/value heads (groups H0-H1 and H2-H3), MLPs.</summary>
+    public static ModelShape Gqa { get; } = new("gqa-2l", Layers: 2, HeadsPerLayer: 4, HasMlps: true, DModel: 64, VocabSize: 64, ContextLength: 48)
+    {
+        KeyValueHeads = 2, LearnedPositions = false,
+    };
+
+    /// <summary>A GPT-NeoX-like shape: rotary and parallel blocks.</summary>
+    public static ModelShape Parallel { get; } = new("parallel-2l", Layers: 2, HeadsPerLayer: 2, HasMlps: true, DModel: 64, VocabSize: 64, ContextLength: 48)
+    {
+        LearnedPositions = false, ParallelBlocks = true,
+    };
+
+    /// <summary>A Gemma-2-like shape: rotary, grouped-query attention, sandwich norms.</summary>
+    public static ModelShape Sandwich { get; } = new("sandwich-2l", Layers: 2, HeadsPerLayer: 4, HasMlps: true, DModel: 64, VocabSize: 64, ContextLength: 48)
+    {
+        KeyValueHeads = 2, LearnedPositions = false, SandwichNorms = true,
+    };
+
     /// <summary>Resolves the zoo names the examples use.</summary>
     public static IModelResolver Models { get; } = new InMemoryModelResolver(new Dictionary<string, ModelShape>
     {
         ["zoo:attn-only-2l"] = AttnOnly2L,
         ["zoo:attn-only-1l"] = AttnOnly1L,
         ["zoo:gpt2-small"] = Gpt2Small,
+        ["zoo:gqa-2l"] = Gqa,
+        ["zoo:parallel-2l"] = Parallel,
+        ["zoo:sandwich-2l"] = Sandwich,
         ["zoo:deep"] = Gpt2Small with { Name = "deep", Layers = 24, HeadsPerLayer = 1, HasMlps = false },
     });
 

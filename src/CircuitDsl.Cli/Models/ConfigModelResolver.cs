@@ -26,5 +26,11 @@ public sealed class ConfigModelResolver(ModelMapping? models = null) : IModelRes
     }
 
     public static ModelShape ShapeOf(ModelConfig c) =>
-        new(c.Name, c.Layers, c.Heads, c.HasMlp, c.DModel, c.VocabSize, c.ContextLength);
+        new(c.Name, c.Layers, c.Heads, c.HasMlp, c.DModel, c.VocabSize, c.ContextLength)
+        {
+            KeyValueHeads = c.KeyValueHeads is { } kv && kv != c.Heads ? kv : null,
+            LearnedPositions = !c.IsRotary,
+            ParallelBlocks = c.ParallelResidual,
+            SandwichNorms = c.SandwichNorms,
+        };
 }

@@ -225,7 +225,7 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
     /// <summary>
     /// Path patching (Wang et al.): the first step sends, the second receives (a head's q/k/v, a whole head = its
     /// q, k and v, or the logits), and everything after the receivers is recomputed freely, so a trailing
-    /// <c>-> logits</c> adds nothing. The binder has refused every other path (CD2040, CD2041).
+    /// <c>-> logits</c> adds nothing. The binder has refused every other path (CD2039, CD2040).
     /// </summary>
     static string Path(string name, BoundExpectation expectation)
     {

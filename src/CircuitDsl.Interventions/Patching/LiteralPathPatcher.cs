@@ -9,8 +9,12 @@ namespace CircuitDsl.Interventions.Patching;
 /// <summary>
 /// Algorithm 1 of Wang et al. written literally with hooks, one sender set per pair of passes (as Easy-Transformer
 /// does it): A caches x_new, B caches x_orig; C runs x_orig with every head's q, k and v frozen to B (so every head
-/// output is recomputed from frozen inputs), the senders' outputs set to A at their positions, MLPs recomputed, and
-/// records the receivers' inputs; D runs x_orig with the receivers set to the recorded values. It is the reference
+/// output is recomputed from frozen inputs), the senders' outputs set to A at their positions, MLPs recomputed (and,
+/// with sandwich norms, ln1_post of the attention output: the forward recomputes it from the heads' results), and
+/// records the receivers' inputs; D runs x_orig with the receivers set to the recorded values. The model's own
+/// forward decides what reads what (a parallel block's MLP reads resid_pre), so this form needs no case per
+/// architecture. Frozen LayerNorm replaces, in pass C, the scale of every norm that runs there: ln2, ln1_post and
+/// ln2_post (ln1 feeds only frozen heads), and ln_final into the logits. It is the reference
 /// that <see cref="PathPatcher"/> must match, and the "one forward per sender" side of the benchmark.
 /// </summary>
 public sealed class LiteralPathPatcher(ComponentHooks hooks)
@@ -20,6 +24,7 @@ public sealed class LiteralPathPatcher(ComponentHooks hooks)
         name.EndsWith("attn.hook_q", StringComparison.Ordinal) || name.EndsWith("attn.hook_k", StringComparison.Ordinal) ||
         name.EndsWith("attn.hook_v", StringComparison.Ordinal) || name.EndsWith("attn.hook_result", StringComparison.Ordinal) ||
         name.EndsWith("hook_mlp_out", StringComparison.Ordinal) || name.EndsWith("ln2.hook_scale", StringComparison.Ordinal) ||
+        name.EndsWith("ln1_post.hook_scale", StringComparison.Ordinal) || name.EndsWith("ln2_post.hook_scale", StringComparison.Ordinal) ||
         name is HookNames.Embed or HookNames.PosEmbed or HookNames.FinalScale ||
         name == hooks.ReadHook(Component.Logits);
 
@@ -47,6 +52,12 @@ public sealed class LiteralPathPatcher(ComponentHooks hooks)
             interventions.Add(Intervention.Replace(n.V, clean[n.V]));
             if (spec.FreezeMlps && model.Config.HasMlp) interventions.Add(Intervention.Replace(n.MlpOut, clean[n.MlpOut]));
             if (spec.FreezeLayerNorm && model.Config.HasMlp && model.Config.HasNormalization) interventions.Add(Intervention.Replace(n.Ln2Scale, clean[n.Ln2Scale]));
+            // Sandwich norms: the norms of the attention and MLP outputs are recomputed in pass C too, so they freeze with the rest.
+            if (spec.FreezeLayerNorm && model.Config.SandwichNorms)
+            {
+                interventions.Add(Intervention.Replace(n.Ln1PostScale, clean[n.Ln1PostScale]));
+                if (model.Config.HasMlp) interventions.Add(Intervention.Replace(n.Ln2PostScale, clean[n.Ln2PostScale]));
+            }
         }
         foreach (var s in spec.Senders)
         {
@@ -92,7 +103,7 @@ public sealed class LiteralPathPatcher(ComponentHooks hooks)
             string hook = hooks.InputHook(r.Component, r.Component.Channel);
             return Intervention.Replace(hook, passC[hook], new Selection
             {
-                Heads = [r.Component.HeadIndex],
+                Heads = [hooks.InputSlice(r.Component.HeadIndex, r.Component.Channel)], // k, v: the key/value head's input
                 PositionMask = ComponentHooks.PositionMask(r.Positions, references, length),
             });
         }).ToArray();

@@ -13,7 +13,11 @@ namespace CircuitDsl.Interventions.Patching;
 /// sender changes, the residual stream is
 /// <code>resid_mid[l] = resid[l] + attn_out_clean[l] + Σ_{senders s in layer l} mask_s ⊙ (result_new[s] − result_clean[s])
 /// resid[l+1] = resid_mid[l] + MLP_l(resid_mid[l])   (recomputed; frozen on request; sender MLPs take their x_new value)</code>
-/// and the receivers record resid at their layer. Pass D puts the recorded values into the receivers' q/k/v inputs
+/// and the receivers record resid at their layer. In a parallel block (GPT-NeoX) the MLP reads resid[l] instead (a
+/// sender head of layer l does not reach MLP l); with sandwich norms (Gemma-2) attn_out is recomputed per variant as
+/// ln1_post(Σ_h result_clean + Σ_{s in l} mask_s ⊙ (result_new[s] − result_clean[s]) + b_O), and MLP_l includes
+/// ln2_post. Frozen LayerNorm freezes every norm pass C recomputes at its clean scale: ln2 (and ln1_post, ln2_post)
+/// and, into the logits, ln_final. Pass D puts the recorded values into the receivers' q/k/v inputs
 /// and recomputes everything downstream (or, for the logits, takes the final stream). Sender sets (variants) are
 /// stacked along the batch (<see cref="VariantChunk"/>): clean activations are broadcast, not copied per variant, and
 /// the stream becomes per variant at the first sender; a variant none of whose senders can reach a receiver is the
@@ -93,9 +97,16 @@ public sealed class PathPatcher(ComponentHooks hooks)
             bool keep = read.Contains(l);
             if (keep) recorded[l] = residual;
             int layer = l;
-            var mid = chunk.PlusDeltas(Plus(chunk, residual, chunk.Take(clean.Cache[names[l].AttnOut]), inPlace: !keep),
-                s => s.Component.Kind == ComponentKind.Head && s.Component.Layer == layer);
-            residual = config.HasMlp ? Plus(chunk, mid, Mlp(spec, chunk, l, mid), inPlace: true) : mid;
+            bool HeadIn(PatchEndpoint s) => s.Component.Kind == ComponentKind.Head && s.Component.Layer == layer;
+            // A parallel block's MLP reads the block's input, which the senders of layer l have not changed.
+            var parallelMlp = config.HasMlp && config.ParallelResidual
+                ? Mlp(spec, chunk, l, residual, chunk.IsPerVariant(residual) ? chunk.ChangedBefore(l) : 0)
+                : null;
+            var mid = config.SandwichNorms
+                ? Plus(chunk, residual, AttentionOut(spec, chunk, l, HeadIn), inPlace: !keep)
+                : chunk.PlusDeltas(Plus(chunk, residual, chunk.Take(clean.Cache[names[l].AttnOut]), inPlace: !keep), HeadIn);
+            if (parallelMlp is not null) residual = Plus(chunk, mid, parallelMlp, inPlace: true);
+            else residual = config.HasMlp ? Plus(chunk, mid, Mlp(spec, chunk, l, mid, chunk.IsPerVariant(mid) ? chunk.ChangedBy(l) : 0), inPlace: true) : mid;
         }
         recorded[target] = residual;
 
@@ -106,13 +117,38 @@ public sealed class PathPatcher(ComponentHooks hooks)
     static Tensor Plus(VariantChunk chunk, Tensor stream, Tensor addend, bool inPlace) =>
         inPlace && chunk.IsPerVariant(stream) ? stream.add_(addend) : stream + addend;
 
-    /// <summary>MLP l's output on <paramref name="mid"/>: the clean one while nothing has changed (or when frozen), sender MLPs taking x_new's.</summary>
-    Tensor Mlp(PathPatchSpec spec, VariantChunk chunk, int l, Tensor mid)
+    /// <summary>
+    /// Sandwich norms (Gemma-2): the attention block's output is ln1_post(Σ_h result + b_O), not a sum over heads, so per
+    /// variant it is recomputed from the clean results with the senders' x_new − x_orig results added at their
+    /// positions (ln1_post's scale frozen on request); where a variant's senders in the layer patch nothing, it keeps the
+    /// clean output bit for bit.
+    /// </summary>
+    Tensor AttentionOut(PathPatchSpec spec, VariantChunk chunk, int l, Func<PatchEndpoint, bool> senders)
+    {
+        var model = hooks.Model;
+        var names = model.Hooks.Layers[l];
+        var cleanOut = chunk.Take(chunk.Clean.Cache[names.AttnOut]);
+        // Per variant, the positions its senders in this layer patch; elsewhere the output is the clean one, exactly.
+        var changed = chunk.Mask(senders);
+        if (changed is null) return cleanOut;
+        var sum = chunk.PlusDeltas(chunk.Take(chunk.Clean.Cache[names.Result].sum(2)), senders);
+        var options = spec.FreezeLayerNorm
+            ? new RunOptions { Interventions = [Intervention.Replace(names.Ln1PostScale, chunk.Repeat(chunk.Take(chunk.Clean.Cache[names.Ln1PostScale])))] }
+            : null;
+        var computed = chunk.FromRows(model.AttentionOut(l, chunk.Rows(sum), options));
+        return where(changed.unsqueeze(-1), computed, cleanOut);
+    }
+
+    /// <summary>
+    /// MLP l's output on <paramref name="mid"/> (resid_mid, or resid_pre in a parallel block): the clean one while
+    /// nothing has changed (or when frozen), recomputed for the first <paramref name="changed"/> variants, sender MLPs
+    /// taking x_new's.
+    /// </summary>
+    Tensor Mlp(PathPatchSpec spec, VariantChunk chunk, int l, Tensor mid, int changed)
     {
         var model = hooks.Model;
         var names = model.Hooks.Layers[l];
         var cleanMlp = chunk.Take(chunk.Clean.Cache[names.MlpOut]);
-        int changed = chunk.IsPerVariant(mid) ? chunk.ChangedBy(l) : 0;
         var mlp = spec.FreezeMlps || changed == 0 ? cleanMlp : ChangedMlp(spec, chunk, l, mid.narrow(0, 0, changed));
         if (!spec.FreezeMlps && changed > 0 && changed < chunk.Variants)
             mlp = cat([mlp, cleanMlp.expand([chunk.Variants - changed, .. cleanMlp.shape])], 0); // the rest still read the clean stream, exactly
@@ -125,10 +161,19 @@ public sealed class PathPatcher(ComponentHooks hooks)
     {
         var model = hooks.Model;
         var names = model.Hooks.Layers[l];
-        var options = spec.FreezeLayerNorm && model.Config.HasNormalization
-            ? new RunOptions { Interventions = [Intervention.Replace(names.Ln2Scale, chunk.Repeat(chunk.Take(chunk.Clean.Cache[names.Ln2Scale]), mid.shape[0]))] }
-            : null;
-        return model.MlpOut(l, chunk.Rows(mid), options).view(mid.shape); // back to per variant
+        RunOptions? options = null;
+        if (spec.FreezeLayerNorm && model.Config.HasNormalization)
+        {
+            Intervention Frozen(string scale) => Intervention.Replace(scale, chunk.Repeat(chunk.Take(chunk.Clean.Cache[scale]), mid.shape[0]));
+            options = new RunOptions
+            {
+                Interventions = model.Config.SandwichNorms ? [Frozen(names.Ln2Scale), Frozen(names.Ln2PostScale)] : [Frozen(names.Ln2Scale)],
+            };
+        }
+        var computed = model.MlpOut(l, chunk.Rows(mid), options).view(mid.shape); // back to per variant
+        // Where a row's input is the clean one bit for bit, so is its output (the recomputation on other shapes may round differently).
+        var unchanged = ~VariantChunk.AnyAlongLast(mid != chunk.Take(chunk.Clean.Cache[hooks.ReadHook(Component.Mlp(l))]));
+        return where(unchanged.unsqueeze(-1), chunk.Take(chunk.Clean.Cache[names.MlpOut]), computed);
     }
 
     /// <summary>The logits receiver reads the final stream at its positions (the clean one elsewhere); the metric unembeds it.</summary>
@@ -165,8 +210,9 @@ public sealed class PathPatcher(ComponentHooks hooks)
                 : chunk.PerVariant(cleanInput);
             var positions = chunk.Mask(r.Positions);
             changed = changed | (VariantChunk.AnyAlongLast(value != cleanInput) & positions).any(-1);
+            // A k or v receiver is its key/value head's input: under grouped-query attention the whole group reads it.
             interventions.Add(Intervention.Replace(hooks.InputHook(r.Component, r.Component.Channel), chunk.Rows(value).unsqueeze(2),
-                new Selection { Heads = [r.Component.HeadIndex], PositionMask = chunk.Repeat(positions) }));
+                new Selection { Heads = [hooks.InputSlice(r.Component.HeadIndex, r.Component.Channel)], PositionMask = chunk.Repeat(positions) }));
         }
         // Pass D stops at the final stream: the metric unembeds only the rows it reads.
         var final = chunk.FromRows(model.ForwardFrom(start, chunk.Repeat(chunk.Clean.Cache[names[start].ResidPre]),

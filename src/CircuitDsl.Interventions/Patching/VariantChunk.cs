@@ -36,6 +36,17 @@ internal sealed class VariantChunk(ComponentHooks hooks, PatchEndpoint[][] varia
         return 0;
     }
 
+    /// <summary>
+    /// How many leading variants a sender may have changed before layer <paramref name="layer"/> reads (its resid_pre,
+    /// which a parallel block's MLP reads): those with an embedding sender or a sender in an earlier layer.
+    /// </summary>
+    public int ChangedBefore(int layer)
+    {
+        for (int k = Variants - 1; k >= 0; k--)
+            if (variants[k].Any(s => s.Component.IsEmbedding || s.Component.Layer < layer)) return k + 1;
+        return 0;
+    }
+
     /// <summary>A cached [b, p, ...] tensor in the chunk's layout: itself, or its rows [n, ...].</summary>
     public Tensor Take(Tensor cached) => rows is null ? cached : cached.flatten(0, 1).index_select(0, rows);
 

@@ -45,10 +45,9 @@ internal sealed class HeadRunner(ComponentHooks hooks, int layer, int[] heads, i
     Tensor[] Forward(Tensor residual, Dictionary<Channel, Tensor> inputs)
     {
         var model = hooks.Model;
-        var selection = Selection.ForHeads(heads);
         var component = Component.Head(layer, heads[0]);
         var interventions = inputs.Select(kv => Intervention.Replace(
-            hooks.InputHook(component, kv.Key), (residual + kv.Value).unsqueeze(2), selection)).ToArray();
+            hooks.InputHook(component, kv.Key), (residual + kv.Value).unsqueeze(2), hooks.InputSelection(heads, kv.Key))).ToArray();
         using var cache = new ActivationCache();
         string result = model.Hooks.Layers[layer].Result;
         model.ForwardFrom(layer, residual, new RunOptions

@@ -90,7 +90,7 @@ internal sealed class ScrubEvaluator(ComponentHooks hooks, Dataset dataset, RunC
             default:
             {
                 var interventions = inputs.Select(kv => Intervention.Replace(
-                    hooks.InputHook(c, kv.Key), (residual + kv.Value).unsqueeze(2), Selection.ForHeads(c.HeadIndex))).ToArray();
+                    hooks.InputHook(c, kv.Key), (residual + kv.Value).unsqueeze(2), hooks.InputSelection([c.HeadIndex], kv.Key))).ToArray();
                 using var cache = new ActivationCache();
                 string result = model.Hooks.Layers[c.Layer].Result;
                 model.ForwardFrom(c.Layer, residual, new RunOptions

@@ -6,7 +6,8 @@ namespace CircuitDsl.Interventions.Scrubbing;
 /// <summary>
 /// Treeifies a hypothesis and checks it is well formed (anchors §1.5 "Checks" and §6.6): one root mapped to the
 /// logits; components the model has; each input written strictly before its reader reads (a child's paths extend
-/// its parent's); no cycle; no component mapped twice into the same input of a node copy. Treeification copies
+/// its parent's; in a parallel block a head does not feed its own layer's MLP); no head mapped on a sandwich-norm
+/// model, whose residual stream is not a sum of head outputs; no cycle; no component mapped twice into the same input of a node copy. Treeification copies
 /// only nodes: inputs no node maps stay shared within their node (they all get its one other-inputs datum).
 /// Per position, a head reads its q at one position and its k and v at every key position, so an input that feeds
 /// a head's whole residual input is copied once per channel (q, k, v): each is its own path and gets its own sources.
@@ -44,6 +45,12 @@ public static class Treeifier
                 throw new HypothesisException(h.Name, $"node '{node.Name}' maps {c}; a node maps whole components, its inputs name the q/k/v channel");
             if (c.Kind == ComponentKind.Logits && stack.Count > 0)
                 throw new HypothesisException(h.Name, $"node '{node.Name}' maps the logits but is read by '{stack[^1].Name}'; only the root may map the logits");
+            if (c.Kind == ComponentKind.Head && hooks.Model.Config.SandwichNorms)
+                throw new HypothesisException(h.Name,
+                    $"node '{node.Name}' maps {c}, but {hooks.Model.Config.Name} normalises each attention block's output (sandwich norms: " +
+                    "attn_out = ln1_post(Σ heads + b_O)), so a head's write into the residual stream depends on every other head of its layer " +
+                    "and the stream is not a sum of head outputs; causal scrubbing on this model maps only MLPs and embeddings (path patching, " +
+                    "activation patching and ablation of heads are exact)");
         }
 
         stack.Add(node);
@@ -51,7 +58,7 @@ public static class Treeifier
         var claimed = new HashSet<(Component Writer, Channel Channel, Component Reader)>();
         foreach (var input in node.Inputs)
         {
-            CheckEdge(h, node, input, claimed);
+            CheckEdge(h, node, input, claimed, hooks);
             foreach (var channel in ChannelsOfCopies(h, node, input))
             {
                 string childPath = $"{path}/{input.Source.Name}{(channel == Channel.Output ? "" : "." + Short(channel))}";
@@ -77,7 +84,7 @@ public static class Treeifier
         return [Channel.Query, Channel.Key, Channel.Value];
     }
 
-    static void CheckEdge(ScrubHypothesis h, InterpretationNode reader, InterpretationInput input, HashSet<(Component, Channel, Component)> claimed)
+    static void CheckEdge(ScrubHypothesis h, InterpretationNode reader, InterpretationInput input, HashSet<(Component, Channel, Component)> claimed, ComponentHooks hooks)
     {
         foreach (var r in reader.Components)
         {
@@ -88,9 +95,10 @@ public static class Treeifier
             foreach (var w in input.Source.Components)
             {
                 if (w.Kind == ComponentKind.Logits) continue; // reported when the source is copied
-                if (w.ResidualOrder >= r.ResidualOrder)
-                    throw new HypothesisException(h.Name,
-                        $"node '{reader.Name}' ({r}) cannot read '{input.Source.Name}' ({w}): a component reads only what earlier components wrote into the residual stream");
+                if (!hooks.Feeds(w, r))
+                    throw new HypothesisException(h.Name, w.ResidualOrder < r.ResidualOrder
+                        ? $"node '{reader.Name}' ({r}) cannot read '{input.Source.Name}' ({w}): {hooks.Model.Config.Name} has parallel blocks, whose MLP reads the block's input beside the heads of its layer, not after them"
+                        : $"node '{reader.Name}' ({r}) cannot read '{input.Source.Name}' ({w}): a component reads only what earlier components wrote into the residual stream");
                 var channels = input.Channel == Channel.Output && r.Kind == ComponentKind.Head
                     ? new[] { Channel.Query, Channel.Key, Channel.Value }
                     : [input.Channel];

@@ -147,6 +147,14 @@ internal sealed partial class HypothesisBinder
             {
                 string clause = input.Channel == Channel.Output ? "'from'" : $"'{SyntaxFacts.ChannelSuffix(input.Channel)} from'";
                 diagnostics.Add(DiagnosticCatalog.EdgeNotExtending.Create(input.Span, clause, name, problem.Source, problem.Reason));
+                continue;
+            }
+
+            var parallel = parents.SelectMany(p => input.Source.Components.Select(s => (Source: s.AsOutput, Receiver: p)))
+                .Where(step => SkipsParallelBlock(step.Source, step.Receiver)).Take(1);
+            foreach (var (source, receiver) in parallel)
+            {
+                diagnostics.Add(DiagnosticCatalog.ParallelBlock.Create(input.Span, source, receiver, _shape!.Name, receiver.Layer));
             }
         }
 

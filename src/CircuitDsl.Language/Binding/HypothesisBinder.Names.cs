@@ -120,6 +120,12 @@ internal sealed partial class HypothesisBinder
                     return [];
                 }
 
+                if (builtin.Component == BuiltinComponent.PositionalEmbedding && _shape is { LearnedPositions: false })
+                {
+                    diagnostics.Add(DiagnosticCatalog.NoPositionEmbedding.Create(builtin.Span, _shape.Name));
+                    return [];
+                }
+
                 return builtin.Component switch
                 {
                     BuiltinComponent.TokenEmbedding => [Component.Embed],

@@ -63,6 +63,8 @@ internal sealed partial class HypothesisBinder(
         var unimportant = BindUnimportant(graph);
         var expectations = BindExpectations(nodes.Count > 0, metric);
         WarnAboutUnstatedMethod(method, expectations);
+        WarnAboutSharedKeyValueInputs(graph, expectations);
+        RefuseScrubbedHeadsUnderSandwichNorms(graph, method, expectations);
 
         if (diagnostics.ErrorCount > errorsBefore || _shape is null || _data is null || metric is null || modelSetting is null)
         {
@@ -269,10 +271,12 @@ internal sealed partial class HypothesisBinder(
         for (int i = 0; i + 1 < hops.Count; i++)
         {
             var steps = hops[i].Components.SelectMany(from => hops[i + 1].Components.Select(to => (From: from.AsOutput, To: to)));
-            foreach (var (from, to) in steps.Where(step => StepProblem(step.From, step.To) is not null).Take(1))
+            foreach (var (from, to) in steps.Where(step => StepProblem(step.From, step.To) is not null || SkipsParallelBlock(step.From, step.To)).Take(1))
             {
                 var span = path.Hops[i + 1].Span;
-                diagnostics.Add(from.Kind == ComponentKind.Head && to.Kind == ComponentKind.Head && from.Layer == to.Layer
+                diagnostics.Add(
+                    StepProblem(from, to) is null ? DiagnosticCatalog.ParallelBlock.Create(span, from, to, _shape!.Name, to.Layer)
+                    : from.Kind == ComponentKind.Head && to.Kind == ComponentKind.Head && from.Layer == to.Layer
                     ? DiagnosticCatalog.PathWithinLayer.Create(span, from, to, from.Layer)
                     : DiagnosticCatalog.PathRunsBackwards.Create(span, from, to));
             }
@@ -312,6 +316,13 @@ internal sealed partial class HypothesisBinder(
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="from"/> is a head and <paramref name="to"/> the MLP of its own layer in a model with
+    /// parallel blocks, where that MLP reads the block's input beside the heads (GPT-NeoX).
+    /// </summary>
+    private bool SkipsParallelBlock(Component from, Component to) =>
+        _shape is { ParallelBlocks: true } && from.Kind == ComponentKind.Head && to.Kind == ComponentKind.Mlp && from.Layer == to.Layer;
+
     /// <summary>Why output <paramref name="from"/> cannot reach input <paramref name="to"/> directly, or null when it can.</summary>
     private static string? StepProblem(Component from, Component to)
     {
@@ -328,6 +339,26 @@ internal sealed partial class HypothesisBinder(
         return from.Kind == ComponentKind.Head && to.Kind == ComponentKind.Head && from.Layer == to.Layer
             ? $"heads of layer {from.Layer} cannot read each other's output"
             : $"{from.AsOutput} is computed after {to.AsOutput}";
+    }
+
+    /// <summary>On a sandwich-norm model causal scrubbing maps no head: neither in the graph nor in the baseline.</summary>
+    private void RefuseScrubbedHeadsUnderSandwichNorms(InterpretationGraph? graph, MethodChoices method, ImmutableArray<BoundExpectation> expectations)
+    {
+        if (_shape is not { SandwichNorms: true } || !expectations.Any(e => e.Subject == ExpectationSubject.Scrub))
+        {
+            return;
+        }
+
+        var node = graph?.Nodes.FirstOrDefault(n => n.Components.Any(c => c.Kind == ComponentKind.Head));
+        if (node is not null)
+        {
+            diagnostics.Add(DiagnosticCatalog.ScrubbedHeadUnderSandwichNorms.Create(node.Span, node.Components.First(c => c.Kind == ComponentKind.Head), $"node '{node.Name}'", _shape.Name));
+        }
+
+        if (method.Baseline.Value.Components.FirstOrDefault(c => c.Kind == ComponentKind.Head) is { Kind: ComponentKind.Head } head)
+        {
+            diagnostics.Add(DiagnosticCatalog.ScrubbedHeadUnderSandwichNorms.Create(method.Baseline.Span, head, "the baseline", _shape.Name));
+        }
     }
 
     private void WarnAboutUnstatedMethod(MethodChoices method, ImmutableArray<BoundExpectation> expectations)

@@ -212,6 +212,25 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor InvalidReceiver =
         Error("CD2040", "Invalid path receiver", "{0}");
 
+    /// <summary><c>pos_embed</c> in a rotary model, where positions enter through the queries and keys.</summary>
+    public static readonly DiagnosticDescriptor NoPositionEmbedding =
+        Error("CD2041", "No position embedding", "'pos_embed' does not exist: model '{0}' is rotary (positions enter through each head's queries and keys), so it has no learned position embedding.");
+
+    /// <summary>A head of layer l feeding the MLP of layer l in a model with parallel blocks.</summary>
+    public static readonly DiagnosticDescriptor ParallelBlock =
+        Error("CD2042", "Head does not feed its layer's MLP", "{0} cannot feed {1}: model '{2}' has parallel blocks (x' = x + attn(x) + mlp(x)), so the MLP of layer {3} reads the block's input beside its heads, not their output.");
+
+    /// <summary>Causal scrubbing of a hypothesis (or baseline) that maps a head, on a model with sandwich norms.</summary>
+    public static readonly DiagnosticDescriptor ScrubbedHeadUnderSandwichNorms =
+        Error("CD2044", "Scrubbed head under sandwich norms", "'expect scrub' cannot map {0} ({1}): model '{2}' normalises each attention block's output (sandwich norms: attn_out = ln1_post(Σ heads + b_O)), so the residual stream is not a sum of head outputs and a head's write depends on every other head of its layer. Scrub MLPs and embeddings only on this model; paths, activation patching and ablation of heads are exact.");
+
+    /// <summary>
+    /// Under grouped-query attention, a hypothesis that tells apart two query heads whose key (or value) input is
+    /// one key/value head's: a path into one of them, or different inputs claimed for them.
+    /// </summary>
+    public static readonly DiagnosticDescriptor SharedKeyValueInput =
+        Warning("CD2043", "Heads share a key/value input", "{0} and {1} read one '.{2}' input, key/value head {3} of layer {4}, which model '{5}' shares among query heads {6}; but {7}. Under grouped-query attention '{8}' is the input of the whole group (TransformerLens's hook_{2}_input), so the hypothesis cannot tell these heads apart there.");
+
     // ---- CD3xxx: the two compiler codes the parser reports too (brackets and length, before anything recursive
     // walks an expression). The compiler's own CD3xxx are in CircuitDsl.Compiler's CompilerDiagnostics. ----
 

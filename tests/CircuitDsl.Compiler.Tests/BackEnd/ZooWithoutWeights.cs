@@ -20,7 +20,13 @@ internal sealed class ZooWithoutWeights : IModelResolver
     public ModelResolution Resolve(string reference, string referencingDirectory)
     {
         var c = ZooCatalog.ReadConfig(reference, referencingDirectory);
-        return ModelResolution.Found(new ModelShape(c.Name, c.Layers, c.Heads, c.HasMlp, c.DModel, c.VocabSize, c.ContextLength));
+        return ModelResolution.Found(new ModelShape(c.Name, c.Layers, c.Heads, c.HasMlp, c.DModel, c.VocabSize, c.ContextLength)
+        {
+            KeyValueHeads = c.KeyValueHeads is { } kv && kv != c.Heads ? kv : null,
+            LearnedPositions = !c.IsRotary,
+            ParallelBlocks = c.ParallelResidual,
+            SandwichNorms = c.SandwichNorms,
+        });
     }
 
     /// <summary>The datasets the CLI would make for <paramref name="reference"/> (ZooDatasets over the model's tokenizer and context).</summary>

@@ -5,8 +5,9 @@ using CircuitDsl.Runtime.Model;
 namespace CircuitDsl.Interventions.Tests.Metrics;
 
 /// <summary>
-/// The cases on which the engine's sparse reading is compared with dense full-logits scoring: four architectures
-/// (with and without MLPs and LayerNorm) by five metrics (each kind, at named, fixed and all positions).
+/// The cases on which the engine's sparse reading is compared with dense full-logits scoring: seven architectures
+/// (GPT-2-like with and without MLPs and LayerNorm; Llama-like, GPT-NeoX-like and Gemma-2-like) by five metrics (each
+/// kind, at named, fixed and all positions).
 /// </summary>
 internal static class DenseReferenceCases
 {
@@ -16,6 +17,7 @@ internal static class DenseReferenceCases
         RandomModels.AttentionOnly,
         RandomModels.Gpt2Like with { Name = "mlp-no-ln-test", Normalization = Normalization.None },
         RandomModels.AttentionOnly with { Name = "attn-only-ln-test", Normalization = Normalization.LayerNorm },
+        .. RandomModels.Modern,
     ];
 
     static readonly MetricSpec[] Metrics =

@@ -6,7 +6,11 @@ using static TorchSharp.torch;
 
 namespace CircuitDsl.Interventions.Tests.Patching;
 
-/// <summary>Anchors §6 B: path-patching invariants, on a model with MLPs and LayerNorm and on an attention-only one without.</summary>
+/// <summary>
+/// Anchors §6 B: path-patching invariants, on a model with MLPs and LayerNorm, on an attention-only one without, and
+/// on Llama-like (grouped-query attention, rotary, RMSNorm, SwiGLU), GPT-NeoX-like (parallel blocks, partial rotary)
+/// and Gemma-2-like (sandwich norms, soft-caps, a sliding window shorter than the prompts) models.
+/// </summary>
 [TestFixture]
 public class PathPatchingInvariantTests
 {
@@ -69,7 +73,8 @@ public class PathPatchingInvariantTests
     {
         using var f = new PathPatchingFixture(config);
         using var scope = NewDisposeScope();
-        var senders = f.AllHeads().Append(E(Component.Embed)).Append(E(Component.PosEmbed)).ToList();
+        var senders = f.AllHeads().Append(E(Component.Embed)).ToList();
+        if (!config.IsRotary) senders.Add(E(Component.PosEmbed)); // rotary models have no learned position embedding
         if (config.HasMlp) senders.AddRange(Enumerable.Range(0, config.Layers).Select(l => E(Component.Mlp(l))));
         Assert.That(RandomModels.MaxRelativeError(f.Fast(ToLogits([.. senders])), f.Corrupted.Logits), Is.LessThan(1e-5));
         Assert.That(RandomModels.MaxRelativeError(f.Literal(ToLogits([.. senders])), f.Corrupted.Logits), Is.LessThan(1e-5));
@@ -138,6 +143,16 @@ public class PathPatchingInvariantTests
                 yield return new TestCaseData(config, ToLogits(E(Component.Mlp(0)), E(Component.Head(0, 2)))).SetArgDisplayNames(config.Name, "mlp -> logits");
                 yield return new TestCaseData(config, PathPatchSpec.Of([E(Component.Head(0, 2))], E(Component.Logits)) with { FreezeMlps = true }).SetArgDisplayNames(config.Name, "frozen mlps");
                 yield return new TestCaseData(config, PathPatchSpec.Of([E(Component.Head(0, 1))], E(Component.Head(2, 0, Channel.Query))) with { FreezeLayerNorm = true }).SetArgDisplayNames(config.Name, "frozen ln");
+                // Sandwich norms: ln1_post and ln2_post freeze too; parallel blocks: MLP 1 does not read L1's heads.
+                yield return new TestCaseData(config, ToLogits(E(Component.Mlp(0), PositionSet.Named("END")), E(Component.Head(1, 1)), E(Component.Head(1, 2), PositionSet.At(3, 7))) with { FreezeLayerNorm = true }).SetArgDisplayNames(config.Name, "frozen ln -> logits");
+                yield return new TestCaseData(config, ToLogits(E(Component.Head(1, 0)), E(Component.Head(1, 2)), E(Component.Mlp(1)))).SetArgDisplayNames(config.Name, "one layer's heads and mlp -> logits");
+            }
+            if (config.QueriesPerKvHead > 1)
+            {
+                // Receivers that share a key/value head (L2.H0, L2.H1) and one that does not (L2.H3), at different positions.
+                yield return new TestCaseData(config, PathPatchSpec.Of([E(Component.Head(0, 2)), E(Component.Head(1, 3), PositionSet.At(2, 5)), E(Component.Embed, PositionSet.Named("MID"))],
+                    E(Component.Head(2, 0, Channel.Key), PositionSet.At(1, 4)), E(Component.Head(2, 1, Channel.Key), PositionSet.At(6)), E(Component.Head(2, 3, Channel.Value)))).SetArgDisplayNames(config.Name, "-> shared k, v");
+                yield return new TestCaseData(config, PathPatchSpec.Of([E(Component.Head(1, 1))], E(Component.Head(2, 2, Channel.Query)), E(Component.Head(2, 3, Channel.Query), PositionSet.Named("END")))).SetArgDisplayNames(config.Name, "-> q of one group");
             }
         }
     }
@@ -149,6 +164,32 @@ public class PathPatchingInvariantTests
         using var scope = NewDisposeScope();
         Assert.That(RandomModels.MaxRelativeError(f.Fast(spec), f.Literal(spec)), Is.LessThan(1e-5));
         Assert.That(RandomModels.Same(f.FastFinal(spec), f.Clean.Final), Is.False, "the patch must change something");
+    }
+
+    static IEnumerable<TestCaseData> SweepReceivers()
+    {
+        foreach (var config in RandomModels.Modern)
+            foreach (var (name, receivers) in new[]
+            {
+                ("logits", ToLogits()),
+                ("q", PathPatchSpec.Of([], E(Component.Head(2, 1, Channel.Query), PositionSet.Named("END")))),
+                ("k", PathPatchSpec.Of([], E(Component.Head(2, 1, Channel.Key)))),
+                ("v", PathPatchSpec.Of([], E(Component.Head(2, 2, Channel.Value), PositionSet.At(2, 6)))),
+                ("frozen", ToLogits() with { FreezeLayerNorm = true }),
+            })
+                yield return new TestCaseData(config, receivers).SetArgDisplayNames(config.Name, name);
+    }
+
+    /// <summary>Every head, MLP and the embedding, one sender at a time, batched: equal to the literal algorithm run per sender.</summary>
+    [TestCaseSource(nameof(SweepReceivers))]
+    public void EverySenderOfTheNewArchitecturesEqualsTheLiteralAlgorithm(ModelConfig config, PathPatchSpec receivers)
+    {
+        using var f = new PathPatchingFixture(config);
+        using var scope = NewDisposeScope();
+        var senders = f.AllHeads().Append(E(Component.Embed)).Concat(Enumerable.Range(0, config.Layers).Select(l => E(Component.Mlp(l)))).ToArray();
+        var batched = f.Fast(receivers, senders.Select(s => (IReadOnlyList<PatchEndpoint>)[s]).ToArray(), maxRows: 3 * f.References.Length);
+        for (int i = 0; i < senders.Length; i++)
+            Assert.That(RandomModels.MaxRelativeError(batched[i], f.Literal(receivers with { Senders = [senders[i]] })), Is.LessThan(1e-5), $"{senders[i]} -> {string.Join(", ", receivers.Receivers)}");
     }
 
     [TestCaseSource(nameof(Architectures))]

@@ -19,6 +19,28 @@ public class HypothesisValidationTests
     }
 
     [Test]
+    public void InAParallelBlockAHeadDoesNotFeedItsOwnLayersMlp()
+    {
+        using var model = RandomModels.Create(RandomModels.NeoxLike);
+        var hooks = new ComponentHooks(model);
+        var sameLayer = InterpretationNode.Of("mlp", Component.Mlp(1)).From(Head("h", 1, 0));
+        Assert.That(Assert.Throws<HypothesisException>(() => Treeifier.Treeify(new ScrubHypothesis("h", Logits.From(sameLayer)), hooks))!.Message,
+            Does.Contain("parallel blocks").And.Contain("L1.H0"));
+        // The previous layer's heads do feed it.
+        var earlier = InterpretationNode.Of("mlp", Component.Mlp(1)).From(Head("h", 0, 0));
+        Assert.That(Treeifier.Treeify(new ScrubHypothesis("h", Logits.From(earlier)), hooks).Nodes, Has.Count.EqualTo(3));
+    }
+
+    [Test]
+    public void RotaryModelsHaveNoPositionEmbeddingToMap()
+    {
+        using var model = RandomModels.Create(RandomModels.LlamaLike);
+        var h = new ScrubHypothesis("h", Logits.From(InterpretationNode.Of("mlp", Component.Mlp(0)).From(InterpretationNode.Of("pos", Component.PosEmbed))));
+        Assert.That(Assert.Throws<HypothesisException>(() => Treeifier.Treeify(h, new ComponentHooks(model)))!.Message,
+            Does.Contain("pos_embed").And.Contain("rotary"));
+    }
+
+    [Test]
     public void ZeroOrSeveralRootsAreRejected()
     {
         var a = Head("a", 0, 0);

@@ -18,7 +18,7 @@ namespace CircuitDsl.Interventions.Tests.Scrubbing;
 [TestFixture]
 public class PerPositionResamplingTests
 {
-    static readonly ModelConfig[] Architectures = RandomModels.All;
+    static readonly ModelConfig[] Architectures = RandomModels.Scrubbable;
     static readonly CausalVariable Token = CausalVariable.Of("token", x => x.Tokens[x.Pos]);
     static readonly CausalVariable PrevToken = CausalVariable.Of("prev_token", x => x.Tokens[x.Pos - 1]);
     static readonly CausalVariable NextToken = CausalVariable.Of("next_token", x => x.Tokens[x.Pos + 1]);

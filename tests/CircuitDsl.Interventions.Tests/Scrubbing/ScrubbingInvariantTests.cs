@@ -12,7 +12,7 @@ namespace CircuitDsl.Interventions.Tests.Scrubbing;
 [TestFixture]
 public class ScrubbingInvariantTests
 {
-    static readonly ModelConfig[] Architectures = RandomModels.All;
+    static readonly ModelConfig[] Architectures = RandomModels.Scrubbable;
     static readonly CausalVariable Answer = CausalVariable.Of("answer", x => x.Answer!.Value);
 
     /// <summary>A graph with shared nodes (L0.H0 is read by two heads), so treeification makes copies.</summary>

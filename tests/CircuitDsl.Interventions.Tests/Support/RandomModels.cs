@@ -19,7 +19,40 @@ internal static class RandomModels
         Normalization = Normalization.None,
     };
 
-    public static readonly ModelConfig[] All = [Gpt2Like, AttentionOnly];
+    /// <summary>Llama-like: RMSNorm, rotary, grouped-query attention (4 query heads on 2 key/value heads), SwiGLU.</summary>
+    public static readonly ModelConfig LlamaLike = new()
+    {
+        Name = "llama-like-test", Layers = 3, Heads = 4, KeyValueHeads = 2, DModel = 24, DHead = 6, DMlp = 40, VocabSize = 37, ContextLength = 10,
+        Normalization = Normalization.RmsNorm, Activation = Activation.Silu, GatedMlp = true, Positions = PositionEmbedding.Rotary,
+    };
+
+    /// <summary>GPT-NeoX-like: parallel attention and MLP, partial rotary (4 of 8 dimensions), exact GELU, LayerNorm.</summary>
+    public static readonly ModelConfig NeoxLike = new()
+    {
+        Name = "neox-like-test", Layers = 3, Heads = 3, DModel = 24, DHead = 8, DMlp = 48, VocabSize = 37, ContextLength = 10,
+        Activation = Activation.Gelu, Positions = PositionEmbedding.Rotary, RotaryDim = 4, ParallelResidual = true,
+    };
+
+    /// <summary>
+    /// Gemma-2-like: sandwich norms, grouped-query attention, GeGLU, tied and scaled embeddings, score and logit
+    /// soft-caps small enough to bite on random weights, and a 3-position sliding window (shorter than the prompts) on
+    /// layers 0 and 2.
+    /// </summary>
+    public static readonly ModelConfig Gemma2Like = new()
+    {
+        Name = "gemma2-like-test", Layers = 3, Heads = 4, KeyValueHeads = 2, DModel = 24, DHead = 8, DMlp = 40, VocabSize = 37, ContextLength = 10,
+        Normalization = Normalization.RmsNorm, Activation = Activation.GeluNew, GatedMlp = true, Positions = PositionEmbedding.Rotary,
+        SandwichNorms = true, AttentionScale = 0.25, AttentionSoftCap = 2.0, LogitSoftCap = 3.0, SlidingWindow = 3, WindowedLayers = new LayerSet([0, 2]),
+        EmbeddingScale = Math.Sqrt(24), TiedUnembedding = true,
+    };
+
+    /// <summary>The architectures after GPT-2 that the runtime runs by settings.</summary>
+    public static readonly ModelConfig[] Modern = [LlamaLike, NeoxLike, Gemma2Like];
+
+    public static readonly ModelConfig[] All = [Gpt2Like, AttentionOnly, .. Modern];
+
+    /// <summary>The architectures causal scrubbing maps heads on (not sandwich norms: the stream is no sum of head outputs there).</summary>
+    public static readonly ModelConfig[] Scrubbable = [.. All.Where(c => !c.SandwichNorms)];
 
     public static HookedTransformer Create(ModelConfig config, long seed = 1)
     {
