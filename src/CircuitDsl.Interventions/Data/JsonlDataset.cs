@@ -131,7 +131,7 @@ public static class JsonlDataset
         return new Example(tokens, counterfactual, answer, wrong, positions, group, $"line {number}");
     }
 
-    static int[]? Tokens(JsonNode? node, string field, ITokenizer tokenizer, List<string> errors, bool required)
+    static int[]? Tokens(JsonNode? node, string field, ITokenizer tokenizer, List<string> errors, bool required, bool continuation = false)
     {
         switch (node)
         {
@@ -140,7 +140,8 @@ public static class JsonlDataset
             case JsonValue v when v.TryGetValue(out string? text):
                 try
                 {
-                    var ids = tokenizer.Encode(text);
+                    // An answer continues the prompt: no begin-of-sentence id before it (Llama, Mistral, Gemma).
+                    var ids = continuation ? tokenizer.EncodeContinuation(text) : tokenizer.Encode(text);
                     return ids.Length > 0 ? ids : Fail<int[]>(errors, $"'{field}' is empty");
                 }
                 catch (TokenizationException e)
@@ -168,7 +169,7 @@ public static class JsonlDataset
         if (node is null) return null;
         if (node is JsonValue v && v.TryGetValue(out int id))
             return id >= 0 && id < tokenizer.VocabSize ? id : Fail<int?>(errors, $"'{field}' = {id} lies outside the vocabulary 0..{tokenizer.VocabSize - 1}");
-        var ids = Tokens(node, field, tokenizer, errors, required: true);
+        var ids = Tokens(node, field, tokenizer, errors, required: true, continuation: true);
         if (ids is null) return null;
         return ids.Length == 1 ? ids[0] : Fail<int?>(errors, $"'{field}' is {ids.Length} tokens; an answer must be exactly one token");
     }

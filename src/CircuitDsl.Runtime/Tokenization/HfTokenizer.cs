@@ -30,10 +30,15 @@ public sealed class HfTokenizer : ITokenizer
 
     public int[] Encode(string text)
     {
+        var ids = EncodeContinuation(text);
+        return BeginOfSentence is int bos ? [bos, .. ids] : ids;
+    }
+
+    public int[] EncodeContinuation(string text)
+    {
         if (nfc) text = text.Normalize(NormalizationForm.FormC);
         if (prefixSpace && !text.StartsWith(' ')) text = " " + text;
-        var ids = encode(text);
-        return BeginOfSentence is int bos ? [bos, .. ids] : [.. ids];
+        return [.. encode(text)];
     }
 
     public string Decode(IEnumerable<int> ids)

@@ -12,6 +12,12 @@ public interface ITokenizer
     /// <summary>The token ids of <paramref name="text"/>; throws <see cref="TokenizationException"/> on text it cannot read.</summary>
     int[] Encode(string text);
 
+    /// <summary>
+    /// The token ids of <paramref name="text"/> as it continues a prompt (an answer, a word inside a template): what
+    /// <see cref="Encode"/> gives without the begin-of-sentence id some tokenizers put first.
+    /// </summary>
+    int[] EncodeContinuation(string text) => Encode(text);
+
     /// <summary>The text of <paramref name="ids"/>; throws <see cref="TokenizationException"/> on an id outside the vocabulary.</summary>
     string Decode(IEnumerable<int> ids);
 }

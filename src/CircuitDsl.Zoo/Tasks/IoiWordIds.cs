@@ -45,7 +45,7 @@ public sealed class IoiWordIds
         var notOneToken = new List<string>();
         foreach (string word in words)
         {
-            int[] tokens = tokenizer.Encode(text(word));
+            int[] tokens = tokenizer.EncodeContinuation(text(word)); // a word inside the template: no begin-of-sentence id
             if (tokens.Length == 1) ids[word] = tokens[0];
             else notOneToken.Add($"'{text(word)}' ({tokens.Length} tokens)");
         }

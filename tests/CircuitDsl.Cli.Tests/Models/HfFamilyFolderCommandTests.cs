@@ -74,4 +74,24 @@ public class HfFamilyFolderCommandTests
         Assert.That(tokens, Is.EqualTo(expected));
         Assert.That(json.RootElement.GetProperty("logits")[0].GetArrayLength(), Is.EqualTo(300));
     }
+
+    // SentencePiece puts the word-start marker before a text itself, so its answers are written without the space.
+    [TestCase("sentencepiece", "world", "hello")]
+    [TestCase("llama3", " world", "hello")]
+    public void CheckReadsTextPromptsAndOneTokenTextAnswersOnAFolderWithABeginOfSentenceId(string style, string good, string bad)
+    {
+        // The prompt gets the BOS id first; an answer continues it, so it stays one token.
+        using var dir = new TempFolder();
+        Write(dir, HfFamilyArch.Mistral with { Vocab = 300 }, style);
+        string Line(string prompt, string answer, string wrong) =>
+            $$$"""{"prompt": "{{{prompt}}}", "answer": "{{{answer}}}", "wrong_answer": "{{{wrong}}}", "counterfactual": [1, 4, 5], "positions": {"END": -1}}""";
+        File.WriteAllText(dir.File("prompts.jsonl"), Line("hello world", good, bad) + "\n");
+        File.WriteAllText(dir.File("claims.circuit"), "model \"" + dir.Path + "\"\ndata jsonl(\"prompts.jsonl\", seed: 1, positions: [END], answers: [GOOD, BAD])\nmetric logit_diff(GOOD, BAD) at END\n\n" +
+            "hypothesis behaviour {\n  expect model metric >= -1000\n  expect path L1.H0 -> logits effect >= -1000\n}\n");
+        var (code, output, error) = CliRunner.Run("check", "--no-progress", "--no-cache", dir.File("claims.circuit"), "--format", "json");
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), output + error);
+        using var report = JsonDocument.Parse(output);
+        var checks = report.RootElement.GetProperty("files")[0].GetProperty("hypotheses")[0].GetProperty("checks").EnumerateArray().ToArray();
+        Assert.That(checks, Has.Length.EqualTo(2));
+    }
 }
