@@ -243,7 +243,7 @@ public sealed class CircuitLanguageServer
             case "textDocument/definition":
                 return (true, WithDocument(parameters, Definition));
             case "textDocument/references":
-                bool includeDeclaration = parameters?["context"]?["includeDeclaration"] is JsonValue v && v.TryGetValue(out bool b) && b;
+                bool includeDeclaration = parameters.Get("context").Get("includeDeclaration") is JsonValue v && v.TryGetValue(out bool b) && b;
                 return (true, WithDocument(parameters, (document, index, offset) => References(document, index, offset, includeDeclaration)));
             case "textDocument/documentSymbol":
                 return (true, WithDocument(parameters, (document, index, _) => Outline.Symbols(index.Sources.Root)));
@@ -289,10 +289,10 @@ public sealed class CircuitLanguageServer
             case "exit":
                 return _shutdown ? 0 : 1;
             case "textDocument/didOpen":
-                var item = parameters?["textDocument"];
-                if (Lsp.String(item?["uri"]) is { } openUri && Lsp.String(item?["text"]) is { } text)
+                var item = parameters.Get("textDocument");
+                if (Lsp.String(item.Get("uri")) is { } openUri && Lsp.String(item.Get("text")) is { } text)
                 {
-                    var document = new Document(openUri, DocumentUris.ToPath(openUri), text, Lsp.Int(item?["version"]) ?? 0);
+                    var document = new Document(openUri, DocumentUris.ToPath(openUri), text, Lsp.Int(item.Get("version")) ?? 0);
                     if (_documents.Remove(document.Path, out var replaced))
                     {
                         Forget(replaced);
@@ -304,7 +304,7 @@ public sealed class CircuitLanguageServer
 
                 break;
             case "textDocument/didChange":
-                if (Find(parameters) is { } changed && parameters?["contentChanges"] is JsonArray changes)
+                if (Find(parameters) is { } changed && parameters.Get("contentChanges") is JsonArray changes)
                 {
                     string updated = changed.Text;
                     foreach (var change in changes.OfType<JsonObject>())
@@ -312,7 +312,7 @@ public sealed class CircuitLanguageServer
                         updated = Apply(updated, change);
                     }
 
-                    changed.Update(updated, Lsp.Int(parameters["textDocument"]?["version"]) ?? changed.Version + 1);
+                    changed.Update(updated, Lsp.Int(parameters.Get("textDocument").Get("version")) ?? changed.Version + 1);
                     MarkDependents(changed.Path);
                 }
 
@@ -380,7 +380,7 @@ public sealed class CircuitLanguageServer
     }
 
     private Document? Find(JsonNode? parameters) =>
-        Lsp.String(parameters?["textDocument"]?["uri"]) is { } uri && _documents.TryGetValue(DocumentUris.ToPath(uri), out var document) && document.Uri == uri
+        Lsp.String(parameters.Get("textDocument").Get("uri")) is { } uri && _documents.TryGetValue(DocumentUris.ToPath(uri), out var document) && document.Uri == uri
             ? document
             : null;
 
@@ -392,7 +392,7 @@ public sealed class CircuitLanguageServer
         }
 
         Analyze(document);
-        int offset = Positions.OffsetOf(document.Source, Position.From(parameters?["position"]));
+        int offset = Positions.OffsetOf(document.Source, Position.From(parameters.Get("position")));
         return handle(document, _indexes[document], offset);
     }
 
@@ -621,9 +621,9 @@ public sealed class CircuitLanguageServer
 
     private JsonNode CodeActions(Document document, JsonNode? parameters)
     {
-        var range = parameters?["range"];
-        int start = Positions.OffsetOf(document.Source, Position.From(range?["start"]));
-        int end = Positions.OffsetOf(document.Source, Position.From(range?["end"]));
+        var range = parameters.Get("range");
+        int start = Positions.OffsetOf(document.Source, Position.From(range.Get("start")));
+        int end = Positions.OffsetOf(document.Source, Position.From(range.Get("end")));
         return Outline.CodeActions(document.Uri, document.Source, document.Analysis!.Diagnostics.Concat(document.CompileDiagnostics), start, end);
     }
 

@@ -62,7 +62,11 @@ internal sealed class ModelLookup(ServerServices services)
 
     /// <summary>The shape of the model a setting names, for the file at <paramref name="filePath"/>.</summary>
     public ModelShape? Shape(ModelSettingSyntax? setting, string filePath) =>
-        setting is null ? null : _shapes.GetOrAdd((setting.Reference.Text, DirectoryOf(filePath)), key => Safe(() => Resolver.Resolve(key.Item1, key.Item2))).Shape;
+        setting is null ? null : Shape(setting.Reference.Text, filePath);
+
+    /// <summary>The shape of the model a reference names, for the file at <paramref name="filePath"/>.</summary>
+    public ModelShape? Shape(string reference, string filePath) =>
+        _shapes.GetOrAdd((reference, DirectoryOf(filePath)), key => Safe(() => Resolver.Resolve(key.Item1, key.Item2))).Shape;
 
     /// <summary>The card of the model a setting names.</summary>
     public JsonObject? Card(ModelSettingSyntax? setting, string filePath) =>

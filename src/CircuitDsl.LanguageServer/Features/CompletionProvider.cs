@@ -42,6 +42,12 @@ internal sealed partial class CompletionProvider(ModelLookup models, ITaskCatalo
     [GeneratedRegex(@"^\s*expect\s+\w*$")]
     private static partial Regex AfterExpect();
 
+    [GeneratedRegex(@"^[ \t]*model[ \t]+(\S+)", RegexOptions.Multiline)]
+    private static partial Regex ModelLine();
+
+    [GeneratedRegex(@"^[ \t]*data[ \t]+(\w+)", RegexOptions.Multiline)]
+    private static partial Regex DataLine();
+
     [GeneratedRegex(@"^\s*(?:\w+\s*)?$")]
     private static partial Regex StatementStart();
 
@@ -52,8 +58,13 @@ internal sealed partial class CompletionProvider(ModelLookup models, ITaskCatalo
         string before = source.Text[lineStart..offset];
         var hypothesis = index.HypothesisAt(offset);
         string file = source.FilePath;
-        var shape = models.Shape(index.Setting<ModelSettingSyntax>(hypothesis), file);
-        var task = Task(index.Setting<DataSettingSyntax>(hypothesis));
+        // A statement being typed may not parse yet; then the file's text still says which model and task it is about.
+        var modelSetting = index.Setting<ModelSettingSyntax>(hypothesis);
+        var shape = modelSetting is not null
+            ? models.Shape(modelSetting, file)
+            : ModelLine().Match(source.Text) is { Success: true } model ? models.Shape(model.Groups[1].Value.Trim('"'), file) : null;
+        var task = Task(index.Setting<DataSettingSyntax>(hypothesis))
+            ?? (DataLine().Match(source.Text) is { Success: true } dataLine && tasks.TryGet(dataLine.Groups[1].Value, out var written) ? written : null);
         var items = new JsonArray();
 
         if (AfterHead().Match(before) is { Success: true } head)
@@ -202,7 +213,8 @@ internal sealed partial class CompletionProvider(ModelLookup models, ITaskCatalo
         var keywords = StatementStart().IsMatch(before)
             ? (hypothesis is null ? SyntaxFacts.TopLevelStarters : SyntaxFacts.MemberStarters).Order(StringComparer.Ordinal)
             : SyntaxFacts.AllKeywords.AsEnumerable();
-        foreach (string keyword in keywords.Where(k => !SyntaxFacts.BuiltinWords.ContainsKey(k)))
+        // Builtins are offered as components above; q, k, v and mlp only follow a head or a layer.
+        foreach (string keyword in keywords.Where(k => !SyntaxFacts.BuiltinWords.ContainsKey(k) && k is not ("q" or "k" or "v" or "mlp")))
         {
             items.Add(Item(keyword, Lsp.CompletionKind.Keyword, "keyword"));
         }

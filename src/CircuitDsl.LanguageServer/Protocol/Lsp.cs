@@ -11,7 +11,7 @@ public readonly record struct Position(int Line, int Character)
 
     /// <summary>Reads a position; anything malformed reads as the start of the file.</summary>
     public static Position From(JsonNode? node) =>
-        new(Lsp.Int(node?["line"]) ?? 0, Lsp.Int(node?["character"]) ?? 0);
+        new(Lsp.Int(node.Get("line")) ?? 0, Lsp.Int(node.Get("character")) ?? 0);
 }
 
 /// <summary>
@@ -58,14 +58,28 @@ public static class Positions
 public static class Lsp
 {
     /// <summary>An integer property, or null when absent or not an integer.</summary>
-    public static int? Int(JsonNode? node) =>
-        node is JsonValue value && value.TryGetValue(out double number) && number == Math.Floor(number) && Math.Abs(number) <= int.MaxValue
-            ? (int)number
-            : null;
+    public static int? Int(JsonNode? node)
+    {
+        if (node is not JsonValue value)
+        {
+            return null;
+        }
+
+        if (value.TryGetValue(out int whole))
+        {
+            return whole;
+        }
+
+        return value.TryGetValue(out double number) && number == Math.Floor(number) && Math.Abs(number) <= int.MaxValue ? (int)number : null;
+    }
 
     /// <summary>A string property, or null when absent or not a string.</summary>
     public static string? String(JsonNode? node) =>
         node is JsonValue value && value.TryGetValue(out string? text) ? text : null;
+
+    /// <summary>A property of an object; null when the node is absent or not an object (parameters of any shape are read safely).</summary>
+    public static JsonNode? Get(this JsonNode? node, string name) =>
+        node is JsonObject o && o.TryGetPropertyValue(name, out var value) ? value : null;
 
     /// <summary>A markdown hover.</summary>
     public static JsonObject Hover(string markdown, JsonObject range) => new()
