@@ -87,6 +87,42 @@ public sealed class RobustnessTests
         Assert.That(await client.Shutdown(), Is.Zero);
     }
 
+    [Test]
+    public async Task HostileTextsOnlyProduceAnswers()
+    {
+        using var folder = new TempFolder();
+        string uri = DocumentUris.FromPath(folder.File("hostile.circuit", string.Empty));
+        var random = new Random(7);
+        string[] texts =
+        [
+            string.Empty,
+            new string('a', 1 << 20),
+            "hypothesis h {\n" + string.Concat(Enumerable.Repeat("node n = L0.H0 computes (", 10_000)),
+            string.Concat(Enumerable.Repeat("{", 10_000)),
+            "group g = L99999999999999999999999.H99999999999999999999\nlet v = 1e99999\n",
+            "let a = \ud800\udfff\ud800 \u0000 \ufeff\r\r\n\u2028",
+            new string([.. Enumerable.Range(0, 4096).Select(_ => (char)random.Next(0, 0xFFFF))]),
+            "import \"hostile.circuit\"\nimport \"/dev/zero\"\nimport \"\"\nmodel \"/\"\ndata jsonl(path: \"/dev/null\")\n",
+        ];
+        await using var client = new ProtocolClient(new ServerOptions(TimeSpan.FromMilliseconds(1)));
+        await client.Initialize();
+        await client.Open(uri, string.Empty);
+        int version = 1;
+        foreach (string text in texts)
+        {
+            await client.Change(uri, text, ++version);
+            foreach (string method in new[] { "textDocument/hover", "textDocument/completion", "textDocument/definition", "textDocument/documentSymbol", "textDocument/formatting" })
+            {
+                var parameters = ProtocolClient.At(uri, 0, 1 << 30);
+                var response = await client.Request(method, parameters);
+                Assert.That(response["error"], Is.Null, $"{method} on a text of {text.Length} characters: {response.ToJsonString()}\n{client.Log}");
+            }
+        }
+
+        Assert.That(client.Log.ToString(), Does.Not.Contain("failed"));
+        Assert.That(await client.Shutdown(), Is.Zero);
+    }
+
     private static string Mutate(string text, Random random)
     {
         var builder = new StringBuilder(text);
