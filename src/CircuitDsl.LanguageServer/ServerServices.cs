@@ -22,7 +22,7 @@ public sealed class ZooModelCards : IModelCards
         try
         {
             string card = Path.Combine(ZooCatalog.ResolvePath(reference, referencingDirectory), "card.json");
-            return File.Exists(card) && new FileInfo(card).Length < 4 * 1024 * 1024 ? JsonNode.Parse(File.ReadAllText(card)) as JsonObject : null;
+            return File.Exists(card) && new FileInfo(card).Length <= ResourceLimits.MaxConfigFileBytes ? JsonNode.Parse(File.ReadAllText(card)) as JsonObject : null;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
