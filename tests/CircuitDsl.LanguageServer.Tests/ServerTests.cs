@@ -317,6 +317,37 @@ public sealed class ServerTests
     }
 
     [Test]
+    public async Task CompletionInCausalVariablesOffersTheExampleAndTheVariables()
+    {
+        await using var client = new ProtocolClient();
+        await client.Initialize();
+        string text = Induction.Replace("let next_token = token + 1", "let next_token = x.", StringComparison.Ordinal);
+        string uri = Uri("expression.circuit", text);
+        await client.Open(uri, text);
+        var (line, character) = Find(text, "x.\n");
+        var members = Labels(await client.Call("textDocument/completion", ProtocolClient.At(uri, line, character + 2)));
+        Assert.That(members, Is.SupersetOf(new[] { "Tokens", "Pos", "Length", "Position", "IsAt", "Answer", "PrevOccurrence" }));
+        Assert.That(members, Has.None.EqualTo("Example").And.None.EqualTo("Equals"));
+
+        var names = Labels(await client.Call("textDocument/completion", ProtocolClient.At(uri, line, character)));
+        Assert.That(names, Is.EquivalentTo(new[] { "x", "token", "next_token" }));
+    }
+
+    [Test]
+    public async Task CrlfLineBreaksArePositionedLikeLf()
+    {
+        await using var client = new ProtocolClient();
+        await client.Initialize();
+        string text = Induction.Replace("L1.H0, L1.H1", "L1.H0, L1.H7", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal);
+        string uri = Uri("crlf.circuit", text);
+        await client.Open(uri, text);
+        var diagnostics = await client.Diagnostics(uri, d => HasCode(d, "CD2004"));
+        var range = diagnostics.Single(d => Lsp.String(d?["code"]) == "CD2004")!["range"]!;
+        Assert.That(Position.From(range["start"]), Is.EqualTo(new Position(7, 31)));
+        Assert.That(Position.From(range["end"]), Is.EqualTo(new Position(7, 36)));
+    }
+
+    [Test]
     public async Task DefinitionAndReferencesOfLetGroupAndNode()
     {
         await using var client = new ProtocolClient();

@@ -15,6 +15,12 @@ namespace CircuitDsl.LanguageServer.Features;
 /// </summary>
 internal sealed partial class CompletionProvider(ModelLookup models, ITaskCatalog tasks)
 {
+    [GeneratedRegex(@"(?:\bcomputes\s+|\bagreeing\s+on\s+|^\s*let\s+\w+\s*=\s*)(?<expression>.*)$")]
+    private static partial Regex InExpression();
+
+    [GeneratedRegex(@"(?<![\w.])x\s*\.\s*\w*$")]
+    private static partial Regex AfterExample();
+
     [GeneratedRegex(@"(?<![\w.])L(\d{1,6})\.H(\d{1,6}|\*)\.\w*$")]
     private static partial Regex AfterHead();
 
@@ -66,6 +72,28 @@ internal sealed partial class CompletionProvider(ModelLookup models, ITaskCatalo
         var task = Task(index.Setting<DataSettingSyntax>(hypothesis))
             ?? (DataLine().Match(source.Text) is { Success: true } dataLine && tasks.TryGet(dataLine.Groups[1].Value, out var written) ? written : null);
         var items = new JsonArray();
+
+        if (InExpression().Match(before) is { Success: true } expression)
+        {
+            // C# over one example: after `x.` what the example offers, elsewhere `x` and the variables in scope.
+            if (AfterExample().IsMatch(expression.Groups["expression"].Value))
+            {
+                foreach (var (name, kind, detail) in ExampleMembers.Value)
+                {
+                    items.Add(Item(name, kind, detail));
+                }
+
+                return items;
+            }
+
+            items.Add(Item("x", Lsp.CompletionKind.Variable, "the example (ExampleView)"));
+            foreach (var variable in index.VisibleIn(hypothesis).Where(d => d.Kind == DeclarationKind.Variable).DistinctBy(d => d.Name))
+            {
+                items.Add(Item(variable.Name, Lsp.CompletionKind.Variable, "let"));
+            }
+
+            return items;
+        }
 
         if (AfterHead().Match(before) is { Success: true } head)
         {
@@ -221,6 +249,32 @@ internal sealed partial class CompletionProvider(ModelLookup models, ITaskCatalo
 
         return items;
     }
+
+    /// <summary>The public members of the example a causal variable sees, with their C# signatures.</summary>
+    private static readonly Lazy<List<(string Name, int Kind, string Detail)>> ExampleMembers = new(() =>
+    {
+        var type = typeof(Interventions.Data.ExampleView);
+        var members = new List<(string, int, string)>();
+        // The example's own record is the engine's, not the expression's (the sandbox refuses its type).
+        foreach (var property in type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance).Where(p => p.Name != "Example"))
+        {
+            members.Add((property.Name, Lsp.CompletionKind.Property, $"{TypeName(property.PropertyType)} {property.Name}"));
+        }
+
+        foreach (var method in type.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly)
+            .Where(m => !m.IsSpecialName && m.Name is not ("Equals" or "GetHashCode" or "ToString" or "Deconstruct" or "<Clone>$" or "PrintMembers")))
+        {
+            string parameters = string.Join(", ", method.GetParameters().Select(p => $"{TypeName(p.ParameterType)} {p.Name}"));
+            members.Add((method.Name, Lsp.CompletionKind.Function, $"{TypeName(method.ReturnType)} {method.Name}({parameters})"));
+        }
+
+        return [.. members.DistinctBy(m => m.Item1).OrderBy(m => m.Item1, StringComparer.Ordinal)];
+
+        static string TypeName(Type type) => Nullable.GetUnderlyingType(type) is { } inner
+            ? TypeName(inner) + "?"
+            : type.IsArray ? TypeName(type.GetElementType()!) + "[]"
+            : type == typeof(int) ? "int" : type == typeof(bool) ? "bool" : type == typeof(string) ? "string" : type == typeof(long) ? "long" : type.Name;
+    });
 
     private TaskDefinition? Task(DataSettingSyntax? data) =>
         data is not null && tasks.TryGet(data.Task.Text, out var task) ? task : null;
