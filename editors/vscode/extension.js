@@ -17,7 +17,7 @@ function serverCommand(configuration) {
   return { command: program, args: ['lsp', ...extra] };
 }
 
-async function activate(context) {
+async function startClient() {
   const configuration = vscode.workspace.getConfiguration('circuitdsl');
   const { command, args } = serverCommand(configuration);
   const executable = { command, args, transport: TransportKind.stdio };
@@ -34,21 +34,23 @@ async function activate(context) {
     outputChannelName: 'CircuitDsl',
   };
   client = new LanguageClient('circuitdsl', 'CircuitDsl', serverOptions, clientOptions);
-
-  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration(async (event) => {
-    if (event.affectsConfiguration('circuitdsl.server')) {
-      await deactivate();
-      await activate(context);
-    }
-  }));
-
   try {
     await client.start();
   } catch (error) {
     vscode.window.showErrorMessage(
       `CircuitDsl: could not start '${command} ${args.join(' ')}' (${error.message}). ` +
-      'Install the circuit tool (dotnet tool install CircuitDsl.Tool) or set circuitdsl.server.path.');
+      'Install the circuit tool (dotnet tool install --global CircuitDsl.Tool) or set circuitdsl.server.path.');
   }
+}
+
+async function activate(context) {
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration(async (event) => {
+    if (event.affectsConfiguration('circuitdsl.server')) {
+      await deactivate();
+      await startClient();
+    }
+  }));
+  await startClient();
 }
 
 async function deactivate() {

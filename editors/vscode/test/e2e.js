@@ -63,7 +63,8 @@ async function main() {
   fs.writeFileSync(file, broken);
   const uri = pathToFileURL(file).href;
 
-  const server = spawn(serverCommand[0], [...serverCommand.slice(1), 'lsp'], { cwd: folder, stdio: ['pipe', 'pipe', 'pipe'] });
+  // As vscode-languageclient starts it over stdio: with --stdio after the arguments.
+  const server = spawn(serverCommand[0], [...serverCommand.slice(1), 'lsp', '--stdio'], { cwd: folder, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   server.stderr.on('data', (chunk) => { stderr += chunk; });
   const exited = new Promise((resolve) => server.on('exit', (code) => resolve(code)));
