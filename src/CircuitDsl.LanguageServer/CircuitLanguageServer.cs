@@ -80,25 +80,33 @@ public sealed class CircuitLanguageServer
             while (true)
             {
                 object item = await _inbox.Reader.ReadAsync(stop.Token).ConfigureAwait(false);
-                switch (item)
+                try
                 {
-                    case EndOfInput:
-                        return _shutdown ? 0 : 1;
-                    case CompileDone done:
-                        await OnCompiled(done).ConfigureAwait(false);
-                        break;
-                    case Inbound inbound:
-                        if (await Dispatch(inbound).ConfigureAwait(false) is { } exitCode)
-                        {
-                            return exitCode;
-                        }
+                    switch (item)
+                    {
+                        case EndOfInput:
+                            return _shutdown ? 0 : 1;
+                        case CompileDone done:
+                            await OnCompiled(done).ConfigureAwait(false);
+                            break;
+                        case Inbound inbound:
+                            if (await Dispatch(inbound).ConfigureAwait(false) is { } exitCode)
+                            {
+                                return exitCode;
+                            }
 
-                        break;
+                            break;
+                    }
+
+                    if (!_inbox.Reader.TryPeek(out _))
+                    {
+                        await AnalyzeStale().ConfigureAwait(false);
+                    }
                 }
-
-                if (!_inbox.Reader.TryPeek(out _))
+                catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
                 {
-                    await AnalyzeStale().ConfigureAwait(false);
+                    // A message the handlers did not foresee (JSON that throws when read) costs that message only.
+                    await _log.WriteLineAsync($"circuit lsp: a message failed: {e}").ConfigureAwait(false);
                 }
             }
         }

@@ -38,6 +38,10 @@ public sealed class RobustnessTests
         await client.SendRaw(Encoding.ASCII.GetBytes("Content-Length: 1\r\n\r\n7"));
         await client.NextUnsolicited(m => Lsp.Int(m["error"]?["code"]) == -32600);
 
+        // Duplicate keys, which System.Text.Json refuses only when a property is read.
+        await client.SendRaw(Frame("{\"jsonrpc\":\"2.0\",\"id\":1,\"id\":2,\"method\":\"initialize\",\"method\":\"x\"}"));
+        await client.SendRaw(Frame("{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"a\":1,\"a\":2}}"));
+
         var early = await client.Request("textDocument/hover", ProtocolClient.At("file:///nowhere.circuit", 0, 0));
         Assert.That(Lsp.Int(early["error"]?["code"]), Is.EqualTo(-32002), "a request before initialize");
 
@@ -122,6 +126,9 @@ public sealed class RobustnessTests
         Assert.That(client.Log.ToString(), Does.Not.Contain("failed"));
         Assert.That(await client.Shutdown(), Is.Zero);
     }
+
+    private static byte[] Frame(string body) =>
+        Encoding.UTF8.GetBytes($"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}");
 
     private static string Mutate(string text, Random random)
     {
