@@ -406,7 +406,7 @@ public sealed class CircuitLanguageServer
 
     private async Task AnalyzeStale()
     {
-        foreach (var document in _documents.Values.Where(d => d.Stale).ToList())
+        foreach (var document in _documents.Values.Where(d => d.Stale || d.Unpublished).ToList())
         {
             try
             {
@@ -433,6 +433,7 @@ public sealed class CircuitLanguageServer
         _indexes[document] = SymbolIndex.Of(document.Analysis.Sources);
         document.AnalysisGeneration++;
         document.CompileDiagnostics = [];
+        document.Unpublished = true;
         ScheduleCompile(document);
     }
 
@@ -517,6 +518,7 @@ public sealed class CircuitLanguageServer
             list.Add(json);
         }
 
+        document.Unpublished = false;
         await Publish(document.Uri, document.Version, list).ConfigureAwait(false);
     }
 

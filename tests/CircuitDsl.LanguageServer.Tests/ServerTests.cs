@@ -66,6 +66,9 @@ public sealed class ServerTests
         return ProtocolClient.At(uri, line, character + into);
     }
 
+    private static byte[] Frame(string body) =>
+        System.Text.Encoding.UTF8.GetBytes($"Content-Length: {System.Text.Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}");
+
     private static string Markdown(JsonNode? hover) => Lsp.String(hover?["contents"]?["value"]) ?? string.Empty;
 
     private static List<string> Labels(JsonNode? completion) =>
@@ -111,6 +114,32 @@ public sealed class ServerTests
 
         await client.Change(uri, Induction, 2);
         await client.Diagnostics(uri, d => d.Count == 0);
+    }
+
+    [Test]
+    public async Task ARequestRightAfterAChangeDoesNotSwallowItsDiagnostics()
+    {
+        await using var client = new ProtocolClient();
+        await client.Initialize();
+        string uri = Uri("quick.circuit", Induction);
+        await client.Open(uri, Induction);
+        await client.Diagnostics(uri, d => d.Count == 0);
+
+        // The hover arrives before the server is idle, so it analyses the new text first; the diagnostics still follow.
+        string broken = Induction.Replace("L1.H0, L1.H1", "L1.H0, L1.H7", StringComparison.Ordinal);
+        var change = new JsonObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["method"] = "textDocument/didChange",
+            ["params"] = new JsonObject
+            {
+                ["textDocument"] = new JsonObject { ["uri"] = uri, ["version"] = 2 },
+                ["contentChanges"] = new JsonArray(new JsonObject { ["text"] = broken }),
+            },
+        };
+        var hover = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = 1000, ["method"] = "textDocument/hover", ["params"] = AtText(uri, broken, "L1.H7") };
+        await client.SendRaw([.. Frame(change.ToJsonString()), .. Frame(hover.ToJsonString())]); // one write: both wait in the inbox together
+        await client.Diagnostics(uri, d => HasCode(d, "CD2004"));
     }
 
     [Test]

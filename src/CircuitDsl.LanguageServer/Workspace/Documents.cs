@@ -63,6 +63,9 @@ public sealed class Document(string uri, string path, string text, int version)
     /// <summary>The text the last analysis saw (an import that changed makes it stale without changing this).</summary>
     public bool Stale { get; set; } = true;
 
+    /// <summary>True when the last analysis's diagnostics have not been published yet (a request may analyse first).</summary>
+    public bool Unpublished { get; set; }
+
     /// <summary>The compiler's diagnostics for the current analysis (empty until the pause after a change has passed).</summary>
     public ImmutableArray<Diagnostic> CompileDiagnostics { get; set; } = [];
 
