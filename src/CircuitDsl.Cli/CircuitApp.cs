@@ -45,6 +45,7 @@ public static class CircuitApp
             CheckCommand.Create(console, compilerFactory ?? RoslynPlanCompiler.Create),
             ShowCommand.Create(console),
             InitCommand.Create(console),
+            LspCommand.Create(console),
         };
         root.Options.Add(Verbose);
         return root;
