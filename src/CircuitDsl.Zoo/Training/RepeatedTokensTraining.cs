@@ -42,13 +42,19 @@ public sealed class RepeatedTokensTraining(RepeatedTokensTask task) : ITrainingT
     {
         var evaluation = InductionScores.Evaluate(model, task.Generate(count, seed));
         var heads = new JsonArray();
+        bool grouped = model.Config.KvHeads != model.Config.Heads;
         foreach (var h in evaluation.Heads)
-            heads.Add(new JsonObject
+        {
+            var head = new JsonObject
             {
                 ["head"] = h.Label,
                 ["previous_token_score"] = ModelCard.Round(h.PreviousToken),
                 ["induction_score"] = ModelCard.Round(h.Induction),
-            });
+            };
+            // Under grouped-query attention a head's keys and values are its group's: say which group it reads.
+            if (grouped) head["key_value_head"] = model.Config.KvHeadOf(h.Head);
+            heads.Add(head);
+        }
         var sections = new JsonObject
         {
             ["evaluation"] = new JsonObject
