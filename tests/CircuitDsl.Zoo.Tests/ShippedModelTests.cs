@@ -72,6 +72,9 @@ public class ShippedModelTests
             var measured = evaluation.Heads.Single(h => h.Label == head!["head"]!.GetValue<string>());
             Assert.That(head!["induction_score"]!.GetValue<double>(), Is.EqualTo(measured.Induction).Within(1e-3));
             Assert.That(head["previous_token_score"]!.GetValue<double>(), Is.EqualTo(measured.PreviousToken).Within(1e-3));
+            // Cards written before the two-back score was added lack it.
+            if (head.AsObject().ContainsKey("two_back_score"))
+                Assert.That(head["two_back_score"]!.GetValue<double>(), Is.EqualTo(measured.TwoBack).Within(1e-3));
         }
     }
 
@@ -126,7 +129,7 @@ public class ShippedModelTests
     }
 
     [Test]
-    public void TheLlamaCardNamesEachHeadsKeyValueHead()
+    public void TheLlamaCardNamesEachHeadsKeyValueHeadAndTwoBackScore()
     {
         using var loaded = ZooCatalog.Load("zoo:llama-2l");
         var heads = loaded.Card!["heads"]!.AsArray();
@@ -135,6 +138,7 @@ public class ShippedModelTests
         {
             int h = int.Parse(head!["head"]!.GetValue<string>().Split(".H")[1], System.Globalization.CultureInfo.InvariantCulture);
             Assert.That(head["key_value_head"]!.GetValue<int>(), Is.EqualTo(h / 2), head["head"]!.GetValue<string>());
+            Assert.That(head.AsObject().ContainsKey("two_back_score"), head["head"]!.GetValue<string>());
         }
         using var gpt2Style = ZooCatalog.Load("zoo:attn-only-2l");
         Assert.That(gpt2Style.Card!["heads"]![0]!.AsObject().ContainsKey("key_value_head"), Is.False, "only under grouped-query attention");

@@ -50,6 +50,7 @@ public sealed class RepeatedTokensTraining(RepeatedTokensTask task) : ITrainingT
                 ["head"] = h.Label,
                 ["previous_token_score"] = ModelCard.Round(h.PreviousToken),
                 ["induction_score"] = ModelCard.Round(h.Induction),
+                ["two_back_score"] = ModelCard.Round(h.TwoBack),
             };
             // Under grouped-query attention a head's keys and values are its group's: say which group it reads.
             if (grouped) head["key_value_head"] = model.Config.KvHeadOf(h.Head);
@@ -77,7 +78,7 @@ public sealed class RepeatedTokensTraining(RepeatedTokensTask task) : ITrainingT
         {
             $"repeated loss {F(evaluation.RepeatedLoss)}, first-occurrence loss {F(evaluation.FirstOccurrenceLoss)} (ln V = {F(evaluation.UniformLoss)})",
         };
-        summary.AddRange(evaluation.Heads.Select(h => $"  {h.Label}  previous-token {F(h.PreviousToken)}  induction {F(h.Induction)}"));
+        summary.AddRange(evaluation.Heads.Select(h => $"  {h.Label}  previous-token {F(h.PreviousToken)}  induction {F(h.Induction)}  two-back {F(h.TwoBack)}"));
         return new TaskEvaluation(sections, summary);
     }
 
