@@ -72,5 +72,34 @@ public class TrainerTests
         Assert.That(Tensor.TotalCount, Is.EqualTo(before));
     }
 
+    [Test]
+    public void WithoutBiasesEveryBiasStaysAtZeroAndTheRestTrains()
+    {
+        var recipe = Shortened(ZooRecipes.Llama2L);
+        Assert.That(recipe.Settings.Biases, Is.False, "the Llama recipe has no biases");
+        var task = recipe.Task;
+        using var model = new HookedTransformer(recipe.Config);
+        model.InitializeWeights((long)recipe.Settings.Seed, recipe.Settings.Init);
+        var initial = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+        Trainer.Train(model, (r, n) => task.BatchLoss(model, r, n), recipe.Settings with { Steps = 5 });
+        foreach (var (name, p) in model.named_parameters())
+        {
+            if (Trainer.IsBias(name))
+                Assert.That(p.detach().abs().max().item<float>(), Is.Zero, name);
+            else
+                Assert.That((p.detach() - initial[name]).abs().max().item<float>(), Is.GreaterThan(0), $"{name} was trained");
+        }
+        foreach (var t in initial.Values) t.Dispose();
+    }
+
+    [TestCase("blocks.0.attn.b_Q", true)]
+    [TestCase("blocks.1.mlp.b_in", true)]
+    [TestCase("unembed.b_U", true)]
+    [TestCase("blocks.0.ln1.b", true)]
+    [TestCase("blocks.0.ln1.w", false)]
+    [TestCase("blocks.0.mlp.W_gate", false)]
+    [TestCase("embed.W_E", false)]
+    public void BiasesAreTheBParameters(string name, bool bias) => Assert.That(Trainer.IsBias(name), Is.EqualTo(bias));
+
     static string TempDir() => Path.Combine(Path.GetTempPath(), "circuitdsl-train-" + Guid.NewGuid().ToString("N"));
 }

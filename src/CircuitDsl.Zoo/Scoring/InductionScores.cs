@@ -4,8 +4,11 @@ using static TorchSharp.torch;
 
 namespace CircuitDsl.Zoo.Scoring;
 
-/// <summary>Attention-pattern scores of one head (TransformerLens's head detector, "mul" form).</summary>
-public sealed record HeadScore(int Layer, int Head, double PreviousToken, double Induction)
+/// <summary>
+/// Attention-pattern scores of one head (TransformerLens's head detector, "mul" form), and the attention two
+/// positions back (the second token of a bigram an induction head can match on).
+/// </summary>
+public sealed record HeadScore(int Layer, int Head, double PreviousToken, double Induction, double TwoBack)
 {
     public string Label => $"L{Layer}.H{Head}";
 }
@@ -20,7 +23,7 @@ public static class InductionScores
     /// Previous-token score: mean attention from each position to the one before it.
     /// Induction score: mean attention to every earlier position whose previous token equals the current
     /// token (in periodic data every earlier copy predicts the same next token), over the positions that have
-    /// such an earlier copy.
+    /// such an earlier copy. Two-back score: mean attention from each position to the one two before it.
     /// </summary>
     public static RepeatedTokensEvaluation Evaluate(HookedTransformer model, IReadOnlyList<RepeatedTokensExample> examples)
     {
@@ -34,15 +37,17 @@ public static class InductionScores
             double repeated = losses.masked_select(repeatedMask).mean().item<float>();
             double first = losses.masked_select(firstMask).mean().item<float>();
 
-            var (previousTokenTarget, inductionTarget, inductionRows) = Targets(examples);
+            var (previousTokenTarget, twoBackTarget, inductionTarget, inductionRows) = Targets(examples);
             var heads = new List<HeadScore>();
             for (int l = 0; l < model.Config.Layers; l++)
             {
                 var pattern = cache[model.Hooks.Layers[l].Pattern]; // [batch, head, q, k]
                 var previous = (pattern * previousTokenTarget.unsqueeze(1)).sum([-1, -2]) / (tokens.shape[1] - 1);
+                var twoBack = (pattern * twoBackTarget.unsqueeze(1)).sum([-1, -2]) / (tokens.shape[1] - 2);
                 var induction = (pattern * inductionTarget.unsqueeze(1)).sum([-1, -2]) / inductionRows.unsqueeze(1);
                 for (int h = 0; h < model.Config.Heads; h++)
-                    heads.Add(new HeadScore(l, h, previous[.., h].mean().item<float>(), induction[.., h].mean().item<float>()));
+                    heads.Add(new HeadScore(l, h, previous[.., h].mean().item<float>(), induction[.., h].mean().item<float>(),
+                        twoBack[.., h].mean().item<float>()));
             }
             return new RepeatedTokensEvaluation(repeated, first, Math.Log(model.Config.VocabSize), examples.Count, heads);
         }
@@ -61,11 +66,12 @@ public static class InductionScores
         return (tensor(repeated, [examples.Count, positions]), tensor(first, [examples.Count, positions]));
     }
 
-    /// <summary>Target patterns [batch, q, k] for both scores, and the number of rows the induction score averages.</summary>
-    static (Tensor PreviousToken, Tensor Induction, Tensor InductionRows) Targets(IReadOnlyList<RepeatedTokensExample> examples)
+    /// <summary>Target patterns [batch, q, k] for the scores, and the number of rows the induction score averages.</summary>
+    static (Tensor PreviousToken, Tensor TwoBack, Tensor Induction, Tensor InductionRows) Targets(IReadOnlyList<RepeatedTokensExample> examples)
     {
         int n = examples.Count, length = examples[0].Tokens.Length;
         var previous = new float[n * length * length];
+        var twoBack = new float[n * length * length];
         var induction = new float[n * length * length];
         var rows = new float[n];
         for (int i = 0; i < n; i++)
@@ -74,6 +80,7 @@ public static class InductionScores
             for (int q = 1; q < length; q++)
             {
                 previous[(i * length + q) * length + q - 1] = 1;
+                if (q >= 2) twoBack[(i * length + q) * length + q - 2] = 1;
                 bool any = false;
                 for (int k = 1; k <= q; k++)
                     if (t[k - 1] == t[q] && k - 1 < q)
@@ -84,6 +91,6 @@ public static class InductionScores
                 if (any) rows[i]++;
             }
         }
-        return (tensor(previous, [n, length, length]), tensor(induction, [n, length, length]), tensor(rows).clamp_min(1));
+        return (tensor(previous, [n, length, length]), tensor(twoBack, [n, length, length]), tensor(induction, [n, length, length]), tensor(rows).clamp_min(1));
     }
 }

@@ -30,6 +30,8 @@ public static class ModelCard
                     + "another thread count or CPU may change float reduction order, hence the last bits of the weights.",
             },
         };
+        if (!recipe.Settings.Biases)
+            card["training"]!["biases"] = "none: every bias stays at zero";
         foreach (var (key, value) in evaluation.CardSections)
             card[key] = value?.DeepClone();
         return card;

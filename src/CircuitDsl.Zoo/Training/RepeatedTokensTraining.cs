@@ -42,13 +42,20 @@ public sealed class RepeatedTokensTraining(RepeatedTokensTask task) : ITrainingT
     {
         var evaluation = InductionScores.Evaluate(model, task.Generate(count, seed));
         var heads = new JsonArray();
+        bool grouped = model.Config.KvHeads != model.Config.Heads;
         foreach (var h in evaluation.Heads)
-            heads.Add(new JsonObject
+        {
+            var head = new JsonObject
             {
                 ["head"] = h.Label,
                 ["previous_token_score"] = ModelCard.Round(h.PreviousToken),
                 ["induction_score"] = ModelCard.Round(h.Induction),
-            });
+                ["two_back_score"] = ModelCard.Round(h.TwoBack),
+            };
+            // Under grouped-query attention a head's keys and values are its group's: say which group it reads.
+            if (grouped) head["key_value_head"] = model.Config.KvHeadOf(h.Head);
+            heads.Add(head);
+        }
         var sections = new JsonObject
         {
             ["evaluation"] = new JsonObject
@@ -71,7 +78,7 @@ public sealed class RepeatedTokensTraining(RepeatedTokensTask task) : ITrainingT
         {
             $"repeated loss {F(evaluation.RepeatedLoss)}, first-occurrence loss {F(evaluation.FirstOccurrenceLoss)} (ln V = {F(evaluation.UniformLoss)})",
         };
-        summary.AddRange(evaluation.Heads.Select(h => $"  {h.Label}  previous-token {F(h.PreviousToken)}  induction {F(h.Induction)}"));
+        summary.AddRange(evaluation.Heads.Select(h => $"  {h.Label}  previous-token {F(h.PreviousToken)}  induction {F(h.Induction)}  two-back {F(h.TwoBack)}"));
         return new TaskEvaluation(sections, summary);
     }
 

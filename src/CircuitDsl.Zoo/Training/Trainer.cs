@@ -21,7 +21,13 @@ public static class Trainer
         set_num_threads(settings.Threads);
         model.InitializeWeights((long)settings.Seed, settings.Init);
         model.train();
-        using var optimizer = optim.Adam(model.parameters(), lr: settings.LearningRate, weight_decay: settings.WeightDecay);
+        var trained = new List<TorchSharp.Modules.Parameter>();
+        foreach (var (name, p) in model.named_parameters())
+        {
+            if (settings.Biases || !IsBias(name)) trained.Add(p);
+            else p.requires_grad_(false); // stays at its initial zero
+        }
+        using var optimizer = optim.Adam(trained, lr: settings.LearningRate, weight_decay: settings.WeightDecay);
         var curve = new List<LossPoint>();
         double window = 0;
         int windowCount = 0;
@@ -47,5 +53,12 @@ public static class Trainer
         }
         model.eval();
         return curve;
+    }
+
+    /// <summary>Whether a parameter is a bias: b_Q, b_K, b_V, b_O, b_in, b_out, b_U, a LayerNorm's b.</summary>
+    public static bool IsBias(string parameterName)
+    {
+        string leaf = parameterName[(parameterName.LastIndexOf('.') + 1)..];
+        return leaf == "b" || leaf.StartsWith("b_", StringComparison.Ordinal);
     }
 }

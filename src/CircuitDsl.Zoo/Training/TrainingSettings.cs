@@ -14,6 +14,8 @@ public sealed record TrainingSettings
     public WeightInit Init { get; init; } = WeightInit.Torch;
     /// <summary>libtorch's intra-op threads. Pinned because float reduction order (and so the weights) follows it.</summary>
     public int Threads { get; init; } = 2;
+    /// <summary>Whether the biases (every b_* parameter) are trained; false keeps them at zero, as in models that have none (Llama).</summary>
+    public bool Biases { get; init; } = true;
     /// <summary>A loss point is recorded every this many steps.</summary>
     public int LogEvery { get; init; } = 25;
 }

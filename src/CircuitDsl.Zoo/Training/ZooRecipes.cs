@@ -26,6 +26,18 @@ public static class ZooRecipes
         VocabSize = task.VocabSize, ContextLength = task.Length,
     };
 
+    /// <summary>
+    /// A small Llama: RMSNorm, rotary positions (no learned position embedding), grouped-query attention (4 query
+    /// heads reading 2 key/value heads), SwiGLU MLPs about 8/3 as wide as the residual stream, no biases.
+    /// </summary>
+    static ModelConfig Llama(string name, int layers) => new()
+    {
+        Name = name, Layers = layers, Heads = 4, KeyValueHeads = 2, DModel = 64, DHead = 16, DMlp = 176,
+        VocabSize = RepeatedTokens.VocabSize, ContextLength = RepeatedTokens.Length,
+        Normalization = Normalization.RmsNorm, Positions = PositionEmbedding.Rotary,
+        GatedMlp = true, Activation = Activation.Silu,
+    };
+
     public static readonly ZooRecipe AttnOnly2L = new(
         "attn-only-2l", RepeatedTokensTraining, AttentionOnly("attn-only-2l", 2),
         new TrainingSettings { Steps = 8000, Seed = 7 },
@@ -50,7 +62,13 @@ public static class ZooRecipes
         new TrainingSettings { Steps = 6000, Seed = 7, Threads = 1 },
         "Balanced-parentheses classification (Chan et al.'s reference size: 3 layers of 2 heads with MLPs), read at END.");
 
-    public static IReadOnlyList<ZooRecipe> All { get; } = [AttnOnly2L, AttnOnly1L, Ioi, Parens];
+    public static readonly ZooRecipe Llama2L = new(
+        "llama-2l", RepeatedTokensTraining, Llama("llama-2l", 2),
+        new TrainingSettings { Steps = 4000, Seed = 7, Threads = 1, Biases = false },
+        "Induction on a Llama-style model (RMSNorm, rotary, grouped-query attention, SwiGLU): with no learned positions "
+        + "the previous-token head must come from the rotary embedding.");
+
+    public static IReadOnlyList<ZooRecipe> All { get; } = [AttnOnly2L, AttnOnly1L, Ioi, Parens, Llama2L];
 
     public static ZooRecipe? Find(string name) => All.FirstOrDefault(r => r.Name == name);
 }
