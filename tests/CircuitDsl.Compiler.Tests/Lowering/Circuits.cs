@@ -21,6 +21,7 @@ internal static class Circuits
         ["zoo:attn-only-1l"] = AttnOnly2L with { Name = "attn-only-1l", Layers = 1 },
         ["zoo:ioi-2l"] = new("ioi-2l", Layers: 2, HeadsPerLayer: 4, HasMlps: true, DModel: 64, VocabSize: 52, ContextLength: 16),
         ["zoo:parens-3l"] = new("parens-3l", Layers: 3, HeadsPerLayer: 2, HasMlps: true, DModel: 56, VocabSize: 7, ContextLength: 42),
+        ["zoo:llama-2l"] = new("llama-2l", Layers: 2, HeadsPerLayer: 4, HasMlps: true, DModel: 64, VocabSize: 64, ContextLength: 48) { KeyValueHeads = 2, LearnedPositions = false },
         ["zoo:gpt2-small"] = new("gpt2-small", Layers: 12, HeadsPerLayer: 12, HasMlps: true, DModel: 768, VocabSize: 50257, ContextLength: 1024),
     });
 
