@@ -43,6 +43,7 @@ public static class CircuitApp
             DiffCommand.Create(console),
             EmitCommand.Create(console),
             CheckCommand.Create(console, compilerFactory ?? RoslynPlanCompiler.Create),
+            DiscoverCommand.Create(console, compilerFactory ?? RoslynPlanCompiler.Create),
             ShowCommand.Create(console),
             InitCommand.Create(console),
         };

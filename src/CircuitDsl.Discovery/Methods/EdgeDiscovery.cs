@@ -48,24 +48,25 @@ public sealed class EdgeDiscovery : IDisposable
     public EdgeScores Exact()
     {
         var scores = new double[Graph.Count];
-        int perForward = Math.Max(1, Settings.MaxRows / Math.Max(1, Settings.BatchSize));
+        // Each stacked forward also runs the unpatched model (variant 0), so that an edge that changes nothing scores
+        // exactly 0: the split q/k/v path and a stacked batch may round differently from the plain clean forward.
+        int perForward = Math.Max(1, (Settings.MaxRows / Math.Max(1, Settings.BatchSize)) - 1);
         double clean = 0;
         int count = 0;
         foreach (var batch in batches)
         {
             using var metric = Metric(batch, Settings.Metric);
-            double cleanSum = metric.Sums(batch.CleanLogits).item<float>();
-            clean += cleanSum;
+            clean += metric.Sums(batch.CleanLogits).item<float>();
             count += metric.Count;
             for (int first = 0; first < Graph.Count; first += perForward)
             {
                 using var scope = NewDisposeScope();
-                int variants = Math.Min(perForward, Graph.Count - first);
-                var mask = zeros(variants, Graph.Count);
-                for (int v = 0; v < variants; v++) mask[v, first + v] = 1;
+                int edges = Math.Min(perForward, Graph.Count - first);
+                var mask = zeros(edges + 1, Graph.Count);
+                for (int v = 0; v < edges; v++) mask[v + 1, first + v] = 1;
                 var logits = run.Forward(batch.Tokens, mask, batch.Clean, batch.Source, EdgeDelta.FromClean, gradients: false);
-                var sums = metric.Sums(logits).data<float>().ToArray();
-                for (int v = 0; v < variants; v++) scores[first + v] += sums[v] - cleanSum;
+                var sums = metric.Sums(logits).to(ScalarType.Float64).data<double>().ToArray();
+                for (int v = 0; v < edges; v++) scores[first + v] += sums[v + 1] - sums[0];
             }
         }
         return new EdgeScores(Graph, DiscoveryMethod.Exact, [.. scores.Select(s => s / count)]) { CleanMetric = clean / count };

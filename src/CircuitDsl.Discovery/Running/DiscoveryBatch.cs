@@ -95,7 +95,9 @@ internal sealed class DiscoveryBatch : IDisposable
             using var scope = NewDisposeScope();
             var data = TokenBatch.Range(start, end).Select(settings.Data.PoolDatum).ToArray();
             var writes = SenderOutputs.Run(model, graph, TokenBatch.Of(settings.Data, data)).Writes.to(ScalarType.Float64).sum(1);
-            sum = (sum is null ? writes : sum + writes).MoveToOuterDisposeScope();
+            var total = sum is null ? writes : sum + writes;
+            sum?.Dispose();
+            sum = total.MoveToOuterDisposeScope();
         }
         using (sum)
             return (sum! / pool.Count).to(ScalarType.Float32);
