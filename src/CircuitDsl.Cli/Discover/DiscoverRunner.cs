@@ -70,7 +70,7 @@ public sealed class DiscoverRunner(DiscoverOptions options, IPlanCompiler compil
         var provenance = new DraftProvenance(
             ToolInfo.Versions().CircuitDsl, Display(path), bound.Name, reference, sha, Setting("data", settings.TextOf(bound.Data.Span))["data ".Length..], plan.Data.Count,
             plan.Counterfactual == CounterfactualSource.Paired ? "each example's counterfactual" : $"a random pool example per reference (seed {plan.Seed})",
-            plan.Metric.ToString(), Method(options), Ablation(options.Ablation), selection, plan.Seed, graph.Count, faithfulness);
+            Setting("metric", settings.TextOf(bound.Metric.Span))["metric ".Length..], Method(options), Ablation(options.Ablation), selection, plan.Seed, graph.Count, faithfulness);
         string outPath = Path.GetFullPath(options.Out ?? Path.Combine(Path.GetDirectoryName(path)!, "discovered.circuit"));
         string draft = DraftCircuit.Write(provenance, ModelLine(bound.ModelReference, path, outPath), Setting("data", settings.TextOf(bound.Data.Span)),
             Setting("metric", settings.TextOf(bound.Metric.Span)), options.Name, draftEdges);
