@@ -44,6 +44,7 @@ public static class CircuitApp
             EmitCommand.Create(console),
             CheckCommand.Create(console, compilerFactory ?? RoslynPlanCompiler.Create),
             DiscoverCommand.Create(console, compilerFactory ?? RoslynPlanCompiler.Create),
+            ImportCommand.Create(console, compilerFactory ?? RoslynPlanCompiler.Create),
             ShowCommand.Create(console),
             InitCommand.Create(console),
         };

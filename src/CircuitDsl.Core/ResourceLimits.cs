@@ -60,6 +60,12 @@ public static class ResourceLimits
     /// <summary>Most tokens in one dataset (examples × sequence length): the token ids alone are then 200 MB.</summary>
     public const long MaxDatasetTokens = 50_000_000;
 
+    /// <summary>
+    /// Most bytes `circuit discover` keeps for the senders' writes (clean and ablated, every sender, example, position and
+    /// d_model float32), estimated before it starts.
+    /// </summary>
+    public const long MaxDiscoveryCacheBytes = 4L << 30;
+
     /// <summary>Most nodes of an interpretation graph after treeification (shared nodes multiply along paths).</summary>
     public const int MaxTreeNodes = 100_000;
 

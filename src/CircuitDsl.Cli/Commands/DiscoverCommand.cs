@@ -56,36 +56,50 @@ public static class DiscoverCommand
                 throw new UsageException("--edges and --threshold each choose the kept edges: give one of them");
             if (threshold is { } t && (!double.IsFinite(t) || t < 0))
                 throw new UsageException($"--threshold {t}: must be a finite number at least 0");
-            string name = parse.GetValue(nameOpt)!;
-            if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z_][A-Za-z0-9_]*$") || Language.Syntax.SyntaxFacts.ReservedWords.Contains(name)
-                || System.Text.RegularExpressions.Regex.IsMatch(name, "^L[0-9]+$"))
-                throw new UsageException($"--name {name}: not a name the language accepts");
+            string name = CheckName(parse.GetValue(nameOpt)!);
             string? outPath = parse.GetValue(outOpt);
             var options = new DiscoverOptions(parse.GetValue(fileArg)!, method, Ablations[parse.GetValue(ablationOpt)!], edges, threshold, parse.GetValue(stepsOpt))
             {
                 Hypothesis = parse.GetValue(hypothesisOpt), Out = outPath == "-" ? null : outPath, Json = parse.GetValue(jsonOpt),
                 Models = ModelOption.Read(parse, modelOpt), Threads = parse.GetValue(threadsOpt), Name = name,
             };
-            DiscoverOutcome outcome;
-            try
-            {
-                outcome = new DiscoverRunner(options, compilerFactory(), message => console.Error.WriteLine($"discover: {message}")).Run();
-            }
-            catch (DiscoverInputException refused)
-            {
-                using var rendered = new StringWriter();
-                DiagnosticRenderer.WriteText(rendered, refused.Diagnostics, refused.Sources.SourceOf);
-                console.Error.Write(rendered.ToString());
-                return ExitCodes.Error;
-            }
-            // Both files or neither: the JSON goes first, so that a failure writing it leaves no draft without it.
-            if (options.Json is { } json) AtomicFile.WriteAllText(json, outcome.Json);
-            if (outPath == "-") console.Out.Write(outcome.Draft);
-            else AtomicFile.WriteAllText(options.Out ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.File))!, "discovered.circuit"), outcome.Draft);
-            int claimed = outcome.Edges.Count(e => e.Effect is { } x && double.IsFinite(x) && Math.Abs(x) >= 1e-6);
-            console.Error.WriteLine($"discover: {outcome.Edges.Count} edges kept, {claimed} claimed as path expectations");
-            return ExitCodes.Ok;
+            return Finish(console, "discover", () => new DiscoverRunner(options, compilerFactory(), message => console.Error.WriteLine($"discover: {message}")).Run(),
+                outPath, options.File, options.Json);
         }));
         return command;
+    }
+
+    /// <summary>The name the draft's hypothesis gets, if the language accepts it as one.</summary>
+    public static string CheckName(string name) =>
+        System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z_][A-Za-z0-9_]*$") && !Language.Syntax.SyntaxFacts.ReservedWords.Contains(name)
+        && !System.Text.RegularExpressions.Regex.IsMatch(name, "^L[0-9]+$")
+            ? name
+            : throw new UsageException($"--name {name}: not a name the language accepts");
+
+    /// <summary>
+    /// Runs a verb that drafts a circuit and writes what it made: a refusal prints its located diagnostics and writes
+    /// nothing (exit 2); otherwise the JSON (when asked for) and the draft, each atomically.
+    /// </summary>
+    public static int Finish(CliConsole console, string verb, Func<DiscoverOutcome> run, string? outPath, string settingsFile, string? json)
+    {
+        DiscoverOutcome outcome;
+        try
+        {
+            outcome = run();
+        }
+        catch (DiscoverInputException refused)
+        {
+            using var rendered = new StringWriter();
+            DiagnosticRenderer.WriteText(rendered, refused.Diagnostics, refused.Sources);
+            console.Error.Write(rendered.ToString());
+            return ExitCodes.Error;
+        }
+        // The JSON goes first, so that a failure writing it leaves no draft without it.
+        if (json is not null) AtomicFile.WriteAllText(json, outcome.Json);
+        if (outPath == "-") console.Out.Write(outcome.Draft);
+        else AtomicFile.WriteAllText(outPath ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settingsFile))!, "discovered.circuit"), outcome.Draft);
+        int claimed = outcome.Edges.Count(e => e.Effect is { } x && double.IsFinite(x) && Math.Abs(x) >= 1e-6);
+        console.Error.WriteLine($"{verb}: {outcome.Edges.Count} edges kept, {claimed} claimed as path expectations");
+        return ExitCodes.Ok;
     }
 }

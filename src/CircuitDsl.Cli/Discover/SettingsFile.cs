@@ -33,15 +33,15 @@ public sealed record SettingsFile(string Path, AnalysisResult Analysis, BoundHyp
             analysis = CircuitAnalyzer.AnalyzeText(source.Text + $"\n\nhypothesis {SettingsHypothesis} {{\n}}\n", path, files, resolver, ZooTasks.Catalog);
             // What the empty hypothesis lacks (a model, data, a metric), the file lacks: say so at its first line.
             if (analysis.HasErrors)
-                throw new DiscoverInputException([.. analysis.Diagnostics.Select(d => d.Span.Line > lines ? d with { Span = new SourceSpan(d.Span.File, 0, 0, 1, 1) } : d)], analysis.Sources);
+                throw new DiscoverInputException([.. analysis.Diagnostics.Select(d => d.Span.Line > lines ? d with { Span = new SourceSpan(d.Span.File, 0, 0, 1, 1) } : d)], analysis.Sources.SourceOf);
         }
-        if (analysis.HasErrors) throw new DiscoverInputException(analysis.Diagnostics, analysis.Sources);
+        if (analysis.HasErrors) throw new DiscoverInputException(analysis.Diagnostics, analysis.Sources.SourceOf);
 
         var all = analysis.File!.Hypotheses;
         var chosen = hypothesis is null ? all[0] : all.FirstOrDefault(h => h.Name == hypothesis)
             ?? throw new UsageException($"--hypothesis {hypothesis}: {path} has no such hypothesis (it has {string.Join(", ", all.Select(h => h.Name))})");
         var compilation = compiler.Compile(analysis);
-        if (compilation.Diagnostics.HasErrors()) throw new DiscoverInputException(compilation.Diagnostics, analysis.Sources);
+        if (compilation.Diagnostics.HasErrors()) throw new DiscoverInputException(compilation.Diagnostics, analysis.Sources.SourceOf);
         var runnable = compilation.Hypotheses.First(h => h.Bound.Name == chosen.Name);
         return new SettingsFile(path, analysis, chosen, runnable, settingsOnly);
     }
@@ -51,5 +51,5 @@ public sealed record SettingsFile(string Path, AnalysisResult Analysis, BoundHyp
 
     /// <summary>A refusal at <paramref name="span"/>.</summary>
     public DiscoverInputException Refuse(SourceSpan span, string why) =>
-        new([RunDiagnostics.DiscoveryCouldNotRun.Create(span, Hypothesis.Name, why)], Analysis.Sources);
+        new([RunDiagnostics.DiscoveryCouldNotRun.Create(span, Hypothesis.Name, why)], Analysis.Sources.SourceOf);
 }

@@ -18,6 +18,9 @@ public enum DiscoveryMethod
 
     /// <summary>ACDC (Conmy et al. 2023): greedy removal in reverse topological order with threshold tau.</summary>
     Acdc,
+
+    /// <summary>Not run here: scores read from a circuit file another tool wrote (`circuit import`).</summary>
+    Imported,
 }
 
 /// <summary>What an ablated edge carries instead of its sender's clean write.</summary>
