@@ -68,6 +68,15 @@ public class ZooInductionTests
     }
 
     [Test]
+    public void SpeculativeAcdcDecidesAsOneEdgeAtATime()
+    {
+        var one = discovery.Acdc(tau: 0.02, speculate: 1);
+        var stacked = discovery.Acdc(tau: 0.02, speculate: 16);
+        Assert.That(stacked.KeptEdges(), Is.EqualTo(one.KeptEdges()));
+        Assert.That(stacked.Scores, Is.EqualTo(one.Scores).Within(1e-5));
+    }
+
+    [Test]
     public void AcdcKeepsTheInductionCircuit()
     {
         var scores = discovery.Acdc(tau: 0.01);

@@ -50,8 +50,6 @@ public sealed class DiscoverySession : IDisposable
         string path = Path.GetFullPath(file);
         var settings = SettingsFile.Read(path, hypothesis, models, compiler);
         var bound = settings.Hypothesis;
-        if (bound.Metric.Kind == MetricKind.Accuracy)
-            throw settings.Refuse(bound.Metric.Span, "accuracy has no gradient and moves only in whole examples; use logit_diff, loss or kl");
         string directory = Path.GetDirectoryName(path)!;
         string reference = (models ?? ModelMapping.None).Apply(bound.ModelReference);
         string folder = ZooCatalog.ResolvePath(reference, directory);

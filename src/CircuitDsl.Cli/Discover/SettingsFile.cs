@@ -40,6 +40,10 @@ public sealed record SettingsFile(string Path, AnalysisResult Analysis, BoundHyp
         var all = analysis.File!.Hypotheses;
         var chosen = hypothesis is null ? all[0] : all.FirstOrDefault(h => h.Name == hypothesis)
             ?? throw new UsageException($"--hypothesis {hypothesis}: {path} has no such hypothesis (it has {string.Join(", ", all.Select(h => h.Name))})");
+        // Refused before the compiler runs: nothing it would build could be discovered with.
+        if (chosen.Metric.Kind == MetricKind.Accuracy)
+            throw new DiscoverInputException([RunDiagnostics.DiscoveryCouldNotRun.Create(chosen.Metric.Span, chosen.Name,
+                "accuracy has no gradient and moves only in whole examples; use logit_diff, loss or kl")], analysis.Sources.SourceOf);
         var compilation = compiler.Compile(analysis);
         if (compilation.Diagnostics.HasErrors()) throw new DiscoverInputException(compilation.Diagnostics, analysis.Sources.SourceOf);
         var runnable = compilation.Hypotheses.First(h => h.Bound.Name == chosen.Name);

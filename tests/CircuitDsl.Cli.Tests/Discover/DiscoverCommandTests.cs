@@ -64,6 +64,7 @@ public class DiscoverCommandTests
     [TestCase("data repeated_tokens(count: 8, seed: 5)\nmetric loss\n", "CD2015", ":1:1:")]
     [TestCase("model zoo:attn-only-2l\ndata repeated_tokens(count: 8, seed: 5)\nmetric accuracy\n", "CD4003", ":3:")]
     [TestCase("model zoo:attn-only-2l\ndata repeated_tokens(count: 8, seed: 5)\nmetric loss at L9\n", "CD1001", ":3:")]
+    [TestCase("model zoo:attn-only-2l\ndata repeated_tokens(count: 200000, seed: 5)\nmetric loss at repeated\n", "CD4003", ":2:")]
     public void BadSettingsAreLocatedDiagnosticsAndWriteNothing(string text, string code, string place)
     {
         using var folder = new TempFolder();
