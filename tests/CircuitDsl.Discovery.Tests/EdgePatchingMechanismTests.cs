@@ -65,8 +65,8 @@ public class EdgePatchingMechanismTests
         var tokens = Interventions.Execution.TokenBatch.Of(data, batch);
         var corrupted = Interventions.Execution.TokenBatch.Of(data, batch, counterfactual: true);
         var graph = discovery.Graph;
-        var (cleanLogits, clean) = SenderOutputs.Run(model, graph, tokens);
-        var (_, source) = SenderOutputs.Run(model, graph, corrupted);
+        var (cleanLogits, clean, _) = SenderOutputs.Run(model, graph, tokens);
+        var (_, source, _) = SenderOutputs.Run(model, graph, corrupted);
         using var metric = DiscoveryMetric.For(discovery.Settings.Metric, [.. batch.Select(i => data.Examples[i])], cleanLogits);
 
         var p = tokens.shape[1];

@@ -22,12 +22,16 @@ internal sealed class DiscoveryBatch : IDisposable
     public required Tensor Clean { get; init; }
     public required Tensor Source { get; init; }
 
+    /// <summary>The clean residual stream at the start of each layer, and the final one: [layers + 1, B, pos, d].</summary>
+    public required Tensor Residuals { get; init; }
+
     public void Dispose()
     {
         Tokens.Dispose();
         CleanLogits.Dispose();
         Clean.Dispose();
         Source.Dispose();
+        Residuals.Dispose();
     }
 
     /// <summary>
@@ -50,7 +54,7 @@ internal sealed class DiscoveryBatch : IDisposable
                 using var scope = NewDisposeScope();
                 var references = TokenBatch.Range(start, end);
                 var tokens = TokenBatch.Of(data, references);
-                var (logits, clean) = SenderOutputs.Run(model, graph, tokens);
+                var (logits, clean, residuals) = SenderOutputs.Run(model, graph, tokens);
                 Tensor source;
                 switch (settings.Ablation)
                 {
@@ -74,6 +78,7 @@ internal sealed class DiscoveryBatch : IDisposable
                     CleanLogits = logits.DetachFromDisposeScope(),
                     Clean = clean.DetachFromDisposeScope(),
                     Source = source.DetachFromDisposeScope(),
+                    Residuals = residuals.DetachFromDisposeScope(),
                 });
             }
             return batches;

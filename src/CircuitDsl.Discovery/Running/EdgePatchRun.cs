@@ -37,10 +37,13 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph)
     /// The logits [V·B, pos, vocab] with the edges of each variant ablated. <paramref name="mask"/> is [V, edges];
     /// <paramref name="clean"/> and <paramref name="source"/> are the senders' writes [senders, B, pos, d]
     /// (clean run, and what an ablated edge carries instead). <paramref name="embeddings"/> replaces the embeddings'
-    /// outputs (EAP-IG's interpolated inputs).
+    /// outputs (EAP-IG's interpolated inputs). With <paramref name="start"/> l &gt; 0 the run begins at layer l from the
+    /// clean residual stream <paramref name="residuals"/>[l] ([layers + 1, B, pos, d]): right when no edge into a receiver
+    /// before layer l is ablated (nothing before it changes), as in exact patching of edges into later layers and in
+    /// ACDC, which ablates edges from the logits back (auto-circuit resumes ACDC's runs the same way).
     /// </summary>
     public Tensor Forward(Tensor tokens, Tensor mask, Tensor clean, Tensor source, EdgeDelta delta, bool gradients,
-        (Tensor Token, Tensor? Position)? embeddings = null)
+        (Tensor Token, Tensor? Position)? embeddings = null, int start = 0, Tensor? residuals = null)
     {
         int variants = (int)mask.shape[0];
         long batch = tokens.shape[0];
@@ -64,6 +67,17 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph)
                     return activation;
                 }));
 
+        int layers = model.Config.Layers;
+        if (start > 0)
+        {
+            if (residuals is null) throw new ArgumentException("a run that starts after layer 0 needs the clean residual streams", nameof(residuals));
+            if (embeddings is not null) throw new ArgumentException("interpolated embeddings change layer 0: such a run starts there", nameof(embeddings));
+            // Senders before the start write what they write cleanly in every variant.
+            for (int s = 0; s < graph.Senders.Length; s++)
+                if (graph.Senders[s].ResidualOrder < (2L * start) + 1)
+                    current[s] = variants == 1 ? clean[s] : clean[s].repeat(variants, 1, 1);
+        }
+
         var fixedDiff = delta == EdgeDelta.FromClean ? source - clean : null;
         // Σ_s m[v, s, ...] · diff_s: the differences are [s, B, p, d] (fixed) or [s, V, B, p, d] (this run's).
         Tensor Combine(int senders, string maskAxes, string outAxes, Tensor m)
@@ -74,8 +88,7 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph)
             return einsum($"svbpd,{maskAxes}->{outAxes}", source.narrow(0, 0, senders).unsqueeze(1) - now, m);
         }
 
-        int layers = model.Config.Layers;
-        for (int l = 0; l < layers; l++)
+        for (int l = start; l < layers; l++)
         {
             int layer = l;
             var names = model.Hooks.Layers[l];
@@ -103,12 +116,40 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph)
             }
         }
         var logitsGroup = receivers.Logits;
-        interventions.Add(Intervention.Custom(model.Hooks.Layers[layers - 1].ResidPost, (activation, _) =>
+        Tensor IntoLogits(Tensor final)
         {
             var m = mask.index_select(1, logitsGroup.Edges).view(variants, logitsGroup.Senders);
-            return activation + Combine(logitsGroup.Senders, "vs", "vbpd", m).reshape(activation.shape);
-        }));
-        return model.Forward(stacked, new RunOptions { Interventions = interventions, Gradients = gradients });
+            return final + Combine(logitsGroup.Senders, "vs", "vbpd", m).reshape(final.shape);
+        }
+        var options = new RunOptions { Interventions = interventions, Gradients = gradients };
+        if (start == layers) // only the logits' input changes: no block runs
+        {
+            using var mode = gradients ? null : no_grad();
+            return model.ForwardFrom(layers, IntoLogits(Repeat(residuals![layers], variants)), options);
+        }
+        interventions.Add(Intervention.Custom(model.Hooks.Layers[layers - 1].ResidPost, (activation, _) => IntoLogits(activation)));
+        return start == 0 ? model.Forward(stacked, options) : model.ForwardFrom(start, Repeat(residuals![start], variants), options);
+    }
+
+    static Tensor Repeat(Tensor residual, int variants) => variants == 1 ? residual : residual.repeat(variants, 1, 1);
+
+    /// <summary>
+    /// The first layer a run with <paramref name="mask"/> must compute: the earliest layer of a receiver with an
+    /// ablated edge (the logits count as the layer after the last), or 0 when the mask takes gradients.
+    /// </summary>
+    public int StartLayer(Tensor mask)
+    {
+        if (mask.requires_grad) return 0;
+        using var scope = NewDisposeScope();
+        var used = (mask.abs().sum(0) > 0).data<bool>().ToArray();
+        int start = model.Config.Layers;
+        for (int e = 0; e < used.Length; e++)
+            if (used[e])
+            {
+                var receiver = graph.Edges[e].Receiver;
+                start = Math.Min(start, receiver.Kind == ComponentKind.Logits ? model.Config.Layers : receiver.Layer);
+            }
+        return start;
     }
 
     static char ChannelLetter(Channel channel) => channel switch { Channel.Query => 'q', Channel.Key => 'k', _ => 'v' };

@@ -25,16 +25,20 @@ internal static class SenderOutputs
         sender.Kind == ComponentKind.Head ? activation.select(2, sender.HeadIndex) : activation;
 
     /// <summary>
-    /// Runs <paramref name="tokens"/> cleanly and returns the logits and every sender's write, stacked in the graph's
-    /// sender order: [senders, batch, pos, d_model]. The caller owns both.
+    /// Runs <paramref name="tokens"/> cleanly and returns the logits, every sender's write, stacked in the graph's
+    /// sender order: [senders, batch, pos, d_model], and the residual stream at the start of every layer and at the
+    /// end: [layers + 1, batch, pos, d_model] (where a run that changes nothing before layer l may start). The caller owns all three.
     /// </summary>
-    public static (Tensor Logits, Tensor Writes) Run(HookedTransformer model, EdgeGraph graph, Tensor tokens)
+    public static (Tensor Logits, Tensor Writes, Tensor Residuals) Run(HookedTransformer model, EdgeGraph graph, Tensor tokens)
     {
         using var scope = NewDisposeScope();
-        var hooks = graph.Senders.Select(s => HookOf(s, model)).ToHashSet(StringComparer.Ordinal);
+        int layers = model.Config.Layers;
+        var streams = model.Hooks.Layers.Select(l => l.ResidPre).Append(model.Hooks.Layers[layers - 1].ResidPost).ToArray();
+        var hooks = graph.Senders.Select(s => HookOf(s, model)).Concat(streams).ToHashSet(StringComparer.Ordinal);
         using var cache = new ActivationCache();
         var logits = model.Forward(tokens, new RunOptions { Cache = cache, CacheFilter = hooks.Contains, CacheCopies = false });
         var writes = stack(graph.Senders.Select(s => Select(s, cache[HookOf(s, model)])).ToArray());
-        return (logits.MoveToOuterDisposeScope(), writes.MoveToOuterDisposeScope());
+        var residuals = stack(streams.Select(name => cache[name]).ToArray());
+        return (logits.MoveToOuterDisposeScope(), writes.MoveToOuterDisposeScope(), residuals.MoveToOuterDisposeScope());
     }
 }
