@@ -136,7 +136,7 @@ public sealed class EdgeDiscovery : IDisposable
     /// </summary>
     public EdgeScores Acdc(double tau, int? speculate = null)
     {
-        int most = speculate ?? (model.W_E.device.type == DeviceType.CUDA ? 16 : 1);
+        int most = speculate ?? (model.W_E.device.type == TorchSharp.DeviceType.CUDA ? 16 : 1);
         var spec = Settings.EffectiveAcdcMetric;
         var order = Graph.Receivers.Reverse().SelectMany(r => Graph.SendersOf(r).Reverse().Select(s => Graph.IndexOf(new Edge(s, r)))).ToArray();
         var removed = new bool[Graph.Count];
