@@ -97,7 +97,7 @@ public sealed class DiscoverySession : IDisposable
         var provenance = new DraftProvenance(
             ToolInfo.Versions().CircuitDsl, Display(Settings.Path), bound.Name, Reference, ModelSha256, dataText["data ".Length..], Plan.Data.Count,
             Plan.Counterfactual == CounterfactualSource.Paired ? "each example's counterfactual" : $"a random pool example per reference (seed {Plan.Seed})",
-            metricText["metric ".Length..], method, Ablation(discovery.Settings.Ablation), selection, Plan.Seed, Graph.Count, faithfulness);
+            metricText["metric ".Length..], method, Ablation(discovery.Settings.Ablation), selection, Plan.Seed, Graph.Count, faithfulness, ScoreMeaning(scores.Method));
         string target = Path.GetFullPath(outPath ?? Path.Combine(Path.GetDirectoryName(Settings.Path)!, "discovered.circuit"));
         string draft = DraftCircuit.Write(provenance, ModelLine(bound.ModelReference, Settings.Path, target), dataText, metricText, name, draftEdges);
         return new DiscoverOutcome(Canonical(draft, target), MibCircuitJson.Write(scores, kept, provenance), draftEdges, scores);
@@ -143,6 +143,14 @@ public sealed class DiscoverySession : IDisposable
         string relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
         return (relative.StartsWith("..", StringComparison.Ordinal) ? path : relative).Replace('\\', '/');
     }
+
+    static string ScoreMeaning(DiscoveryMethod method) => method switch
+    {
+        DiscoveryMethod.Exact => "m(edge ablated) - m(clean), the metric averaged over scored positions",
+        DiscoveryMethod.Eap or DiscoveryMethod.EapIg => "the first-order estimate of m(edge ablated) - m(clean), the metric averaged over scored positions",
+        DiscoveryMethod.Acdc => "how much KL(model || circuit) rose when ACDC tried removing the edge (removed below tau)",
+        _ => "as the imported file gives it",
+    };
 
     static string Ablation(EdgeAblation a) => a switch
     {

@@ -11,7 +11,7 @@ public sealed record DraftEdge(Edge Edge, double Score, int Rank, double? Effect
 public sealed record DraftProvenance(
     string Tool, string Source, string Hypothesis, string Model, string ModelSha256, string Data, int Examples, string XNew,
     string Metric, string Method, string Ablation, string Selection, long Seed, int EdgesInGraph,
-    (double F, double Circuit, double Model, double Empty) Faithfulness);
+    (double F, double Circuit, double Model, double Empty) Faithfulness, string ScoreMeaning);
 
 /// <summary>
 /// The draft .circuit file: a provenance header, the settings copied as the source file states them, TODO role
@@ -34,7 +34,7 @@ public static class DraftCircuit
         Line($"// selection: {p.Selection}; {edges.Count} of {p.EdgesInGraph} edges kept");
         var (f, circuit, model, empty) = p.Faithfulness;
         Line($"// faithfulness (MIB, every other edge ablated as above): {Number(f)}; metric of the circuit {Number(circuit)}, the model {Number(model)}, no edge {Number(empty)}");
-        Line("// score: m(edge ablated) - m(clean), the metric averaged over scored positions (signed; rank by |score|).");
+        Line($"// score: {p.ScoreMeaning} (signed; rank by |score|).");
         Line("// Each claim below is path patching (effect = (patched - clean) / (clean - corrupted)) at half its measured effect.");
         Line();
         Line(modelLine);

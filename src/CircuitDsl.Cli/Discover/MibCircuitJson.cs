@@ -57,7 +57,7 @@ public static class MibCircuitJson
                 ablation = provenance.Ablation,
                 selection = provenance.Selection,
                 seed = provenance.Seed,
-                score = "m(edge ablated) - m(clean), mean over scored positions",
+                score = provenance.ScoreMeaning,
                 faithfulness = double.IsFinite(provenance.Faithfulness.F) ? provenance.Faithfulness.F : (double?)null,
             }),
         };
