@@ -38,6 +38,16 @@ public class HandSetCircuitTests
         Assert.That(discovery.Graph.Edges.All(e => EdgeGraph.Feeds(e.Sender, e.Receiver)));
     }
 
+    [Test]
+    public void Gpt2SmallHasTheEdgesMibCounts()
+    {
+        var config = new ModelConfig { Name = "gpt2-small shape", Layers = 12, Heads = 12, DModel = 768, DHead = 64, DMlp = 3072, VocabSize = 50257, ContextLength = 1024 };
+        var graph = EdgeGraph.For(config);
+        // MIB's GPT-2 small graph has 32,491 edges with one input node; the position embedding adds one edge per receiver.
+        Assert.That(graph.Count - graph.Receivers.Length, Is.EqualTo(32_491));
+        Assert.That(graph.Senders, Has.Length.EqualTo(158));
+    }
+
     [TestCase(DiscoveryMethod.Exact)]
     [TestCase(DiscoveryMethod.Eap)]
     [TestCase(DiscoveryMethod.EapIg)]
