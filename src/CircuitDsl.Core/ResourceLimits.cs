@@ -61,8 +61,8 @@ public static class ResourceLimits
     public const long MaxDatasetTokens = 50_000_000;
 
     /// <summary>
-    /// Most bytes `circuit discover` keeps for the senders' writes (clean and ablated, every sender, example, position and
-    /// d_model float32), estimated before it starts.
+    /// Most bytes `circuit discover` keeps of a data set (per example and position, every sender's clean and ablated write
+    /// and the clean stream at each layer, float32 d_model-vectors), estimated before it starts.
     /// </summary>
     public const long MaxDiscoveryCacheBytes = 4L << 30;
 
