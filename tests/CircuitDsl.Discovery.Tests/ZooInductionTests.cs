@@ -68,6 +68,18 @@ public class ZooInductionTests
     }
 
     [Test]
+    public void TheFaithfulnessCurveOfExactPatchingRisesToOne()
+    {
+        var curve = FaithfulnessCurve.Of(discovery, exact);
+        TestContext.Out.WriteLine("by |score|: " + string.Join(", ", curve.ByMagnitude.Select(p => $"{p.Fraction:P1} ({p.Edges}) {p.Faithfulness:F3}")));
+        TestContext.Out.WriteLine($"CPR {curve.Cpr:F3}, CMD {curve.Cmd:F3}");
+        Assert.That(curve.ByMagnitude[^1].Faithfulness, Is.EqualTo(1).Within(1e-6)); // every edge kept is the model
+        Assert.That(curve.ByMagnitude[0].Edges, Is.EqualTo(1));
+        Assert.That(curve.Cmd, Is.InRange(0, 0.5));
+        Assert.That(curve.Cpr, Is.InRange(0.5, 1.0));
+    }
+
+    [Test]
     public void SpeculativeAcdcDecidesAsOneEdgeAtATime()
     {
         var one = discovery.Acdc(tau: 0.02, speculate: 1);

@@ -99,7 +99,8 @@ public sealed class DiscoverySession : IDisposable
         var provenance = new DraftProvenance(
             ToolInfo.Versions().CircuitDsl, Display(Settings.Path), bound.Name, Reference, ModelSha256, dataText["data ".Length..], Plan.Data.Count,
             Plan.Counterfactual == CounterfactualSource.Paired ? "each example's counterfactual" : $"a random pool example per reference (seed {Plan.Seed})",
-            metricText["metric ".Length..], method, Ablation(discovery.Settings.Ablation), selection, Plan.Seed, Graph.Count, faithfulness, ScoreMeaning(scores.Method));
+            metricText["metric ".Length..], method, Ablation(discovery.Settings.Ablation), selection, Plan.Seed, Graph.Count, faithfulness, ScoreMeaning(scores.Method),
+            FaithfulnessCurve.Of(discovery, scores));
         string target = Path.GetFullPath(outPath ?? Path.Combine(Path.GetDirectoryName(Settings.Path)!, "discovered.circuit"));
         string draft = DraftCircuit.Write(provenance, ModelLine(bound.ModelReference, Settings.Path, target), dataText, metricText, name, draftEdges);
         return new DiscoverOutcome(Canonical(draft, target), MibCircuitJson.Write(scores, kept, provenance), draftEdges, scores);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CircuitDsl.Discovery.Graph;
+using CircuitDsl.Discovery.Methods;
 
 namespace CircuitDsl.Cli.Discover;
 
@@ -11,7 +12,7 @@ public sealed record DraftEdge(Edge Edge, double Score, int Rank, double? Effect
 public sealed record DraftProvenance(
     string Tool, string Source, string Hypothesis, string Model, string ModelSha256, string Data, int Examples, string XNew,
     string Metric, string Method, string Ablation, string Selection, long Seed, int EdgesInGraph,
-    (double F, double Circuit, double Model, double Empty) Faithfulness, string ScoreMeaning);
+    (double F, double Circuit, double Model, double Empty) Faithfulness, string ScoreMeaning, FaithfulnessCurve Curve);
 
 /// <summary>
 /// The draft .circuit file: a provenance header, the settings copied as the source file states them, TODO role
@@ -34,6 +35,7 @@ public static class DraftCircuit
         Line($"// selection: {p.Selection}; {edges.Count} of {p.EdgesInGraph} edges kept");
         var (f, circuit, model, empty) = p.Faithfulness;
         Line($"// faithfulness (MIB, every other edge ablated as above): {Number(f)}; metric of the circuit {Number(circuit)}, the model {Number(model)}, no edge {Number(empty)}");
+        Line($"// faithfulness of the top k% of edges by |score| (MIB): {string.Join(", ", p.Curve.ByMagnitude.Select(c => $"{Number(100 * c.Fraction)}% {Number(c.Faithfulness)}"))}; CMD {Number(p.Curve.Cmd)}, CPR (ranked by signed score) {Number(p.Curve.Cpr)}");
         Line($"// score: {p.ScoreMeaning} (signed; rank by |score|).");
         Line("// Each claim below is path patching (effect = (patched - clean) / (clean - corrupted)) at half its measured effect.");
         Line();
@@ -81,7 +83,7 @@ public static class DraftCircuit
     };
 
     /// <summary>A number for comments: four significant digits.</summary>
-    public static string Number(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
+    public static string Number(double value) => (value + 0.0).ToString("G4", CultureInfo.InvariantCulture); // + 0.0: no "-0"
 
     /// <summary>
     /// <paramref name="value"/> to three significant digits, rounded toward zero (so a claim at half an effect stays on

@@ -58,11 +58,15 @@ public static class MibCircuitJson
                 selection = provenance.Selection,
                 seed = provenance.Seed,
                 score = provenance.ScoreMeaning,
-                faithfulness = double.IsFinite(provenance.Faithfulness.F) ? provenance.Faithfulness.F : (double?)null,
+                faithfulness = Finite(provenance.Faithfulness.F),
+                cpr = Finite(provenance.Curve.Cpr),
+                cmd = Finite(provenance.Curve.Cmd),
             }),
         };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
+
+    static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
     static IEnumerable<string> NodeNames(EdgeGraph graph)
     {
