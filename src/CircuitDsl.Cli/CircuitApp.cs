@@ -43,6 +43,8 @@ public static class CircuitApp
             DiffCommand.Create(console),
             EmitCommand.Create(console),
             CheckCommand.Create(console, compilerFactory ?? RoslynPlanCompiler.Create),
+            DiscoverCommand.Create(console, compilerFactory ?? RoslynPlanCompiler.Create),
+            ImportCommand.Create(console, compilerFactory ?? RoslynPlanCompiler.Create),
             ShowCommand.Create(console),
             InitCommand.Create(console),
             LspCommand.Create(console),

@@ -66,6 +66,12 @@ public static class ResourceLimits
     /// <summary>Most tokens in one dataset (examples × sequence length): the token ids alone are then 200 MB.</summary>
     public const long MaxDatasetTokens = 50_000_000;
 
+    /// <summary>
+    /// Most bytes `circuit discover` keeps of a data set (per example and position, every sender's clean and ablated write
+    /// and the clean stream at each layer, float32 d_model-vectors), estimated before it starts.
+    /// </summary>
+    public const long MaxDiscoveryCacheBytes = 4L << 30;
+
     /// <summary>Most nodes of an interpretation graph after treeification (shared nodes multiply along paths).</summary>
     public const int MaxTreeNodes = 100_000;
 

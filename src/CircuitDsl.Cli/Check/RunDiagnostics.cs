@@ -16,6 +16,14 @@ public static class RunDiagnostics
     public static readonly DiagnosticDescriptor CausalVariableFailed =
         new("CD4002", DiagnosticSeverity.Error, "Causal variable failed", "Hypothesis '{0}' could not run: {1}");
 
+    /// <summary>`circuit discover` cannot run on these settings (a metric without gradient, a model it does not support, too little memory).</summary>
+    public static readonly DiagnosticDescriptor DiscoveryCouldNotRun =
+        new("CD4003", DiagnosticSeverity.Error, "Discovery could not run", "Discovery could not run on the settings of '{0}': {1}");
+
+    /// <summary>`circuit import` cannot read a circuit file: not JSON, not EAP-IG/MIB's circuit format, or names a component the model lacks.</summary>
+    public static readonly DiagnosticDescriptor CircuitNotImported =
+        new("CD4004", DiagnosticSeverity.Error, "Circuit not imported", "Cannot import this circuit: {0}");
+
     /// <summary>A bug of CircuitDsl while checking this file: the file is reported as errored and the others still run.</summary>
     public static readonly DiagnosticDescriptor InternalError =
         new("CD4099", DiagnosticSeverity.Error, "Internal error", "Internal error of CircuitDsl (a bug, not in this file) while {0}: {1}: {2}");

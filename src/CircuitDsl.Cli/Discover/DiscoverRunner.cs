@@ -1,0 +1,46 @@
+using CircuitDsl.Cli.Check;
+using CircuitDsl.Discovery.Graph;
+using CircuitDsl.Discovery.Methods;
+
+namespace CircuitDsl.Cli.Discover;
+
+/// <summary>
+/// `circuit discover`: the settings of a .circuit file, one discovery method on the model's edge graph, a selection
+/// rule, and the draft. Every refusal happens before anything is written.
+/// </summary>
+public sealed class DiscoverRunner(DiscoverOptions options, IPlanCompiler compiler, Action<string>? progress = null)
+{
+    public DiscoverOutcome Run()
+    {
+        using var session = DiscoverySession.Open(options.File, options.Hypothesis, options.Models, options.Threads, compiler, progress);
+        var settings = session.DiscoverySettings(options.Method, options.Ablation, options.Steps, options.Threshold ?? DiscoverOptions.DefaultTau);
+        progress?.Invoke($"{Method(options)} on {session.Graph.Count} edges, {settings.Data.Count} examples");
+        using var discovery = new EdgeDiscovery(session.Model, settings);
+        var scores = discovery.Run();
+        var (kept, selection) = Select(scores);
+        return session.Draft(discovery, scores, kept, Method(options), selection, options.Name, options.Out, progress);
+    }
+
+    (IReadOnlyList<Edge> Kept, string Selection) Select(EdgeScores scores)
+    {
+        if (options.Method == DiscoveryMethod.Acdc)
+        {
+            var kept = scores.KeptEdges();
+            double tau = options.Threshold ?? DiscoverOptions.DefaultTau;
+            return options.Edges is { } n
+                ? (scores.Top(n), $"ACDC with tau {tau} kept {kept.Count}; the {Math.Min(n, kept.Count)} of largest |delta| of those")
+                : (kept, $"ACDC with tau {tau} (an edge removed when removing it raises KL(model || circuit) by less than tau)");
+        }
+        if (options.Threshold is { } threshold) return (scores.AtLeast(threshold), $"|score| >= {threshold}");
+        int count = options.Edges ?? DiscoverOptions.DefaultEdges;
+        return (scores.Top(count), $"the {count} edges of largest |score|");
+    }
+
+    public static string Method(DiscoverOptions o) => o.Method switch
+    {
+        DiscoveryMethod.Exact => "exact edge patching (every edge alone)",
+        DiscoveryMethod.Eap => "EAP (gradient at the clean input times source - clean)",
+        DiscoveryMethod.EapIg => $"EAP-IG-inputs, {o.Steps} steps (embeddings source + (k/{o.Steps})(clean - source), k = 0..{o.Steps - 1})",
+        _ => $"ACDC, tau {o.Threshold ?? DiscoverOptions.DefaultTau}, metric KL(model || circuit) at the metric's positions",
+    };
+}

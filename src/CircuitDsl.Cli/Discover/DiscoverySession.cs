@@ -1,0 +1,166 @@
+using CircuitDsl.Cli.Check;
+using CircuitDsl.Cli.Models;
+using CircuitDsl.Discovery.Graph;
+using CircuitDsl.Discovery.Methods;
+using CircuitDsl.Interventions.Execution;
+using CircuitDsl.Interventions.Patching;
+using CircuitDsl.Interventions.Plan;
+using CircuitDsl.Language;
+using CircuitDsl.Language.Binding;
+using CircuitDsl.Language.Formatting;
+using CircuitDsl.Language.Syntax;
+using CircuitDsl.Runtime.Model;
+using CircuitDsl.Runtime.Weights;
+using CircuitDsl.Zoo;
+using CircuitDsl.Zoo.Tasks;
+
+namespace CircuitDsl.Cli.Discover;
+
+/// <summary>What `circuit discover` or `circuit import` produced: the draft's text, the MIB JSON, and the kept edges.</summary>
+public sealed record DiscoverOutcome(string Draft, string Json, IReadOnlyList<DraftEdge> Edges, EdgeScores Scores);
+
+/// <summary>
+/// The settings of a .circuit file with the model they name loaded and their data built, as `circuit check` builds
+/// them; and the last step both verbs share: a set of kept edges measured by path patching (as `check` will measure
+/// them) and by MIB's faithfulness, written as a draft that binds (and is formatted) exactly as it will be written.
+/// </summary>
+public sealed class DiscoverySession : IDisposable
+{
+    readonly LoadedModel loaded;
+
+    DiscoverySession(SettingsFile settings, LoadedModel loaded, string reference, string sha, ExperimentPlan plan)
+    {
+        Settings = settings;
+        this.loaded = loaded;
+        Reference = reference;
+        ModelSha256 = sha;
+        Plan = plan;
+        Graph = EdgeGraph.For(loaded.Model.Config);
+    }
+
+    public SettingsFile Settings { get; }
+    public string Reference { get; }
+    public string ModelSha256 { get; }
+    public ExperimentPlan Plan { get; }
+    public EdgeGraph Graph { get; }
+    public HookedTransformer Model => loaded.Model;
+
+    public static DiscoverySession Open(string file, string? hypothesis, ModelMapping? models, int threads, IPlanCompiler compiler, Action<string>? progress)
+    {
+        string path = Path.GetFullPath(file);
+        var settings = SettingsFile.Read(path, hypothesis, models, compiler);
+        var bound = settings.Hypothesis;
+        string directory = Path.GetDirectoryName(path)!;
+        string reference = (models ?? ModelMapping.None).Apply(bound.ModelReference);
+        string folder = ZooCatalog.ResolvePath(reference, directory);
+        string sha = ReportBuilder.Sha256OfFolder(folder);
+        progress?.Invoke($"loading {reference}");
+        var loaded = ModelLoader.Load(folder, new ModelLoadOptions());
+        try
+        {
+            var model = loaded.Model;
+            if (EdgeGraph.Unsupported(model.Config) is { } unsupported) throw settings.Refuse(bound.Span, unsupported);
+            TorchSharp.torch.set_num_threads(TorchThreads.For(model, threads));
+            var plan = settings.Runnable.BuildPlan(new ZooDatasets(loaded.Tokenizer, model.Config.ContextLength), new CheckOptions(), directory);
+            var session = new DiscoverySession(settings, loaded, reference, sha, plan);
+            // Per example and position: every sender's clean and ablated write, and the clean stream at each layer's start and the end.
+            long vectors = (2L * session.Graph.Senders.Length) + model.Config.Layers + 1;
+            long bytes = vectors * plan.Data.Count * plan.Data.Length * model.Config.DModel * sizeof(float);
+            if (bytes > ResourceLimits.MaxDiscoveryCacheBytes)
+                throw settings.Refuse(bound.Data.Span, $"discovery keeps every sender's clean and ablated write, and the clean stream at every layer, for every example: {bytes / (1 << 20):N0} MiB for {plan.Data.Count:N0} examples of {plan.Data.Length} tokens, over its limit of {ResourceLimits.MaxDiscoveryCacheBytes >> 20:N0} MiB; use fewer examples (count)");
+            return session;
+        }
+        catch
+        {
+            loaded.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Discovery's settings: the file's data, metric, seed and x_new, with the ablation and method given.</summary>
+    public DiscoverySettings DiscoverySettings(DiscoveryMethod method, EdgeAblation ablation, int steps, double tau) =>
+        new(Plan.Data, Plan.Metric)
+        {
+            Method = method, Ablation = ablation, Counterfactual = Plan.Counterfactual, Seed = Plan.Seed, Steps = steps, Tau = tau, BatchSize = Plan.BatchSize,
+        };
+
+    /// <summary>The draft of <paramref name="kept"/> (ranked by <paramref name="scores"/>), and the circuit as MIB JSON.</summary>
+    public DiscoverOutcome Draft(EdgeDiscovery discovery, EdgeScores scores, IReadOnlyList<Edge> kept, string method, string selection, string name, string? outPath,
+        Action<string>? progress)
+    {
+        var bound = Settings.Hypothesis;
+        var faithfulness = discovery.Faithfulness(kept);
+        progress?.Invoke($"path patching {kept.Count} edges");
+        var effects = PathEffects(kept);
+        var ranks = scores.Ranked().Select((p, i) => (p.Edge, i + 1)).ToDictionary(p => p.Edge, p => p.Item2);
+        var draftEdges = kept.Select(e => new DraftEdge(e, scores[e], ranks[e], effects.TryGetValue(e, out double x) ? x : null)).ToArray();
+        string dataText = Setting("data", Settings.TextOf(bound.Data.Span));
+        string metricText = Setting("metric", Settings.TextOf(bound.Metric.Span));
+        var provenance = new DraftProvenance(
+            ToolInfo.Versions().CircuitDsl, Display(Settings.Path), bound.Name, Reference, ModelSha256, dataText["data ".Length..], Plan.Data.Count,
+            Plan.Counterfactual == CounterfactualSource.Paired ? "each example's counterfactual" : $"a random pool example per reference (seed {Plan.Seed})",
+            metricText["metric ".Length..], method, Ablation(discovery.Settings.Ablation), selection, Plan.Seed, Graph.Count, faithfulness, ScoreMeaning(scores.Method),
+            FaithfulnessCurve.Of(discovery, scores));
+        string target = Path.GetFullPath(outPath ?? Path.Combine(Path.GetDirectoryName(Settings.Path)!, "discovered.circuit"));
+        string draft = DraftCircuit.Write(provenance, ModelLine(bound.ModelReference, Settings.Path, target), dataText, metricText, name, draftEdges);
+        return new DiscoverOutcome(Canonical(draft, target), MibCircuitJson.Write(scores, kept, provenance), draftEdges, scores);
+    }
+
+    /// <summary>The path-patching effect of each edge the language can claim, measured as `circuit check` measures it.</summary>
+    Dictionary<Edge, double> PathEffects(IReadOnlyList<Edge> edges)
+    {
+        var claimable = edges.Where(e => e.Receiver.Kind == ComponentKind.Logits || (e.Receiver.Kind == ComponentKind.Head && e.Receiver.Channel != Channel.Output)).ToArray();
+        if (claimable.Length == 0) return [];
+        var checks = claimable.Select((e, i) => (Interventions.Plan.Check)new PathPatchCheck($"edge {i}", PathPatchSpec.Of([PatchEndpoint.At(e.Sender)], PatchEndpoint.At(e.Receiver)))).ToArray();
+        var result = new ExperimentRunner(Model).Run(Plan with { Checks = [.. checks] });
+        return claimable.Select((e, i) => (e, result[$"edge {i}"][Statistic.Effect].Value)).ToDictionary(p => p.e, p => p.Item2);
+    }
+
+    /// <summary>The draft in the formatter's layout, after checking that it binds where it will be written (exit 2 otherwise).</summary>
+    static string Canonical(string draft, string outPath)
+    {
+        var formatted = FormatCommand.TryFormat(SourceText.From(draft, outPath), out var syntax)
+            ?? throw new InvalidOperationException($"the draft does not parse: {string.Join("; ", syntax.Select(d => d.ToString()))}");
+        var analysis = CircuitAnalyzer.AnalyzeText(formatted, outPath, new PhysicalFileProvider(), new ConfigModelResolver(null), ZooTasks.Catalog);
+        if (analysis.HasErrors)
+            throw new UsageException($"the draft would not bind at {outPath}: {string.Join("; ", analysis.Diagnostics.Where(d => d.IsError).Select(d => d.Message))} (a relative model or data path of the settings may not resolve from there; write the draft beside the settings file)");
+        return formatted;
+    }
+
+    static string ModelLine(string reference, string source, string outPath)
+    {
+        if (reference.Contains(':')) return $"model {reference}";
+        string folder = Path.GetFullPath(reference, Path.GetDirectoryName(source)!);
+        return $"model \"{Path.GetRelativePath(Path.GetDirectoryName(outPath)!, folder).Replace('\\', '/')}\"";
+    }
+
+    /// <summary>A setting as the source states it (its span may or may not include the keyword).</summary>
+    static string Setting(string keyword, string text)
+    {
+        text = text.Trim();
+        return text.StartsWith(keyword + " ", StringComparison.Ordinal) ? text : $"{keyword} {text}";
+    }
+
+    static string Display(string path)
+    {
+        string relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+        return (relative.StartsWith("..", StringComparison.Ordinal) ? path : relative).Replace('\\', '/');
+    }
+
+    static string ScoreMeaning(DiscoveryMethod method) => method switch
+    {
+        DiscoveryMethod.Exact => "m(edge ablated) - m(clean), the metric averaged over scored positions",
+        DiscoveryMethod.Eap or DiscoveryMethod.EapIg => "the first-order estimate of m(edge ablated) - m(clean), the metric averaged over scored positions",
+        DiscoveryMethod.Acdc => "how much KL(model || circuit) rose when ACDC tried removing the edge (removed below tau)",
+        _ => "as the imported file gives it",
+    };
+
+    static string Ablation(EdgeAblation a) => a switch
+    {
+        EdgeAblation.Counterfactual => "counterfactual patching (an ablated edge carries its sender's write on x_new)",
+        EdgeAblation.Mean => "mean (its sender's mean write over the counterfactual pool, per position)",
+        _ => "zero (its sender's write set to zero)",
+    };
+
+    public void Dispose() => loaded.Dispose();
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+using CircuitDsl.Discovery.Graph;
+using CircuitDsl.Discovery.Methods;
+
+namespace CircuitDsl.Cli.Discover;
+
+/// <summary>One kept edge as the draft states it: its score and rank, and its path-patching effect when the language can claim it.</summary>
+public sealed record DraftEdge(Edge Edge, double Score, int Rank, double? Effect);
+
+/// <summary>Where a draft came from, echoed in its header so that the draft can be reproduced and judged.</summary>
+public sealed record DraftProvenance(
+    string Tool, string Source, string Hypothesis, string Model, string ModelSha256, string Data, int Examples, string XNew,
+    string Metric, string Method, string Ablation, string Selection, long Seed, int EdgesInGraph,
+    (double F, double Circuit, double Model, double Empty) Faithfulness, string ScoreMeaning, FaithfulnessCurve Curve);
+
+/// <summary>
+/// The draft .circuit file: a provenance header, the settings copied as the source file states them, TODO role
+/// comments per component, and one hypothesis whose expectations are the kept edges as path-patching claims, each
+/// at half its measured effect (so the draft holds on the data it was found on, and a regression of half the effect
+/// fails it). Edges the language cannot claim yet (into an MLP) or that path patching does not see are kept as comments.
+/// </summary>
+public static class DraftCircuit
+{
+    public static string Write(DraftProvenance p, string modelLine, string dataLine, string metricLine, string name, IReadOnlyList<DraftEdge> edges)
+    {
+        var text = new StringBuilder();
+        void Line(string line = "") => text.Append(line).Append('\n');
+        Line($"// Draft written by `circuit discover` (CircuitDsl {p.Tool}): a proposal to review, not a finding.");
+        Line($"// source: {p.Source} (settings of hypothesis '{p.Hypothesis}')");
+        Line($"// model: {p.Model}, sha256 {p.ModelSha256}");
+        Line($"// data: {p.Data}, {p.Examples} examples; x_new: {p.XNew}");
+        Line($"// metric: {p.Metric}");
+        Line($"// method: {p.Method}; ablation: {p.Ablation}");
+        Line($"// selection: {p.Selection}; {edges.Count} of {p.EdgesInGraph} edges kept");
+        var (f, circuit, model, empty) = p.Faithfulness;
+        Line($"// faithfulness (MIB, every other edge ablated as above): {Number(f)}; metric of the circuit {Number(circuit)}, the model {Number(model)}, no edge {Number(empty)}");
+        Line($"// faithfulness of the top k% of edges by |score| (MIB): {string.Join(", ", p.Curve.ByMagnitude.Select(c => $"{Number(100 * c.Fraction)}% {Number(c.Faithfulness)}"))}; CMD {Number(p.Curve.Cmd)}, CPR (ranked by signed score) {Number(p.Curve.Cpr)}");
+        Line($"// score: {p.ScoreMeaning} (signed; rank by |score|).");
+        Line("// Each claim below is path patching (effect = (patched - clean) / (clean - corrupted)) at half its measured effect.");
+        Line();
+        Line(modelLine);
+        Line(dataLine);
+        Line(metricLine);
+        Line();
+        foreach (var component in Components(edges).Where(c => c.Kind is ComponentKind.Head or ComponentKind.Mlp))
+        {
+            var sends = edges.Where(e => e.Edge.Sender == component).Select(e => e.Edge.Receiver.ToString()).ToArray();
+            var reads = edges.Where(e => e.Edge.Receiver.AsOutput == component && !component.IsEmbedding).Select(e => $"{e.Edge.Sender} into {ChannelName(e.Edge.Receiver)}").ToArray();
+            string flows = string.Join("; ", new[] { reads.Length > 0 ? "reads " + string.Join(", ", reads) : null, sends.Length > 0 ? "sends to " + string.Join(", ", sends) : null }.OfType<string>());
+            Line($"// TODO role of {component}: {flows}.");
+        }
+        Line();
+        Line($"hypothesis {name} \"TODO: what this circuit computes\" {{");
+        foreach (var edge in edges)
+        {
+            string scored = $"score {Number(edge.Score)}, rank {edge.Rank}";
+            if (edge.Effect is not { } effect)
+                Line($"  // {edge.Edge}: {scored}; not claimed: a path's receivers are heads' q/k/v inputs or the logits");
+            else if (!double.IsFinite(effect) || Math.Abs(effect) < 1e-6)
+                Line($"  // {edge.Edge}: {scored}; not claimed: its path-patching effect is {Number(effect)}");
+            else
+            {
+                Line($"  // {scored}, path-patching effect {Number(effect)}");
+                Line($"  expect path {edge.Edge} effect {(effect < 0 ? "<=" : ">=")} {Threshold(effect / 2)}");
+            }
+        }
+        Line("}");
+        return text.ToString();
+    }
+
+    /// <summary>Components named by the edges, in residual order (the embeddings first, the logits last).</summary>
+    static IEnumerable<Component> Components(IReadOnlyList<DraftEdge> edges) =>
+        edges.SelectMany(e => new[] { e.Edge.Sender, e.Edge.Receiver.AsOutput }).Distinct()
+            .OrderBy(c => c.ResidualOrder).ThenBy(c => c.HeadIndex);
+
+    static string ChannelName(Component receiver) => receiver.Channel switch
+    {
+        Channel.Query => "q",
+        Channel.Key => "k",
+        Channel.Value => "v",
+        _ => "its input",
+    };
+
+    /// <summary>A number for comments: four significant digits.</summary>
+    public static string Number(double value) => (value + 0.0).ToString("G4", CultureInfo.InvariantCulture); // + 0.0: no "-0"
+
+    /// <summary>
+    /// <paramref name="value"/> to three significant digits, rounded toward zero (so a claim at half an effect stays on
+    /// the effect's side), written without an exponent, as the language reads numbers.
+    /// </summary>
+    public static string Threshold(double value)
+    {
+        double magnitude = Math.Abs(value);
+        int exponent = (int)Math.Floor(Math.Log10(magnitude));
+        int decimals = Math.Max(0, 2 - exponent);
+        double scale = Math.Pow(10, decimals);
+        decimal rounded = (decimal)(Math.Floor(magnitude * scale) / scale);
+        rounded = Math.Round(rounded, decimals);
+        return (value < 0 ? "-" : "") + rounded.ToString("0.############################", CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Collections.Immutable;
+using CircuitDsl.Discovery.Graph;
+using static TorchSharp.torch;
+
+namespace CircuitDsl.Discovery.Methods;
+
+/// <summary>One point of a faithfulness curve: the top <see cref="Fraction"/> of the edges, how many that is, and f.</summary>
+public readonly record struct CurvePoint(double Fraction, int Edges, double Faithfulness);
+
+/// <summary>
+/// MIB's faithfulness curve of a ranking: f(C_k) = (m(C_k) − m(∅)) / (m(N) − m(∅)) for the circuits C_k of the top k% of
+/// edges, k in {0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100} (⌈k·edges⌉ edges, every other edge ablated), and its areas
+/// (trapezoids over the fraction): CPR with the edges ranked by signed score (higher is better), CMD = area of |1 − f|
+/// with them ranked by |score| (0 is best).
+/// </summary>
+public sealed record FaithfulnessCurve(ImmutableArray<CurvePoint> BySignedScore, ImmutableArray<CurvePoint> ByMagnitude, double Cpr, double Cmd)
+{
+    public static readonly ImmutableArray<double> Fractions = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0];
+
+    public static FaithfulnessCurve Of(EdgeDiscovery discovery, EdgeScores scores)
+    {
+        var graph = scores.Graph;
+        var signed = Enumerable.Range(0, graph.Count).OrderByDescending(i => scores.Scores[i]).ThenBy(i => i).ToArray();
+        var magnitude = Enumerable.Range(0, graph.Count).OrderByDescending(i => Math.Abs(scores.Scores[i])).ThenBy(i => i).ToArray();
+        var counts = Fractions.Select(k => (int)Math.Min(graph.Count, Math.Ceiling(k * graph.Count - 1e-9))).ToArray();
+
+        // Rows: the model (nothing ablated), the empty circuit, then each circuit of each ranking.
+        using var masks = ones(2 + (2 * counts.Length), graph.Count);
+        masks[0] = zeros(graph.Count);
+        for (int c = 0; c < counts.Length; c++)
+            for (int i = 0; i < counts[c]; i++)
+            {
+                masks[2 + c, signed[i]] = 0;
+                masks[2 + counts.Length + c, magnitude[i]] = 0;
+            }
+        var m = new List<double>();
+        for (int first = 0; first < masks.shape[0]; first += 4)
+        {
+            using var chunk = masks.narrow(0, first, Math.Min(4, masks.shape[0] - first));
+            m.AddRange(discovery.Evaluate(discovery.Settings.Metric, chunk));
+        }
+        double span = m[0] - m[1];
+        double F(int row) => span == 0 ? double.NaN : (m[row] - m[1]) / span;
+        var bySigned = counts.Select((n, c) => new CurvePoint(Fractions[c], n, F(2 + c))).ToImmutableArray();
+        var byMagnitude = counts.Select((n, c) => new CurvePoint(Fractions[c], n, F(2 + counts.Length + c))).ToImmutableArray();
+        return new FaithfulnessCurve(bySigned, byMagnitude, Area(bySigned, f => f), Area(byMagnitude, f => Math.Abs(1 - f)));
+    }
+
+    static double Area(ImmutableArray<CurvePoint> curve, Func<double, double> value)
+    {
+        double area = 0;
+        for (int i = 1; i < curve.Length; i++)
+            area += (curve[i].Fraction - curve[i - 1].Fraction) * (value(curve[i].Faithfulness) + value(curve[i - 1].Faithfulness)) / 2;
+        return area;
+    }
+}

@@ -1,0 +1,110 @@
+using CircuitDsl.Discovery.Graph;
+using CircuitDsl.Discovery.Methods;
+using CircuitDsl.Interventions.Data;
+using CircuitDsl.Interventions.Execution;
+using CircuitDsl.Interventions.Metrics;
+using CircuitDsl.Interventions.Plan;
+using CircuitDsl.Interventions.Statistics;
+using CircuitDsl.Runtime.Model;
+using static TorchSharp.torch;
+
+namespace CircuitDsl.Discovery.Running;
+
+/// <summary>
+/// One batch of references with what every method reads: the clean tokens and logits, every sender's clean write and
+/// what an ablated edge carries instead (the counterfactual run's write, the pool mean, or zero), all [senders, B, pos, d].
+/// </summary>
+internal sealed class DiscoveryBatch : IDisposable
+{
+    public required Tensor Tokens { get; init; }
+    public required IReadOnlyList<Example> Examples { get; init; }
+    public required Tensor CleanLogits { get; init; }
+    public required Tensor Clean { get; init; }
+    public required Tensor Source { get; init; }
+
+    /// <summary>The clean residual stream at the start of each layer, and the final one: [layers + 1, B, pos, d].</summary>
+    public required Tensor Residuals { get; init; }
+
+    public void Dispose()
+    {
+        Tokens.Dispose();
+        CleanLogits.Dispose();
+        Clean.Dispose();
+        Source.Dispose();
+        Residuals.Dispose();
+    }
+
+    /// <summary>
+    /// The batches of <paramref name="settings"/>' data. x_new is chosen as `circuit check` chooses it: each example's
+    /// own counterfactual (paired), or a pool example drawn per reference from the seed's "counterfactual" stream.
+    /// </summary>
+    public static List<DiscoveryBatch> All(HookedTransformer model, EdgeGraph graph, DiscoverySettings settings)
+    {
+        var data = settings.Data;
+        var counterfactual = new int[data.Count];
+        var random = SplitMix64.For(settings.Seed, "counterfactual");
+        for (int i = 0; i < data.Count; i++) counterfactual[i] = data.PoolDatum(random.Next(data.Pool.Count));
+        using var mean = settings.Ablation == EdgeAblation.Mean ? PoolMean(model, graph, settings) : null;
+
+        var batches = new List<DiscoveryBatch>();
+        try
+        {
+            foreach (var (start, end) in TokenBatch.Ranges(data.Count, settings.BatchSize))
+            {
+                using var scope = NewDisposeScope();
+                var references = TokenBatch.Range(start, end);
+                var tokens = TokenBatch.Of(data, references);
+                var (logits, clean, residuals) = SenderOutputs.Run(model, graph, tokens);
+                Tensor source;
+                switch (settings.Ablation)
+                {
+                    case EdgeAblation.Counterfactual:
+                        var corrupted = settings.Counterfactual == CounterfactualSource.Paired
+                            ? TokenBatch.Of(data, references, counterfactual: true)
+                            : TokenBatch.Of(data, counterfactual[start..end]);
+                        source = SenderOutputs.Run(model, graph, corrupted).Writes;
+                        break;
+                    case EdgeAblation.Mean:
+                        source = mean!.unsqueeze(1).expand_as(clean).contiguous();
+                        break;
+                    default:
+                        source = zeros_like(clean);
+                        break;
+                }
+                batches.Add(new DiscoveryBatch
+                {
+                    Tokens = tokens.DetachFromDisposeScope(),
+                    Examples = references.Select(i => data.Examples[i]).ToArray(),
+                    CleanLogits = logits.DetachFromDisposeScope(),
+                    Clean = clean.DetachFromDisposeScope(),
+                    Source = source.DetachFromDisposeScope(),
+                    Residuals = residuals.DetachFromDisposeScope(),
+                });
+            }
+            return batches;
+        }
+        catch
+        {
+            foreach (var b in batches) b.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Every sender's write averaged over the counterfactual pool, per position: [senders, pos, d], accumulated in float64.</summary>
+    static Tensor PoolMean(HookedTransformer model, EdgeGraph graph, DiscoverySettings settings)
+    {
+        var pool = settings.Data.Pool;
+        Tensor? sum = null;
+        foreach (var (start, end) in TokenBatch.Ranges(pool.Count, settings.BatchSize))
+        {
+            using var scope = NewDisposeScope();
+            var data = TokenBatch.Range(start, end).Select(settings.Data.PoolDatum).ToArray();
+            var writes = SenderOutputs.Run(model, graph, TokenBatch.Of(settings.Data, data)).Writes.to(ScalarType.Float64).sum(1);
+            var total = sum is null ? writes : sum + writes;
+            sum?.Dispose();
+            sum = total.MoveToOuterDisposeScope();
+        }
+        using (sum)
+            return (sum! / pool.Count).to(ScalarType.Float32);
+    }
+}
