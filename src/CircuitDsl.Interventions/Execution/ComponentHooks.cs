@@ -101,6 +101,9 @@ public sealed class ComponentHooks(HookedTransformer model)
         foreach (var n in Model.Hooks.Layers)
         {
             yield return n.ResidPre;
+            // Keys and values, for path patching's pass D from a receiver's first position on (HookedTransformer.ForwardTail).
+            yield return Model.PrefixKeyHook(n.Layer);
+            yield return n.V;
             yield return n.Result;
             if (Config.SandwichNorms) yield return n.Ln1PostScale;
             yield return n.AttnOut;

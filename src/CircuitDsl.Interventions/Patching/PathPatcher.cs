@@ -3,6 +3,7 @@ using CircuitDsl.Interventions.Execution;
 using CircuitDsl.Interventions.Metrics;
 using CircuitDsl.Interventions.Plan;
 using CircuitDsl.Runtime.Hooks;
+using CircuitDsl.Runtime.Model;
 using static TorchSharp.torch;
 
 namespace CircuitDsl.Interventions.Patching;
@@ -191,14 +192,16 @@ public sealed class PathPatcher(ComponentHooks hooks)
     /// <summary>
     /// Pass D: the receivers read what pass C recorded (computed at <paramref name="rows"/> only, when given; the
     /// clean stream elsewhere, which a receiver's positions never reach), everything from the first receiver's layer
-    /// on is recomputed for every variant at once, up to the final stream.
+    /// on is recomputed for every variant at once, up to the final stream. Attention is causal, so nothing before the
+    /// earliest position a receiver reads at can change: from there on only (a receiver at END alone: one row per
+    /// example), with the earlier positions' keys and values read from the clean run (<see cref="HookedTransformer.ForwardTail"/>).
     /// </summary>
     FinalStream HeadReceivers(PathPatchSpec spec, VariantChunk chunk, VariantChunk passC, Dictionary<int, Tensor> recorded, Tensor? rows)
     {
         var model = hooks.Model;
         var names = model.Hooks.Layers;
         int start = spec.Receivers.Min(r => r.Component.Layer);
-        var interventions = new List<Intervention>();
+        var inputs = new List<ReceiverInput>();
         Tensor changed = zeros(chunk.Variants, chunk.Batch, dtype: ScalarType.Bool);
         foreach (var r in spec.Receivers)
         {
@@ -211,14 +214,49 @@ public sealed class PathPatcher(ComponentHooks hooks)
             var positions = chunk.Mask(r.Positions);
             changed = changed | (VariantChunk.AnyAlongLast(value != cleanInput) & positions).any(-1);
             // A k or v receiver is its key/value head's input: under grouped-query attention the whole group reads it.
-            interventions.Add(Intervention.Replace(hooks.InputHook(r.Component, r.Component.Channel), chunk.Rows(value).unsqueeze(2),
-                new Selection { Heads = [hooks.InputSlice(r.Component.HeadIndex, r.Component.Channel)], PositionMask = chunk.Repeat(positions) }));
+            inputs.Add(new(hooks.InputHook(r.Component, r.Component.Channel), chunk.Rows(value), hooks.InputSlice(r.Component.HeadIndex, r.Component.Channel), chunk.Repeat(positions)));
         }
         // Pass D stops at the final stream: the metric unembeds only the rows it reads.
-        var final = chunk.FromRows(model.ForwardFrom(start, chunk.Repeat(chunk.Clean.Cache[names[start].ResidPre]),
-            new RunOptions { Interventions = interventions, StopAtLayer = model.Config.Layers }));
+        int first = FirstPositionRead(spec, chunk);
+        var final = chunk.FromRows(first == 0
+            ? model.ForwardFrom(start, chunk.Repeat(chunk.Clean.Cache[names[start].ResidPre]),
+                new RunOptions { Interventions = [.. inputs.Select(i => i.Replacing(0))], StopAtLayer = model.Config.Layers })
+            : FromFirstPosition(chunk, start, first, inputs));
         // A variant whose receivers got exactly their clean inputs is the clean run (pass D would only add rounding).
         return new FinalStream(where(changed.view(chunk.Variants, chunk.Batch, 1, 1), final, chunk.Clean.Final));
+    }
+
+    /// <summary>The earliest position (over the batch) at which some receiver reads.</summary>
+    static int FirstPositionRead(PathPatchSpec spec, VariantChunk chunk)
+    {
+        var read = spec.Receivers.Select(r => chunk.Mask(r.Positions)).Aggregate((a, b) => a | b).any(0);
+        return read.any().item<bool>() ? (int)read.nonzero()[0, 0].item<long>() : 0;
+    }
+
+    /// <summary>Pass D's rows [v·b, p, d] when nothing before <paramref name="first"/> changes: the tail computed, the rest the clean stream.</summary>
+    Tensor FromFirstPosition(VariantChunk chunk, int start, int first, List<ReceiverInput> inputs)
+    {
+        var model = hooks.Model;
+        var clean = chunk.Clean.Cache;
+        long tail = chunk.Clean.Final.shape[1] - first;
+        KeyValuePrefix Prefix(int layer) => new(
+            chunk.Repeat(clean[model.PrefixKeyHook(layer)].narrow(1, 0, first)),
+            chunk.Repeat(clean[model.Hooks.Layers[layer].V].narrow(1, 0, first)));
+        var computed = model.ForwardTail(start, chunk.Repeat(clean[model.Hooks.Layers[start].ResidPre]).narrow(1, first, tail), first, Prefix,
+            new RunOptions { Interventions = [.. inputs.Select(i => i.Replacing(first))], StopAtLayer = model.Config.Layers });
+        return cat([chunk.Repeat(chunk.Clean.Final.narrow(1, 0, first)), computed], 1);
+    }
+
+    /// <summary>What a receiver reads in pass D: its input hook and slice, the stream [v·b, p, d] it reads, and where [v·b, p].</summary>
+    sealed record ReceiverInput(string Hook, Tensor Value, int Slice, Tensor Positions)
+    {
+        /// <summary>The replacement of the receiver's input for a run that starts at position <paramref name="first"/>.</summary>
+        public Intervention Replacing(int first)
+        {
+            long length = Value.shape[1] - first;
+            return Intervention.Replace(Hook, Value.narrow(1, first, length).unsqueeze(2),
+                new Selection { Heads = [Slice], PositionMask = Positions.narrow(1, first, length) });
+        }
     }
 
     /// <summary>[v, b, p, d]: the clean stream, with each variant's rows computed by pass C in place.</summary>
