@@ -214,40 +214,6 @@ internal sealed partial class HypothesisBinder
     /// Identifiers an expression mentions outside string and character literals, excluding member names after
     /// a dot: the candidates for references to other variables.
     /// </summary>
-    internal static IEnumerable<string> MentionedNames(string expression)
-    {
-        int i = 0;
-        while (i < expression.Length)
-        {
-            char c = expression[i];
-            if (c is '"' or '\'')
-            {
-                i++;
-                while (i < expression.Length && expression[i] != c)
-                {
-                    i += expression[i] == '\\' ? 2 : 1;
-                }
-
-                i++;
-            }
-            else if (Lexer.IsIdentifierStart(c) && (i == 0 || !Lexer.IsIdentifierPart(expression[i - 1])))
-            {
-                int start = i;
-                while (i < expression.Length && Lexer.IsIdentifierPart(expression[i]))
-                {
-                    i++;
-                }
-
-                bool memberAccess = start > 0 && expression[start - 1] == '.';
-                if (!memberAccess)
-                {
-                    yield return expression[start..i];
-                }
-            }
-            else
-            {
-                i++;
-            }
-        }
-    }
+    internal static IEnumerable<string> MentionedNames(string expression) =>
+        ExpressionNames.Find(expression).Select(n => expression.Substring(n.Start, n.Length));
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CircuitDsl.Compiler.Sandbox;
 using CircuitDsl.Interventions.Data;
+using CircuitDsl.Language.Binding;
 using CircuitDsl.Language.Syntax;
 
 namespace CircuitDsl.LanguageServer.Features;

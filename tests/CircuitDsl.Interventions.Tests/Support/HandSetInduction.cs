@@ -10,19 +10,21 @@ namespace CircuitDsl.Interventions.Tests.Support;
 /// subspace. TOK (one-hot current token), POS (one-hot position), PREV (one-hot previous token, written by the
 /// previous-token head L0.H0), SELF (a copy of TOK written by the distractor head L0.H1, read by nothing), OUT
 /// (the predicted next token, written by the induction head L1.H0). L1.H1 is all zeros. The induction head's query
-/// reads TOK, its key reads PREV, its value reads TOK; the unembedding reads OUT.
+/// reads TOK, its key reads PREV, its value reads TOK; the unembedding reads OUT. Shared with the discovery tests
+/// (linked into their project), which use softer attention so that gradients flow.
 /// </summary>
 internal static class HandSetInduction
 {
     public const int Vocab = 8, Length = 12;
     const int Tok = 0, Pos = Tok + Vocab, Prev = Pos + Length, Self = Prev + Vocab, Out = Self + Vocab, DModel = Out + Vocab;
-    const float Sharp = 8, Logit = 10;
 
-    public static HookedTransformer Create()
+    /// <param name="sharpness">The attention logits' scale (8: nearly hard attention).</param>
+    /// <param name="logit">The unembedding's weight on OUT.</param>
+    public static HookedTransformer Create(float sharpness = 8, float logit = 10, string name = "hand-set induction")
     {
         var config = new ModelConfig
         {
-            Name = "hand-set induction", Layers = 2, Heads = 2, DModel = DModel, DHead = Length, VocabSize = Vocab,
+            Name = name, Layers = 2, Heads = 2, DModel = DModel, DHead = Length, VocabSize = Vocab,
             ContextLength = Length, Normalization = Normalization.None,
         };
         var model = new HookedTransformer(config);
@@ -34,10 +36,10 @@ internal static class HandSetInduction
         var l0 = model.blocks[0].attn;
         for (int p = 0; p < Length; p++)
         {
-            l0.W_Q[0, Pos + p, p] = Sharp;                      // position p asks for ...
-            if (p + 1 < Length) l0.W_K[0, Pos + p, p + 1] = Sharp; // ... the key at p - 1
-            l0.W_Q[1, Pos + p, p] = Sharp;                      // the distractor attends to itself
-            l0.W_K[1, Pos + p, p] = Sharp;
+            l0.W_Q[0, Pos + p, p] = sharpness;                      // position p asks for ...
+            if (p + 1 < Length) l0.W_K[0, Pos + p, p + 1] = sharpness; // ... the key at p - 1
+            l0.W_Q[1, Pos + p, p] = sharpness;                      // the distractor attends to itself
+            l0.W_K[1, Pos + p, p] = sharpness;
         }
         for (int t = 0; t < Vocab; t++)
         {
@@ -50,11 +52,11 @@ internal static class HandSetInduction
         var l1 = model.blocks[1].attn;
         for (int t = 0; t < Vocab; t++)
         {
-            l1.W_Q[0, Tok + t, t] = Sharp;  // query: the current token
-            l1.W_K[0, Prev + t, t] = Sharp; // key: the token before each earlier position
+            l1.W_Q[0, Tok + t, t] = sharpness;  // query: the current token
+            l1.W_K[0, Prev + t, t] = sharpness; // key: the token before each earlier position
             l1.W_V[0, Tok + t, t] = 1;      // value: the token there
             l1.W_O[0, t, Out + t] = 1;
-            model.unembed["W_U"][Out + t, t] = Logit;
+            model.unembed["W_U"][Out + t, t] = logit;
         }
         return model;
     }
@@ -63,7 +65,7 @@ internal static class HandSetInduction
     /// A beginning-of-sequence token (the last id, so that no query matches the previous-token head's output at
     /// position 0), then a prefix of 3..5 distinct tokens repeated to the end; <c>repeated</c> names the predictable positions.
     /// </summary>
-    public static Dataset Data(int count, ulong seed)
+    public static Dataset Data(int count, ulong seed, string name = "hand-set induction data")
     {
         var random = new SplitMix64(seed);
         var examples = new Example[count];
@@ -82,6 +84,6 @@ internal static class HandSetInduction
             var repeated = Enumerable.Range(prefix + 1, Length - 2 - prefix).ToArray(); // the token at p was seen at p - prefix >= 1
             examples[i] = new Example(tokens, positions: new Dictionary<string, int[]> { ["repeated"] = repeated }, source: $"hand-set #{i}");
         }
-        return new Dataset(examples, name: "hand-set induction data");
+        return new Dataset(examples, name: name);
     }
 }
