@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace CircuitDsl.Benchmarks;
 /// <summary>
 /// Where the first forward's peak comes from (`--llama-probe DIR keep|widen`, on the checkpoint `--llama --llama-dir DIR`
-/// writes): the peak growth of a 1 x 128 forward that stops after 0, 1, 3, 7 and 15 blocks, then of the unembedding alone
+/// writes): the peak growth of a 1 x 128 forward that stops after 1, 2, 4, 8 and 16 blocks, then of the unembedding alone
 /// (float32), then of whole forwards. Growth that rises with the blocks run is activations kept alive until the forward returns.
 /// </summary>
 public static class LlamaProbe
@@ -27,7 +27,7 @@ public static class LlamaProbe
             return 0;
         }
         var resid = m.Forward(tokens, new RunOptions { StopAtLayer = m.Config.Layers });
-        foreach (int stop in new[] { 1, 2, 4, 8, 16, 1 }) Step($"forward stopping at layer {stop} ({stop - 1} blocks)", () => m.Forward(tokens, new RunOptions { StopAtLayer = stop }));
+        foreach (int stop in new[] { 1, 2, 4, 8, 16, 1 }) Step($"forward stopping at layer {stop} ({stop} blocks run)", () => m.Forward(tokens, new RunOptions { StopAtLayer = stop }));
         Step("blocks only (first)", () => m.Forward(tokens, new RunOptions { StopAtLayer = m.Config.Layers }));
         Step("blocks only (second)", () => m.Forward(tokens, new RunOptions { StopAtLayer = m.Config.Layers }));
         if (!keep)
