@@ -73,12 +73,12 @@ public static class MemoryBenchmark
     }
 
     // Linux: writing 5 to clear_refs resets the peak resident set size (VmHWM) of this process.
-    static void ResetPeak()
+    internal static void ResetPeak()
     {
         try { File.WriteAllText("/proc/self/clear_refs", "5"); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    static long ResidentBytes(string field)
+    internal static long ResidentBytes(string field)
     {
         if (!File.Exists("/proc/self/status")) return Process.GetCurrentProcess().PeakWorkingSet64;
         var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));

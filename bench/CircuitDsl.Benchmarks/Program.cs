@@ -1,7 +1,7 @@
 using CircuitDsl.Benchmarks;
 using CircuitDsl.Runtime;
 
-// Usage: dotnet run -c Release --project bench/CircuitDsl.Benchmarks [-- --repetitions N] [--gpt2-repetitions N] [--interventions | --patching | --sparse | --zoo-paths | --fixed-cost | --memory | --compiler | --cache | --scrub]
+// Usage: dotnet run -c Release --project bench/CircuitDsl.Benchmarks [-- --repetitions N] [--gpt2-repetitions N] [--interventions | --patching | --sparse | --zoo-paths | --fixed-cost | --memory | --compiler | --cache | --scrub | --llama [--llama-batches 1,4] [--llama-dir DIR]]
 // (--interventions is --patching and --memory; --memory-of N is the child process that --memory starts per N)
 int at = Array.IndexOf(args, "--repetitions");
 int repetitions = at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1]) : 20;
@@ -15,6 +15,18 @@ if (args.Contains("--cache")) { CacheBenchmark.Run(Console.Out, Math.Min(repetit
 TorchNative.EnsureLoaded();
 TorchSharp.torch.set_num_threads(Environment.ProcessorCount);
 if (args.Contains("--scrub")) { ScrubBenchmark.Run(Console.Out, repetitions); return; }
+int llamaChild = Array.FindIndex(args, a => a is LlamaBenchmark.LoadFlag or LlamaBenchmark.ForwardFlag or LlamaBenchmark.Bf16Flag);
+// --llama-probe DIR keep|widen: where the first forward's peak memory comes from (LlamaProbe.cs)
+if (args.Contains("--llama-probe")) { LlamaProbe.Run(args[^2], args[^1] == "keep"); return; }
+if (llamaChild >= 0) { LlamaBenchmark.RunChild(Console.Out, args, llamaChild); return; }
+if (args.Contains("--llama"))
+{
+    // Issue 14 part 7: each forward of a 1B model takes seconds here, so few repetitions (default 3).
+    int batchesAt = Array.IndexOf(args, "--llama-batches"), dirAt = Array.IndexOf(args, "--llama-dir");
+    int[] batches = batchesAt >= 0 ? [.. args[batchesAt + 1].Split(',').Select(int.Parse)] : [1];
+    LlamaBenchmark.Run(Console.Out, at >= 0 ? repetitions : 3, batches, dirAt >= 0 ? args[dirAt + 1] : null);
+    return;
+}
 int child = Array.IndexOf(args, MemoryBenchmark.ChildFlag);
 if (child >= 0)
 {
