@@ -31,6 +31,9 @@ internal sealed class HookRun
         cacheCopies = options.CacheCopies;
     }
 
+    /// <summary>Whether some intervention runs a caller's function (which may keep the activations it is given).</summary>
+    public bool HasCustomInterventions => interventions.Values.Any(list => list.Any(i => i is CustomIntervention));
+
     public bool Wants(string name) =>
         interventions.ContainsKey(name) || (cache is not null && (cacheFilter is null || cacheFilter(name)));
 

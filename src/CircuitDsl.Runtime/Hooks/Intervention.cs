@@ -14,7 +14,10 @@ public abstract record Intervention(string HookName, Selection Where)
     /// <summary>Adds <paramref name="Delta"/> to the selected part of the activation.</summary>
     public static Intervention Add(string hook, Tensor delta, Selection? where = null) => new AddIntervention(hook, delta, where ?? Selection.All);
 
-    /// <summary>Any function of the activation (TransformerLens's hook function); it must keep the shape.</summary>
+    /// <summary>
+    /// Any function of the activation (TransformerLens's hook function); it must keep the shape. An activation it is
+    /// given stays valid until the forward returns (a run with one keeps every block's intermediates until then).
+    /// </summary>
     public static Intervention Custom(string hook, Func<Tensor, HookPoint, Tensor> function) => new CustomIntervention(hook, function);
 
     protected static void RequireBroadcastable(Tensor value, Tensor activation, HookPoint point)

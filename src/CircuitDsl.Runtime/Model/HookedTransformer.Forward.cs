@@ -16,7 +16,12 @@ public sealed partial class HookedTransformer
         for (int l = startAtLayer; l < Config.Layers; l++)
         {
             if (l == stop) return run.Fire(Hooks.Layers[l].ResidPre, residual);
+            // A block's intermediates die with it (a cache holds its own handles): a forward's peak is one block's
+            // activations, not every block's (49 MB a block for a 1B-parameter model at 128 tokens). Not with custom
+            // interventions: their functions may keep an activation they were given for a later hook.
+            using var block = run.HasCustomInterventions ? null : NewDisposeScope();
             residual = Block(l, residual, run, tail);
+            if (block is not null) residual = residual.MoveToOuterDisposeScope();
         }
         return options.StopAtLayer == Config.Layers ? residual : Unembed(residual, run);
     }
