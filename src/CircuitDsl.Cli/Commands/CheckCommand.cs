@@ -68,6 +68,9 @@ public static class CheckCommand
                     : $"the {files.Count} file(s) checked declare no hypothesis");
             outputs.RefuseOverwriting(run.ReadFiles, "a file this run read (an import, a data file or a model file)");
             outputs.Write(report, console);
+            // Warnings (e.g. CD2043, heads told apart on a shared key/value input) are not failures, but are said.
+            foreach (var d in report.Files.SelectMany(file => file.Diagnostics.Where(d => !d.IsError)))
+                console.Error.WriteLine($"{d.File}:{d.Line}:{d.Column}: {d.SeverityWord} {d.Code}: {d.Message}");
             if (verbose)
                 foreach (var bug in run.InternalErrors) console.Error.WriteLine(bug);
             if (report.HasErrors)
