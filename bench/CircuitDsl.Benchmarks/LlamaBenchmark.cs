@@ -1,8 +1,5 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using CircuitDsl.Runtime.Model;
 using CircuitDsl.Runtime.Weights;
@@ -203,52 +200,17 @@ public static class LlamaBenchmark
         var config = arch.Config();
         config["torch_dtype"] = "bfloat16";
         File.WriteAllText(Path.Combine(dir, "config.json"), config.ToJsonString());
-        var shapes = Shapes(arch).OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            long offset = 0;
-            foreach (var (name, shape) in shapes)
-            {
-                long length = shape.Aggregate(1L, (a, b) => a * b) * 2;
-                json.WriteStartObject(name);
-                json.WriteString("dtype", "BF16");
-                json.WriteStartArray("shape");
-                foreach (long d in shape) json.WriteNumberValue(d);
-                json.WriteEndArray();
-                json.WriteStartArray("data_offsets");
-                json.WriteNumberValue(offset);
-                json.WriteNumberValue(offset + length);
-                json.WriteEndArray();
-                json.WriteEndObject();
-                offset += length;
-            }
-            json.WriteEndObject();
-        }
-        buffer.Write(Encoding.ASCII.GetBytes(new string(' ', (int)((8 - buffer.Length % 8) % 8))));
-        string path = Path.Combine(dir, "model.safetensors");
-        using var stream = new FileStream(path + ".partial", FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-        Span<byte> prefix = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)buffer.Length);
-        stream.Write(prefix);
-        stream.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
         var g = new Generator((ulong)seed);
         using var _ = no_grad();
-        foreach (var (name, shape) in shapes)
+        // Drawn in name order, the order the writer asks for them in.
+        var shapes = Shapes(arch);
+        SafetensorsWriter.Write(Path.Combine(dir, "model.safetensors"), shapes, name =>
         {
-            using var scope = NewDisposeScope();
+            long[] shape = shapes[name];
             var drawn = randn(shape, generator: g);
-            if (shape.Length == 1) drawn = drawn * 0.2 + 1; // RMSNorm gains
-            else if (name != "model.embed_tokens.weight") drawn = drawn / Math.Sqrt(shape[1]);
-            var flat = drawn.to(ScalarType.BFloat16).view(-1);
-            const long perChunk = 8 << 20; // elements: 16 MiB
-            for (long first = 0; first < flat.numel(); first += perChunk)
-                stream.Write(flat.narrow(0, first, Math.Min(perChunk, flat.numel() - first)).bytes);
-        }
-        stream.Flush();
-        stream.Close();
-        File.Move(path + ".partial", path, overwrite: true);
+            if (shape.Length == 1) return drawn * 0.2 + 1; // RMSNorm gains
+            return name == "model.embed_tokens.weight" ? drawn : drawn / Math.Sqrt(shape[1]);
+        }, ScalarType.BFloat16);
     }
 
     static Dictionary<string, long[]> Shapes(HfFamilyArch a)

@@ -26,7 +26,6 @@ public static class SafetensorsWriter
     /// </summary>
     public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, ScalarType storedType, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        string dtype = SafetensorsDType.NameOf(storedType);
         TorchNative.EnsureLoaded();
         var sorted = new SortedDictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (name, tensor) in tensors)
@@ -35,24 +34,45 @@ public static class SafetensorsWriter
             if (!sorted.TryAdd(name, tensor)) throw new ArgumentException($"tensor '{name}' is given twice");
         }
 
+        WriteAtomically(path, sorted.ToDictionary(t => t.Key, t => t.Value.shape, StringComparer.Ordinal), name => sorted[name], storedType, metadata);
+    }
+
+    /// <summary>
+    /// Writes a checkpoint larger than memory: the tensors' shapes first, then each tensor as <paramref name="make"/>
+    /// makes it, in name order, each freed before the next is made, so at most one is alive (besides what the caller keeps).
+    /// </summary>
+    public static void Write(string path, IReadOnlyDictionary<string, long[]> shapes, Func<string, Tensor> make, ScalarType storedType, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        TorchNative.EnsureLoaded();
+        if (shapes.ContainsKey(SafetensorsHeader.MetadataKey)) throw new ArgumentException($"'{SafetensorsHeader.MetadataKey}' is reserved for metadata");
+        WriteAtomically(path, shapes, make, storedType, metadata);
+    }
+
+    static void WriteAtomically(string path, IReadOnlyDictionary<string, long[]> shapes, Func<string, Tensor> make, ScalarType storedType, IReadOnlyDictionary<string, string>? metadata)
+    {
+        string dtype = SafetensorsDType.NameOf(storedType);
+        var sorted = new SortedDictionary<string, long[]>(shapes.ToDictionary(), StringComparer.Ordinal);
         AtomicFile.Write(path, stream =>
         {
             var buffered = new BufferedStream(stream, 1 << 16); // not disposed: that would close AtomicFile's stream before it syncs
-            WriteTo(buffered, sorted, storedType, dtype, metadata);
+            WriteTo(buffered, sorted, make, storedType, dtype, metadata);
             buffered.Flush();
         });
     }
 
-    static void WriteTo(Stream stream, SortedDictionary<string, Tensor> tensors, ScalarType storedType, string dtype, IReadOnlyDictionary<string, string>? metadata)
+    static void WriteTo(Stream stream, SortedDictionary<string, long[]> shapes, Func<string, Tensor> make, ScalarType storedType, string dtype, IReadOnlyDictionary<string, string>? metadata)
     {
-        byte[] header = Header(tensors, dtype, SafetensorsDType.WidthOf(storedType), metadata);
+        byte[] header = Header(shapes, dtype, SafetensorsDType.WidthOf(storedType), metadata);
         Span<byte> prefix = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
         stream.Write(prefix);
         stream.Write(header);
-        foreach (var tensor in tensors.Values)
+        foreach (var (name, shape) in shapes)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // a tensor made here is freed here; one the caller passed in is not
+            var tensor = make(name);
+            if (!tensor.shape.SequenceEqual(shape))
+                throw new ArgumentException($"tensor '{name}' was declared [{string.Join(", ", shape)}] but made [{string.Join(", ", tensor.shape)}]");
             var flat = Stored(tensor, storedType).view(-1);
             // A bounded chunk at a time: a span over libtorch's memory holds at most int.MaxValue bytes.
             long perChunk = TensorDataReader.ChunkBytes / flat.ElementSize;
@@ -61,7 +81,7 @@ public static class SafetensorsWriter
         }
     }
 
-    static byte[] Header(SortedDictionary<string, Tensor> tensors, string dtype, int width, IReadOnlyDictionary<string, string>? metadata)
+    static byte[] Header(SortedDictionary<string, long[]> shapes, string dtype, int width, IReadOnlyDictionary<string, string>? metadata)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -74,13 +94,13 @@ public static class SafetensorsWriter
                 json.WriteEndObject();
             }
             long offset = 0;
-            foreach (var (name, tensor) in tensors)
+            foreach (var (name, shape) in shapes)
             {
-                long length = tensor.numel() * width;
+                long length = Model.ParameterShapes.Elements(shape) * width;
                 json.WriteStartObject(name);
                 json.WriteString("dtype", dtype);
                 json.WriteStartArray("shape");
-                foreach (long d in tensor.shape) json.WriteNumberValue(d);
+                foreach (long d in shape) json.WriteNumberValue(d);
                 json.WriteEndArray();
                 json.WriteStartArray("data_offsets");
                 json.WriteNumberValue(offset);

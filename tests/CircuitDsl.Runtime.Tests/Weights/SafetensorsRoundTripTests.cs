@@ -58,6 +58,22 @@ public class SafetensorsRoundTripTests
     }
 
     [Test]
+    public void TensorsMadeOneAtATimeGiveTheBytesOfTensorsInMemoryAndAreFreed()
+    {
+        using var dir = new TempDir();
+        using var scope = NewDisposeScope();
+        var tensors = new Dictionary<string, Tensor> { ["y"] = randn([7], generator: new Generator(2)), ["x"] = randn([4, 3], generator: new Generator(1)) };
+        SafetensorsWriter.Write(dir.File("in-memory"), tensors, ScalarType.BFloat16);
+        long before = Tensor.TotalCount;
+        SafetensorsWriter.Write(dir.File("made"), tensors.ToDictionary(t => t.Key, t => t.Value.shape), name => tensors[name].clone(), ScalarType.BFloat16);
+
+        Assert.That(File.ReadAllBytes(dir.File("made")), Is.EqualTo(File.ReadAllBytes(dir.File("in-memory"))));
+        Assert.That(Tensor.TotalCount, Is.EqualTo(before), "each made tensor is freed once written");
+        Assert.That(() => SafetensorsWriter.Write(dir.File("wrong"), new Dictionary<string, long[]> { ["x"] = [3, 4] }, _ => zeros(4, 3), ScalarType.Float32),
+            Throws.ArgumentException.With.Message.Contains("'x' was declared [3, 4] but made [4, 3]"));
+    }
+
+    [Test]
     public void Float16IsReadAsFloat32()
     {
         using var dir = new TempDir();
