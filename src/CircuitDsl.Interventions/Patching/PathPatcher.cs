@@ -217,11 +217,7 @@ public sealed class PathPatcher(ComponentHooks hooks)
             inputs.Add(new(hooks.InputHook(r.Component, r.Component.Channel), chunk.Rows(value), hooks.InputSlice(r.Component.HeadIndex, r.Component.Channel), chunk.Repeat(positions)));
         }
         // Pass D stops at the final stream: the metric unembeds only the rows it reads.
-        int first = FirstPositionRead(spec, chunk);
-        var final = chunk.FromRows(first == 0
-            ? model.ForwardFrom(start, chunk.Repeat(chunk.Clean.Cache[names[start].ResidPre]),
-                new RunOptions { Interventions = [.. inputs.Select(i => i.Replacing(0))], StopAtLayer = model.Config.Layers })
-            : FromFirstPosition(chunk, start, first, inputs));
+        var final = chunk.FromRows(FromFirstPosition(chunk, start, FirstPositionRead(spec, chunk), inputs));
         // A variant whose receivers got exactly their clean inputs is the clean run (pass D would only add rounding).
         return new FinalStream(where(changed.view(chunk.Variants, chunk.Batch, 1, 1), final, chunk.Clean.Final));
     }
@@ -233,7 +229,10 @@ public sealed class PathPatcher(ComponentHooks hooks)
         return read.any().item<bool>() ? (int)read.nonzero()[0, 0].item<long>() : 0;
     }
 
-    /// <summary>Pass D's rows [v·b, p, d] when nothing before <paramref name="first"/> changes: the tail computed, the rest the clean stream.</summary>
+    /// <summary>
+    /// Pass D's rows [v·b, p, d] when nothing before <paramref name="first"/> changes: the tail computed, the rest the
+    /// clean stream (with receivers at position 0, the whole of it computed).
+    /// </summary>
     Tensor FromFirstPosition(VariantChunk chunk, int start, int first, List<ReceiverInput> inputs)
     {
         var model = hooks.Model;

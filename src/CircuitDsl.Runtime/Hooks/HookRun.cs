@@ -25,6 +25,7 @@ internal sealed class HookRun
                 interventions[intervention.HookName] = list = [];
             list.Add(intervention);
         }
+        HasCustomInterventions = options.Interventions.Any(i => i is CustomIntervention);
         cache = options.Cache;
         cacheFilter = options.CacheFilter;
         cachePositions = options.CachePositions?.Select(p => (long)p).ToArray();
@@ -32,7 +33,7 @@ internal sealed class HookRun
     }
 
     /// <summary>Whether some intervention runs a caller's function (which may keep the activations it is given).</summary>
-    public bool HasCustomInterventions => interventions.Values.Any(list => list.Any(i => i is CustomIntervention));
+    public bool HasCustomInterventions { get; }
 
     public bool Wants(string name) =>
         interventions.ContainsKey(name) || (cache is not null && (cacheFilter is null || cacheFilter(name)));

@@ -31,9 +31,7 @@ public sealed partial class HookedTransformer
     }
 
     /// <summary>The hook whose cached value is a layer's prefix keys: hook_rot_k on rotary models (keys are rotated before attention), else hook_k.</summary>
-    public string PrefixKeyHook(int layer) => IsRotaryModel ? Hooks.Layers[layer].RotK : Hooks.Layers[layer].K;
-
-    bool IsRotaryModel => rotary is not null;
+    public string PrefixKeyHook(int layer) => Config.IsRotary ? Hooks.Layers[layer].RotK : Hooks.Layers[layer].K;
 
     KeyValuePrefix CheckedPrefix(KeyValuePrefix p, int layer, int first, long batch)
     {
