@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json.Nodes;
 using CircuitDsl.LanguageServer.Workspace;
 
@@ -22,7 +21,7 @@ public sealed class ResponseTimeBenchmark
     public async Task AnswersOnAThousandLineFile()
     {
         using var folder = new TempFolder();
-        string text = ThousandLineFile();
+        string text = ThousandLineFile.Text();
         string uri = DocumentUris.FromPath(folder.File("thousand.circuit", text));
         // The compiler's check is pushed past the measurement, so that it measures what typing waits for.
         await using var client = new ProtocolClient(new ServerOptions(TimeSpan.FromMinutes(10)));
@@ -92,32 +91,5 @@ public sealed class ResponseTimeBenchmark
 
         times.Sort();
         return $"  {what,-30} median {times[times.Count / 2],7:F1}  best {times[0],7:F1}  worst {times[^1],7:F1}";
-    }
-
-    /// <summary>File-level settings and variables, then hypotheses in the induction style up to 1,000 lines (as the front end's benchmark).</summary>
-    private static string ThousandLineFile()
-    {
-        var text = new StringBuilder();
-        text.Append("// Generated for the language server benchmark.\nmodel zoo:attn-only-2l\ndata repeated_tokens(count: 512, seed: 7)\n");
-        text.Append("metric loss at repeated\nablation resample\nbaseline resample L1.H0, L1.H1\n\n");
-        text.Append("let token = x.Tokens[x.Pos]\nlet prev_token = x.Tokens[x.Pos - 1]\nlet next_token = x.Tokens[x.Pos + 1]\n\n");
-        for (int i = 0; text.ToString().Count(c => c == '\n') < 1000; i++)
-        {
-            text.Append($"hypothesis h{i} \"variant {i}\" {{\n");
-            text.Append("  unmapped resample\n");
-            text.Append($"  let local{i} = x.Tokens[x.Pos] + {i}\n");
-            text.Append($"  group heads{i} = L1.H0, L1.H1\n");
-            text.Append("  node out = logits\n    from induction\n");
-            text.Append($"  node induction = heads{i} at repeated computes next_token\n");
-            text.Append("    q from embed, pos_embed agreeing on token\n    k from prev_head\n    v from embed agreeing on token\n");
-            text.Append("  node prev_head = L0.H0 computes prev_token\n    from embed agreeing on prev_token\n");
-            text.Append("  unimportant L0.H1\n");
-            text.Append("  expect scrub recovers >= 85%\n");
-            text.Append($"  expect path L0.H0 -> heads{i}.k -> logits effect <= -0.5\n");
-            text.Append("  expect path L0.H1 at repeated -> L1.H0.q at repeated -> logits effect >= -0.1\n");
-            text.Append("}\n\n");
-        }
-
-        return text.ToString();
     }
 }
