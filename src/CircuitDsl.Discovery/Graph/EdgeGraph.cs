@@ -8,22 +8,33 @@ namespace CircuitDsl.Discovery.Graph;
 /// embedding, the learned position embedding (where the model has one), every head's output and every MLP; receivers
 /// are every head's q, k and v input, every MLP's input and the logits. A sender feeds every receiver that reads the
 /// residual stream after it writes (<see cref="Component.ResidualOrder"/>). Edges are numbered in a stable
-/// topological order: by receiver (layer by layer, heads then the MLP, the logits last), then by sender.
+/// topological order: by receiver (layer by layer, heads then the MLP, the logits last), then by sender, then (in a
+/// per-position graph) by position bucket: the named positions in the order given, the other positions last.
+/// A per-position graph (<see cref="Positions"/>) has each edge once per bucket: the same sender, receiver and mask
+/// mechanism, applied only at that bucket's positions of each example.
 /// </summary>
 public sealed class EdgeGraph
 {
     readonly Dictionary<Edge, int> index;
 
-    EdgeGraph(ModelConfig config, ImmutableArray<Component> senders, ImmutableArray<Component> receivers)
+    EdgeGraph(ModelConfig config, ImmutableArray<Component> senders, ImmutableArray<Component> receivers, EdgePositions? positions)
     {
         Config = config;
         Senders = senders;
         Receivers = receivers;
-        Edges = [.. receivers.SelectMany(r => senders.Where(s => Feeds(s, r)).Select(s => new Edge(s, r)))];
+        Positions = positions;
+        string?[] labels = positions is null ? [null] : [.. Enumerable.Range(0, positions.Count).Select(positions.Label)];
+        Edges = [.. receivers.SelectMany(r => senders.Where(s => Feeds(s, r)).SelectMany(s => labels.Select(at => new Edge(s, r, at))))];
         index = Edges.Select((e, i) => (e, i)).ToDictionary(p => p.e, p => p.i);
     }
 
     public ModelConfig Config { get; }
+
+    /// <summary>The position buckets of a per-position graph; null when every edge is at every position.</summary>
+    public EdgePositions? Positions { get; }
+
+    /// <summary>How many edges each sender-receiver pair has: one per position bucket (1 without positions).</summary>
+    public int Buckets => Positions?.Count ?? 1;
 
     /// <summary>Every sender, in the order the residual stream receives them.</summary>
     public ImmutableArray<Component> Senders { get; }
@@ -41,6 +52,13 @@ public sealed class EdgeGraph
 
     public bool Contains(Edge edge) => index.ContainsKey(edge);
 
+    /// <summary>The numbers of the edges from <paramref name="sender"/> into <paramref name="receiver"/>, one per position bucket, in bucket order.</summary>
+    public IEnumerable<int> IndicesOf(Component sender, Component receiver)
+    {
+        int first = IndexOf(new Edge(sender, receiver, Positions?.Label(0)));
+        return first < 0 ? [] : Enumerable.Range(first, Buckets);
+    }
+
     /// <summary>The senders that feed <paramref name="receiver"/>, in residual order.</summary>
     public IEnumerable<Component> SendersOf(Component receiver) => Senders.Where(s => Feeds(s, receiver));
 
@@ -50,8 +68,8 @@ public sealed class EdgeGraph
     // A head's q/k/v input reads the stream at its head's place; an MLP's input reads it after its layer's heads.
     static long ReadOrder(Component receiver) => receiver.AsOutput.ResidualOrder;
 
-    /// <summary>The graph of a model the discovery methods support (<see cref="Supported"/>), or an exception that says why not.</summary>
-    public static EdgeGraph For(ModelConfig config)
+    /// <summary>The graph (per position when <paramref name="positions"/> is given) of a model the discovery methods support (<see cref="Supported"/>), or an exception that says why not.</summary>
+    public static EdgeGraph For(ModelConfig config, EdgePositions? positions = null)
     {
         if (Unsupported(config) is { } reason)
             throw new NotSupportedException($"discovery cannot run on {config.Name}: {reason}");
@@ -72,7 +90,7 @@ public sealed class EdgeGraph
             }
         }
         receivers.Add(Component.Logits);
-        return new EdgeGraph(config, [.. senders], [.. receivers]);
+        return new EdgeGraph(config, [.. senders], [.. receivers], positions);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using CircuitDsl.Discovery.Graph;
 using CircuitDsl.Interventions.Data;
 using CircuitDsl.Interventions.Metrics;
 using CircuitDsl.Interventions.Plan;
@@ -61,6 +62,9 @@ public sealed record DiscoverySettings(Dataset Data, MetricSpec Metric)
 
     /// <summary>Rows (variants × references) in one stacked forward of exact patching.</summary>
     public int MaxRows { get; init; } = 1024;
+
+    /// <summary>Per-position edges at these named positions (and one bucket for the rest); null: every edge at every position.</summary>
+    public EdgePositions? Positions { get; init; }
 
     public MetricSpec EffectiveAcdcMetric => AcdcMetric ?? MetricSpec.KL(Metric.Positions);
 }

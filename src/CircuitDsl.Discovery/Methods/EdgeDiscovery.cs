@@ -23,7 +23,7 @@ public sealed class EdgeDiscovery : IDisposable
         if (DiscoveryMetric.Unsupported(settings.Metric) is { } reason) throw new NotSupportedException(reason);
         this.model = model;
         Settings = settings;
-        Graph = EdgeGraph.For(model.Config);
+        Graph = EdgeGraph.For(model.Config, settings.Positions);
         run = new EdgePatchRun(model, Graph);
         batches = DiscoveryBatch.All(model, Graph, settings);
     }
@@ -56,7 +56,7 @@ public sealed class EdgeDiscovery : IDisposable
         foreach (var batch in batches)
         {
             using var metric = Metric(batch, Settings.Metric);
-            clean += metric.Sums(batch.CleanLogits).item<float>();
+            clean += CleanSum(metric, batch);
             count += metric.Count;
             for (int first = 0; first < Graph.Count; first += perForward)
             {
@@ -65,7 +65,7 @@ public sealed class EdgeDiscovery : IDisposable
                 var mask = zeros(edges + 1, Graph.Count);
                 for (int v = 0; v < edges; v++) mask[v + 1, first + v] = 1;
                 var logits = run.Forward(batch.Tokens, mask, batch.Clean, batch.Source, EdgeDelta.FromClean, gradients: false,
-                    start: run.StartLayer(mask), residuals: batch.Residuals);
+                    start: run.StartLayer(mask), residuals: batch.Residuals, buckets: batch.Buckets);
                 var sums = metric.Sums(logits).to(ScalarType.Float64).data<double>().ToArray();
                 for (int v = 0; v < edges; v++) scores[first + v] += sums[v + 1] - sums[0];
             }
@@ -95,14 +95,14 @@ public sealed class EdgeDiscovery : IDisposable
         foreach (var batch in batches)
         {
             using var metric = Metric(batch, Settings.Metric);
-            clean += metric.Sums(batch.CleanLogits).item<float>();
+            clean += CleanSum(metric, batch);
             count += metric.Count;
             foreach (double alpha in alphas)
             {
                 using var scope = NewDisposeScope();
                 var mask = zeros(1, Graph.Count).requires_grad_(true);
                 (Tensor, Tensor?)? embeddings = interpolate ? (Interpolate(batch, 0, alpha), HasPositions ? Interpolate(batch, 1, alpha) : null) : null;
-                var logits = run.Forward(batch.Tokens, mask, batch.Clean, batch.Source, EdgeDelta.FromClean, gradients: true, embeddings);
+                var logits = run.Forward(batch.Tokens, mask, batch.Clean, batch.Source, EdgeDelta.FromClean, gradients: true, embeddings, buckets: batch.Buckets);
                 var total = metric.Sums(logits).sum();
                 var gradient = autograd.grad([total], [mask])[0];
                 scores.add_(gradient.squeeze(0).to(ScalarType.Float64) / alphas.Length);
@@ -122,7 +122,7 @@ public sealed class EdgeDiscovery : IDisposable
     }
 
     /// <summary>
-    /// ACDC: receivers from the logits back (reverse topological order), each receiver's senders latest first; an edge
+    /// ACDC: receivers from the logits back (reverse topological order), each receiver's senders latest first (per position, the other positions, then the names from the last); an edge
     /// is removed for good when removing it (on top of every edge removed so far) raises the ACDC metric by less than
     /// <paramref name="tau"/>. The metric is KL(model ‖ circuit) unless the settings name another; removed edges carry
     /// their sender's ablated write in place of its current one.
@@ -138,7 +138,7 @@ public sealed class EdgeDiscovery : IDisposable
     {
         int most = speculate ?? (model.W_E.device.type == TorchSharp.DeviceType.CUDA ? 16 : 1);
         var spec = Settings.EffectiveAcdcMetric;
-        var order = Graph.Receivers.Reverse().SelectMany(r => Graph.SendersOf(r).Reverse().Select(s => Graph.IndexOf(new Edge(s, r)))).ToArray();
+        var order = Graph.Receivers.Reverse().SelectMany(r => Graph.SendersOf(r).Reverse().SelectMany(s => Graph.IndicesOf(s, r).Reverse())).ToArray();
         var removed = new bool[Graph.Count];
         var scores = new double[Graph.Count];
         using (var none = zeros(1, Graph.Count))
@@ -190,7 +190,7 @@ public sealed class EdgeDiscovery : IDisposable
             using var metric = Metric(batch, spec);
             count += metric.Count;
             var logits = run.Forward(batch.Tokens, ablated, batch.Clean, batch.Source, EdgeDelta.FromCurrent, gradients: false,
-                start: run.StartLayer(ablated), residuals: batch.Residuals);
+                start: run.StartLayer(ablated), residuals: batch.Residuals, buckets: batch.Buckets);
             var values = metric.Sums(logits).data<float>().ToArray();
             for (int v = 0; v < sums.Length; v++) sums[v] += values[v];
         }
@@ -200,7 +200,8 @@ public sealed class EdgeDiscovery : IDisposable
     /// <summary>The metric of the circuit made of <paramref name="edges"/> (every other edge ablated).</summary>
     public double CircuitMetric(IEnumerable<Edge> edges, MetricSpec? spec = null)
     {
-        using var mask = ones(1, Graph.Count);
+        using var scope = NewDisposeScope();
+        var mask = ones(1, Graph.Count);
         foreach (var edge in edges) mask[0, Graph.IndexOf(edge)] = 0;
         return Evaluate(spec ?? Settings.Metric, mask)[0];
     }
@@ -211,12 +212,19 @@ public sealed class EdgeDiscovery : IDisposable
     /// </summary>
     public (double Faithfulness, double Circuit, double Model, double Empty) Faithfulness(IEnumerable<Edge> edges)
     {
-        using var masks = ones(3, Graph.Count);
+        using var scope = NewDisposeScope(); // the mask's element writes make tensors too
+        var masks = ones(3, Graph.Count);
         masks[1] = zeros(Graph.Count);
         foreach (var edge in edges) masks[0, Graph.IndexOf(edge)] = 0;
         var m = Evaluate(Settings.Metric, masks);
         double span = m[1] - m[2];
         return (span == 0 ? double.NaN : (m[0] - m[2]) / span, m[0], m[1], m[2]);
+    }
+
+    static double CleanSum(DiscoveryMetric metric, DiscoveryBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        return metric.Sums(batch.CleanLogits).item<float>();
     }
 
     DiscoveryMetric Metric(DiscoveryBatch batch, MetricSpec spec) => DiscoveryMetric.For(spec, batch.Examples, batch.CleanLogits);

@@ -25,6 +25,9 @@ internal sealed class DiscoveryBatch : IDisposable
     /// <summary>The clean residual stream at the start of each layer, and the final one: [layers + 1, B, pos, d].</summary>
     public required Tensor Residuals { get; init; }
 
+    /// <summary>In a per-position graph, each position's bucket, one-hot: [B, pos, buckets]; null otherwise.</summary>
+    public Tensor? Buckets { get; init; }
+
     public void Dispose()
     {
         Tokens.Dispose();
@@ -32,6 +35,7 @@ internal sealed class DiscoveryBatch : IDisposable
         Clean.Dispose();
         Source.Dispose();
         Residuals.Dispose();
+        Buckets?.Dispose();
     }
 
     /// <summary>
@@ -79,6 +83,7 @@ internal sealed class DiscoveryBatch : IDisposable
                     Clean = clean.DetachFromDisposeScope(),
                     Source = source.DetachFromDisposeScope(),
                     Residuals = residuals.DetachFromDisposeScope(),
+                    Buckets = graph.Positions is { } positions ? BucketsOf(positions, references.Select(i => data.Examples[i])).DetachFromDisposeScope() : null,
                 });
             }
             return batches;
@@ -88,6 +93,15 @@ internal sealed class DiscoveryBatch : IDisposable
             foreach (var b in batches) b.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Each position's bucket of <paramref name="examples"/>, one-hot: [B, pos, buckets] in float32.</summary>
+    static Tensor BucketsOf(EdgePositions positions, IEnumerable<Example> examples)
+    {
+        var buckets = examples.Select(positions.BucketsOf).ToArray();
+        var flat = buckets.SelectMany(b => b.Select(k => (long)k)).ToArray();
+        using var indices = tensor(flat).view(buckets.Length, buckets[0].Length);
+        return nn.functional.one_hot(indices, positions.Count).to(ScalarType.Float32);
     }
 
     /// <summary>Every sender's write averaged over the counterfactual pool, per position: [senders, pos, d], accumulated in float64.</summary>

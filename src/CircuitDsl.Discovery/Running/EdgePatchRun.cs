@@ -28,6 +28,9 @@ internal enum EdgeDelta
 /// Mask 0 is the clean edge, 1 the ablated one; a mask that requires grad gives, at 0, the EAP score of every edge
 /// as its gradient (the metric's gradient at the receiver's input dotted with source − clean).
 /// Variants are stacked along the batch: [V·B, pos, ...].
+/// In a per-position graph the mask is m[v, e, k] over buckets k, and position p of example b takes the mask of its
+/// bucket: input_r[b, p] gets Σ_s Σ_k m[v, s→r, k] · onehot[b, p, k] · (source_s − write_s)[b, p], so the edges of
+/// one sender-receiver pair partition its positions (and EAP's gradient splits exactly over them).
 /// </summary>
 internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph)
 {
@@ -41,10 +44,13 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph)
     /// clean residual stream <paramref name="residuals"/>[l] ([layers + 1, B, pos, d]): right when no edge into a receiver
     /// before layer l is ablated (nothing before it changes), as in exact patching of edges into later layers and in
     /// ACDC, which ablates edges from the logits back (auto-circuit resumes ACDC's runs the same way).
+    /// <paramref name="buckets"/> [B, pos, buckets] is each position's bucket, one-hot (a per-position graph only).
     /// </summary>
     public Tensor Forward(Tensor tokens, Tensor mask, Tensor clean, Tensor source, EdgeDelta delta, bool gradients,
-        (Tensor Token, Tensor? Position)? embeddings = null, int start = 0, Tensor? residuals = null)
+        (Tensor Token, Tensor? Position)? embeddings = null, int start = 0, Tensor? residuals = null, Tensor? buckets = null)
     {
+        if ((buckets is null) != (graph.Positions is null))
+            throw new ArgumentException("a per-position graph needs each position's bucket, and only it", nameof(buckets));
         int variants = (int)mask.shape[0];
         long batch = tokens.shape[0];
         var stacked = variants == 1 ? tokens : tokens.repeat(variants, 1);
@@ -82,6 +88,11 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph)
         // Σ_s m[v, s, ...] · diff_s: the differences are [s, B, p, d] (fixed) or [s, V, B, p, d] (this run's).
         Tensor Combine(int senders, string maskAxes, string outAxes, Tensor m)
         {
+            if (buckets is not null) // m[v, s, (h,) k] → the mask at each position: [v, s, (h,) b, p]
+            {
+                m = einsum($"{maskAxes}k,bpk->{maskAxes}bp", m, buckets);
+                maskAxes += "bp";
+            }
             if (fixedDiff is not null)
                 return einsum($"sbpd,{maskAxes}->{outAxes}", fixedDiff.narrow(0, 0, senders), m);
             var now = stack(current.Take(senders).Select(t => t!.reshape(variants, batch, t.shape[1], t.shape[2])).ToArray());
@@ -97,7 +108,7 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph)
                 var group = receivers.Heads(layer, channel);
                 interventions.Add(Intervention.Custom(names.Input(ChannelLetter(channel)), (activation, _) =>
                 {
-                    var m = mask.index_select(1, group.Edges).view(variants, group.Senders, model.Config.Heads);
+                    var m = mask.index_select(1, group.Edges).view(PerBucket(variants, group.Senders, model.Config.Heads));
                     var add = Combine(group.Senders, "vsh", "vbphd", m);
                     return activation + add.reshape(activation.shape);
                 }));
@@ -108,7 +119,7 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph)
                 var group = receivers.Mlp(layer);
                 interventions.Add(Intervention.Custom(names.ResidMid, (activation, _) =>
                 {
-                    var m = mask.index_select(1, group.Edges).view(variants, group.Senders);
+                    var m = mask.index_select(1, group.Edges).view(PerBucket(variants, group.Senders));
                     mlpDelta = Combine(group.Senders, "vs", "vbpd", m).reshape(activation.shape);
                     return activation + mlpDelta;
                 }));
@@ -118,7 +129,7 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph)
         var logitsGroup = receivers.Logits;
         Tensor IntoLogits(Tensor final)
         {
-            var m = mask.index_select(1, logitsGroup.Edges).view(variants, logitsGroup.Senders);
+            var m = mask.index_select(1, logitsGroup.Edges).view(PerBucket(variants, logitsGroup.Senders));
             return final + Combine(logitsGroup.Senders, "vs", "vbpd", m).reshape(final.shape);
         }
         var options = new RunOptions { Interventions = interventions, Gradients = gradients };
@@ -130,6 +141,9 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph)
         interventions.Add(Intervention.Custom(model.Hooks.Layers[layers - 1].ResidPost, (activation, _) => IntoLogits(activation)));
         return start == 0 ? model.Forward(stacked, options) : model.ForwardFrom(start, Repeat(residuals![start], variants), options);
     }
+
+    // The mask's shape for one receiver group: [v, s, (h)] and, per position, the buckets last.
+    long[] PerBucket(params long[] shape) => graph.Positions is null ? shape : [.. shape, graph.Buckets];
 
     static Tensor Repeat(Tensor residual, int variants) => variants == 1 ? residual : residual.repeat(variants, 1, 1);
 
@@ -157,7 +171,8 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph)
 
 /// <summary>
 /// For each receiver group (a layer's q, k or v inputs; a layer's MLP; the logits), how many senders feed it (always
-/// a prefix of the graph's sender order) and the numbers of its edges, sender-major, as an index into the mask.
+/// a prefix of the graph's sender order) and the numbers of its edges, sender-major (then reader, then position
+/// bucket), as an index into the mask.
 /// </summary>
 internal sealed class ReceiverIndex
 {
@@ -188,7 +203,7 @@ internal sealed class ReceiverIndex
     static (int Senders, Tensor Edges) Group(EdgeGraph graph, Component[] readers)
     {
         var senders = graph.SendersOf(readers[0]).ToArray();
-        var edges = senders.SelectMany(s => readers.Select(r => (long)graph.IndexOf(new Edge(s, r)))).ToArray();
+        var edges = senders.SelectMany(s => readers.SelectMany(r => graph.IndicesOf(s, r).Select(i => (long)i))).ToArray();
         return (senders.Length, tensor(edges).DetachFromDisposeScope());
     }
 }
