@@ -2,6 +2,9 @@ using CircuitDsl.Discovery.Graph;
 using CircuitDsl.Discovery.Methods;
 using CircuitDsl.Discovery.Tests.Support;
 using CircuitDsl.Interventions.Data;
+using CircuitDsl.Interventions.Execution;
+using CircuitDsl.Interventions.Patching;
+using CircuitDsl.Interventions.Plan;
 using CircuitDsl.Interventions.Metrics;
 using CircuitDsl.Runtime.Model;
 using static TorchSharp.torch;
@@ -90,6 +93,24 @@ public class PerPositionEdgeTests
         var everyBucket = HandSetCircuit.Circuit.SelectMany(e => positioned.Graph.IndicesOf(e.Sender, e.Receiver)).Select(i => positioned.Graph.Edges[i]);
         Assert.That(positioned.Faithfulness(everyBucket).Circuit, Is.EqualTo(plain.Faithfulness(HandSetCircuit.Circuit).Circuit).Within(1e-5));
         Assert.That(positioned.Faithfulness(HandSetPositions.Circuit).Faithfulness, Is.EqualTo(1).Within(1e-5));
+    }
+
+    [Test]
+    public void PathPatchingAtAPositionMeasuresThePerPositionEdge()
+    {
+        // `expect path S at P -> R at P` (what a draft claims) on an attention-only model: the sender's write at P
+        // replaced, the receiver reading it at P, nothing else. Its patched metric is exact patching of that edge.
+        var exact = positioned.Exact();
+        var graph = positioned.Graph;
+        var named = graph.Edges.Where(e => e.Position != EdgePositions.Other && e.Receiver.Kind is ComponentKind.Head or ComponentKind.Logits)
+            .Where((e, i) => HandSetPositions.Circuit.Contains(e) || e.Sender == Component.Head(0, 1)).ToArray();
+        PatchEndpoint At(Component c, string at) => PatchEndpoint.At(c, HandSetPositions.Positions.SetOf(at));
+        var checks = named.Select((e, i) => (Check)new PathPatchCheck($"edge {i}", PathPatchSpec.Of([At(e.Sender, e.Position!)], At(e.Receiver, e.Position!)))).ToArray();
+        var settings = positioned.Settings;
+        var result = new ExperimentRunner(model).Run(new ExperimentPlan("positions", settings.Data, settings.Metric, [.. checks]) { Seed = settings.Seed, BatchSize = 24 });
+        Assert.That(named, Has.Length.GreaterThan(HandSetPositions.Circuit.Length - 4));
+        for (int i = 0; i < named.Length; i++)
+            Assert.That(result[$"edge {i}"][Statistic.Metric].Value - exact.CleanMetric, Is.EqualTo(exact[named[i]]).Within(2e-5), named[i].ToString());
     }
 
     [Test]

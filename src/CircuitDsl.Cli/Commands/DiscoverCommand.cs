@@ -42,10 +42,21 @@ public static class DiscoverCommand
         var jsonOpt = new Option<string?>("--json") { Description = "Also write the circuit in EAP-IG/MIB's JSON format to this file." };
         var threadsOpt = new Option<int>("--threads") { Description = "libtorch threads (default as for check)." };
         threadsOpt.Within(1, ResourceLimits.MaxThreads, "threads (the machine's logical processors)");
+        var positionsOpt = new Option<string>("--positions")
+        {
+            Description = "all (every edge at every position), or per-position edges at these named positions of the task, comma-separated (END,S2; S1+1), with one more bucket for the other positions.",
+            DefaultValueFactory = _ => "all",
+        };
+        var resamplesOpt = new Option<int?>("--resamples") { Description = "Repeat discovery on K bootstrap resamples of the data (seeded from the file's seed) and keep the edges selected often enough." };
+        resamplesOpt.Within(2, 1000, "resamples");
+        var minFrequencyOpt = new Option<double?>("--min-frequency")
+        {
+            Description = $"With --resamples: keep the edges selected in at least this fraction of the resamples (default {Stability.DefaultMinFrequency}).",
+        };
         var modelOpt = ModelOption.Create("Discover on");
         var command = new Command("discover", "Find a circuit (exact patching, EAP, EAP-IG or ACDC) on a file's model, data and metric; write it as a draft hypothesis.")
         {
-            fileArg, methodOpt, ablationOpt, edgesOpt, thresholdOpt, stepsOpt, hypothesisOpt, nameOpt, outOpt, jsonOpt, threadsOpt, modelOpt,
+            fileArg, methodOpt, ablationOpt, edgesOpt, thresholdOpt, stepsOpt, positionsOpt, resamplesOpt, minFrequencyOpt, hypothesisOpt, nameOpt, outOpt, jsonOpt, threadsOpt, modelOpt,
         };
         command.SetAction(parse => CliErrors.Guard(console, () =>
         {
@@ -57,16 +68,36 @@ public static class DiscoverCommand
             if (threshold is { } t && (!double.IsFinite(t) || t < 0))
                 throw new UsageException($"--threshold {t}: must be a finite number at least 0");
             string name = CheckName(parse.GetValue(nameOpt)!);
+            var positions = ReadPositions(parse.GetValue(positionsOpt)!);
+            if (positions is not null && parse.GetValue(jsonOpt) is not null)
+                throw new UsageException("--json with --positions: EAP-IG/MIB's circuit format has no positions, so per-position edges are not exported; drop --json or use --positions all");
+            int? resamples = parse.GetValue(resamplesOpt);
+            double? minFrequency = parse.GetValue(minFrequencyOpt);
+            if (minFrequency is not null && resamples is null) throw new UsageException("--min-frequency needs --resamples");
+            if (minFrequency is { } f && !(f > 0 && f <= 1)) throw new UsageException($"--min-frequency {f}: must be a fraction above 0 and at most 1");
             string? outPath = parse.GetValue(outOpt);
             var options = new DiscoverOptions(parse.GetValue(fileArg)!, method, Ablations[parse.GetValue(ablationOpt)!], edges, threshold, parse.GetValue(stepsOpt))
             {
                 Hypothesis = parse.GetValue(hypothesisOpt), Out = outPath == "-" ? null : outPath, Json = parse.GetValue(jsonOpt),
                 Models = ModelOption.Read(parse, modelOpt), Threads = parse.GetValue(threadsOpt), Name = name,
+                Positions = positions, Resamples = resamples, MinFrequency = minFrequency,
             };
             return Finish(console, "discover", () => new DiscoverRunner(options, compilerFactory(), message => console.Error.WriteLine($"discover: {message}")).Run(),
                 outPath, options.File, options.Json);
         }));
         return command;
+    }
+
+    /// <summary>`--positions`: null for all, else the named positions as given (each checked against the task later, where the data is known).</summary>
+    public static IReadOnlyList<string>? ReadPositions(string text)
+    {
+        var names = text.Split(',').Select(n => n.Trim()).ToArray();
+        if (names is ["all"]) return null;
+        foreach (string name in names)
+            if (name == "all") throw new UsageException($"--positions {text}: all is every position; give it alone or name positions");
+            else if (!Discovery.Graph.EdgePositions.IsName(name)) throw new UsageException($"--positions {text}: '{name}' is not a named position (END, S2, S1+1)");
+        if (names.Distinct(StringComparer.Ordinal).Count() != names.Length) throw new UsageException($"--positions {text}: a position is named twice");
+        return names;
     }
 
     /// <summary>The name the draft's hypothesis gets, if the language accepts it as one.</summary>
@@ -95,7 +126,7 @@ public static class DiscoverCommand
             return ExitCodes.Error;
         }
         // The JSON goes first, so that a failure writing it leaves no draft without it.
-        if (json is not null) AtomicFile.WriteAllText(json, outcome.Json);
+        if (json is not null) AtomicFile.WriteAllText(json, outcome.Json ?? throw new UsageException("per-position edges have no EAP-IG/MIB JSON"));
         if (outPath == "-") console.Out.Write(outcome.Draft);
         else AtomicFile.WriteAllText(outPath ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settingsFile))!, "discovered.circuit"), outcome.Draft);
         int claimed = outcome.Edges.Count(e => e.Effect is { } x && double.IsFinite(x) && Math.Abs(x) >= 1e-6);

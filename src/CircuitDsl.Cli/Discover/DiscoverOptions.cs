@@ -17,4 +17,13 @@ public sealed record DiscoverOptions(string File, DiscoveryMethod Method, EdgeAb
     public ModelMapping? Models { get; init; }
     public int Threads { get; init; }
     public string Name { get; init; } = "discovered";
+
+    /// <summary>Per-position edges at these named positions (and the other positions); null: every edge at every position.</summary>
+    public IReadOnlyList<string>? Positions { get; init; }
+
+    /// <summary>Bootstrap resamples for selection stability; null: none.</summary>
+    public int? Resamples { get; init; }
+
+    /// <summary>With resamples: the least selection frequency an edge needs to stay (default <see cref="Stability.DefaultMinFrequency"/>).</summary>
+    public double? MinFrequency { get; init; }
 }

@@ -13,12 +13,28 @@ public sealed class DiscoverRunner(DiscoverOptions options, IPlanCompiler compil
     public DiscoverOutcome Run()
     {
         using var session = DiscoverySession.Open(options.File, options.Hypothesis, options.Models, options.Threads, compiler, progress);
-        var settings = session.DiscoverySettings(options.Method, options.Ablation, options.Steps, options.Threshold ?? DiscoverOptions.DefaultTau);
-        progress?.Invoke($"{Method(options)} on {session.Graph.Count} edges, {settings.Data.Count} examples");
+        var settings = session.DiscoverySettings(options.Method, options.Ablation, options.Steps, options.Threshold ?? DiscoverOptions.DefaultTau)
+            with { Positions = session.Positions(options.Positions) };
+        int edges = session.Graph.Count * (settings.Positions?.Count ?? 1);
+        // The resamples run first, each freed before the next, so that at most one discovery's writes are held at once.
+        EdgeFrequencies? frequencies = null;
+        if (options.Resamples is { } resamples)
+        {
+            progress?.Invoke($"{Method(options)} on {edges} edges, {resamples} bootstrap resamples of {settings.Data.Count} examples");
+            frequencies = Stability.Run(session.Model, settings, resamples, s => Select(s).Kept, k => progress?.Invoke($"resample {k + 1} of {resamples}"));
+        }
+        progress?.Invoke($"{Method(options)} on {edges} edges, {settings.Data.Count} examples");
         using var discovery = new EdgeDiscovery(session.Model, settings);
         var scores = discovery.Run();
         var (kept, selection) = Select(scores);
-        return session.Draft(discovery, scores, kept, Method(options), selection, options.Name, options.Out, progress);
+        if (frequencies is not null)
+        {
+            double least = options.MinFrequency ?? Stability.DefaultMinFrequency;
+            kept = frequencies.AtLeast(least);
+            selection = $"the edges selected in at least {least:0.###} of {frequencies.Resamples} bootstrap resamples of the data (seed {frequencies.Seed}; "
+                + $"resample k draws the {settings.Data.Count} examples with replacement, stream \"bootstrap k\") by the rule: {selection}; scores and ranks from the whole data";
+        }
+        return session.Draft(discovery, scores, kept, Method(options, settings.Positions), selection, options.Name, options.Out, progress, frequencies);
     }
 
     (IReadOnlyList<Edge> Kept, string Selection) Select(EdgeScores scores)
@@ -35,6 +51,9 @@ public sealed class DiscoverRunner(DiscoverOptions options, IPlanCompiler compil
         int count = options.Edges ?? DiscoverOptions.DefaultEdges;
         return (scores.Top(count), $"the {count} edges of largest |score|");
     }
+
+    public static string Method(DiscoverOptions o, EdgePositions? positions = null) => Method(o) + (positions is null ? ""
+        : $"; per-position edges (a sender at p into a receiver at p) at {string.Join(", ", positions.Names)} and at the {EdgePositions.Other} of each example");
 
     public static string Method(DiscoverOptions o) => o.Method switch
     {

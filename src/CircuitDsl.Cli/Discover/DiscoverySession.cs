@@ -7,6 +7,7 @@ using CircuitDsl.Interventions.Patching;
 using CircuitDsl.Interventions.Plan;
 using CircuitDsl.Language;
 using CircuitDsl.Language.Binding;
+using CircuitDsl.Language.Diagnostics;
 using CircuitDsl.Language.Formatting;
 using CircuitDsl.Language.Syntax;
 using CircuitDsl.Runtime.Model;
@@ -17,7 +18,8 @@ using CircuitDsl.Zoo.Tasks;
 namespace CircuitDsl.Cli.Discover;
 
 /// <summary>What `circuit discover` or `circuit import` produced: the draft's text, the MIB JSON, and the kept edges.</summary>
-public sealed record DiscoverOutcome(string Draft, string Json, IReadOnlyList<DraftEdge> Edges, EdgeScores Scores);
+/// <remarks>Json is null for a per-position circuit: EAP-IG/MIB's format has no positions.</remarks>
+public sealed record DiscoverOutcome(string Draft, string? Json, IReadOnlyList<DraftEdge> Edges, EdgeScores Scores);
 
 /// <summary>
 /// The settings of a .circuit file with the model they name loaded and their data built, as `circuit check` builds
@@ -84,34 +86,65 @@ public sealed class DiscoverySession : IDisposable
             Method = method, Ablation = ablation, Counterfactual = Plan.Counterfactual, Seed = Plan.Seed, Steps = steps, Tau = tau, BatchSize = Plan.BatchSize,
         };
 
-    /// <summary>The draft of <paramref name="kept"/> (ranked by <paramref name="scores"/>), and the circuit as MIB JSON.</summary>
+    /// <summary>
+    /// The position buckets of `--positions NAMES` (null for every position): each name must be one the data's task
+    /// defines (CD2021 at the data statement otherwise), and no two may share a position in any example (CD4003).
+    /// </summary>
+    public EdgePositions? Positions(IReadOnlyList<string>? names)
+    {
+        if (names is null) return null;
+        var data = Settings.Hypothesis.Data;
+        var positions = EdgePositions.Of(names);
+        var unknown = positions.Sets.Select((set, i) => (Name: ((NamedPosition)set.Selectors[0]).Name, Given: positions.Names[i]))
+            .Where(p => !data.NamedPositions.Contains(p.Name)).ToArray();
+        if (unknown.Length > 0)
+            throw new DiscoverInputException([.. unknown.Select(p => DiagnosticCatalog.UnknownPosition.Create(data.Span, p.Name, data.Task.Name,
+                $" (--positions {p.Given})", data.NamedPositions.IsEmpty ? "none" : string.Join(", ", data.NamedPositions)))], Settings.Analysis.Sources.SourceOf);
+        if (positions.Overlap(Plan.Data.Examples) is { } overlap) throw Settings.Refuse(data.Span, $"--positions {string.Join(",", names)}: {overlap}");
+        return positions;
+    }
+
+    /// <summary>
+    /// The draft of <paramref name="kept"/> (ranked by <paramref name="scores"/>, with each edge's selection frequency
+    /// when stability was measured), and the circuit as MIB JSON (not for per-position edges).
+    /// </summary>
     public DiscoverOutcome Draft(EdgeDiscovery discovery, EdgeScores scores, IReadOnlyList<Edge> kept, string method, string selection, string name, string? outPath,
-        Action<string>? progress)
+        Action<string>? progress, EdgeFrequencies? frequencies = null)
     {
         var bound = Settings.Hypothesis;
         var faithfulness = discovery.Faithfulness(kept);
         progress?.Invoke($"path patching {kept.Count} edges");
-        var effects = PathEffects(kept);
+        var effects = PathEffects(kept, discovery.Graph.Positions);
         var ranks = scores.Ranked().Select((p, i) => (p.Edge, i + 1)).ToDictionary(p => p.Edge, p => p.Item2);
-        var draftEdges = kept.Select(e => new DraftEdge(e, scores[e], ranks[e], effects.TryGetValue(e, out double x) ? x : null)).ToArray();
+        var draftEdges = kept.Select(e => new DraftEdge(e, scores[e], ranks[e], effects.TryGetValue(e, out double x) ? x : null)
+        {
+            Frequency = frequencies is null ? null : (frequencies.Selected[frequencies.Graph.IndexOf(e)], frequencies.Resamples),
+        }).ToArray();
         string dataText = Setting("data", Settings.TextOf(bound.Data.Span));
         string metricText = Setting("metric", Settings.TextOf(bound.Metric.Span));
         var provenance = new DraftProvenance(
             ToolInfo.Versions().CircuitDsl, Display(Settings.Path), bound.Name, Reference, ModelSha256, dataText["data ".Length..], Plan.Data.Count,
             Plan.Counterfactual == CounterfactualSource.Paired ? "each example's counterfactual" : $"a random pool example per reference (seed {Plan.Seed})",
-            metricText["metric ".Length..], method, Ablation(discovery.Settings.Ablation), selection, Plan.Seed, Graph.Count, faithfulness, ScoreMeaning(scores.Method),
+            metricText["metric ".Length..], method, Ablation(discovery.Settings.Ablation), selection, Plan.Seed, discovery.Graph.Count, faithfulness, ScoreMeaning(scores.Method),
             FaithfulnessCurve.Of(discovery, scores));
         string target = Path.GetFullPath(outPath ?? Path.Combine(Path.GetDirectoryName(Settings.Path)!, "discovered.circuit"));
         string draft = DraftCircuit.Write(provenance, ModelLine(bound.ModelReference, Settings.Path, target), dataText, metricText, name, draftEdges);
-        return new DiscoverOutcome(Canonical(draft, target), MibCircuitJson.Write(scores, kept, provenance), draftEdges, scores);
+        string? json = discovery.Graph.Positions is null ? MibCircuitJson.Write(scores, kept, provenance) : null;
+        return new DiscoverOutcome(Canonical(draft, target), json, draftEdges, scores);
     }
 
-    /// <summary>The path-patching effect of each edge the language can claim, measured as `circuit check` measures it.</summary>
-    Dictionary<Edge, double> PathEffects(IReadOnlyList<Edge> edges)
+    /// <summary>
+    /// The path-patching effect of each edge the language can claim, measured as `circuit check` measures it: a
+    /// per-position edge at a named position as <c>expect path S at P -&gt; R at P</c> (sender and receiver both at P).
+    /// The other-positions bucket has no such claim.
+    /// </summary>
+    Dictionary<Edge, double> PathEffects(IReadOnlyList<Edge> edges, EdgePositions? positions)
     {
-        var claimable = edges.Where(e => e.Receiver.Kind == ComponentKind.Logits || (e.Receiver.Kind == ComponentKind.Head && e.Receiver.Channel != Channel.Output)).ToArray();
+        var claimable = edges.Where(e => (e.Receiver.Kind == ComponentKind.Logits || (e.Receiver.Kind == ComponentKind.Head && e.Receiver.Channel != Channel.Output))
+            && e.Position != EdgePositions.Other).ToArray();
         if (claimable.Length == 0) return [];
-        var checks = claimable.Select((e, i) => (Interventions.Plan.Check)new PathPatchCheck($"edge {i}", PathPatchSpec.Of([PatchEndpoint.At(e.Sender)], PatchEndpoint.At(e.Receiver)))).ToArray();
+        PatchEndpoint At(Component c, string? at) => PatchEndpoint.At(c, at is null ? null : positions!.SetOf(at));
+        var checks = claimable.Select((e, i) => (Interventions.Plan.Check)new PathPatchCheck($"edge {i}", PathPatchSpec.Of([At(e.Sender, e.Position)], At(e.Receiver, e.Position)))).ToArray();
         var result = new ExperimentRunner(Model).Run(Plan with { Checks = [.. checks] });
         return claimable.Select((e, i) => (e, result[$"edge {i}"][Statistic.Effect].Value)).ToDictionary(p => p.e, p => p.Item2);
     }

@@ -6,7 +6,11 @@ using CircuitDsl.Discovery.Methods;
 namespace CircuitDsl.Cli.Discover;
 
 /// <summary>One kept edge as the draft states it: its score and rank, and its path-patching effect when the language can claim it.</summary>
-public sealed record DraftEdge(Edge Edge, double Score, int Rank, double? Effect);
+public sealed record DraftEdge(Edge Edge, double Score, int Rank, double? Effect)
+{
+    /// <summary>With `--resamples`: in how many of how many bootstrap resamples the edge was selected.</summary>
+    public (int Selected, int Resamples)? Frequency { get; init; }
+}
 
 /// <summary>Where a draft came from, echoed in its header so that the draft can be reproduced and judged.</summary>
 public sealed record DraftProvenance(
@@ -45,8 +49,9 @@ public static class DraftCircuit
         Line();
         foreach (var component in Components(edges).Where(c => c.Kind is ComponentKind.Head or ComponentKind.Mlp))
         {
-            var sends = edges.Where(e => e.Edge.Sender == component).Select(e => e.Edge.Receiver.ToString()).ToArray();
-            var reads = edges.Where(e => e.Edge.Receiver.AsOutput == component && !component.IsEmbedding).Select(e => $"{e.Edge.Sender} into {ChannelName(e.Edge.Receiver)}").ToArray();
+            var sends = edges.Where(e => e.Edge.Sender == component).Select(e => e.Edge.Receiver + (e.Edge.Position is { } at ? $" at {at}" : "")).Distinct().ToArray();
+            var reads = edges.Where(e => e.Edge.Receiver.AsOutput == component && !component.IsEmbedding)
+                .Select(e => $"{e.Edge.Sender} into {ChannelName(e.Edge.Receiver)}{(e.Edge.Position is { } at ? $" at {at}" : "")}").Distinct().ToArray();
             string flows = string.Join("; ", new[] { reads.Length > 0 ? "reads " + string.Join(", ", reads) : null, sends.Length > 0 ? "sends to " + string.Join(", ", sends) : null }.OfType<string>());
             Line($"// TODO role of {component}: {flows}.");
         }
@@ -54,9 +59,12 @@ public static class DraftCircuit
         Line($"hypothesis {name} \"TODO: what this circuit computes\" {{");
         foreach (var edge in edges)
         {
-            string scored = $"score {Number(edge.Score)}, rank {edge.Rank}";
+            string scored = $"score {Number(edge.Score)}, rank {edge.Rank}"
+                + (edge.Frequency is var (selected, resamples) ? $", frequency {Number((double)selected / resamples)} ({selected} of {resamples} resamples)" : "");
             if (edge.Effect is not { } effect)
-                Line($"  // {edge.Edge}: {scored}; not claimed: a path's receivers are heads' q/k/v inputs or the logits");
+                Line($"  // {edge.Edge}: {scored}; not claimed: " + (edge.Edge.Position == EdgePositions.Other
+                    ? "`at` cannot say the other positions"
+                    : "a path's receivers are heads' q/k/v inputs or the logits"));
             else if (!double.IsFinite(effect) || Math.Abs(effect) < 1e-6)
                 Line($"  // {edge.Edge}: {scored}; not claimed: its path-patching effect is {Number(effect)}");
             else
