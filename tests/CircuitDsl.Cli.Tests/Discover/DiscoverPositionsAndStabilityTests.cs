@@ -1,0 +1,104 @@
+namespace CircuitDsl.Cli.Tests.Discover;
+
+/// <summary>
+/// `circuit discover --positions` (per-position edges, claimed as `S at P -&gt; R at P`) and `--resamples`
+/// (selection frequencies over bootstrap resamples): drafts that pass `fmt --check` and `check` as written,
+/// deterministic for a seed, and bad values refused with exit 2 and nothing written.
+/// </summary>
+public class DiscoverPositionsAndStabilityTests
+{
+    const string Ioi = """
+        model zoo:ioi-2l
+        data ioi(count: 32, seed: 3, counterfactual: abc)
+        metric logit_diff(IO, S) at END
+        """;
+
+    const string Induction = """
+        model zoo:attn-only-2l
+        data repeated_tokens(count: 24, seed: 5)
+        metric loss at repeated
+        """;
+
+    [Test]
+    public void APerPositionDraftClaimsEachEdgeAtItsPositionAndPassesFmtAndCheck()
+    {
+        using var folder = new TempFolder();
+        string settings = folder.File("settings.circuit", Ioi);
+        string draft = folder.File("draft.circuit");
+        var (code, _, error) = CliRunner.Run("discover", settings, "--method", "eap-ig", "--positions", "END,S2,IO", "--edges", "12", "--out", draft);
+        Assert.That(code, Is.EqualTo(0), error);
+        string text = File.ReadAllText(draft);
+        TestContext.Out.WriteLine(text);
+        Assert.That(text, Does.Contain("per-position edges (a sender at p into a receiver at p) at END, S2, IO and at the other positions of each example"));
+        Assert.That(text, Does.Match(@"expect path L1\.mlp at END -> logits at END effect <= -"));
+        Assert.That(text, Does.Match(@"expect path embed at (S2|IO) -> L0\.H\d\.[qkv] at \1 effect <= -"));
+        Assert.That(text, Does.Contain("of 548 edges kept"), "137 edges, 4 buckets each");
+        Assert.That(text, Does.Not.Contain("expect path embed ->"), "every claim names its positions");
+
+        var fmt = CliRunner.Run("fmt", "--check", draft);
+        Assert.That(fmt.ExitCode, Is.EqualTo(0), fmt.Out + fmt.Error);
+        var check = CliRunner.Run("check", draft, "--no-cache", "--no-progress");
+        Assert.That(check.ExitCode, Is.EqualTo(0), check.Out + check.Error);
+    }
+
+    [TestCase("END", "CD2021", ":2:1:")]
+    [TestCase("repeated,nowhere+1", "CD2021", ":2:1:")]
+    [TestCase("repeated,repeated+1", "CD4003", ":2:1:")]
+    public void PositionsTheDataCannotSplitByAreLocatedDiagnostics(string positions, string code, string place)
+    {
+        using var folder = new TempFolder();
+        string settings = folder.File("bad.circuit", Induction);
+        var (exit, _, error) = CliRunner.Run("discover", settings, "--method", "eap", "--positions", positions, "--out", folder.File("d.circuit"));
+        Assert.That(exit, Is.EqualTo(2), error);
+        Assert.That(error, Does.Contain(code).And.Contain("bad.circuit" + place));
+        Assert.That(File.Exists(folder.File("d.circuit")), Is.False);
+    }
+
+    [Test]
+    public void TheSameSeedGivesTheSameStableDraftAndTheLeastFrequencyFilters()
+    {
+        using var folder = new TempFolder();
+        string settings = folder.File("settings.circuit", Induction);
+        string Draft(string name, params string[] more)
+        {
+            string path = folder.File(name);
+            var (code, _, error) = CliRunner.Run(["discover", settings, "--method", "eap", "--edges", "8", "--resamples", "5", "--out", path, .. more]);
+            Assert.That(code, Is.EqualTo(0), error);
+            return File.ReadAllText(path);
+        }
+        string first = Draft("a.circuit");
+        TestContext.Out.WriteLine(first);
+        Assert.That(Draft("b.circuit"), Is.EqualTo(first));
+        Assert.That(first, Does.Contain("// selection: the edges selected in at least 0.5 of 5 bootstrap resamples of the data (seed 5;"));
+        Assert.That(first, Does.Match(@"frequency 1 \(5 of 5 resamples\)"));
+        Assert.That(first, Does.Not.Match(@"\(([0-2]) of 5 resamples\)"), "kept: at least half");
+        string strict = Draft("c.circuit", "--min-frequency", "1");
+        Assert.That(strict, Does.Not.Match(@"\(([0-4]) of 5 resamples\)"));
+        Assert.That(Kept(strict), Is.LessThanOrEqualTo(Kept(first)));
+        var check = CliRunner.Run("check", folder.File("a.circuit"), "--no-cache", "--no-progress");
+        Assert.That(check.ExitCode, Is.EqualTo(0), check.Out + check.Error);
+    }
+
+    static int Kept(string draft) => int.Parse(System.Text.RegularExpressions.Regex.Match(draft, @"; (\d+) of 42 edges kept").Groups[1].Value);
+
+    [TestCase("--resamples", "1")]
+    [TestCase("--resamples", "0")]
+    [TestCase("--resamples", "1001")]
+    [TestCase("--resamples", "4", "--min-frequency", "0")]
+    [TestCase("--resamples", "4", "--min-frequency", "1.5")]
+    [TestCase("--resamples", "4", "--min-frequency", "NaN")]
+    [TestCase("--min-frequency", "0.5")]
+    [TestCase("--positions", "repeated,all")]
+    [TestCase("--positions", "3")]
+    [TestCase("--positions", "repeated,repeated")]
+    [TestCase("--positions", "repeated", "--json", "c.json")]
+    public void BadStabilityAndPositionOptionsExitTwo(params string[] options)
+    {
+        using var folder = new TempFolder();
+        string settings = folder.File("settings.circuit", Induction);
+        var (exit, _, error) = CliRunner.Run(["discover", settings, "--out", folder.File("d.circuit"), .. options.Select(o => o == "c.json" ? folder.File(o) : o)]);
+        Assert.That(exit, Is.EqualTo(2), error);
+        Assert.That(File.Exists(folder.File("d.circuit")), Is.False);
+        Assert.That(File.Exists(folder.File("c.json")), Is.False);
+    }
+}
