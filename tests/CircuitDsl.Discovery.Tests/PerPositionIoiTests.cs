@@ -35,5 +35,12 @@ public class PerPositionIoiTests
                     Assert.That(buckets[1..], Has.All.EqualTo(0), $"{edge}: the logits are read at END only");
             }
         }
+
+        // A circuit run (upstream edges ablated too, each sender's write in the run itself) with every bucket of an
+        // edge ablated is the plain graph's run with that edge ablated.
+        var ablated = plain.Graph.Edges.Where((_, i) => i % 3 == 0).ToArray();
+        var kept = plain.Graph.Edges.Except(ablated).ToArray();
+        var keptEverywhere = kept.SelectMany(e => positioned.Graph.IndicesOf(e.Sender, e.Receiver)).Select(i => positioned.Graph.Edges[i]);
+        Assert.That(positioned.CircuitMetric(keptEverywhere), Is.EqualTo(plain.CircuitMetric(kept)).Within(1e-4));
     }
 }
