@@ -18,6 +18,8 @@ public static class MibCircuitJson
     public static string Write(EdgeScores scores, IReadOnlyCollection<Edge> kept, DraftProvenance provenance)
     {
         var graph = scores.Graph;
+        // Merging the buckets would write a different circuit than the one found; `discover` refuses --json with --positions.
+        if (graph.Positions is not null) throw new NotSupportedException("EAP-IG/MIB's circuit format has no positions: per-position edges are not exported");
         var config = graph.Config;
         var keptSet = kept.ToHashSet();
         var edges = new Dictionary<string, (double Score, bool InGraph)>(StringComparer.Ordinal);
