@@ -41,6 +41,22 @@ public class DiscoverPositionsAndStabilityTests
         Assert.That(check.ExitCode, Is.EqualTo(0), check.Out + check.Error);
     }
 
+    [Test]
+    public void AllPositionsIsTheDefaultGraph()
+    {
+        using var folder = new TempFolder();
+        string settings = folder.File("settings.circuit", Induction);
+        string Draft(string name, params string[] more)
+        {
+            var (code, _, error) = CliRunner.Run(["discover", settings, "--method", "eap", "--edges", "6", "--out", folder.File(name), .. more]);
+            Assert.That(code, Is.EqualTo(0), error);
+            return File.ReadAllText(folder.File(name));
+        }
+        string plain = Draft("a.circuit");
+        Assert.That(Draft("b.circuit", "--positions", "all"), Is.EqualTo(plain));
+        Assert.That(plain, Does.Contain("; 6 of 42 edges kept").And.Not.Contain(" at repeated ->"));
+    }
+
     [TestCase("END", "CD2021", ":2:1:")]
     [TestCase("repeated,nowhere+1", "CD2021", ":2:1:")]
     [TestCase("repeated,repeated+1", "CD4003", ":2:1:")]
