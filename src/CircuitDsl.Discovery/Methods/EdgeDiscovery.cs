@@ -12,7 +12,7 @@ namespace CircuitDsl.Discovery.Methods;
 /// shared by every method and by <see cref="Evaluate"/>; memory grows with the data (senders × examples × positions ×
 /// d_model, twice), not with the number of edges beyond the [variants, edges] mask.
 /// </summary>
-public sealed class EdgeDiscovery : IDisposable
+public sealed partial class EdgeDiscovery : IDisposable
 {
     readonly HookedTransformer model;
     readonly EdgePatchRun run;
@@ -214,7 +214,8 @@ public sealed class EdgeDiscovery : IDisposable
         using var masks = ones(3, Graph.Count);
         masks[1] = zeros(Graph.Count);
         foreach (var edge in edges) masks[0, Graph.IndexOf(edge)] = 0;
-        var m = Evaluate(Settings.Metric, masks);
+        // Per example, as `expect circuit faithfulness` measures it, so that both give the same number.
+        var m = EvaluatePerExample(Settings.Metric, masks).Select(s => s.Mean).ToArray();
         double span = m[1] - m[2];
         return (span == 0 ? double.NaN : (m[0] - m[2]) / span, m[0], m[1], m[2]);
     }
