@@ -44,9 +44,9 @@ public sealed class CircuitFaithfulness : ICircuitEvaluator
     /// <summary>The ablation in words, with where x_new came from.</summary>
     public static string Describe(DiscoverySettings settings) => settings.Ablation switch
     {
-        EdgeAblation.Counterfactual => "counterfactual patching: an ablated edge carries its sender's write on x_new, "
-            + (settings.Counterfactual == CounterfactualSource.Paired ? "each example's counterfactual" : $"a random pool example per reference (seed {settings.Seed})"),
-        EdgeAblation.Mean => "mean: an ablated edge carries its sender's mean write over the counterfactual pool, per position",
-        _ => "zero: an ablated edge carries zero in place of its sender's write",
+        EdgeAblation.Counterfactual => "counterfactual patching (an ablated edge carries its sender's write on x_new: "
+            + (settings.Counterfactual == CounterfactualSource.Paired ? "each example's counterfactual)" : $"a random pool example per reference, seed {settings.Seed})"),
+        EdgeAblation.Mean => "mean (an ablated edge carries its sender's mean write over the pool, per position)",
+        _ => "zero (an ablated edge carries zero)",
     };
 }

@@ -34,7 +34,9 @@ internal sealed class CircuitFaithfulnessEvaluator(CircuitFaithfulnessCheck chec
         {
             ["method"] = "circuit faithfulness (MIB): (m(C) - m(empty)) / (m(N) - m(empty)), every edge outside C ablated; baseline is m(empty), every edge ablated",
             ["ablation"] = measured.Ablation,
-            ["edges"] = string.Create(CultureInfo.InvariantCulture, $"{check.Edges.Length} of {measured.GraphEdges} in the edge graph: {string.Join(", ", check.Edges)}"),
+            ["circuit"] = string.Create(CultureInfo.InvariantCulture,
+                $"{check.Edges.Length} of {measured.GraphEdges} edges; m(C) {stats[Statistic.Metric].Value:G4}, m(N) {stats[Statistic.Model].Value:G4}, m(empty) {stats[Statistic.Baseline].Value:G4}"),
+            ["edges"] = string.Join(", ", check.Edges),
             ["positions"] = "edges at every position; the metric at its own",
         };
         yield return Result(Check.Name, "circuit", stats, method, "circuit");
