@@ -26,7 +26,8 @@ public sealed class CircuitFaithfulness : ICircuitEvaluator
         // The binder states only edges the graph has; a plan written by hand may not.
         if (edges.Where(e => !graph.Contains(e)).Select(e => e.ToString()).FirstOrDefault() is { } missing)
             throw new ArgumentException($"check '{check.Name}': {missing} is not an edge of {model.Config.Name}'s edge graph");
-        using var masks = ones(3, graph.Count);
+        using var scope = NewDisposeScope(); // the masks and the temporaries their assignments make
+        var masks = ones(3, graph.Count);
         masks[1] = zeros(graph.Count);
         foreach (var edge in edges) masks[0, graph.IndexOf(edge)] = 0;
         var scores = discovery.EvaluatePerExample(settings.Metric, masks);

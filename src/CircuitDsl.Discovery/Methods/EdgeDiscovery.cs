@@ -211,7 +211,8 @@ public sealed partial class EdgeDiscovery : IDisposable
     /// </summary>
     public (double Faithfulness, double Circuit, double Model, double Empty) Faithfulness(IEnumerable<Edge> edges)
     {
-        using var masks = ones(3, Graph.Count);
+        using var scope = NewDisposeScope(); // the masks and the temporaries their assignments make
+        var masks = ones(3, Graph.Count);
         masks[1] = zeros(Graph.Count);
         foreach (var edge in edges) masks[0, Graph.IndexOf(edge)] = 0;
         // Per example, as `expect circuit faithfulness` measures it, so that both give the same number.
@@ -226,5 +227,6 @@ public sealed partial class EdgeDiscovery : IDisposable
     {
         foreach (var batch in batches) batch.Dispose();
         batches.Clear();
+        run.Dispose();
     }
 }

@@ -29,7 +29,7 @@ internal enum EdgeDelta
 /// as its gradient (the metric's gradient at the receiver's input dotted with source − clean).
 /// Variants are stacked along the batch: [V·B, pos, ...].
 /// </summary>
-internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph)
+internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph) : IDisposable
 {
     readonly ReceiverIndex receivers = new(graph);
 
@@ -152,6 +152,9 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph)
         return start;
     }
 
+    /// <summary>Frees the receiver index's tensors (they live as long as the run).</summary>
+    public void Dispose() => receivers.Dispose();
+
     static char ChannelLetter(Channel channel) => channel switch { Channel.Query => 'q', Channel.Key => 'k', _ => 'v' };
 }
 
@@ -159,7 +162,7 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph)
 /// For each receiver group (a layer's q, k or v inputs; a layer's MLP; the logits), how many senders feed it (always
 /// a prefix of the graph's sender order) and the numbers of its edges, sender-major, as an index into the mask.
 /// </summary>
-internal sealed class ReceiverIndex
+internal sealed class ReceiverIndex : IDisposable
 {
     readonly Dictionary<(int Layer, Channel Channel), (int Senders, Tensor Edges)> heads = [];
     readonly Dictionary<int, (int Senders, Tensor Edges)> mlps = [];
@@ -184,6 +187,11 @@ internal sealed class ReceiverIndex
     public (int Senders, Tensor Edges) Mlp(int layer) => mlps[layer];
 
     public (int Senders, Tensor Edges) Logits { get; }
+
+    public void Dispose()
+    {
+        foreach (var group in heads.Values.Concat(mlps.Values).Append(Logits)) group.Edges.Dispose();
+    }
 
     static (int Senders, Tensor Edges) Group(EdgeGraph graph, Component[] readers)
     {
