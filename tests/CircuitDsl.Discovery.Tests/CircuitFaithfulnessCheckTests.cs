@@ -112,6 +112,41 @@ public class CircuitFaithfulnessCheckTests
     }
 
     [Test]
+    public void TwoBoundsOnOneCircuitShareOneMeasurement()
+    {
+        var edges = HandSetCircuit.Circuit.Skip(1).Select(e => new CircuitEdge(e.Sender, e.Receiver)).ToImmutableArray();
+        var plan = Plan(HandSetCircuit.Circuit) with
+        {
+            Checks =
+            [
+                new CircuitFaithfulnessCheck("lower", edges, AblationKind.Resample) { Expect = new Expectation(Statistic.Faithfulness, ComparisonOperator.GreaterOrEqual, 0) },
+                new CircuitFaithfulnessCheck("upper", edges.Reverse().ToImmutableArray(), AblationKind.Resample) { Expect = new Expectation(Statistic.Faithfulness, ComparisonOperator.LessOrEqual, 1) },
+            ],
+        };
+        var evaluator = new CountingEvaluator();
+
+        var result = new ExperimentRunner(model) { Circuits = evaluator }.Run(plan);
+
+        Assert.That(evaluator.Measured, Is.EqualTo(1));
+        Assert.That(result["lower"][Statistic.Faithfulness], Is.EqualTo(result["upper"][Statistic.Faithfulness]));
+    }
+
+    sealed class CountingEvaluator : ICircuitEvaluator
+    {
+        readonly CircuitFaithfulness inner = new();
+        readonly HashSet<CircuitMeasurement> seen = new(ReferenceEqualityComparer.Instance);
+
+        public int Measured => seen.Count;
+
+        public CircuitMeasurement Measure(HookedTransformer model, ExperimentPlan plan, CircuitFaithfulnessCheck check)
+        {
+            var measurement = inner.Measure(model, plan, check);
+            seen.Add(measurement);
+            return measurement;
+        }
+    }
+
+    [Test]
     public void AnEdgeTheGraphLacksIsNamed()
     {
         var plan = Plan([new Edge(Component.Head(1, 0), Component.Head(0, 0, Channel.Key))]);

@@ -14,7 +14,17 @@ namespace CircuitDsl.Discovery.Methods;
 /// </summary>
 public sealed class CircuitFaithfulness : ICircuitEvaluator
 {
+    // Two claims on one circuit (a lower and an upper bound) share one measurement.
+    readonly Dictionary<(HookedTransformer, ExperimentPlan, AblationKind, string), CircuitMeasurement> measured = [];
+
     public CircuitMeasurement Measure(HookedTransformer model, ExperimentPlan plan, CircuitFaithfulnessCheck check)
+    {
+        var key = (model, plan with { Checks = [] }, check.Ablation, string.Join(", ", check.Edges.Select(e => e.ToString()).Order(StringComparer.Ordinal)));
+        if (!measured.TryGetValue(key, out var measurement)) measured[key] = measurement = MeasureOnce(model, plan, check);
+        return measurement;
+    }
+
+    static CircuitMeasurement MeasureOnce(HookedTransformer model, ExperimentPlan plan, CircuitFaithfulnessCheck check)
     {
         var settings = new DiscoverySettings(plan.Data, plan.Metric)
         {
