@@ -144,6 +144,19 @@ public class CircuitFaithfulnessCheckTests
             seen.Add(measurement);
             return measurement;
         }
+
+        public string? Refusal(HookedTransformer model, ExperimentPlan plan, CircuitFaithfulnessCheck check) => inner.Refusal(model, plan, check);
+    }
+
+    [Test]
+    public void AMeasurementOverTheMemoryBoundIsRefusedBeforeAnythingRuns()
+    {
+        var runner = new ExperimentRunner(model) { Circuits = new CircuitFaithfulness { MaxCacheBytes = 1 << 20 } };
+
+        var thrown = Assert.Throws<InvalidOperationException>(() => runner.Run(Plan(HandSetCircuit.Circuit)));
+
+        Assert.That(thrown!.Message, Does.StartWith("check 'circuit': measuring a circuit keeps every sender's").And.Contain("over its limit of 1 MiB"));
+        Assert.That(runner.CachedRuns, Is.EqualTo(0), "refused before the first batch");
     }
 
     [Test]

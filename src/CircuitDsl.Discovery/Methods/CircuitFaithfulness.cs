@@ -1,4 +1,5 @@
 using CircuitDsl.Discovery.Graph;
+using CircuitDsl.Discovery.Running;
 using CircuitDsl.Interventions.Execution;
 using CircuitDsl.Interventions.Plan;
 using CircuitDsl.Runtime.Model;
@@ -22,6 +23,22 @@ public sealed class CircuitFaithfulness : ICircuitEvaluator
         var key = (model, plan with { Checks = [] }, check.Ablation, string.Join(", ", check.Edges.Select(e => e.ToString()).Order(StringComparer.Ordinal)));
         if (!measured.TryGetValue(key, out var measurement)) measured[key] = measurement = MeasureOnce(model, plan, check);
         return measurement;
+    }
+
+    /// <summary>Most bytes one measurement may keep (discovery's bound by default).</summary>
+    public long MaxCacheBytes { get; init; } = ResourceLimits.MaxDiscoveryCacheBytes;
+
+    public string? Refusal(HookedTransformer model, ExperimentPlan plan, CircuitFaithfulnessCheck check)
+    {
+        if (EdgeGraph.Unsupported(model.Config) is { } unsupported) return $"the edge graph cannot run on {model.Config.Name}: {unsupported}";
+        if (DiscoveryMetric.Unsupported(plan.Metric) is { } metric) return metric;
+        // As `circuit discover` estimates it: per example and position, every sender's clean and ablated write and the
+        // clean stream at each layer's start and the end, float32 d_model-vectors.
+        var graph = EdgeGraph.For(model.Config);
+        long vectors = (2L * graph.Senders.Length) + model.Config.Layers + 1;
+        long bytes = vectors * plan.Data.Count * plan.Data.Length * model.Config.DModel * sizeof(float);
+        return bytes <= MaxCacheBytes ? null
+            : $"measuring a circuit keeps every sender's clean and ablated write, and the clean stream at every layer, for every example: {bytes / (1 << 20):N0} MiB for {plan.Data.Count:N0} examples of {plan.Data.Length} tokens, over its limit of {MaxCacheBytes >> 20:N0} MiB; use fewer examples (count)";
     }
 
     static CircuitMeasurement MeasureOnce(HookedTransformer model, ExperimentPlan plan, CircuitFaithfulnessCheck check)

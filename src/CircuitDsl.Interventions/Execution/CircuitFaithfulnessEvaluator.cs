@@ -10,9 +10,19 @@ namespace CircuitDsl.Interventions.Execution;
 /// read from the shared run cache; the measurement is made once, when the check finishes, and its per-example series
 /// get the bootstrap interval every statistic gets (the ratio recomputed on each resample of examples).
 /// </summary>
-internal sealed class CircuitFaithfulnessEvaluator(CircuitFaithfulnessCheck check, ExperimentPlan plan, HookedTransformer model, ICircuitEvaluator circuits)
-    : CheckEvaluator(check, plan)
+internal sealed class CircuitFaithfulnessEvaluator : CheckEvaluator
 {
+    readonly CircuitFaithfulnessCheck check;
+    readonly HookedTransformer model;
+    readonly ICircuitEvaluator circuits;
+
+    public CircuitFaithfulnessEvaluator(CircuitFaithfulnessCheck check, ExperimentPlan plan, HookedTransformer model, ICircuitEvaluator circuits) : base(check, plan)
+    {
+        (this.check, this.model, this.circuits) = (check, model, circuits);
+        // Made before the first batch runs, so that a refused claim costs nothing.
+        if (circuits.Refusal(model, plan, check) is { } reason) throw new InvalidOperationException($"check '{check.Name}': {reason}");
+    }
+
     public override void Batch(BatchContext batch)
     {
     }

@@ -17,6 +17,9 @@ public interface ICircuitEvaluator
     /// x_new, seed and batch size.
     /// </summary>
     CircuitMeasurement Measure(HookedTransformer model, ExperimentPlan plan, CircuitFaithfulnessCheck check);
+
+    /// <summary>Why <paramref name="check"/> cannot be measured (a model, metric or memory bound), or null; asked before any work starts.</summary>
+    string? Refusal(HookedTransformer model, ExperimentPlan plan, CircuitFaithfulnessCheck check);
 }
 
 /// <summary>What <see cref="ICircuitEvaluator.Measure"/> returns: m(C), m(N) and m(∅) per example, and what was run.</summary>
