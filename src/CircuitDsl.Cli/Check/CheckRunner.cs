@@ -1,6 +1,7 @@
 using CircuitDsl.Cli.Models;
 using CircuitDsl.Cli.Reports;
 using CircuitDsl.Compiler.Roslyn;
+using CircuitDsl.Discovery.Methods;
 using CircuitDsl.Interventions.Execution;
 using CircuitDsl.Interventions.Plan;
 using CircuitDsl.Language;
@@ -172,7 +173,7 @@ public sealed partial class CheckRunner(CheckOptions options, IPlanCompiler comp
         // libtorch's OpenMP thread count belongs to the calling thread, so it is set on the one that runs.
         TorchSharp.torch.set_num_threads(TorchThreads.For(model.Model, options.Threads));
         var datasets = new ZooDatasets(model.Tokenizer, model.Model.Config.ContextLength);
-        return (new ExperimentRunner(model.Model).Run(runnable.BuildPlan(datasets, options, fileDirectory)), sha, ModelWeights.Describe(model.Model.WeightDtype));
+        return (new ExperimentRunner(model.Model) { Circuits = new CircuitFaithfulness() }.Run(runnable.BuildPlan(datasets, options, fileDirectory)), sha, ModelWeights.Describe(model.Model.WeightDtype));
     });
 
     /// <summary>The model a hypothesis runs on (after --model), its folder, and the folder's hash (once per folder and run).</summary>

@@ -62,5 +62,5 @@ internal static class ReportFormatting
         return null;
     }
 
-    static readonly Statistic[] HeadlineOrder = [Statistic.Recovers, Statistic.Effect, Statistic.Fraction, Statistic.Metric, Statistic.Model];
+    static readonly Statistic[] HeadlineOrder = [Statistic.Faithfulness, Statistic.Recovers, Statistic.Effect, Statistic.Fraction, Statistic.Metric, Statistic.Model];
 }

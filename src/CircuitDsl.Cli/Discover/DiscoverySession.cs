@@ -120,6 +120,7 @@ public sealed class DiscoverySession : IDisposable
         {
             Frequency = frequencies is null ? null : (frequencies.Selected[frequencies.Graph.IndexOf(e)], frequencies.Resamples),
         }).ToArray();
+        var circuit = CircuitClaim(discovery, kept, draftEdges, faithfulness);
         string dataText = Setting("data", Settings.TextOf(bound.Data.Span));
         string metricText = Setting("metric", Settings.TextOf(bound.Metric.Span));
         var provenance = new DraftProvenance(
@@ -128,9 +129,34 @@ public sealed class DiscoverySession : IDisposable
             metricText["metric ".Length..], method, Ablation(discovery.Settings.Ablation), selection, Plan.Seed, discovery.Graph.Count, faithfulness, ScoreMeaning(scores.Method),
             FaithfulnessCurve.Of(discovery, scores));
         string target = Path.GetFullPath(outPath ?? Path.Combine(Path.GetDirectoryName(Settings.Path)!, "discovered.circuit"));
-        string draft = DraftCircuit.Write(provenance, ModelLine(bound.ModelReference, Settings.Path, target), dataText, metricText, name, draftEdges);
+        string draft = DraftCircuit.Write(provenance, ModelLine(bound.ModelReference, Settings.Path, target), dataText, metricText, name, draftEdges, circuit);
         string? json = discovery.Graph.Positions is null ? MibCircuitJson.Write(scores, kept, provenance) : null;
-        return new DiscoverOutcome(Canonical(draft, target), json, draftEdges, scores);
+        return new DiscoverOutcome(Canonical(draft, target, circuit.Omitted is null ? DraftGraph.Stated(draftEdges) : null), json, draftEdges, scores);
+    }
+
+    /// <summary>
+    /// The circuit the draft states (its graph and path claims), measured as `expect circuit faithfulness` will measure
+    /// it; the graph is left out when treeifying it would pass the binder's bound (CD2035).
+    /// </summary>
+    static DraftCircuitClaim CircuitClaim(EdgeDiscovery discovery, IReadOnlyList<Edge> kept, IReadOnlyList<DraftEdge> edges,
+        (double F, double Circuit, double Model, double Empty) keptFaithfulness)
+    {
+        string ablation = discovery.Settings.Ablation switch
+        {
+            EdgeAblation.Mean => "ablation mean",
+            EdgeAblation.Zero => "ablation zero",
+            _ => "ablation resample",
+        };
+        // `expect circuit faithfulness` is measured on the all-position graph (an `at` on an edge is CD2051).
+        if (discovery.Graph.Positions is not null)
+            return new DraftCircuitClaim([], 0, keptFaithfulness, ablation, "its edges are per position, and a circuit's edges span every position (CD2051)");
+        var rooted = DraftGraph.Rooted(kept);
+        if (DraftGraph.TreeSize(rooted, ResourceLimits.MaxTreeNodes) > ResourceLimits.MaxTreeNodes)
+            return new DraftCircuitClaim([], 0, keptFaithfulness, ablation, $"treeified it would have more than {ResourceLimits.MaxTreeNodes:N0} node copies");
+        var stated = DraftGraph.Stated(edges);
+        // The stated edges are kept edges: as many means the same set, and the same number.
+        var faithfulness = stated.Count == kept.Count ? keptFaithfulness : discovery.Faithfulness(stated);
+        return new DraftCircuitClaim(rooted, stated.Count, faithfulness, ablation);
     }
 
     /// <summary>
@@ -150,13 +176,17 @@ public sealed class DiscoverySession : IDisposable
     }
 
     /// <summary>The draft in the formatter's layout, after checking that it binds where it will be written (exit 2 otherwise).</summary>
-    static string Canonical(string draft, string outPath)
+    static string Canonical(string draft, string outPath, IReadOnlyList<Edge>? stated)
     {
         var formatted = FormatCommand.TryFormat(SourceText.From(draft, outPath), out var syntax)
             ?? throw new InvalidOperationException($"the draft does not parse: {string.Join("; ", syntax.Select(d => d.ToString()))}");
         var analysis = CircuitAnalyzer.AnalyzeText(formatted, outPath, new PhysicalFileProvider(), new ConfigModelResolver(null), ZooTasks.Catalog);
         if (analysis.HasErrors)
             throw new UsageException($"the draft would not bind at {outPath}: {string.Join("; ", analysis.Diagnostics.Where(d => d.IsError).Select(d => d.Message))} (a relative model or data path of the settings may not resolve from there; write the draft beside the settings file)");
+        // What the binder calls the hypothesis's own edges must be the edges whose faithfulness the draft claims.
+        var bound = analysis.File!.Hypotheses.Single().Expectations.FirstOrDefault(e => e.Subject == ExpectationSubject.Circuit);
+        if (stated is not null && bound is not null && !bound.Edges.Select(e => new Edge(e.Sender, e.Receiver)).ToHashSet().SetEquals(stated))
+            throw new InvalidOperationException($"the draft states the edges {string.Join(", ", bound.Edges)}, not the {stated.Count} edges whose faithfulness it claims");
         return formatted;
     }
 

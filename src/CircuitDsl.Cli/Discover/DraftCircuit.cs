@@ -12,6 +12,13 @@ public sealed record DraftEdge(Edge Edge, double Score, int Rank, double? Effect
     public (int Selected, int Resamples)? Frequency { get; init; }
 }
 
+/// <summary>
+/// The circuit as the draft's hypothesis states it: the graph's edges (<see cref="DraftGraph.Rooted"/>), how many edges
+/// the hypothesis states with its path claims, their faithfulness as `expect circuit faithfulness` measures it, and the
+/// ablation statement that makes `check` ablate as discovery did. <see cref="Omitted"/> says why there is no graph.
+/// </summary>
+public sealed record DraftCircuitClaim(IReadOnlyList<Edge> Rooted, int Stated, (double F, double Circuit, double Model, double Empty) Faithfulness, string Ablation, string? Omitted = null);
+
 /// <summary>Where a draft came from, echoed in its header so that the draft can be reproduced and judged.</summary>
 public sealed record DraftProvenance(
     string Tool, string Source, string Hypothesis, string Model, string ModelSha256, string Data, int Examples, string XNew,
@@ -23,10 +30,20 @@ public sealed record DraftProvenance(
 /// comments per component, and one hypothesis whose expectations are the kept edges as path-patching claims, each
 /// at half its measured effect (so the draft holds on the data it was found on, and a regression of half the effect
 /// fails it). Edges the language cannot claim yet (into an MLP) or that path patching does not see are kept as comments.
+/// The kept edges are also the interpretation graph's nodes and `from` clauses, so that `expect circuit faithfulness`
+/// measures them: claimed at 90% of their measured faithfulness, rounded down to three significant digits (so the draft
+/// holds on its data, and a circuit that loses a tenth of its faithfulness fails it).
 /// </summary>
 public static class DraftCircuit
 {
-    public static string Write(DraftProvenance p, string modelLine, string dataLine, string metricLine, string name, IReadOnlyList<DraftEdge> edges)
+    /// <summary>The share of the measured faithfulness a draft claims.</summary>
+    public const double FaithfulnessMargin = 0.9;
+
+    /// <summary>Whether the draft claims <paramref name="edge"/> as a path (its effect is a number away from zero).</summary>
+    public static bool IsClaimed(DraftEdge edge) => edge.Effect is { } effect && double.IsFinite(effect) && Math.Abs(effect) >= 1e-6;
+
+    public static string Write(DraftProvenance p, string modelLine, string dataLine, string metricLine, string name, IReadOnlyList<DraftEdge> edges,
+        DraftCircuitClaim claim)
     {
         var text = new StringBuilder();
         void Line(string line = "") => text.Append(line).Append('\n');
@@ -40,6 +57,16 @@ public static class DraftCircuit
         var (f, circuit, model, empty) = p.Faithfulness;
         Line($"// faithfulness (MIB, every other edge ablated as above): {Number(f)}; metric of the circuit {Number(circuit)}, the model {Number(model)}, no edge {Number(empty)}");
         Line($"// faithfulness of the top k% of edges by |score| (MIB): {string.Join(", ", p.Curve.ByMagnitude.Select(c => $"{Number(100 * c.Fraction)}% {Number(c.Faithfulness)}"))}; CMD {Number(p.Curve.Cmd)}, CPR (ranked by signed score) {Number(p.Curve.Cpr)}");
+        if (claim.Omitted is null)
+        {
+            var (sf, sc, sm, se) = claim.Faithfulness;
+            Line($"// the hypothesis states {claim.Stated} of these edges as nodes and path claims ({edges.Count - claim.Stated} lead to components whose output no kept edge reads, so they change no metric);");
+            Line($"//   their faithfulness {Number(sf)} (circuit {Number(sc)}, model {Number(sm)}, no edge {Number(se)}) is what `expect circuit faithfulness` measures, claimed at {Number(FaithfulnessMargin)} of it.");
+        }
+        else
+        {
+            Line($"// the kept edges are not stated as a graph ({claim.Omitted}), so no circuit faithfulness is claimed.");
+        }
         Line($"// score: {p.ScoreMeaning} (signed; rank by |score|).");
         Line("// Each claim below is path patching (effect = (patched - clean) / (clean - corrupted)) at half its measured effect.");
         Line();
@@ -57,6 +84,11 @@ public static class DraftCircuit
         }
         Line();
         Line($"hypothesis {name} \"TODO: what this circuit computes\" {{");
+        Line("  // What an ablated edge carries in `expect circuit` (resample: counterfactual patching), as discovery ran.");
+        Line($"  {claim.Ablation}");
+        var nodes = claim.Omitted is null ? DraftGraph.Nodes(claim.Rooted) : [];
+        if (nodes.Count > 0) Line("  // The circuit: each node reads its kept edges.");
+        foreach (string node in nodes) Line("  " + node);
         foreach (var edge in edges)
         {
             string scored = $"score {Number(edge.Score)}, rank {edge.Rank}"
@@ -72,6 +104,16 @@ public static class DraftCircuit
                 Line($"  // {scored}, path-patching effect {Number(effect)}");
                 Line($"  expect path {edge.Edge} effect {(effect < 0 ? "<=" : ">=")} {Threshold(effect / 2)}");
             }
+        }
+        if (claim.Omitted is null && claim.Faithfulness.F is var stated && double.IsFinite(stated) && stated > 0)
+        {
+            // In full, so that a reviewer (and a test) can compare what `check` reports with what discovery measured.
+            Line($"  // faithfulness {stated.ToString("R", CultureInfo.InvariantCulture)} of the {claim.Stated} edges stated above (MIB; every other edge ablated)");
+            Line($"  expect circuit faithfulness >= {Threshold(FaithfulnessMargin * stated)}");
+        }
+        else if (claim.Omitted is null)
+        {
+            Line($"  // not claimed: the faithfulness of the {claim.Stated} edges stated above is {Number(claim.Faithfulness.F)}");
         }
         Line("}");
         return text.ToString();

@@ -147,6 +147,7 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
                 ExpectationSubject.Knockout when hypothesis.Graph is not null => Knockout(name, hypothesis.Graph),
                 ExpectationSubject.Path when expectation.Path is not null => Path(name, expectation),
                 ExpectationSubject.Model => $"new ModelCheck({CSharpText.String(name)})",
+                ExpectationSubject.Circuit when !expectation.Edges.IsEmpty => Circuit(name, expectation),
                 _ => throw Unlowerable(expectation, "it needs an interpretation graph or a path"),
             };
             checks.Add([
@@ -237,6 +238,16 @@ internal sealed class PlanLowering(BoundHypothesis hypothesis, CSharpWriter writ
         string senderPositions = VocabularyExpressions.Positions(path.Senders.Positions);
         string senders = string.Join(", ", path.Senders.Components.Select(c => VocabularyExpressions.Endpoint(c, senderPositions)));
         return $"new PathPatchCheck({CSharpText.String(name)}, PathPatchSpec.Of([{senders}], {string.Join(", ", receivers.Select(r => VocabularyExpressions.Endpoint(r, receiverPositions)))}))";
+    }
+
+    /// <summary>
+    /// Circuit faithfulness of the hypothesis's own edges (the binder lists them): the file's ablation kind says what an
+    /// ablated edge carries (resample, the default, is counterfactual patching).
+    /// </summary>
+    string Circuit(string name, BoundExpectation expectation)
+    {
+        var edges = expectation.Edges.Select(e => $"new CircuitEdge({VocabularyExpressions.Component(e.Sender)}, {VocabularyExpressions.Component(e.Receiver)})");
+        return $"new CircuitFaithfulnessCheck({CSharpText.String(name)}, [{string.Join(", ", edges)}], {VocabularyExpressions.Enum(hypothesis.Method.Ablation.Value.Kind)})";
     }
 
     /// <summary>The binder refuses every statement the engine cannot run; reaching here is a bug of CircuitDsl.</summary>

@@ -89,4 +89,7 @@ public enum ExpectationSubject
 
     /// <summary>The unmodified model.</summary>
     Model,
+
+    /// <summary>The hypothesis's own edges as a circuit on the edge graph, every other edge ablated (MIB's faithfulness).</summary>
+    Circuit,
 }

@@ -21,7 +21,7 @@ public enum Statistic
     /// <summary>The metric of the unmodified (clean) model.</summary>
     Model,
 
-    /// <summary>The metric of the scrub baseline: what 0% recovered means.</summary>
+    /// <summary>The metric of the scrub baseline (what 0% recovered means); for circuit faithfulness, of the empty circuit m(∅).</summary>
     Baseline,
 
     /// <summary>The metric of the corrupted run.</summary>
@@ -32,12 +32,15 @@ public enum Statistic
 
     /// <summary>m_ablated / m_model (IOI's faithfulness ratio F(C)/F(M)).</summary>
     Fraction,
+
+    /// <summary>MIB's circuit faithfulness (m(C) − m(∅)) / (m(N) − m(∅)), every edge outside the circuit C ablated.</summary>
+    Faithfulness,
 }
 
 /// <summary>How a statistic is spelled in reports and read back from them (a <c>--baseline</c> report), in one place.</summary>
 public static class StatisticSpellings
 {
-    /// <summary>The lowercase word reports use: "recovers", "effect", "metric", "model", "baseline", "corrupted", "iia", "fraction".</summary>
+    /// <summary>The lowercase word reports use: "recovers", "effect", "metric", "model", "baseline", "corrupted", "iia", "fraction", "faithfulness".</summary>
     public static string Spelling(this Statistic statistic) => statistic switch
     {
         Statistic.Recovers => "recovers",
@@ -48,6 +51,7 @@ public static class StatisticSpellings
         Statistic.Corrupted => "corrupted",
         Statistic.Iia => "iia",
         Statistic.Fraction => "fraction",
+        Statistic.Faithfulness => "faithfulness",
         _ => throw new ArgumentOutOfRangeException(nameof(statistic), statistic, "not a statistic"),
     };
 

@@ -12,7 +12,7 @@ namespace CircuitDsl.Discovery.Methods;
 /// shared by every method and by <see cref="Evaluate"/>; memory grows with the data (senders × examples × positions ×
 /// d_model, twice), not with the number of edges beyond the [variants, edges] mask.
 /// </summary>
-public sealed class EdgeDiscovery : IDisposable
+public sealed partial class EdgeDiscovery : IDisposable
 {
     readonly HookedTransformer model;
     readonly EdgePatchRun run;
@@ -212,11 +212,12 @@ public sealed class EdgeDiscovery : IDisposable
     /// </summary>
     public (double Faithfulness, double Circuit, double Model, double Empty) Faithfulness(IEnumerable<Edge> edges)
     {
-        using var scope = NewDisposeScope(); // the mask's element writes make tensors too
+        using var scope = NewDisposeScope(); // the masks and the temporaries their assignments make
         var masks = ones(3, Graph.Count);
         masks[1] = zeros(Graph.Count);
         foreach (var edge in edges) masks[0, Graph.IndexOf(edge)] = 0;
-        var m = Evaluate(Settings.Metric, masks);
+        // Per example, as `expect circuit faithfulness` measures it, so that both give the same number.
+        var m = EvaluatePerExample(Settings.Metric, masks).Select(s => s.Mean).ToArray();
         double span = m[1] - m[2];
         return (span == 0 ? double.NaN : (m[0] - m[2]) / span, m[0], m[1], m[2]);
     }
@@ -233,5 +234,6 @@ public sealed class EdgeDiscovery : IDisposable
     {
         foreach (var batch in batches) batch.Dispose();
         batches.Clear();
+        run.Dispose();
     }
 }

@@ -101,6 +101,42 @@ internal sealed class DiscoveryMetric : IDisposable
         }
     }
 
+    /// <summary>
+    /// The metric per example of each variant, summed over the example's scored rows: [V, B] in float64 (the rows'
+    /// values as <see cref="Sums"/> computes them); <see cref="ExampleCounts"/> says how many rows each example has.
+    /// </summary>
+    public Tensor PerExample(Tensor logits)
+    {
+        long variants = logits.shape[0] / batch;
+        var flat = logits.reshape(variants, batch * length, logits.shape[2]).index_select(1, rows); // [V, R, vocab]
+        Tensor values; // [V, R]
+        switch (kind)
+        {
+            case MetricKind.Loss:
+                values = -flat.log_softmax(-1).gather(2, targets!.view(1, -1, 1).expand(variants, -1, 1)).squeeze(2);
+                break;
+            case MetricKind.LogitDiff:
+                values = (flat.gather(2, targets!.view(1, -1, 1).expand(variants, -1, 1)) - flat.gather(2, wrong!.view(1, -1, 1).expand(variants, -1, 1))).squeeze(2);
+                break;
+            case MetricKind.KL:
+                var p = reference!.exp().unsqueeze(0);
+                values = (p * (reference.unsqueeze(0) - flat.log_softmax(-1))).sum(2);
+                break;
+            default:
+                throw new NotSupportedException(Unsupported(new MetricSpec(kind, PositionSet.All)));
+        }
+        var example = rows.floor_divide(length);
+        return zeros(variants, batch, ScalarType.Float64).index_add_(1, example, values.to(ScalarType.Float64), 1.0);
+    }
+
+    /// <summary>How many rows each example of the batch has (the counts beside <see cref="PerExample"/>'s sums).</summary>
+    public int[] ExampleCounts()
+    {
+        var counts = new int[batch];
+        foreach (long row in rows.data<long>()) counts[row / length]++;
+        return counts;
+    }
+
     public void Dispose()
     {
         rows.Dispose();

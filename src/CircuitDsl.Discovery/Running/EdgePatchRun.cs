@@ -32,7 +32,7 @@ internal enum EdgeDelta
 /// bucket: input_r[b, p] gets Σ_s Σ_k m[v, s→r, k] · onehot[b, p, k] · (source_s − write_s)[b, p], so the edges of
 /// one sender-receiver pair partition its positions (and EAP's gradient splits exactly over them).
 /// </summary>
-internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph)
+internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph) : IDisposable
 {
     readonly ReceiverIndex receivers = new(graph);
 
@@ -166,6 +166,9 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph)
         return start;
     }
 
+    /// <summary>Frees the receiver index's tensors (they live as long as the run).</summary>
+    public void Dispose() => receivers.Dispose();
+
     static char ChannelLetter(Channel channel) => channel switch { Channel.Query => 'q', Channel.Key => 'k', _ => 'v' };
 }
 
@@ -174,7 +177,7 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph)
 /// a prefix of the graph's sender order) and the numbers of its edges, sender-major (then reader, then position
 /// bucket), as an index into the mask.
 /// </summary>
-internal sealed class ReceiverIndex
+internal sealed class ReceiverIndex : IDisposable
 {
     readonly Dictionary<(int Layer, Channel Channel), (int Senders, Tensor Edges)> heads = [];
     readonly Dictionary<int, (int Senders, Tensor Edges)> mlps = [];
@@ -199,6 +202,11 @@ internal sealed class ReceiverIndex
     public (int Senders, Tensor Edges) Mlp(int layer) => mlps[layer];
 
     public (int Senders, Tensor Edges) Logits { get; }
+
+    public void Dispose()
+    {
+        foreach (var group in heads.Values.Concat(mlps.Values).Append(Logits)) group.Edges.Dispose();
+    }
 
     static (int Senders, Tensor Edges) Group(EdgeGraph graph, Component[] readers)
     {

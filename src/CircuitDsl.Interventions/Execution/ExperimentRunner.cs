@@ -18,6 +18,9 @@ public sealed class ExperimentRunner(HookedTransformer model)
     /// <summary>Rows per stacked forward in path-patching sweeps (variants × batch).</summary>
     public int MaxRows { get; init; } = 256;
 
+    /// <summary>Measures <see cref="CircuitFaithfulnessCheck"/>s (Discovery's edge patching, supplied by the caller).</summary>
+    public ICircuitEvaluator? Circuits { get; init; }
+
     /// <summary>Forward passes made by the last <see cref="Run"/> for clean/corrupted/resampled inputs (shared by all checks).</summary>
     public int CachedRuns { get; private set; }
 
@@ -83,6 +86,8 @@ public sealed class ExperimentRunner(HookedTransformer model)
         PathSweepCheck s => new PathPatchEvaluator(s, plan, s.Senders.Select(x => (IReadOnlyList<PatchEndpoint>)[x]).ToArray(), sweep: true, GroupFor(s.Receivers, pathGroups)),
         ActivationPatchCheck a => new ActivationPatchEvaluator(a, plan),
         AblationCheck a => new AblationEvaluator(a, plan, means, shuffled),
+        CircuitFaithfulnessCheck c => new CircuitFaithfulnessEvaluator(c, plan, model, Circuits
+            ?? throw new InvalidOperationException($"check '{c.Name}' measures a circuit on the edge graph, but this runner was given no circuit evaluator (ExperimentRunner.Circuits)")),
         _ => throw new ArgumentException($"unknown check kind {check.GetType().Name}"),
     };
 

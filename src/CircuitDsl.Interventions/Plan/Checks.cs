@@ -85,3 +85,12 @@ public sealed record RandomInputBaseline(string Label) : ScrubBaseline
 
     public override string ToString() => Label;
 }
+
+/// <summary>
+/// MIB's circuit faithfulness of <see cref="Edges"/> on the edge graph: (m(C) − m(∅)) / (m(N) − m(∅)), every edge
+/// outside C ablated at every position (m(N) the model, m(∅) every edge ablated). <see cref="Ablation"/> says what an
+/// ablated edge carries: <see cref="AblationKind.Resample"/> is counterfactual patching (its sender's write on x_new,
+/// chosen as every check chooses it), <see cref="AblationKind.Mean"/> the sender's mean write over the pool per
+/// position, <see cref="AblationKind.Zero"/> zero. The engine measures it through an <see cref="Execution.ICircuitEvaluator"/>.
+/// </summary>
+public sealed record CircuitFaithfulnessCheck(string Name, ImmutableArray<CircuitEdge> Edges, AblationKind Ablation) : Check(Name);

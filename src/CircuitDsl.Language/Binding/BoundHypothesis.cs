@@ -73,4 +73,8 @@ public sealed record BoundExpectation(
     ComparisonOperator Operator,
     double Threshold,
     string Text,
-    SourceSpan Span);
+    SourceSpan Span)
+{
+    /// <summary>For <c>expect circuit</c>: the hypothesis's own edges (HypothesisBinder.Circuit.cs says which), else empty.</summary>
+    public ImmutableArray<CircuitEdge> Edges { get; init; } = [];
+}

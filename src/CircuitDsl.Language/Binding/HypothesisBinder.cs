@@ -61,7 +61,7 @@ internal sealed partial class HypothesisBinder(
         var nodes = hypothesis.Members.OfType<NodeSyntax>().ToList();
         var graph = nodes.Count == 0 ? null : BindGraph(nodes);
         var unimportant = BindUnimportant(graph);
-        var expectations = BindExpectations(nodes.Count > 0, metric);
+        var expectations = BindCircuitExpectations(BindExpectations(nodes.Count > 0, metric), graph, method, metric);
         WarnAboutUnstatedMethod(method, expectations);
         WarnAboutSharedKeyValueInputs(graph, expectations);
         RefuseScrubbedHeadsUnderSandwichNorms(graph, method, expectations);

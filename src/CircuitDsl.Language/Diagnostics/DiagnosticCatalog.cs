@@ -231,6 +231,22 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor SharedKeyValueInput =
         Warning("CD2043", "Heads share a key/value input", "{0} and {1} read one '.{2}' input, key/value head {3} of layer {4}, which model '{5}' shares among query heads {6}; but {7}. Under grouped-query attention '{8}' is the input of the whole group (TransformerLens's hook_{2}_input), so the hypothesis cannot tell these heads apart there.");
 
+    /// <summary>'expect circuit' on a hypothesis whose nodes and paths state no edge.</summary>
+    public static readonly DiagnosticDescriptor CircuitWithoutEdges =
+        Error("CD2050", "Circuit without edges", "'expect circuit' measures the hypothesis's own edges, but hypothesis '{0}' states none: add 'from' clauses to its nodes (node out = logits from L1.H0) or 'expect path' claims.");
+
+    /// <summary>'expect circuit' on a hypothesis whose edges are restricted to positions.</summary>
+    public static readonly DiagnosticDescriptor CircuitEdgeAtPositions =
+        Error("CD2051", "Circuit edge at positions", "'expect circuit' measures edges of the edge graph, which span every position; {0} restricts its edges to positions ('at {1}'), which the edge graph cannot express. Drop the 'at', or claim the positions with 'expect knockout' or 'expect path'.");
+
+    /// <summary>'expect circuit' on a model whose residual stream the edge graph cannot split into edges.</summary>
+    public static readonly DiagnosticDescriptor CircuitModelUnsupported =
+        Error("CD2052", "Circuit on an unsupported model", "'expect circuit' cannot run on model '{0}': {1}.");
+
+    /// <summary>'expect circuit' with a method choice the edge evaluation cannot run (a per-group mean, accuracy).</summary>
+    public static readonly DiagnosticDescriptor CircuitMethodUnsupported =
+        Error("CD2053", "Circuit method not expressible", "'expect circuit' cannot use {0}: {1}.");
+
     // ---- CD3xxx: the two compiler codes the parser reports too (brackets and length, before anything recursive
     // walks an expression). The compiler's own CD3xxx are in CircuitDsl.Compiler's CompilerDiagnostics. ----
 

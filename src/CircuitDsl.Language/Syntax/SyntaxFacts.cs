@@ -19,7 +19,7 @@ public static class SyntaxFacts
     [
         "q", "k", "v", "mlp", "scrub", "knockout", "path", "recovers", "effect",
         "zero", "mean", "resample", "circuit", "complement", "keep", "component", "position",
-        "shuffled_labels", "resampled_input",
+        "shuffled_labels", "resampled_input", "faithfulness",
     ], StringComparer.Ordinal);
 
     /// <summary>Every keyword the parser knows (reserved and contextual); the editor grammar must cover all.</summary>
@@ -62,11 +62,11 @@ public static class SyntaxFacts
 
     /// <summary>Spellings of the expectation subjects.</summary>
     public static IReadOnlyDictionary<string, ExpectationSubject> SubjectWords { get; } =
-        new Dictionary<string, ExpectationSubject> { ["scrub"] = ExpectationSubject.Scrub, ["knockout"] = ExpectationSubject.Knockout, ["path"] = ExpectationSubject.Path, ["model"] = ExpectationSubject.Model };
+        new Dictionary<string, ExpectationSubject> { ["scrub"] = ExpectationSubject.Scrub, ["knockout"] = ExpectationSubject.Knockout, ["path"] = ExpectationSubject.Path, ["model"] = ExpectationSubject.Model, ["circuit"] = ExpectationSubject.Circuit };
 
     /// <summary>Spellings of the statistics.</summary>
     public static IReadOnlyDictionary<string, Statistic> StatisticWords { get; } =
-        new Dictionary<string, Statistic> { ["recovers"] = Statistic.Recovers, ["metric"] = Statistic.Metric, ["effect"] = Statistic.Effect };
+        new Dictionary<string, Statistic> { ["recovers"] = Statistic.Recovers, ["metric"] = Statistic.Metric, ["effect"] = Statistic.Effect, ["faithfulness"] = Statistic.Faithfulness };
 
     /// <summary>Which statistics each subject offers.</summary>
     public static IReadOnlyDictionary<ExpectationSubject, Statistic[]> StatisticsOf { get; } =
@@ -76,6 +76,7 @@ public static class SyntaxFacts
             [ExpectationSubject.Knockout] = [Statistic.Recovers, Statistic.Metric],
             [ExpectationSubject.Path] = [Statistic.Effect, Statistic.Metric],
             [ExpectationSubject.Model] = [Statistic.Metric],
+            [ExpectationSubject.Circuit] = [Statistic.Faithfulness, Statistic.Metric],
         };
 
     /// <summary>

@@ -9,6 +9,8 @@ internal static class Glossary
         ("knockout", "recovers") => "**recovers** (knockout): metric with everything outside the circuit ablated / metric of the model, Wang et al.'s F(C)/F(M). Only meaningful for a metric that is larger when there is more of the behaviour (`logit_diff`, `accuracy`).",
         (_, "recovers") => "**recovers**: the recovered fraction, (metric of baseline − metric of intervention) / (metric of baseline − metric of model). 1 means the claim explains all of the behaviour, 0 no more than the baseline.",
         (_, "effect") => "**effect**: the normalised path-patching effect, (patched − clean) / (clean − corrupted): 0 means unaffected, −1 destroyed.",
+        (_, "faithfulness") => "**faithfulness**: MIB's circuit faithfulness, (m(C) − m(∅)) / (m(N) − m(∅)): every edge of the edge graph outside the hypothesis's own edges ablated (m(C)), none (m(N)), all (m(∅)). 1 means the circuit alone gives the model's metric.",
+        ("circuit", "metric") => "**metric** (circuit): m(C), the metric with every edge outside the hypothesis's own edges ablated.",
         ("model", "metric") => "**metric**: the metric of the unmodified model.",
         (_, "metric") => "**metric**: the metric of the intervened run.",
         _ => null,
@@ -21,6 +23,7 @@ internal static class Glossary
         "knockout" => "**knockout**: ablating every head and MLP outside the nodes' components (or the components, with `direction complement`); statistics: `recovers`, `metric`.",
         "path" => "**path**: path patching, the senders patched from the counterfactual into the receivers, everything after them recomputed (statistics: `effect`, `metric`).",
         "model" => "**model**: the unmodified model (statistic: `metric`).",
+        "circuit" => "**circuit**: the hypothesis's own edges (its `from` clauses and path claims) as a circuit on the edge graph, every other edge ablated at every position (statistics: `faithfulness`, `metric`).",
         _ => null,
     };
 

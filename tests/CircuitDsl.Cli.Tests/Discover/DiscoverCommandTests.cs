@@ -34,8 +34,35 @@ public class DiscoverCommandTests
 
         var fmt = CliRunner.Run("fmt", "--check", draft);
         Assert.That(fmt.ExitCode, Is.EqualTo(0), fmt.Out + fmt.Error);
+        string report = folder.File("report.json");
+        var check = CliRunner.Run("check", draft, "--no-cache", "--no-progress", "--format", "json", "--out", report);
+        Assert.That(check.ExitCode, Is.EqualTo(0), check.Out + check.Error);
+
+        // The draft states its circuit so that `check` measures the faithfulness discovery printed, on the same seed.
+        var printed = System.Text.RegularExpressions.Regex.Match(text, @"// faithfulness (\S+) of the (\d+) edges stated above");
+        Assert.That(printed.Success, Is.True, "the draft claims its circuit's faithfulness");
+        Assert.That(text, Does.Contain("  expect circuit faithfulness >= ").And.Contain("  node out = logits\n"));
+        var circuit = JsonNode.Parse(File.ReadAllText(report))!["files"]![0]!["hypotheses"]![0]!["checks"]!.AsArray().Single(c => (string?)c!["kind"] == "circuit")!;
+        double measured = circuit["statistics"]!["faithfulness"]!["value"]!.GetValue<double>();
+        Assert.That(measured, Is.EqualTo(double.Parse(printed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).Within(1e-6));
+        Assert.That((string?)circuit["method"]!["circuit"], Does.StartWith($"{printed.Groups[2].Value} of 42 edges"));
+    }
+
+    [Test]
+    public void AZeroAblationDraftStatesItsAblation()
+    {
+        using var folder = new TempFolder();
+        string settings = folder.File("settings.circuit", Settings);
+        string draft = folder.File("draft.circuit");
+        var (code, _, error) = CliRunner.Run("discover", settings, "--method", "eap", "--ablation", "zero", "--edges", "6", "--out", draft);
+        Assert.That(code, Is.EqualTo(0), error);
+        string text = File.ReadAllText(draft);
+        TestContext.Out.WriteLine(text);
+
+        Assert.That(text, Does.Contain("\n  ablation zero\n"));
         var check = CliRunner.Run("check", draft, "--no-cache", "--no-progress");
         Assert.That(check.ExitCode, Is.EqualTo(0), check.Out + check.Error);
+        Assert.That(check.Out, Does.Contain("ablation: zero (an ablated edge"));
     }
 
     [Test]

@@ -67,6 +67,7 @@ internal sealed class PlanDump
             PathSweepCheck => "path sweep",
             ActivationPatchCheck => "activation patch",
             AblationCheck => "ablation",
+            CircuitFaithfulnessCheck => "circuit",
             _ => throw new NotSupportedException($"the plan dump does not know {check.GetType().Name}; teach PlanDump how to print it"),
         };
         Line($"check {kind} {Quote(check.Name)}");
@@ -96,6 +97,11 @@ internal sealed class PlanDump
                 Line($"method: {ablation.Method.Kind}, mean per group: {Yes(ablation.Method.MeanPerGroup)}, pairing: {ablation.Method.Pairing} ({ablation.Method})");
                 Line($"ablated ({ablation.Components.Length}):");
                 foreach (var endpoint in ablation.Components) Line($"  {Endpoint(endpoint)}");
+                break;
+            case CircuitFaithfulnessCheck circuit:
+                Line($"ablation: {circuit.Ablation}");
+                Line($"edges ({circuit.Edges.Length}):");
+                foreach (var edge in circuit.Edges) Line($"  {edge}");
                 break;
         }
         depth--;

@@ -23,6 +23,18 @@ public class CheckLoweringTests
     }
 
     [Test]
+    public void ACircuitClaimCarriesTheHypothesissOwnEdgesAndTheFilesAblation()
+    {
+        string source = Emit(Path.Combine("hypotheses", "induction-edges.circuit"));
+        string naive = source.Split('\n').First(l => l.Contains("new CircuitFaithfulnessCheck(\"circuit faithfulness >= 0.8\""));
+        Assert.That(naive, Does.Contain("new CircuitEdge(Component.Head(0, 0), Component.Head(1, 0, Channel.Key))"));
+        Assert.That(naive, Does.Contain("new CircuitEdge(Component.Head(1, 1), Component.Logits)"));
+        Assert.That(System.Text.RegularExpressions.Regex.Matches(naive, "new CircuitEdge\\(").Count, Is.EqualTo(11));
+        Assert.That(naive, Does.EndWith("], AblationKind.Resample)"));
+        Assert.That(source, Does.Contain("Expect = new Expectation(new ExpectationId(\"circuit faithfulness >= 0.8\"), Statistic.Faithfulness, ComparisonOperator.GreaterOrEqual, 0.8"));
+    }
+
+    [Test]
     public void KnockoutPerPositionAblatesTheRestOfTheModelAndTheCircuitElsewhere()
     {
         string source = Emit(Path.Combine("grammar", "examples", "ioi.circuit"));

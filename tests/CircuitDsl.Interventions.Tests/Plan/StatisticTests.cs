@@ -17,7 +17,7 @@ public class StatisticTests
     [Test]
     public void TheSpellingsAreTheLowercaseWordsReportsHaveAlwaysUsed() =>
         Assert.That(Every().Select(s => s.Spelling()),
-            Is.EqualTo(new[] { "recovers", "effect", "metric", "model", "baseline", "corrupted", "iia", "fraction" }));
+            Is.EqualTo(new[] { "recovers", "effect", "metric", "model", "baseline", "corrupted", "iia", "fraction", "faithfulness" }));
 
     [TestCase("Recovers")]
     [TestCase("recovers ")]

@@ -1,0 +1,55 @@
+using CircuitDsl.Cli.Discover;
+using CircuitDsl.Discovery.Graph;
+
+namespace CircuitDsl.Cli.Tests.Discover;
+
+/// <summary>How a draft states its kept edges as an interpretation graph rooted at the logits.</summary>
+public class DraftGraphTests
+{
+    static readonly Component L0H0 = Component.Head(0, 0), L0H1 = Component.Head(0, 1), L1H0 = Component.Head(1, 0), L1H1 = Component.Head(1, 1);
+
+    static readonly Edge[] Kept =
+    [
+        new(Component.Embed, L0H0 with { Channel = Channel.Value }),
+        new(L0H0, L1H0 with { Channel = Channel.Key }),
+        new(Component.Embed, L1H0 with { Channel = Channel.Query }),
+        new(L1H0, Component.Logits),
+        // A dead end: L1.H1 sends nothing that is kept, so what it reads changes no metric; and then neither does L0.H1's input.
+        new(L0H1, L1H1 with { Channel = Channel.Value }),
+        new(Component.Embed, L0H1 with { Channel = Channel.Query }),
+    ];
+
+    [Test]
+    public void DeadEndsAreLeftOutUntilEveryComponentIsRead()
+    {
+        Assert.That(DraftGraph.Rooted(Kept), Is.EqualTo(Kept.Take(4)));
+    }
+
+    [Test]
+    public void TheNodesReadTheirKeptEdgesFromTheRootBack()
+    {
+        Assert.That(DraftGraph.Nodes(DraftGraph.Rooted(Kept)), Is.EqualTo(new[]
+        {
+            "node out = logits", "  from l1_h0",
+            "node l1_h0 = L1.H0", "  q from embed", "  k from l0_h0",
+            "node l0_h0 = L0.H0", "  v from embed",
+        }));
+    }
+
+    [Test]
+    public void WithoutAnEdgeIntoTheLogitsThereIsNoGraph()
+    {
+        Assert.That(DraftGraph.Rooted(Kept.Where(e => e.Receiver != Component.Logits)), Is.Empty);
+        Assert.That(DraftGraph.Nodes([]), Is.Empty);
+    }
+
+    [Test]
+    public void TheTreeSizeCountsACopyPerPathFromTheRoot()
+    {
+        // l1_h0 reads l0_h0 through q and through k: two copies of it, each with a copy of its anonymous embed source.
+        Edge[] shared = [new(Component.Embed, L0H0 with { Channel = Channel.Value }), new(L0H0, L1H0 with { Channel = Channel.Query }), new(L0H0, L1H0 with { Channel = Channel.Key }), new(L1H0, Component.Logits)];
+        // out (1) + l1_h0 (1 + q: l0_h0 (1 + anonymous embed 1) + k: l0_h0 (2)) = 1 + 5.
+        Assert.That(DraftGraph.TreeSize(shared, 100), Is.EqualTo(6));
+        Assert.That(DraftGraph.TreeSize(shared, 3), Is.EqualTo(4), "capped just past the limit");
+    }
+}
