@@ -39,10 +39,15 @@ public sealed class ExperimentRunner(HookedTransformer model)
         for (int i = 0; i < data.Count; i++) shuffled[i] = data.PoolDatum(ablationRandom.Next(data.Pool.Count));
 
         using var means = MeanActivations.Compute(hooks, data,
-            plan.Checks.OfType<AblationCheck>().Where(a => a.Method.Kind == AblationKind.Mean).SelectMany(a => a.Components.Select(c => c.Component)).ToHashSet(),
+            plan.Checks.OfType<AblationCheck>().Where(a => a.Method.Kind == AblationKind.Mean).SelectMany(a => a.Components.Select(c => c.Component))
+                .Concat(plan.Checks.OfType<PathPatchCheck>().Where(p => p.SenderValues == SenderValues.Mean).SelectMany(p => p.Spec.Senders.Select(s => s.Component)))
+                .ToHashSet(),
             plan.Checks.OfType<AblationCheck>().Any(a => a.Method.MeanPerGroup), plan.BatchSize);
         var pathGroups = new List<PathPatchGroup>();
-        var evaluators = plan.Checks.Select(c => Evaluator(c, plan, hooks, means, shuffled, pathGroups)).ToArray();
+        // Path checks whose senders take other values than x_new read them from a run of their own (SenderRuns).
+        (CachedRun, bool) SenderRun(BatchContext batch, SenderValues values, IEnumerable<PatchEndpoint> senders) =>
+            SenderRuns.For(values, batch, senders, means, shuffled);
+        var evaluators = plan.Checks.Select(c => Evaluator(c, plan, hooks, means, shuffled, pathGroups, SenderRun)).ToArray();
         CachedRuns = 0;
         var nativeMemory = new NativeMemoryBound();
         var batches = TokenBatch.Ranges(data.Count, plan.BatchSize).ToArray();
@@ -75,11 +80,12 @@ public sealed class ExperimentRunner(HookedTransformer model)
         CachedRuns += runs.Runs;
     }
 
-    CheckEvaluator Evaluator(Check check, ExperimentPlan plan, ComponentHooks hooks, MeanActivations means, int[] shuffled, List<PathPatchGroup> pathGroups) => check switch
+    CheckEvaluator Evaluator(Check check, ExperimentPlan plan, ComponentHooks hooks, MeanActivations means, int[] shuffled, List<PathPatchGroup> pathGroups,
+        Func<BatchContext, SenderValues, IEnumerable<PatchEndpoint>, (CachedRun, bool)> senderRun) => check switch
     {
         ModelCheck m => new ModelEvaluator(m, plan),
         ScrubCheck s => new ScrubCheckEvaluator(s, plan, hooks),
-        PathPatchCheck p => new PathPatchEvaluator(p, plan, [p.Spec.Senders], sweep: false, GroupFor(p.Spec, pathGroups)),
+        PathPatchCheck p => new PathPatchEvaluator(p, plan, [p.Spec.Senders], sweep: false, GroupFor(p.Spec, pathGroups, p.SenderValues, senderRun)),
         PathSweepCheck s => new PathPatchEvaluator(s, plan, s.Senders.Select(x => (IReadOnlyList<PatchEndpoint>)[x]).ToArray(), sweep: true, GroupFor(s.Receivers, pathGroups)),
         ActivationPatchCheck a => new ActivationPatchEvaluator(a, plan),
         AblationCheck a => new AblationEvaluator(a, plan, means, shuffled),
@@ -87,10 +93,13 @@ public sealed class ExperimentRunner(HookedTransformer model)
     };
 
     /// <summary>The group of path checks with these receivers (a new one for receivers no earlier check has).</summary>
-    PathPatchGroup GroupFor(PathPatchSpec spec, List<PathPatchGroup> groups)
+    PathPatchGroup GroupFor(PathPatchSpec spec, List<PathPatchGroup> groups, SenderValues values = SenderValues.Counterfactual,
+        Func<BatchContext, SenderValues, IEnumerable<PatchEndpoint>, (CachedRun, bool)>? senderRun = null)
     {
-        var group = groups.FirstOrDefault(g => g.Accepts(spec));
-        if (group is null) groups.Add(group = new PathPatchGroup(spec with { Senders = [] }) { MaxRows = MaxRows });
+        var group = groups.FirstOrDefault(g => g.Accepts(spec, values));
+        if (group is null)
+            groups.Add(group = new PathPatchGroup(spec with { Senders = [] }, values,
+                values == SenderValues.Counterfactual || senderRun is null ? null : (batch, senders) => senderRun(batch, values, senders)) { MaxRows = MaxRows });
         return group;
     }
 }
