@@ -74,7 +74,8 @@ internal static class SensitivityAlternatives
 
     static PlannedChoice SenderValuesChoice(BoundHypothesis bound, PathPatchCheck path)
     {
-        string? counterfactual = bound.Data.Counterfactual;
+        // The binder fills in a task's default counterfactual; only one the statement writes justifies x_new.
+        string? counterfactual = bound.Data.StatedArguments.Contains(TaskRequest.CounterfactualArgument) ? bound.Data.Counterfactual : null;
         PlannedOption Option(string label, SenderValues values) => values == path.SenderValues
             ? new(label, null)
             : new(label, path with { Name = Name(path, "ablation", label), SenderValues = values });
