@@ -97,7 +97,7 @@ internal static class SensitivityAlternatives
     static PlannedChoice AblationChoice(BoundHypothesis bound, ExperimentPlan plan, AblationCheck knockout)
     {
         var stated = knockout.Method;
-        string group = bound.Method.Ablation.Value.PerGroup ?? "group";
+        string group = bound.Method.Ablation.Value.PerGroup ?? bound.Data.Task.ExampleGroups.FirstOrDefault() ?? "group";
         bool groups = plan.Data.Examples.Any(e => e.Group is not null);
         var options = new List<PlannedOption>();
         void Add(string label, AblationMethod method) => options.Add(method == stated

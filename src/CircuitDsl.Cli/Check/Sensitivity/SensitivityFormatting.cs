@@ -5,7 +5,7 @@ internal static class SensitivityFormatting
 {
     /// <summary>"zero -0.312 FAIL"; the option the ordinary run used carries a "*"; one that could not run says so.</summary>
     public static string Option(SensitivityOption o) =>
-        (o.AsRun ? o.Label + "*" : o.Label) + " " + (o.NotRun is not null ? "not run" : o.Value is { } v ? $"{ReportFormatting.Number(v.Value)} {(o.Passed == true ? "pass" : "FAIL")}" : "no value");
+        (o.AsRun ? o.Label + "*" : o.Label) + " " + (o.NotRun is not null ? "not run" : o.Value is { } v ? $"{ReportFormatting.Number(v.Value)} {(o.Passed is null ? "undefined" : o.Passed.Value ? "pass" : "FAIL")}" : "no value");
 
     public static string Options(SensitivityChoice choice, string separator = " | ") => string.Join(separator, choice.Options.Select(Option));
 

@@ -43,6 +43,7 @@ public sealed record SensitivityChoice(string Name, bool Justified, string Justi
 
 /// <summary>
 /// One option of a choice: its label ("zero"), whether it is the one the ordinary run used, and the claim's statistic
-/// and verdict under it, or why it could not run (<paramref name="NotRun"/>).
+/// and verdict under it (null when the statistic is not a finite number there: no verdict to flip to), or why it
+/// could not run (<paramref name="NotRun"/>).
 /// </summary>
 public sealed record SensitivityOption(string Label, bool AsRun, Estimate? Value, bool? Passed, string? NotRun = null);

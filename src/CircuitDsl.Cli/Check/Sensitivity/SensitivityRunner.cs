@@ -61,7 +61,8 @@ internal static class SensitivityRunner
                 if (o.Check is null) return new SensitivityOption(o.Label, true, asRun?.Estimate, asRun?.Passed);
                 if (notRun.TryGetValue(o.Check.Name, out var why)) return new SensitivityOption(o.Label, false, null, null, why);
                 var outcome = measured[o.Check.Name].Expectation!;
-                return new SensitivityOption(o.Label, false, outcome.Estimate, outcome.Passed);
+                // A statistic that is not a finite number measured nothing: it fails as a claim, but it is no verdict to flip to.
+                return new SensitivityOption(o.Label, false, outcome.Estimate, double.IsFinite(outcome.Value) ? outcome.Passed : null);
             }).ToArray())).ToArray();
         return new SensitivityRow(e.Id, e.Text, claim.Kind, e.Span.Line, e.Span.Column, passed, choices, claim.NotApplicable);
     }

@@ -8,7 +8,7 @@ namespace CircuitDsl.Cli.Check.Sensitivity;
 /// </summary>
 internal static class SensitivityTextWriter
 {
-    public static void Write(IAnsiConsole console, FileReport file)
+    public static void Write(IAnsiConsole console, TextWriter output, FileReport file)
     {
         foreach (var h in file.Hypotheses.Where(h => h.Sensitivity is not null))
         {
@@ -27,9 +27,11 @@ internal static class SensitivityTextWriter
                 }
             }
             console.Write(table);
-            foreach (string line in SensitivityFormatting.NotRunLines(s)) console.WriteLine("  " + line);
-            int marked = s.Marked.Count();
-            console.WriteLine($"  sensitivity of {h.Name}: {marked} of {s.Rows.Count} claims flip with a choice the file does not state; {SensitivityFormatting.Cost(s)}");
+            // Written past the console so that no mark or reason is folded onto a second line (logs are searched for them).
+            foreach (var row in s.Rows)
+                foreach (string note in row.MarkNotes) output.WriteLine($"  {SensitivityFormatting.Claim(row)}: {note}");
+            foreach (string line in SensitivityFormatting.NotRunLines(s)) output.WriteLine("  " + line);
+            output.WriteLine($"  sensitivity of {h.Name}: {s.Marked.Count()} of {s.Rows.Count} claims flip with a choice the file does not state; {SensitivityFormatting.Cost(s)}");
         }
     }
 }
