@@ -57,9 +57,13 @@ internal static class SensitivityAlternatives
                     choices.Add(UnmappedChoice(bound, scrub));
                     choices.Add(ResamplingChoice(bound, scrub));
                     break;
-                default:
-                    kind = check is ModelCheck ? "model" : check.GetType().Name;
+                case ModelCheck:
+                    kind = "model";
                     notApplicable = "the unmodified model: no ablation or position choice to vary";
+                    break;
+                default:
+                    kind = "other";
+                    notApplicable = "no alternatives are defined for this kind of check yet";
                     break;
             }
             if (notApplicable is null && MetricPositionsChoice(plan, check) is { } metric) choices.Add(metric);
