@@ -88,4 +88,33 @@ public class SensitivityChoicesTests
         Assert.That(granularity.GetProperty("justified").GetBoolean(), Is.False);
         Assert.That(unmapped.GetProperty("options")[1].GetProperty("value").GetProperty("value").GetDouble(), Is.Not.NaN);
     }
+
+    [Test]
+    public void AnAlternativeTheEngineRefusesIsReportedAsNotRunAndTheOthersStillRun()
+    {
+        // Per-position scrubbing splits a head's input into q, k and v, so a node mapping a head and an MLP that reads an
+        // input whole is refused under it; as written (one source per node copy) it runs.
+        var claim = Claims("""
+            model zoo:ioi-2l
+            data ioi(count: 16, seed: 11, counterfactual: abc)
+            metric logit_diff(IO, S) at END
+
+            hypothesis mixed {
+              baseline resampled_input
+              node out = logits
+                from writers
+              node writers = L1.H2, L1.mlp
+                from early
+              node early = L0.H2
+              expect scrub recovers >= 0.0
+            }
+
+            """, out string error);
+        var position = Choice(claim, "granularity").GetProperty("options")[1];
+        Assert.That(position.GetProperty("option").GetString(), Is.EqualTo("position"), error);
+        Assert.That(position.GetProperty("notRun").GetString(), Does.Contain("maps heads and other components"));
+        Assert.That(position.TryGetProperty("value", out _), Is.False);
+        Assert.That(Choice(claim, "unmapped").GetProperty("options")[1].GetProperty("passed").GetBoolean(), Is.True, "keep still ran");
+        Assert.That(Choice(claim, "metric positions").GetProperty("options")[1].TryGetProperty("value", out _), Is.True, "the second run too");
+    }
 }
