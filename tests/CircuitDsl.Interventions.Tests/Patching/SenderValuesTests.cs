@@ -61,8 +61,11 @@ public class SenderValuesTests
     [Test]
     public void EverySourceOfThePreviousTokenHeadCostsTheInductionHeadItsKeys()
     {
-        // The pool's mean per position is a blur of every token, which keys still half-match (about -0.31 here).
-        foreach (var v in Every) Assert.That(Effect(result, $"previous-token head {v}"), Is.LessThan(v == SenderValues.Mean ? -0.25 : -0.5), v.ToString());
+        // Another example's previous tokens point the induction head at wrong positions (below -0.5). Zero or mean keys
+        // leave it no preference: it attends about evenly, and since each token recurs in the repeated prefix, part of
+        // that attention still lands on the right token's value (about -0.27 and -0.31 here).
+        foreach (var v in Every)
+            Assert.That(Effect(result, $"previous-token head {v}"), Is.LessThan(v is SenderValues.Mean or SenderValues.Zero ? -0.2 : -0.5), v.ToString());
     }
 
     [Test]
