@@ -22,6 +22,12 @@ public sealed class ExperimentRunner(HookedTransformer model)
     public int CachedRuns { get; private set; }
 
     /// <summary>
+    /// Other forward passes of the last <see cref="Run"/>: the pool's means (one per pool batch, when some check needs a
+    /// mean) and path senders' mean or zero runs (one per batch and group of path checks).
+    /// </summary>
+    public int OtherRuns { get; private set; }
+
+    /// <summary>
     /// PathPatcher passes made by the last <see cref="Run"/>: one per batch for each set of receivers, however many
     /// path checks share it (for tests of grouping).
     /// </summary>
@@ -38,11 +44,10 @@ public sealed class ExperimentRunner(HookedTransformer model)
         var ablationRandom = SplitMix64.For(plan.Seed, "ablation");
         for (int i = 0; i < data.Count; i++) shuffled[i] = data.PoolDatum(ablationRandom.Next(data.Pool.Count));
 
-        using var means = MeanActivations.Compute(hooks, data,
-            plan.Checks.OfType<AblationCheck>().Where(a => a.Method.Kind == AblationKind.Mean).SelectMany(a => a.Components.Select(c => c.Component))
-                .Concat(plan.Checks.OfType<PathPatchCheck>().Where(p => p.SenderValues == SenderValues.Mean).SelectMany(p => p.Spec.Senders.Select(s => s.Component)))
-                .ToHashSet(),
-            plan.Checks.OfType<AblationCheck>().Any(a => a.Method.MeanPerGroup), plan.BatchSize);
+        var meanComponents = plan.Checks.OfType<AblationCheck>().Where(a => a.Method.Kind == AblationKind.Mean).SelectMany(a => a.Components.Select(c => c.Component))
+            .Concat(plan.Checks.OfType<PathPatchCheck>().Where(p => p.SenderValues == SenderValues.Mean).SelectMany(p => p.Spec.Senders.Select(s => s.Component)))
+            .ToHashSet();
+        using var means = MeanActivations.Compute(hooks, data, meanComponents, plan.Checks.OfType<AblationCheck>().Any(a => a.Method.MeanPerGroup), plan.BatchSize);
         var pathGroups = new List<PathPatchGroup>();
         // Path checks whose senders take other values than x_new read them from a run of their own (SenderRuns).
         (CachedRun, bool) SenderRun(BatchContext batch, SenderValues values, IEnumerable<PatchEndpoint> senders) =>
@@ -57,6 +62,7 @@ public sealed class ExperimentRunner(HookedTransformer model)
             nativeMemory.AfterBatch(last: b == batches.Length - 1); // every tensor of the batch is freed by now
         }
         PathPatchPasses = pathGroups.Sum(g => g.Passes);
+        OtherRuns = (meanComponents.Count == 0 ? 0 : TokenBatch.Ranges(data.Pool.Count, plan.BatchSize).Count()) + pathGroups.Sum(g => g.SenderRuns);
         var results = evaluators.SelectMany(e => e.Finish()).ToArray();
         return new ExperimentResult(plan.Name, model.Config.Name, data.Name, data.Count, plan.Metric.ToString(), plan.Seed, results);
     }

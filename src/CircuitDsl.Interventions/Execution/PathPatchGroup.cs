@@ -23,6 +23,9 @@ internal sealed class PathPatchGroup(PathPatchSpec receivers, SenderValues sende
     /// <summary>What this group's senders take (x_new unless a sensitivity run asks otherwise).</summary>
     public SenderValues SenderValues => senderValues;
 
+    /// <summary>Forward passes made so far for senders' mean or zero values (one per batch; none for x_new or a resampled example).</summary>
+    public int SenderRuns { get; private set; }
+
     /// <summary>PathPatcher passes made so far (one per batch, however many checks share them).</summary>
     public int Passes { get; private set; }
 
@@ -44,6 +47,7 @@ internal sealed class PathPatchGroup(PathPatchSpec receivers, SenderValues sende
         var results = new (double[], int[])[variants.Count];
         var patcher = new PathPatcher(batch.Hooks) { MaxRows = MaxRows };
         var (senders, owned) = senderRun is null ? (batch.Corrupted, false) : senderRun(batch, variants.SelectMany(v => v));
+        if (owned) SenderRuns++;
         try
         {
             // Into the logits, only the rows the metric reads are computed; every variant's stream is unembedded there only.

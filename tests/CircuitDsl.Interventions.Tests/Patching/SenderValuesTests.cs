@@ -84,6 +84,20 @@ public class SenderValuesTests
     }
 
     [Test]
+    public void MeanAndZeroSendersCostOneForwardPerBatchAndTheMeansOnePerPoolBatch()
+    {
+        using var model = HandSetInduction.Create();
+        var runner = new ExperimentRunner(model);
+        var receiver = Component.Head(1, 0) with { Channel = Channel.Key };
+        runner.Run(Plan(Path("zero", Component.Head(0, 0), receiver, SenderValues.Zero), Path("zero too", Component.Head(0, 1), receiver, SenderValues.Zero)));
+        Assert.That(runner.OtherRuns, Is.EqualTo(3), "48 references in batches of 20; both checks share one group and its sender run");
+        runner.Run(Plan(Path("mean", Component.Head(0, 0), receiver, SenderValues.Mean)));
+        Assert.That(runner.OtherRuns, Is.EqualTo(3 + 3), "and the pool of 48 in batches of 20 for the means");
+        runner.Run(Plan(Path("x_new", Component.Head(0, 0), receiver, SenderValues.Counterfactual), Path("resample", Component.Head(0, 0), receiver, SenderValues.Resample)));
+        Assert.That(runner.OtherRuns, Is.Zero, "x_new and a resampled example are cached runs");
+    }
+
+    [Test]
     public void LiveTensorsReturnToTheirStartingCount()
     {
         using var model = HandSetInduction.Create();

@@ -20,7 +20,7 @@ internal static class SensitivityFormatting
 
     /// <summary>What the rerun cost, in one line.</summary>
     public static string Cost(SensitivityReport s) =>
-        $"{s.AlternativeChecks} alternative checks in {s.ExperimentRuns} extra experiment run{(s.ExperimentRuns == 1 ? "" : "s")}, {s.ForwardPasses} cached forward passes (clean, counterfactual and resampled runs made once per batch and shared by every alternative of a run)";
+        $"{s.AlternativeChecks} alternative checks in {s.ExperimentRuns} extra experiment run{(s.ExperimentRuns == 1 ? "" : "s")}, {s.ForwardPasses} forward passes (the clean, counterfactual and resampled runs once per batch, shared by every alternative of a run; the pool's means; mean and zero sender values)";
 
     /// <summary>Reasons alternatives could not run, one line each.</summary>
     public static IEnumerable<string> NotRunLines(SensitivityReport s) =>

@@ -9,7 +9,7 @@ namespace CircuitDsl.Cli.Check.Sensitivity;
 /// </summary>
 /// <param name="AlternativeChecks">Checks run beside the ordinary ones (one per claim and option other than the one run).</param>
 /// <param name="ExperimentRuns">Extra experiment runs (one for every option but the metric's positions, one more for those).</param>
-/// <param name="ForwardPasses">Clean, counterfactual and resampled forward passes those runs made (each once per batch, shared by every alternative of the run).</param>
+/// <param name="ForwardPasses">Forward passes those runs made: the clean, counterfactual and resampled runs (each once per batch, shared by every alternative of the run), the pool's means, and path senders' mean or zero runs.</param>
 public sealed record SensitivityReport(IReadOnlyList<SensitivityRow> Rows, int AlternativeChecks, int ExperimentRuns, int ForwardPasses)
 {
     public IEnumerable<SensitivityRow> Marked => Rows.Where(r => r.Marks.Any());

@@ -36,7 +36,7 @@ internal static class SensitivityRunner
                 {
                     foreach (var result in runner.Run(variant with { Checks = [.. checks] }).Checks) measured[result.Name] = result;
                     runs++;
-                    passes += runner.CachedRuns;
+                    passes += runner.CachedRuns + runner.OtherRuns;
                     break;
                 }
                 catch (Exception e) when (Culprit(e, checks) is { } culprit)
