@@ -27,6 +27,7 @@ public class TaskBindingTests
         Assert.That(data.Request, Is.EqualTo(new TaskRequest("ioi").WithInteger("count", 8).WithInteger("seed", 3)
             .WithChoice("templates", "abba").WithChoice("counterfactual", "abc")));
         Assert.That((data.Count, data.Seed, data.Counterfactual, data.EffectiveCounterfactual), Is.EqualTo(((int?)8, (long?)3, "abc", "abc")));
+        Assert.That(data.StatedArguments, Is.EquivalentTo(new[] { "count", "seed", "templates" }), "a defaulted choice is not a stated one");
         Assert.That(data.NamedPositions, Is.EqualTo(IoiSource.Instance.Definition.NamedPositions));
     }
 

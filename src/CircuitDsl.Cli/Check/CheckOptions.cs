@@ -9,7 +9,9 @@ namespace CircuitDsl.Cli.Check;
 /// <param name="Models">Replaces files' models (--model DIR for every file, --model NAME=PATH for the files on NAME).</param>
 /// <param name="Threads">libtorch's intra-op threads.</param>
 /// <param name="KeepStoredDtype">Keep F16/BF16 checkpoints' weight matrices as stored (the forward still computes in float32).</param>
-public sealed record CheckOptions(long? Seed = null, int? Samples = null, string? Filter = null, ModelMapping? Models = null, int Threads = 0, bool KeepStoredDtype = false)
+/// <param name="Sensitivity">Rerun each claim under the ablation and position choices that apply to it (Check/Sensitivity); the ordinary verdicts still decide the exit code.</param>
+public sealed record CheckOptions(long? Seed = null, int? Samples = null, string? Filter = null, ModelMapping? Models = null, int Threads = 0, bool KeepStoredDtype = false,
+    bool Sensitivity = false)
 {
     /// <summary>The model a file that names <paramref name="reference"/> runs on.</summary>
     public string ModelFor(string reference) => (Models ?? ModelMapping.None).Apply(reference);

@@ -73,7 +73,11 @@ public sealed record SkippedHypothesis(string Name, string Model, string Reason,
 /// <param name="Weights">How the weight matrices were held (<see cref="ModelWeights"/>): "float32", or a half precision kept as stored.</param>
 public sealed record HypothesisReport(
     string Name, string? Description, string Model, string ModelSha256, string Data, int Examples, string Metric, long Seed,
-    IReadOnlyList<CheckEntry> Checks, string? Graph, bool Reused = false, string Weights = ModelWeights.Float32);
+    IReadOnlyList<CheckEntry> Checks, string? Graph, bool Reused = false, string Weights = ModelWeights.Float32)
+{
+    /// <summary>The claims rerun under the alternatives that apply to them (`check --sensitivity`); null without it.</summary>
+    public Sensitivity.SensitivityReport? Sensitivity { get; init; }
+}
 
 /// <summary>
 /// One check of a hypothesis: the engine's result as it ran (statistics with intervals in the order the check computed

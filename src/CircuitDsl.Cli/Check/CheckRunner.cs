@@ -1,4 +1,5 @@
 using CircuitDsl.Cli.Models;
+using CircuitDsl.Cli.Check.Sensitivity;
 using CircuitDsl.Cli.Reports;
 using CircuitDsl.Compiler.Roslyn;
 using CircuitDsl.Discovery.Methods;
@@ -127,8 +128,8 @@ public sealed partial class CheckRunner(CheckOptions options, IPlanCompiler comp
                 return ReportBuilder.Hypothesis(bound, cached!.Result, display, cached.ModelSha256, cached.Weights) with { Reused = true };
             }
             progress?.Invoke($"running {display}: {bound.Name}");
-            var (result, sha, weights) = Execute(runnable, directory);
-            var report = ReportBuilder.Hypothesis(runnable, result, display, sha, weights);
+            var (result, sha, weights, sensitivity) = Execute(runnable, directory, options.Sensitivity);
+            var report = ReportBuilder.Hypothesis(runnable, result, display, sha, weights) with { Sensitivity = sensitivity };
             if (key is not null) computed.Add((key, new CachedResult(key.Material, sha, compiledClean, result, weights), bound));
             return report;
         }
@@ -166,14 +167,25 @@ public sealed partial class CheckRunner(CheckOptions options, IPlanCompiler comp
     /// Runs one hypothesis on its model (loaded once per runner), on a thread with a known stack; failures surface as
     /// the engine's exceptions.
     /// </summary>
-    public (ExperimentResult Result, string ModelSha256, string Weights) Execute(RunnableHypothesis runnable, string fileDirectory) => KnownStack.Run(ResourceLimits.EvaluationStackBytes, () =>
+    public (ExperimentResult Result, string ModelSha256, string Weights) Execute(RunnableHypothesis runnable, string fileDirectory)
+    {
+        var (result, sha, weights, _) = Execute(runnable, fileDirectory, sensitivity: false);
+        return (result, sha, weights);
+    }
+
+    /// <summary>As <see cref="Execute(RunnableHypothesis, string)"/>, and with <paramref name="sensitivity"/> the claims rerun under the alternatives (`--sensitivity`).</summary>
+    (ExperimentResult Result, string ModelSha256, string Weights, SensitivityReport? Sensitivity) Execute(RunnableHypothesis runnable, string fileDirectory, bool sensitivity) =>
+        KnownStack.Run(ResourceLimits.EvaluationStackBytes, () =>
     {
         var (_, folder, sha) = ModelFolder(runnable.Bound, fileDirectory);
         var model = Model(folder);
         // libtorch's OpenMP thread count belongs to the calling thread, so it is set on the one that runs.
         TorchSharp.torch.set_num_threads(TorchThreads.For(model.Model, options.Threads));
         var datasets = new ZooDatasets(model.Tokenizer, model.Model.Config.ContextLength);
-        return (new ExperimentRunner(model.Model) { Circuits = new CircuitFaithfulness() }.Run(runnable.BuildPlan(datasets, options, fileDirectory)), sha, ModelWeights.Describe(model.Model.WeightDtype));
+        var plan = runnable.BuildPlan(datasets, options, fileDirectory);
+        var result = new ExperimentRunner(model.Model) { Circuits = new CircuitFaithfulness() }.Run(plan);
+        return (result, sha, ModelWeights.Describe(model.Model.WeightDtype),
+            sensitivity ? SensitivityRunner.Run(model.Model, plan, result, runnable.Bound) : null);
     });
 
     /// <summary>The model a hypothesis runs on (after --model), its folder, and the folder's hash (once per folder and run).</summary>

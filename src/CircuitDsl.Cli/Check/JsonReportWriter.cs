@@ -117,6 +117,7 @@ public static class JsonReportWriter
             json.WriteEndObject();
         }
         json.WriteEndArray();
+        if (h.Sensitivity is { } sensitivity) Sensitivity.SensitivityJsonWriter.Write(json, sensitivity, WriteEstimate);
         json.WriteEndObject();
     }
 

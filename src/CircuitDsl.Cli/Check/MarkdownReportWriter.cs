@@ -36,6 +36,7 @@ public static class MarkdownReportWriter
                     md.Append($"| {Cell(h.Name)} | {Cell(c.Result.Name)} | {value} | {ReportFormatting.Baseline(c)} | {Cell(c.Expectation?.Statement ?? "")} | {result} |\n");
                 }
             md.Append('\n');
+            Sensitivity.SensitivityMarkdownWriter.Write(md, file, Cell);
             foreach (var h in file.Hypotheses)
             {
                 md.Append($"<details><summary>{Cell(h.Name)}: {h.Model}, {Cell(h.Data)}, {h.Examples} examples, seed {h.Seed}{(h.Weights == ModelWeights.Float32 ? "" : $", weights {h.Weights}")}</summary>\n\n");

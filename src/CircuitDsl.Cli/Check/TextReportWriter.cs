@@ -35,6 +35,7 @@ public static class TextReportWriter
             foreach (var h in file.Hypotheses)
                 console.WriteLine($"  {h.Name}: {h.Model}, {h.Data}, {h.Examples} examples, metric {h.Metric}, seed {h.Seed}" +
                     (h.Weights == ModelWeights.Float32 ? "" : $", weights {h.Weights}") + (h.Reused ? "; reused" : ""));
+            Sensitivity.SensitivityTextWriter.Write(console, output, file);
             console.WriteLine();
         }
         // Written past the console so that a long path or reason is never folded onto a second line.

@@ -29,10 +29,11 @@ public static class CheckCommand
         var updateBaselineOpt = new Option<bool>("--update-baseline") { Description = "Rewrite the --baseline file with this run's JSON report." };
         var noProgressOpt = new Option<bool>("--no-progress") { Description = "No progress display on stderr." };
         var keepDtypeOpt = new Option<bool>("--keep-weight-dtype") { Description = "Keep an F16/BF16 checkpoint's weight matrices in that dtype (half the memory); the forward still computes in float32." };
+        var sensitivityOpt = new Option<bool>("--sensitivity") { Description = "Also rerun each claim under every ablation and position choice that applies to it and report the matrix, marking verdicts that flip with a choice the file does not state (a report: the ordinary verdicts decide the exit code; recorded results are not reused)." };
         var noCacheOpt = new Option<bool>("--no-cache") { Description = "Run every hypothesis, even one whose inputs are unchanged since a recorded result, and record its result anew." };
         var check = new Command("check", "Compile and run hypotheses; report how much each recovers.")
         {
-            pathsArg, seedOpt, samplesOpt, filterOpt, threadsOpt, modelOpt, formatOpt, outOpt, baselineOpt, updateBaselineOpt, noProgressOpt, noCacheOpt, keepDtypeOpt,
+            pathsArg, seedOpt, samplesOpt, filterOpt, threadsOpt, modelOpt, formatOpt, outOpt, baselineOpt, updateBaselineOpt, noProgressOpt, noCacheOpt, keepDtypeOpt, sensitivityOpt,
         };
         check.SetAction(parse => CliErrors.Guard(console, () =>
         {
@@ -56,9 +57,12 @@ public static class CheckCommand
             // Read (and check) the baseline before minutes of work, not after.
             var baseline = baselinePath is not null && !updateBaseline ? Baseline.Load(baselinePath) : null;
 
-            var options = new CheckOptions(parse.GetValue(seedOpt), parse.GetValue(samplesOpt), parse.GetValue(filterOpt), ModelOption.Read(parse, modelOpt), parse.GetValue(threadsOpt), parse.GetValue(keepDtypeOpt));
+            var options = new CheckOptions(parse.GetValue(seedOpt), parse.GetValue(samplesOpt), parse.GetValue(filterOpt), ModelOption.Read(parse, modelOpt), parse.GetValue(threadsOpt), parse.GetValue(keepDtypeOpt),
+                parse.GetValue(sensitivityOpt));
             bool verbose = parse.GetValue(CircuitApp.Verbose);
-            var results = ResultCache.Default(reads: !parse.GetValue(noCacheOpt));
+            // Recorded results carry no sensitivity matrix, and its alternatives need the model anyway: --sensitivity runs
+            // every hypothesis (and records its ordinary result, which is what a run without it computes).
+            var results = ResultCache.Default(reads: !parse.GetValue(noCacheOpt) && !options.Sensitivity);
             var (report, run) = Run(console, options, compilerFactory(), results, files, cwd, showProgress: !parse.GetValue(noProgressOpt) && console.ErrorIsTerminal);
 
             // A run that checked nothing must not pass: a CI step pointed at the wrong files would stay green forever.

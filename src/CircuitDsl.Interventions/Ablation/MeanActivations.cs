@@ -13,6 +13,9 @@ public sealed class MeanActivations : IDisposable
 {
     readonly Dictionary<(Component, string), Tensor> means = [];
 
+    /// <summary>The key of the mean over the whole pool, which per-group means are kept beside (no group is named so).</summary>
+    const string WholePool = "\0whole pool";
+
     MeanActivations() { }
 
     public static MeanActivations Compute(ComponentHooks hooks, Dataset dataset, IReadOnlyCollection<Component> components, bool perGroup, int batchSize)
@@ -27,10 +30,11 @@ public sealed class MeanActivations : IDisposable
             using var runs = new RunCache(hooks.Model, hooks.StandardHooks());
             var data = Enumerable.Range(start, end - start).Select(dataset.PoolDatum).ToArray();
             var run = runs.Get(dataset, data);
-            var groups = data.Select(d => perGroup ? dataset.Datum(d).Group ?? "" : "").ToArray();
-            foreach (var g in groups.Distinct())
+            var groups = data.Select(d => perGroup ? dataset.Datum(d).Group ?? "" : WholePool).ToArray();
+            // With per-group means the whole pool's is kept too: one plan may ask for both (a sensitivity run does).
+            foreach (var g in perGroup ? groups.Distinct().Append(WholePool) : [WholePool])
             {
-                var rows = tensor(groups.Select((x, i) => (x, i)).Where(t => t.x == g).Select(t => (long)t.i).ToArray());
+                var rows = tensor(groups.Select((x, i) => (x, i)).Where(t => g == WholePool || t.x == g).Select(t => (long)t.i).ToArray());
                 counts[g] = counts.GetValueOrDefault(g) + (int)rows.shape[0];
                 foreach (var c in components)
                 {
@@ -52,7 +56,7 @@ public sealed class MeanActivations : IDisposable
     /// <summary>The mean [b, p, d] for each reference (its group's mean when per group).</summary>
     public Tensor For(Component c, IReadOnlyList<Example> references, bool perGroup)
     {
-        if (!perGroup) return means[(c, "")].unsqueeze(0).expand(references.Count, -1, -1);
+        if (!perGroup) return means[(c, WholePool)].unsqueeze(0).expand(references.Count, -1, -1);
         return stack(references.Select(r => means.TryGetValue((c, r.Group ?? ""), out var m)
             ? m
             : throw new InvalidOperationException($"no pool example has group '{r.Group}' ({r.Source}); a per-group mean needs one")).ToArray());

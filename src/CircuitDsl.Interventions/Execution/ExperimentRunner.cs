@@ -25,6 +25,12 @@ public sealed class ExperimentRunner(HookedTransformer model)
     public int CachedRuns { get; private set; }
 
     /// <summary>
+    /// Other forward passes of the last <see cref="Run"/>: the pool's means (one per pool batch, when some check needs a
+    /// mean) and path senders' mean or zero runs (one per batch and group of path checks).
+    /// </summary>
+    public int OtherRuns { get; private set; }
+
+    /// <summary>
     /// PathPatcher passes made by the last <see cref="Run"/>: one per batch for each set of receivers, however many
     /// path checks share it (for tests of grouping).
     /// </summary>
@@ -41,11 +47,15 @@ public sealed class ExperimentRunner(HookedTransformer model)
         var ablationRandom = SplitMix64.For(plan.Seed, "ablation");
         for (int i = 0; i < data.Count; i++) shuffled[i] = data.PoolDatum(ablationRandom.Next(data.Pool.Count));
 
-        using var means = MeanActivations.Compute(hooks, data,
-            plan.Checks.OfType<AblationCheck>().Where(a => a.Method.Kind == AblationKind.Mean).SelectMany(a => a.Components.Select(c => c.Component)).ToHashSet(),
-            plan.Checks.OfType<AblationCheck>().Any(a => a.Method.MeanPerGroup), plan.BatchSize);
+        var meanComponents = plan.Checks.OfType<AblationCheck>().Where(a => a.Method.Kind == AblationKind.Mean).SelectMany(a => a.Components.Select(c => c.Component))
+            .Concat(plan.Checks.OfType<PathPatchCheck>().Where(p => p.SenderValues == SenderValues.Mean).SelectMany(p => p.Spec.Senders.Select(s => s.Component)))
+            .ToHashSet();
+        using var means = MeanActivations.Compute(hooks, data, meanComponents, plan.Checks.OfType<AblationCheck>().Any(a => a.Method.MeanPerGroup), plan.BatchSize);
         var pathGroups = new List<PathPatchGroup>();
-        var evaluators = plan.Checks.Select(c => Evaluator(c, plan, hooks, means, shuffled, pathGroups)).ToArray();
+        // Path checks whose senders take other values than x_new read them from a run of their own (SenderRuns).
+        (CachedRun, bool) SenderRun(BatchContext batch, SenderValues values, IEnumerable<PatchEndpoint> senders) =>
+            SenderRuns.For(values, batch, senders, means, shuffled);
+        var evaluators = plan.Checks.Select(c => Evaluator(c, plan, hooks, means, shuffled, pathGroups, SenderRun)).ToArray();
         CachedRuns = 0;
         var nativeMemory = new NativeMemoryBound();
         var batches = TokenBatch.Ranges(data.Count, plan.BatchSize).ToArray();
@@ -55,6 +65,7 @@ public sealed class ExperimentRunner(HookedTransformer model)
             nativeMemory.AfterBatch(last: b == batches.Length - 1); // every tensor of the batch is freed by now
         }
         PathPatchPasses = pathGroups.Sum(g => g.Passes);
+        OtherRuns = (meanComponents.Count == 0 ? 0 : TokenBatch.Ranges(data.Pool.Count, plan.BatchSize).Count()) + pathGroups.Sum(g => g.SenderRuns);
         var results = evaluators.SelectMany(e => e.Finish()).ToArray();
         return new ExperimentResult(plan.Name, model.Config.Name, data.Name, data.Count, plan.Metric.ToString(), plan.Seed, results);
     }
@@ -78,11 +89,12 @@ public sealed class ExperimentRunner(HookedTransformer model)
         CachedRuns += runs.Runs;
     }
 
-    CheckEvaluator Evaluator(Check check, ExperimentPlan plan, ComponentHooks hooks, MeanActivations means, int[] shuffled, List<PathPatchGroup> pathGroups) => check switch
+    CheckEvaluator Evaluator(Check check, ExperimentPlan plan, ComponentHooks hooks, MeanActivations means, int[] shuffled, List<PathPatchGroup> pathGroups,
+        Func<BatchContext, SenderValues, IEnumerable<PatchEndpoint>, (CachedRun, bool)> senderRun) => check switch
     {
         ModelCheck m => new ModelEvaluator(m, plan),
         ScrubCheck s => new ScrubCheckEvaluator(s, plan, hooks),
-        PathPatchCheck p => new PathPatchEvaluator(p, plan, [p.Spec.Senders], sweep: false, GroupFor(p.Spec, pathGroups)),
+        PathPatchCheck p => new PathPatchEvaluator(p, plan, [p.Spec.Senders], sweep: false, GroupFor(p.Spec, pathGroups, p.SenderValues, senderRun)),
         PathSweepCheck s => new PathPatchEvaluator(s, plan, s.Senders.Select(x => (IReadOnlyList<PatchEndpoint>)[x]).ToArray(), sweep: true, GroupFor(s.Receivers, pathGroups)),
         ActivationPatchCheck a => new ActivationPatchEvaluator(a, plan),
         AblationCheck a => new AblationEvaluator(a, plan, means, shuffled),
@@ -92,10 +104,13 @@ public sealed class ExperimentRunner(HookedTransformer model)
     };
 
     /// <summary>The group of path checks with these receivers (a new one for receivers no earlier check has).</summary>
-    PathPatchGroup GroupFor(PathPatchSpec spec, List<PathPatchGroup> groups)
+    PathPatchGroup GroupFor(PathPatchSpec spec, List<PathPatchGroup> groups, SenderValues values = SenderValues.Counterfactual,
+        Func<BatchContext, SenderValues, IEnumerable<PatchEndpoint>, (CachedRun, bool)>? senderRun = null)
     {
-        var group = groups.FirstOrDefault(g => g.Accepts(spec));
-        if (group is null) groups.Add(group = new PathPatchGroup(spec with { Senders = [] }) { MaxRows = MaxRows });
+        var group = groups.FirstOrDefault(g => g.Accepts(spec, values));
+        if (group is null)
+            groups.Add(group = new PathPatchGroup(spec with { Senders = [] }, values,
+                values == SenderValues.Counterfactual || senderRun is null ? null : (batch, senders) => senderRun(batch, values, senders)) { MaxRows = MaxRows });
         return group;
     }
 }

@@ -56,6 +56,9 @@ internal sealed class PathPatchEvaluator : CheckEvaluator
                 ["layernorm"] = receivers.FreezeLayerNorm ? "frozen" : "recomputed",
                 ["effect"] = "(m_patched − m_clean) / (m_clean − m_corrupted)",
             };
+            // Said only when it is not Algorithm 1's x_new, so that ordinary reports read as before.
+            if (group.SenderValues != SenderValues.Counterfactual)
+                method["sender values"] = $"{group.SenderValues.Describe()} (m_corrupted is still x_new's)";
             string name = sweep ? $"{Check.Name}: {string.Join(", ", variants[v])}" : Check.Name;
             yield return Result(name, sweep ? "path sweep" : "path", stats, method, $"patched {v}");
         }

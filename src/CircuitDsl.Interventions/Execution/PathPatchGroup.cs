@@ -8,7 +8,8 @@ namespace CircuitDsl.Interventions.Execution;
 /// freeze options): their sender sets are the variants of one stacked <see cref="PathPatcher"/> pass per batch,
 /// made when the first of them asks for it; each check reads its own variants' metrics and keeps its own result.
 /// </summary>
-internal sealed class PathPatchGroup(PathPatchSpec receivers)
+internal sealed class PathPatchGroup(PathPatchSpec receivers, SenderValues senderValues = SenderValues.Counterfactual,
+    Func<BatchContext, IEnumerable<PatchEndpoint>, (CachedRun Run, bool Owned)>? senderRun = null)
 {
     readonly List<IReadOnlyList<PatchEndpoint>> variants = [];
     readonly List<(string Check, int First, int Count)> members = [];
@@ -18,6 +19,12 @@ internal sealed class PathPatchGroup(PathPatchSpec receivers)
     public int MaxRows { get; init; } = 256;
 
     public PathPatchSpec Receivers => receivers;
+
+    /// <summary>What this group's senders take (x_new unless a sensitivity run asks otherwise).</summary>
+    public SenderValues SenderValues => senderValues;
+
+    /// <summary>Forward passes made so far for senders' mean or zero values (one per batch; none for x_new or a resampled example).</summary>
+    public int SenderRuns { get; private set; }
 
     /// <summary>PathPatcher passes made so far (one per batch, however many checks share them).</summary>
     public int Passes { get; private set; }
@@ -39,12 +46,21 @@ internal sealed class PathPatchGroup(PathPatchSpec receivers)
         using var scope = NewDisposeScope();
         var results = new (double[], int[])[variants.Count];
         var patcher = new PathPatcher(batch.Hooks) { MaxRows = MaxRows };
-        // Into the logits, only the rows the metric reads are computed; every variant's stream is unembedded there only.
-        patcher.Run(receivers, variants, batch.Clean, batch.Corrupted, batch.Examples, (indices, streams) =>
+        var (senders, owned) = senderRun is null ? (batch.Corrupted, false) : senderRun(batch, variants.SelectMany(v => v));
+        if (owned) SenderRuns++;
+        try
         {
-            var scores = batch.Reader.EvaluateEach(streams);
-            for (int k = 0; k < indices.Count; k++) results[indices[k]] = scores[k];
-        }, batch.Reader.Rows);
+            // Into the logits, only the rows the metric reads are computed; every variant's stream is unembedded there only.
+            patcher.Run(receivers, variants, batch.Clean, senders, batch.Examples, (indices, streams) =>
+            {
+                var scores = batch.Reader.EvaluateEach(streams);
+                for (int k = 0; k < indices.Count; k++) results[indices[k]] = scores[k];
+            }, batch.Reader.Rows);
+        }
+        finally
+        {
+            if (owned) senders.Dispose();
+        }
         Passes++;
         (metrics, computedFor) = (results, batch);
         return metrics;
@@ -66,7 +82,7 @@ internal sealed class PathPatchGroup(PathPatchSpec receivers)
         }
     }
 
-    /// <summary>Whether a check with these receivers joins this group: same endpoints in the same order, same freeze options.</summary>
-    public bool Accepts(PathPatchSpec spec) =>
-        spec.Receivers.SequenceEqual(receivers.Receivers) && spec.FreezeMlps == receivers.FreezeMlps && spec.FreezeLayerNorm == receivers.FreezeLayerNorm;
+    /// <summary>Whether a check with these receivers joins this group: same endpoints in the same order, same freeze options, same sender values.</summary>
+    public bool Accepts(PathPatchSpec spec, SenderValues values = SenderValues.Counterfactual) =>
+        values == senderValues && spec.Receivers.SequenceEqual(receivers.Receivers) && spec.FreezeMlps == receivers.FreezeMlps && spec.FreezeLayerNorm == receivers.FreezeLayerNorm;
 }

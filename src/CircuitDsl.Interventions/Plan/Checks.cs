@@ -16,7 +16,11 @@ public sealed record ModelCheck(string Name) : Check(Name);
 public sealed record ScrubCheck(string Name, ScrubHypothesis Hypothesis, ScrubBaseline Baseline) : Check(Name);
 
 /// <summary>Path patching of one sender set into one receiver set (x_orig = reference, x_new = its counterfactual).</summary>
-public sealed record PathPatchCheck(string Name, PathPatchSpec Spec) : Check(Name);
+public sealed record PathPatchCheck(string Name, PathPatchSpec Spec) : Check(Name)
+{
+    /// <summary>What the senders take (x_new unless a sensitivity run asks for another source).</summary>
+    public SenderValues SenderValues { get; init; } = SenderValues.Counterfactual;
+}
 
 /// <summary>Each sender on its own against the same receivers (the "which heads matter" sweep); one result per sender.</summary>
 public sealed record PathSweepCheck(string Name, ImmutableArray<PatchEndpoint> Senders, PathPatchSpec Receivers) : Check(Name);

@@ -11,6 +11,9 @@ public sealed record BoundData(
     ImmutableArray<string> Answers,
     SourceSpan Span)
 {
+    /// <summary>The arguments the statement writes (the request also holds defaulted choices): a stated choice is a justified one.</summary>
+    public ImmutableHashSet<string> StatedArguments { get; init; } = [];
+
     /// <summary>The <c>count</c> argument, if given.</summary>
     public int? Count => Request.OptionalInteger(TaskRequest.CountArgument) is { } count ? (int)count : null;
 

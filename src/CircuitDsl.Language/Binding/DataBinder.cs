@@ -69,7 +69,7 @@ internal static class DataBinder
 
         var positions = task.PositionsParameter is { } p ? request.OptionalNames(p) ?? task.NamedPositions : task.NamedPositions;
         var answers = task.AnswersParameter is { } a ? request.OptionalNames(a) ?? task.Answers : task.Answers;
-        return new BoundData(task, request, positions, answers, data.Span);
+        return new BoundData(task, request, positions, answers, data.Span) { StatedArguments = [.. given] };
     }
 
     private static TaskParameter? FindParameter(TaskDefinition task, ArgumentSyntax argument, int index, DiagnosticBag diagnostics)
