@@ -21,8 +21,8 @@ public sealed class CircuitFaithfulness : ICircuitEvaluator
     public CircuitMeasurement Measure(HookedTransformer model, ExperimentPlan plan, CircuitFaithfulnessCheck check)
     {
         var key = (model, plan with { Checks = [] }, check.Ablation, string.Join(", ", check.Edges.Select(e => e.ToString()).Order(StringComparer.Ordinal)));
-        if (!measured.TryGetValue(key, out var measurement)) measured[key] = measurement = MeasureOnce(model, plan, check);
-        return measurement;
+        if (measured.TryGetValue(key, out var shared)) return shared with { ForwardPasses = 0 };
+        return measured[key] = MeasureOnce(model, plan, check);
     }
 
     /// <summary>Most bytes one measurement may keep (discovery's bound by default).</summary>
@@ -58,7 +58,7 @@ public sealed class CircuitFaithfulness : ICircuitEvaluator
         masks[1] = zeros(graph.Count);
         foreach (var edge in edges) masks[0, graph.IndexOf(edge)] = 0;
         var scores = discovery.EvaluatePerExample(settings.Metric, masks);
-        return new CircuitMeasurement(scores[0], scores[1], scores[2], graph.Count, Describe(settings));
+        return new CircuitMeasurement(scores[0], scores[1], scores[2], graph.Count, Describe(settings), DiscoveryBatch.ForwardPasses(settings) + discovery.Batches);
     }
 
     /// <summary>The file's ablation: <c>resample</c> (and the default) is counterfactual patching, as MIB measures circuits.</summary>

@@ -31,6 +31,9 @@ public sealed partial class EdgeDiscovery : IDisposable
     public EdgeGraph Graph { get; }
     public DiscoverySettings Settings { get; }
 
+    /// <summary>How many batches the data makes: one stacked forward each for an evaluation of masks.</summary>
+    public int Batches => batches.Count;
+
     /// <summary>Runs the method the settings name.</summary>
     public EdgeScores Run() => Settings.Method switch
     {

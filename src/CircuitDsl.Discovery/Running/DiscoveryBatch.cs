@@ -42,6 +42,18 @@ internal sealed class DiscoveryBatch : IDisposable
     /// The batches of <paramref name="settings"/>' data. x_new is chosen as `circuit check` chooses it: each example's
     /// own counterfactual (paired), or a pool example drawn per reference from the seed's "counterfactual" stream.
     /// </summary>
+    /// <summary>The forward passes <see cref="All"/> makes: each batch's clean run, its counterfactual run, and the pool's for a mean.</summary>
+    public static int ForwardPasses(DiscoverySettings settings)
+    {
+        int batches = TokenBatch.Ranges(settings.Data.Count, settings.BatchSize).Count();
+        return settings.Ablation switch
+        {
+            EdgeAblation.Counterfactual => 2 * batches,
+            EdgeAblation.Mean => batches + TokenBatch.Ranges(settings.Data.Pool.Count, settings.BatchSize).Count(),
+            _ => batches,
+        };
+    }
+
     public static List<DiscoveryBatch> All(HookedTransformer model, EdgeGraph graph, DiscoverySettings settings)
     {
         var data = settings.Data;

@@ -27,9 +27,13 @@ internal sealed class CircuitFaithfulnessEvaluator : CheckEvaluator
     {
     }
 
+    /// <summary>Forward passes the measurement made, known once <see cref="Finish"/> has run.</summary>
+    public int ForwardPasses { get; private set; }
+
     public override IEnumerable<CheckResult> Finish()
     {
         var measured = circuits.Measure(model, Plan, check);
+        ForwardPasses = measured.ForwardPasses;
         Series("circuit").Set(0, measured.Circuit.Sums, measured.Circuit.Counts);
         Series("model").Set(0, measured.Model.Sums, measured.Model.Counts);
         Series("empty").Set(0, measured.Empty.Sums, measured.Empty.Counts);

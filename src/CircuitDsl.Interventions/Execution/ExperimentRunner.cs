@@ -26,7 +26,7 @@ public sealed class ExperimentRunner(HookedTransformer model)
 
     /// <summary>
     /// Other forward passes of the last <see cref="Run"/>: the pool's means (one per pool batch, when some check needs a
-    /// mean) and path senders' mean or zero runs (one per batch and group of path checks).
+    /// mean), path senders' mean or zero runs (one per batch and group of path checks) and circuit measurements'.
     /// </summary>
     public int OtherRuns { get; private set; }
 
@@ -67,6 +67,7 @@ public sealed class ExperimentRunner(HookedTransformer model)
         PathPatchPasses = pathGroups.Sum(g => g.Passes);
         OtherRuns = (meanComponents.Count == 0 ? 0 : TokenBatch.Ranges(data.Pool.Count, plan.BatchSize).Count()) + pathGroups.Sum(g => g.SenderRuns);
         var results = evaluators.SelectMany(e => e.Finish()).ToArray();
+        OtherRuns += evaluators.OfType<CircuitFaithfulnessEvaluator>().Sum(e => e.ForwardPasses);
         return new ExperimentResult(plan.Name, model.Config.Name, data.Name, data.Count, plan.Metric.ToString(), plan.Seed, results);
     }
 

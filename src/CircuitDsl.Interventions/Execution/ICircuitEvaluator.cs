@@ -25,4 +25,5 @@ public interface ICircuitEvaluator
 /// <summary>What <see cref="ICircuitEvaluator.Measure"/> returns: m(C), m(N) and m(∅) per example, and what was run.</summary>
 /// <param name="GraphEdges">How many edges the model's edge graph has.</param>
 /// <param name="Ablation">What an ablated edge carried, in words, for the report.</param>
-public sealed record CircuitMeasurement(ExampleScores Circuit, ExampleScores Model, ExampleScores Empty, int GraphEdges, string Ablation);
+/// <param name="ForwardPasses">Forward passes the measurement made (0 when it was shared with an earlier claim).</param>
+public sealed record CircuitMeasurement(ExampleScores Circuit, ExampleScores Model, ExampleScores Empty, int GraphEdges, string Ablation, int ForwardPasses);

@@ -117,4 +117,48 @@ public class SensitivityChoicesTests
         Assert.That(Choice(claim, "unmapped").GetProperty("options")[1].GetProperty("passed").GetBoolean(), Is.True, "keep still ran");
         Assert.That(Choice(claim, "metric positions").GetProperty("options")[1].TryGetProperty("value", out _), Is.True, "the second run too");
     }
+
+    const string InductionCircuit = """
+        model zoo:attn-only-2l
+        data repeated_tokens(count: 16, seed: 11)
+        metric loss at repeated
+        ABLATION
+        hypothesis naive {
+          node out = logits
+            from induction
+          node induction = L1.H0, L1.H1
+            q from embed
+            k from prev_head
+            v from embed
+          node prev_head = L0.H0
+            from embed
+          expect circuit faithfulness >= 0.5
+        }
+
+        """;
+
+    [Test]
+    public void ACircuitVariesWhatItsAblatedEdgesCarryAndEachOptionIsTheFileWithThatAblation()
+    {
+        var claim = Claims(InductionCircuit.Replace("ABLATION", ""), out string error);
+        Assert.That(claim.GetProperty("kind").GetString(), Is.EqualTo("circuit"), error);
+        var ablation = Choice(claim, "ablation");
+        Assert.That(Options(ablation), Is.EqualTo(new[] { "x_new*", "mean", "zero" }), "the default is counterfactual patching");
+        Assert.That(ablation.GetProperty("justified").GetBoolean(), Is.False, "no ablation line");
+        foreach (string kind in new[] { "mean", "zero" })
+        {
+            // The alternative measures what the file would with that ablation stated.
+            using var folder = new TempFolder();
+            string file = folder.File("stated.circuit", InductionCircuit.Replace("ABLATION", $"ablation {kind}")), report = folder.File("r.json");
+            var (_, output, err) = CliRunner.Run("check", "--no-progress", file, "--format", "json", "--out", report);
+            var stated = JsonDocument.Parse(File.ReadAllText(report)).RootElement.GetProperty("files")[0].GetProperty("hypotheses")[0]
+                .GetProperty("checks")[0].GetProperty("statistics").GetProperty("faithfulness").GetProperty("value").GetDouble();
+            double alternative = ablation.GetProperty("options").EnumerateArray().Single(o => o.GetProperty("option").GetString() == kind)
+                .GetProperty("value").GetProperty("value").GetDouble();
+            Assert.That(alternative, Is.EqualTo(stated).Within(1e-9), kind + ": " + output + err);
+        }
+        var stated2 = Claims(InductionCircuit.Replace("ABLATION", "ablation zero"), out error);
+        Assert.That(Choice(stated2, "ablation").GetProperty("justified").GetBoolean(), Is.True, error);
+        Assert.That(Options(Choice(stated2, "ablation")), Is.EqualTo(new[] { "x_new", "mean", "zero*" }), error);
+    }
 }
