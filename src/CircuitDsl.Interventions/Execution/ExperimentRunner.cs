@@ -18,6 +18,9 @@ public sealed class ExperimentRunner(HookedTransformer model)
     /// <summary>Rows per stacked forward in path-patching sweeps (variants × batch).</summary>
     public int MaxRows { get; init; } = 256;
 
+    /// <summary>Path patching's pass D recomputes only the heads a receiver touches in its layer (<see cref="PathPatcher.TouchedHeadsOnly"/>); false for the whole tail, as a reference.</summary>
+    public bool TouchedHeadsOnly { get; init; } = true;
+
     /// <summary>Forward passes made by the last <see cref="Run"/> for clean/corrupted/resampled inputs (shared by all checks).</summary>
     public int CachedRuns { get; private set; }
 
@@ -90,7 +93,7 @@ public sealed class ExperimentRunner(HookedTransformer model)
     PathPatchGroup GroupFor(PathPatchSpec spec, List<PathPatchGroup> groups)
     {
         var group = groups.FirstOrDefault(g => g.Accepts(spec));
-        if (group is null) groups.Add(group = new PathPatchGroup(spec with { Senders = [] }) { MaxRows = MaxRows });
+        if (group is null) groups.Add(group = new PathPatchGroup(spec with { Senders = [] }) { MaxRows = MaxRows, TouchedHeadsOnly = TouchedHeadsOnly });
         return group;
     }
 }

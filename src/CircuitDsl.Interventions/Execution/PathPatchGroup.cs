@@ -17,6 +17,8 @@ internal sealed class PathPatchGroup(PathPatchSpec receivers)
 
     public int MaxRows { get; init; } = 256;
 
+    public bool TouchedHeadsOnly { get; init; } = true;
+
     public PathPatchSpec Receivers => receivers;
 
     /// <summary>PathPatcher passes made so far (one per batch, however many checks share them).</summary>
@@ -38,7 +40,7 @@ internal sealed class PathPatchGroup(PathPatchSpec receivers)
         Validate(batch.Hooks);
         using var scope = NewDisposeScope();
         var results = new (double[], int[])[variants.Count];
-        var patcher = new PathPatcher(batch.Hooks) { MaxRows = MaxRows };
+        var patcher = new PathPatcher(batch.Hooks) { MaxRows = MaxRows, TouchedHeadsOnly = TouchedHeadsOnly };
         // Into the logits, only the rows the metric reads are computed; every variant's stream is unembedded there only.
         patcher.Run(receivers, variants, batch.Clean, batch.Corrupted, batch.Examples, (indices, streams) =>
         {
