@@ -27,7 +27,10 @@ internal abstract class CheckEvaluator(Check check, ExperimentPlan plan)
     protected void Record(string name, BatchContext batch, (double[] Sums, int[] Counts) values) =>
         Series(name).Set(batch.Start, values.Sums, values.Counts);
 
-    protected Estimate Mean(string name) => Combine(v => v[0], name);
+    /// <summary>A series' mean with its interval, computed once (a sweep's variants share the clean and corrupted means).</summary>
+    protected Estimate Mean(string name) => means.TryGetValue(name, out var m) ? m : means[name] = Combine(v => v[0], name);
+
+    readonly Dictionary<string, Estimate> means = [];
 
     /// <summary>A statistic of some series with its bootstrap interval; each series is resampled once for all statistics (after the last batch).</summary>
     protected Estimate Combine(Func<double[], double> statistic, params string[] names) =>
