@@ -1,7 +1,7 @@
 using CircuitDsl.Benchmarks;
 using CircuitDsl.Runtime;
 
-// Usage: dotnet run -c Release --project bench/CircuitDsl.Benchmarks [-- --repetitions N] [--gpt2-repetitions N] [--interventions | --patching | --sparse | --zoo-paths | --fixed-cost | --memory | --compiler | --cache | --scrub | --llama [--llama-batches 1,4] [--llama-dir DIR]]
+// Usage: dotnet run -c Release --project bench/CircuitDsl.Benchmarks [-- --repetitions N] [--gpt2-repetitions N] [--skip-loop] [--interventions | --patching | --sparse | --zoo-paths | --fixed-cost | --memory | --compiler | --cache | --scrub | --llama [--llama-batches 1,4] [--llama-dir DIR]]
 // (--interventions is --patching and --memory; --memory-of N is the child process that --memory starts per N)
 int at = Array.IndexOf(args, "--repetitions");
 int repetitions = at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1]) : 20;
@@ -46,6 +46,7 @@ if (args.Contains("--fixed-cost"))
 bool sparse = args.Contains("--sparse");
 int large = Array.IndexOf(args, "--gpt2-repetitions"); // the GPT-2-sized sweeps take minutes per repetition
 if (large >= 0 && large + 1 < args.Length) SparseBenchmark.Gpt2Repetitions = int.Parse(args[large + 1]);
+SparseBenchmark.SkipLoop = args.Contains("--skip-loop");
 bool patching = args.Contains("--patching") || args.Contains("--interventions");
 bool memory = args.Contains("--memory") || args.Contains("--interventions");
 bool all = !patching && !memory && !sparse;

@@ -27,10 +27,19 @@ internal abstract class CheckEvaluator(Check check, ExperimentPlan plan)
     protected void Record(string name, BatchContext batch, (double[] Sums, int[] Counts) values) =>
         Series(name).Set(batch.Start, values.Sums, values.Counts);
 
-    protected Estimate Mean(string name) => Bootstrap.Mean(Series(name), plan.Seed, plan.BootstrapResamples);
+    /// <summary>A series' mean with its interval, computed once (a sweep's variants share the clean and corrupted means).</summary>
+    protected Estimate Mean(string name) => means.TryGetValue(name, out var m) ? m : means[name] = Combine(v => v[0], name);
 
+    readonly Dictionary<string, Estimate> means = [];
+
+    /// <summary>A statistic of some series with its bootstrap interval; each series is resampled once for all statistics (after the last batch).</summary>
     protected Estimate Combine(Func<double[], double> statistic, params string[] names) =>
-        Bootstrap.Of(names.Select(Series).ToArray(), statistic, plan.Seed, plan.BootstrapResamples);
+        Bootstrap.Of(names.Select(Series).ToArray(), names.Select(Resampled).ToArray(), statistic, plan.BootstrapResamples);
+
+    readonly Dictionary<string, double[]> resampled = [];
+
+    double[] Resampled(string name) =>
+        resampled.TryGetValue(name, out var r) ? r : resampled[name] = Bootstrap.Resample(Series(name), plan.Seed, plan.BootstrapResamples);
 
     protected CheckResult Result(string name, string kind, Dictionary<Statistic, Estimate> statistics, Dictionary<string, string> method,
         string perExample, string? agreement = null)

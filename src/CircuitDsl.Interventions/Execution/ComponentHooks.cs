@@ -104,6 +104,8 @@ public sealed class ComponentHooks(HookedTransformer model)
             // Keys and values, for path patching's pass D from a receiver's first position on (HookedTransformer.ForwardTail).
             yield return Model.PrefixKeyHook(n.Layer);
             yield return n.V;
+            // Queries, for pass D's heads whose queries no receiver changes (HookedTransformer.HeadResults).
+            yield return Model.QueryHook(n.Layer);
             yield return n.Result;
             if (Config.SandwichNorms) yield return n.Ln1PostScale;
             yield return n.AttnOut;

@@ -21,6 +21,9 @@ public sealed class ExperimentRunner(HookedTransformer model)
     /// <summary>Measures <see cref="CircuitFaithfulnessCheck"/>s (Discovery's edge patching, supplied by the caller).</summary>
     public ICircuitEvaluator? Circuits { get; init; }
 
+    /// <summary>Path patching's pass D recomputes only the heads a receiver touches in its layer (<see cref="PathPatcher.TouchedHeadsOnly"/>); false for the whole tail, as a reference.</summary>
+    public bool TouchedHeadsOnly { get; init; } = true;
+
     /// <summary>Forward passes made by the last <see cref="Run"/> for clean/corrupted/resampled inputs (shared by all checks).</summary>
     public int CachedRuns { get; private set; }
 
@@ -111,7 +114,7 @@ public sealed class ExperimentRunner(HookedTransformer model)
         var group = groups.FirstOrDefault(g => g.Accepts(spec, values));
         if (group is null)
             groups.Add(group = new PathPatchGroup(spec with { Senders = [] }, values,
-                values == SenderValues.Counterfactual || senderRun is null ? null : (batch, senders) => senderRun(batch, values, senders)) { MaxRows = MaxRows });
+                values == SenderValues.Counterfactual || senderRun is null ? null : (batch, senders) => senderRun(batch, values, senders)) { MaxRows = MaxRows, TouchedHeadsOnly = TouchedHeadsOnly });
         return group;
     }
 }

@@ -18,6 +18,8 @@ internal sealed class PathPatchGroup(PathPatchSpec receivers, SenderValues sende
 
     public int MaxRows { get; init; } = 256;
 
+    public bool TouchedHeadsOnly { get; init; } = true;
+
     public PathPatchSpec Receivers => receivers;
 
     /// <summary>What this group's senders take (x_new unless a sensitivity run asks otherwise).</summary>
@@ -45,7 +47,7 @@ internal sealed class PathPatchGroup(PathPatchSpec receivers, SenderValues sende
         Validate(batch.Hooks);
         using var scope = NewDisposeScope();
         var results = new (double[], int[])[variants.Count];
-        var patcher = new PathPatcher(batch.Hooks) { MaxRows = MaxRows };
+        var patcher = new PathPatcher(batch.Hooks) { MaxRows = MaxRows, TouchedHeadsOnly = TouchedHeadsOnly };
         var (senders, owned) = senderRun is null ? (batch.Corrupted, false) : senderRun(batch, variants.SelectMany(v => v));
         if (owned) SenderRuns++;
         try

@@ -25,7 +25,7 @@ namespace CircuitDsl.Interventions.Patching;
 /// clean run, exactly. Into the logits nothing mixes positions (every head is read from a cache; MLPs and LayerNorm
 /// act on each position alone), so only the rows the metric reads are computed at all.
 /// </summary>
-public sealed class PathPatcher(ComponentHooks hooks)
+public sealed partial class PathPatcher(ComponentHooks hooks)
 {
     public int MaxRows { get; init; } = 256;
 
@@ -60,7 +60,7 @@ public sealed class PathPatcher(ComponentHooks hooks)
         {
             var indices = live.Skip(start).Take(chunk).ToArray();
             RunChunk(receivers, indices.Select(i => variants[i].Where(s => Reaches(s, target)).ToArray()).ToArray(), clean, corrupted, references,
-                streams => consume(indices, streams), atRows);
+                streams => consume(indices, streams), atRows, rows);
         }
     }
 
@@ -76,7 +76,7 @@ public sealed class PathPatcher(ComponentHooks hooks)
     static bool Reaches(PatchEndpoint s, int receiverLayer) => s.Component.IsEmbedding || s.Component.Layer < receiverLayer;
 
     void RunChunk(PathPatchSpec spec, PatchEndpoint[][] variants, CachedRun clean, CachedRun corrupted,
-        IReadOnlyList<Example> references, Action<FinalStream> consume, Tensor? rows)
+        IReadOnlyList<Example> references, Action<FinalStream> consume, Tensor? rows, Tensor? metricRows)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad(); // deltas are added in place
@@ -110,9 +110,8 @@ public sealed class PathPatcher(ComponentHooks hooks)
             else residual = config.HasMlp ? Plus(chunk, mid, Mlp(spec, chunk, l, mid, chunk.IsPerVariant(mid) ? chunk.ChangedBy(l) : 0), inPlace: true) : mid;
         }
         recorded[target] = residual;
-
         consume(spec.ToLogits ? FinalReceiver(spec, chunk, residual)
-            : HeadReceivers(spec, new VariantChunk(hooks, variants, clean, corrupted, references), chunk, recorded, rows));
+            : HeadReceivers(spec, new VariantChunk(hooks, variants, clean, corrupted, references), chunk, recorded, rows, metricRows));
     }
 
     static Tensor Plus(VariantChunk chunk, Tensor stream, Tensor addend, bool inPlace) =>
@@ -187,82 +186,5 @@ public sealed class PathPatcher(ComponentHooks hooks)
             final = where(chunk.Mask(spec.Receivers[0].Positions).unsqueeze(-1), final, cleanFinal);
         var scale = spec.FreezeLayerNorm && model.Config.HasNormalization ? chunk.PerVariant(chunk.Take(chunk.Clean.FinalScale!)) : null;
         return new FinalStream(final, scale, chunk.AtRows);
-    }
-
-    /// <summary>
-    /// Pass D: the receivers read what pass C recorded (computed at <paramref name="rows"/> only, when given; the
-    /// clean stream elsewhere, which a receiver's positions never reach), everything from the first receiver's layer
-    /// on is recomputed for every variant at once, up to the final stream. Attention is causal, so nothing before the
-    /// earliest position a receiver reads at can change: from there on only (a receiver at END alone: one row per
-    /// example), with the earlier positions' keys and values read from the clean run (<see cref="HookedTransformer.ForwardTail"/>).
-    /// </summary>
-    FinalStream HeadReceivers(PathPatchSpec spec, VariantChunk chunk, VariantChunk passC, Dictionary<int, Tensor> recorded, Tensor? rows)
-    {
-        var model = hooks.Model;
-        var names = model.Hooks.Layers;
-        int start = spec.Receivers.Min(r => r.Component.Layer);
-        var inputs = new List<ReceiverInput>();
-        Tensor changed = zeros(chunk.Variants, chunk.Batch, dtype: ScalarType.Bool);
-        foreach (var r in spec.Receivers)
-        {
-            int layer = r.Component.Layer;
-            var cleanInput = chunk.Clean.Cache[names[layer].ResidPre];
-            // Receivers before every sender see the clean stream.
-            var value = recorded.TryGetValue(layer, out var rec) && passC.IsPerVariant(rec)
-                ? rows is null ? rec : AtEveryPosition(chunk, cleanInput, rec, rows)
-                : chunk.PerVariant(cleanInput);
-            var positions = chunk.Mask(r.Positions);
-            changed = changed | (VariantChunk.AnyAlongLast(value != cleanInput) & positions).any(-1);
-            // A k or v receiver is its key/value head's input: under grouped-query attention the whole group reads it.
-            inputs.Add(new(hooks.InputHook(r.Component, r.Component.Channel), chunk.Rows(value), hooks.InputSlice(r.Component.HeadIndex, r.Component.Channel), chunk.Repeat(positions)));
-        }
-        // Pass D stops at the final stream: the metric unembeds only the rows it reads.
-        var final = chunk.FromRows(FromFirstPosition(chunk, start, FirstPositionRead(spec, chunk), inputs));
-        // A variant whose receivers got exactly their clean inputs is the clean run (pass D would only add rounding).
-        return new FinalStream(where(changed.view(chunk.Variants, chunk.Batch, 1, 1), final, chunk.Clean.Final));
-    }
-
-    /// <summary>The earliest position (over the batch) at which some receiver reads.</summary>
-    static int FirstPositionRead(PathPatchSpec spec, VariantChunk chunk)
-    {
-        var read = spec.Receivers.Select(r => chunk.Mask(r.Positions)).Aggregate((a, b) => a | b).any(0);
-        return read.any().item<bool>() ? (int)read.nonzero()[0, 0].item<long>() : 0;
-    }
-
-    /// <summary>
-    /// Pass D's rows [v·b, p, d] when nothing before <paramref name="first"/> changes: the tail computed, the rest the
-    /// clean stream (with receivers at position 0, the whole of it computed).
-    /// </summary>
-    Tensor FromFirstPosition(VariantChunk chunk, int start, int first, List<ReceiverInput> inputs)
-    {
-        var model = hooks.Model;
-        var clean = chunk.Clean.Cache;
-        long tail = chunk.Clean.Final.shape[1] - first;
-        KeyValuePrefix Prefix(int layer) => new(
-            chunk.Repeat(clean[model.PrefixKeyHook(layer)].narrow(1, 0, first)),
-            chunk.Repeat(clean[model.Hooks.Layers[layer].V].narrow(1, 0, first)));
-        var computed = model.ForwardTail(start, chunk.Repeat(clean[model.Hooks.Layers[start].ResidPre]).narrow(1, first, tail), first, Prefix,
-            new RunOptions { Interventions = [.. inputs.Select(i => i.Replacing(first))], StopAtLayer = model.Config.Layers });
-        return cat([chunk.Repeat(chunk.Clean.Final.narrow(1, 0, first)), computed], 1);
-    }
-
-    /// <summary>What a receiver reads in pass D: its input hook and slice, the stream [v·b, p, d] it reads, and where [v·b, p].</summary>
-    sealed record ReceiverInput(string Hook, Tensor Value, int Slice, Tensor Positions)
-    {
-        /// <summary>The replacement of the receiver's input for a run that starts at position <paramref name="first"/>.</summary>
-        public Intervention Replacing(int first)
-        {
-            long length = Value.shape[1] - first;
-            return Intervention.Replace(Hook, Value.narrow(1, first, length).unsqueeze(2),
-                new Selection { Heads = [Slice], PositionMask = Positions.narrow(1, first, length) });
-        }
-    }
-
-    /// <summary>[v, b, p, d]: the clean stream, with each variant's rows computed by pass C in place.</summary>
-    static Tensor AtEveryPosition(VariantChunk chunk, Tensor clean, Tensor atRows, Tensor rows)
-    {
-        var full = clean.flatten(0, 1).unsqueeze(0).repeat(chunk.Variants, 1, 1);
-        full.index_copy_(1, rows, atRows);
-        return full.view(chunk.Variants, chunk.Batch, clean.shape[1], clean.shape[2]);
     }
 }

@@ -5,27 +5,36 @@ namespace CircuitDsl.Interventions.Statistics;
 /// <summary>
 /// Percentile bootstrap over examples: resample the reference examples with replacement, recompute the statistic
 /// from the same resampled examples for every run it involves (paired), and take the 2.5% and 97.5% quantiles.
+/// Every statistic of a seed draws the same resamples (<see cref="BootstrapResamples"/>), so a score set's
+/// resampled means are computed once (<see cref="Resample"/>) and shared by every statistic that reads it.
 /// </summary>
 public static class Bootstrap
 {
     public const int DefaultResamples = 1000;
 
     /// <summary>A statistic of one or more per-example score sets over the same references (e.g. recovered fraction).</summary>
-    public static Estimate Of(IReadOnlyList<ExampleScores> scores, Func<double[], double> statistic, long seed, int resamples = DefaultResamples)
+    public static Estimate Of(IReadOnlyList<ExampleScores> scores, Func<double[], double> statistic, long seed, int resamples = DefaultResamples) =>
+        Of(scores, scores.Select(s => Resample(s, seed, resamples)).ToArray(), statistic, resamples);
+
+    /// <summary>
+    /// As <see cref="Of(IReadOnlyList{ExampleScores}, Func{double[], double}, long, int)"/>, given each score set's
+    /// resampled means (<see cref="Resample"/> with the same seed and count).
+    /// </summary>
+    public static Estimate Of(IReadOnlyList<ExampleScores> scores, IReadOnlyList<double[]> resampled, Func<double[], double> statistic, int resamples)
     {
         int n = scores[0].Examples;
         if (scores.Any(s => s.Examples != n)) throw new ArgumentException("paired scores must cover the same examples");
-        var all = Enumerable.Range(0, n).ToArray();
-        double point = statistic(scores.Select(s => s.Ratio(all)).ToArray());
-        var random = SplitMix64.For(seed, "bootstrap");
+        if (resampled.Count != scores.Count || resampled.Any(r => r.Length != resamples)) throw new ArgumentException("one resampled mean per resample and score set expected");
+        double point = statistic(scores.Select(s => s.Mean).ToArray());
         var draws = new double[resamples];
-        var sample = new int[n];
+        var values = new double[scores.Count]; // handed to the statistic, which reads it and keeps nothing
         for (int b = 0; b < resamples; b++)
         {
-            for (int i = 0; i < n; i++) sample[i] = random.Next(n);
-            draws[b] = statistic(scores.Select(s => s.Ratio(sample)).ToArray());
+            for (int s = 0; s < values.Length; s++) values[s] = resampled[s][b];
+            draws[b] = statistic(values);
         }
-        var finite = draws.Where(double.IsFinite).Order().ToArray();
+        var finite = draws.Where(double.IsFinite).ToArray();
+        Array.Sort(finite);
         double low = finite.Length == 0 ? double.NaN : Quantile(finite, 0.025);
         double high = finite.Length == 0 ? double.NaN : Quantile(finite, 0.975);
         return new Estimate(point, low, high, n, scores[0].Positions, $"bootstrap 95% percentile, {resamples} resamples");
@@ -33,6 +42,30 @@ public static class Bootstrap
 
     public static Estimate Mean(ExampleScores scores, long seed, int resamples = DefaultResamples) =>
         Of([scores], v => v[0], seed, resamples);
+
+    /// <summary>
+    /// The score set's mean (sum of sums over sum of counts) on each of the seed's resamples: Σ_j sums[i_j] / Σ_j
+    /// counts[i_j] over the resample's draws i_1..i_n, in draw order.
+    /// </summary>
+    public static double[] Resample(ExampleScores scores, long seed, int resamples = DefaultResamples)
+    {
+        int n = scores.Examples;
+        var sums = scores.Sums;
+        var counts = scores.Counts;
+        var means = new double[resamples];
+        BootstrapResamples.For(seed, n, resamples).ForEach((b, draws) =>
+        {
+            double sum = 0;
+            long count = 0;
+            foreach (int i in draws)
+            {
+                sum += sums[i];
+                count += counts[i];
+            }
+            means[b] = count == 0 ? double.NaN : sum / count;
+        });
+        return means;
+    }
 
     static double Quantile(double[] sorted, double q)
     {
