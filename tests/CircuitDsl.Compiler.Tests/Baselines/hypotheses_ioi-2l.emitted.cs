@@ -201,5 +201,53 @@ namespace CircuitPlans
                 Counterfactual = CounterfactualSource.Paired,
             };
         }
+
+        // hypothesis refined_edges (hypotheses/ioi-2l.circuit:64)
+        public static ExperimentPlan Build_refined_edges(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
+        {
+            var request = new TaskRequest("ioi")
+                .WithInteger("count", (long?)count ?? 256L)
+                .WithChoice("counterfactual", "abc")
+                .WithInteger("seed", seed ?? 11L)
+                .WithChoice("templates", "all");
+            var data = datasets.Create(request, baseDirectory);
+            var metric = new MetricSpec(MetricKind.LogitDiff, PositionSet.Named("END"));
+
+            var node_layer0 = InterpretationNode.Of("layer0", Component.Head(0, 0), Component.Head(0, 1), Component.Head(0, 2))
+                .From(InterpretationNode.Of("layer0.in:embed, pos_embed", Component.Embed, Component.PosEmbed), Channel.Output);
+            var node_mlp0 = InterpretationNode.Of("mlp0", Component.Mlp(0))
+                .From(node_layer0, Channel.Output)
+                .From(InterpretationNode.Of("mlp0.in:embed, pos_embed", Component.Embed, Component.PosEmbed), Channel.Output);
+            var node_layer1 = InterpretationNode.Of("layer1", Component.Head(1, 0), Component.Head(1, 2))
+                .From(node_mlp0, Channel.Output)
+                .From(node_layer0, Channel.Output)
+                .From(InterpretationNode.Of("layer1.in:embed, pos_embed", Component.Embed, Component.PosEmbed), Channel.Output);
+            var node_mlp1 = InterpretationNode.Of("mlp1", Component.Mlp(1))
+                .From(node_layer1, Channel.Output)
+                .From(node_mlp0, Channel.Output)
+                .From(node_layer0, Channel.Output)
+                .From(InterpretationNode.Of("mlp1.in:embed, pos_embed", Component.Embed, Component.PosEmbed), Channel.Output);
+            var node_out = InterpretationNode.Of("out", Component.Logits)
+                .WithUnmapped(UnmappedInputs.Keep)
+                .From(node_layer1, Channel.Output)
+                .From(node_mlp1, Channel.Output)
+                .From(node_layer0, Channel.Output)
+                .From(node_mlp0, Channel.Output)
+                .From(InterpretationNode.Of("out.in:embed, pos_embed", Component.Embed, Component.PosEmbed), Channel.Output);
+            var hypothesis = new ScrubHypothesis("refined_edges", node_out, "refined's components as an edge circuit: every edge among them and the embeddings")
+            { Unmapped = UnmappedInputs.Resample, Resampling = ResamplingGranularity.PerPosition };
+
+            return new ExperimentPlan("refined_edges", data, metric,
+            [
+                new CircuitFaithfulnessCheck("circuit faithfulness >= 0.63", [new CircuitEdge(Component.Embed, Component.Head(0, 0, Channel.Query)), new CircuitEdge(Component.PosEmbed, Component.Head(0, 0, Channel.Query)), new CircuitEdge(Component.Embed, Component.Head(0, 0, Channel.Key)), new CircuitEdge(Component.PosEmbed, Component.Head(0, 0, Channel.Key)), new CircuitEdge(Component.Embed, Component.Head(0, 0, Channel.Value)), new CircuitEdge(Component.PosEmbed, Component.Head(0, 0, Channel.Value)), new CircuitEdge(Component.Embed, Component.Head(0, 1, Channel.Query)), new CircuitEdge(Component.PosEmbed, Component.Head(0, 1, Channel.Query)), new CircuitEdge(Component.Embed, Component.Head(0, 1, Channel.Key)), new CircuitEdge(Component.PosEmbed, Component.Head(0, 1, Channel.Key)), new CircuitEdge(Component.Embed, Component.Head(0, 1, Channel.Value)), new CircuitEdge(Component.PosEmbed, Component.Head(0, 1, Channel.Value)), new CircuitEdge(Component.Embed, Component.Head(0, 2, Channel.Query)), new CircuitEdge(Component.PosEmbed, Component.Head(0, 2, Channel.Query)), new CircuitEdge(Component.Embed, Component.Head(0, 2, Channel.Key)), new CircuitEdge(Component.PosEmbed, Component.Head(0, 2, Channel.Key)), new CircuitEdge(Component.Embed, Component.Head(0, 2, Channel.Value)), new CircuitEdge(Component.PosEmbed, Component.Head(0, 2, Channel.Value)), new CircuitEdge(Component.Embed, Component.Mlp(0)), new CircuitEdge(Component.PosEmbed, Component.Mlp(0)), new CircuitEdge(Component.Head(0, 0), Component.Mlp(0)), new CircuitEdge(Component.Head(0, 1), Component.Mlp(0)), new CircuitEdge(Component.Head(0, 2), Component.Mlp(0)), new CircuitEdge(Component.Embed, Component.Head(1, 0, Channel.Query)), new CircuitEdge(Component.PosEmbed, Component.Head(1, 0, Channel.Query)), new CircuitEdge(Component.Head(0, 0), Component.Head(1, 0, Channel.Query)), new CircuitEdge(Component.Head(0, 1), Component.Head(1, 0, Channel.Query)), new CircuitEdge(Component.Head(0, 2), Component.Head(1, 0, Channel.Query)), new CircuitEdge(Component.Mlp(0), Component.Head(1, 0, Channel.Query)), new CircuitEdge(Component.Embed, Component.Head(1, 0, Channel.Key)), new CircuitEdge(Component.PosEmbed, Component.Head(1, 0, Channel.Key)), new CircuitEdge(Component.Head(0, 0), Component.Head(1, 0, Channel.Key)), new CircuitEdge(Component.Head(0, 1), Component.Head(1, 0, Channel.Key)), new CircuitEdge(Component.Head(0, 2), Component.Head(1, 0, Channel.Key)), new CircuitEdge(Component.Mlp(0), Component.Head(1, 0, Channel.Key)), new CircuitEdge(Component.Embed, Component.Head(1, 0, Channel.Value)), new CircuitEdge(Component.PosEmbed, Component.Head(1, 0, Channel.Value)), new CircuitEdge(Component.Head(0, 0), Component.Head(1, 0, Channel.Value)), new CircuitEdge(Component.Head(0, 1), Component.Head(1, 0, Channel.Value)), new CircuitEdge(Component.Head(0, 2), Component.Head(1, 0, Channel.Value)), new CircuitEdge(Component.Mlp(0), Component.Head(1, 0, Channel.Value)), new CircuitEdge(Component.Embed, Component.Head(1, 2, Channel.Query)), new CircuitEdge(Component.PosEmbed, Component.Head(1, 2, Channel.Query)), new CircuitEdge(Component.Head(0, 0), Component.Head(1, 2, Channel.Query)), new CircuitEdge(Component.Head(0, 1), Component.Head(1, 2, Channel.Query)), new CircuitEdge(Component.Head(0, 2), Component.Head(1, 2, Channel.Query)), new CircuitEdge(Component.Mlp(0), Component.Head(1, 2, Channel.Query)), new CircuitEdge(Component.Embed, Component.Head(1, 2, Channel.Key)), new CircuitEdge(Component.PosEmbed, Component.Head(1, 2, Channel.Key)), new CircuitEdge(Component.Head(0, 0), Component.Head(1, 2, Channel.Key)), new CircuitEdge(Component.Head(0, 1), Component.Head(1, 2, Channel.Key)), new CircuitEdge(Component.Head(0, 2), Component.Head(1, 2, Channel.Key)), new CircuitEdge(Component.Mlp(0), Component.Head(1, 2, Channel.Key)), new CircuitEdge(Component.Embed, Component.Head(1, 2, Channel.Value)), new CircuitEdge(Component.PosEmbed, Component.Head(1, 2, Channel.Value)), new CircuitEdge(Component.Head(0, 0), Component.Head(1, 2, Channel.Value)), new CircuitEdge(Component.Head(0, 1), Component.Head(1, 2, Channel.Value)), new CircuitEdge(Component.Head(0, 2), Component.Head(1, 2, Channel.Value)), new CircuitEdge(Component.Mlp(0), Component.Head(1, 2, Channel.Value)), new CircuitEdge(Component.Embed, Component.Mlp(1)), new CircuitEdge(Component.PosEmbed, Component.Mlp(1)), new CircuitEdge(Component.Head(0, 0), Component.Mlp(1)), new CircuitEdge(Component.Head(0, 1), Component.Mlp(1)), new CircuitEdge(Component.Head(0, 2), Component.Mlp(1)), new CircuitEdge(Component.Mlp(0), Component.Mlp(1)), new CircuitEdge(Component.Head(1, 0), Component.Mlp(1)), new CircuitEdge(Component.Head(1, 2), Component.Mlp(1)), new CircuitEdge(Component.Embed, Component.Logits), new CircuitEdge(Component.PosEmbed, Component.Logits), new CircuitEdge(Component.Head(0, 0), Component.Logits), new CircuitEdge(Component.Head(0, 1), Component.Logits), new CircuitEdge(Component.Head(0, 2), Component.Logits), new CircuitEdge(Component.Mlp(0), Component.Logits), new CircuitEdge(Component.Head(1, 0), Component.Logits), new CircuitEdge(Component.Head(1, 2), Component.Logits), new CircuitEdge(Component.Mlp(1), Component.Logits)], AblationKind.Resample)
+                {
+                    Expect = new Expectation(new ExpectationId("circuit faithfulness >= 0.63"), Statistic.Faithfulness, ComparisonOperator.GreaterOrEqual, 0.63, "expect circuit faithfulness >= 0.63"),
+                },
+            ])
+            {
+                Seed = seed ?? 11L,
+                Counterfactual = CounterfactualSource.Paired,
+            };
+        }
     }
 }

@@ -236,5 +236,112 @@ namespace CircuitPlans
                 Counterfactual = data.HasCounterfactuals ? CounterfactualSource.Paired : CounterfactualSource.Resampled,
             };
         }
+
+        // hypothesis refined_edges (hypotheses/parens-3l.circuit:66)
+        public static ExperimentPlan Build_refined_edges(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
+        {
+            var request = new TaskRequest("parens")
+                .WithInteger("count", (long?)count ?? 512L)
+                .WithInteger("seed", seed ?? 11L);
+            var data = datasets.Create(request, baseDirectory);
+            var metric = new MetricSpec(MetricKind.LogitDiff, PositionSet.Named("END"));
+
+            var node_layer1 = InterpretationNode.Of("layer1", Component.Head(1, 0), Component.Head(1, 1))
+                .From(InterpretationNode.Of("layer1.in:embed, pos_embed", Component.Embed, Component.PosEmbed), Channel.Output);
+            var node_mlp1 = InterpretationNode.Of("mlp1", Component.Mlp(1))
+                .From(node_layer1, Channel.Output)
+                .From(InterpretationNode.Of("mlp1.in:embed, pos_embed", Component.Embed, Component.PosEmbed), Channel.Output);
+            var node_horizon = InterpretationNode.Of("horizon", Component.Head(2, 0))
+                .From(node_mlp1, Channel.Output)
+                .From(node_layer1, Channel.Output)
+                .From(InterpretationNode.Of("horizon.in:embed, pos_embed", Component.Embed, Component.PosEmbed), Channel.Output);
+            var node_combine = InterpretationNode.Of("combine", Component.Mlp(2))
+                .From(node_horizon, Channel.Output)
+                .From(node_mlp1, Channel.Output)
+                .From(node_layer1, Channel.Output)
+                .From(InterpretationNode.Of("combine.in:embed, pos_embed", Component.Embed, Component.PosEmbed), Channel.Output);
+            var node_out = InterpretationNode.Of("out", Component.Logits)
+                .WithUnmapped(UnmappedInputs.Keep)
+                .From(node_combine, Channel.Output)
+                .From(node_horizon, Channel.Output)
+                .From(node_mlp1, Channel.Output)
+                .From(node_layer1, Channel.Output)
+                .From(InterpretationNode.Of("out.in:embed, pos_embed", Component.Embed, Component.PosEmbed), Channel.Output);
+            var hypothesis = new ScrubHypothesis("refined_edges", node_out, "refined's components as an edge circuit, without layer 0")
+            { Unmapped = UnmappedInputs.Resample };
+
+            return new ExperimentPlan("refined_edges", data, metric,
+            [
+                new CircuitFaithfulnessCheck("circuit faithfulness <= 0.15", [new CircuitEdge(Component.Embed, Component.Head(1, 0, Channel.Query)), new CircuitEdge(Component.PosEmbed, Component.Head(1, 0, Channel.Query)), new CircuitEdge(Component.Embed, Component.Head(1, 0, Channel.Key)), new CircuitEdge(Component.PosEmbed, Component.Head(1, 0, Channel.Key)), new CircuitEdge(Component.Embed, Component.Head(1, 0, Channel.Value)), new CircuitEdge(Component.PosEmbed, Component.Head(1, 0, Channel.Value)), new CircuitEdge(Component.Embed, Component.Head(1, 1, Channel.Query)), new CircuitEdge(Component.PosEmbed, Component.Head(1, 1, Channel.Query)), new CircuitEdge(Component.Embed, Component.Head(1, 1, Channel.Key)), new CircuitEdge(Component.PosEmbed, Component.Head(1, 1, Channel.Key)), new CircuitEdge(Component.Embed, Component.Head(1, 1, Channel.Value)), new CircuitEdge(Component.PosEmbed, Component.Head(1, 1, Channel.Value)), new CircuitEdge(Component.Embed, Component.Mlp(1)), new CircuitEdge(Component.PosEmbed, Component.Mlp(1)), new CircuitEdge(Component.Head(1, 0), Component.Mlp(1)), new CircuitEdge(Component.Head(1, 1), Component.Mlp(1)), new CircuitEdge(Component.Embed, Component.Head(2, 0, Channel.Query)), new CircuitEdge(Component.PosEmbed, Component.Head(2, 0, Channel.Query)), new CircuitEdge(Component.Head(1, 0), Component.Head(2, 0, Channel.Query)), new CircuitEdge(Component.Head(1, 1), Component.Head(2, 0, Channel.Query)), new CircuitEdge(Component.Mlp(1), Component.Head(2, 0, Channel.Query)), new CircuitEdge(Component.Embed, Component.Head(2, 0, Channel.Key)), new CircuitEdge(Component.PosEmbed, Component.Head(2, 0, Channel.Key)), new CircuitEdge(Component.Head(1, 0), Component.Head(2, 0, Channel.Key)), new CircuitEdge(Component.Head(1, 1), Component.Head(2, 0, Channel.Key)), new CircuitEdge(Component.Mlp(1), Component.Head(2, 0, Channel.Key)), new CircuitEdge(Component.Embed, Component.Head(2, 0, Channel.Value)), new CircuitEdge(Component.PosEmbed, Component.Head(2, 0, Channel.Value)), new CircuitEdge(Component.Head(1, 0), Component.Head(2, 0, Channel.Value)), new CircuitEdge(Component.Head(1, 1), Component.Head(2, 0, Channel.Value)), new CircuitEdge(Component.Mlp(1), Component.Head(2, 0, Channel.Value)), new CircuitEdge(Component.Embed, Component.Mlp(2)), new CircuitEdge(Component.PosEmbed, Component.Mlp(2)), new CircuitEdge(Component.Head(1, 0), Component.Mlp(2)), new CircuitEdge(Component.Head(1, 1), Component.Mlp(2)), new CircuitEdge(Component.Mlp(1), Component.Mlp(2)), new CircuitEdge(Component.Head(2, 0), Component.Mlp(2)), new CircuitEdge(Component.Embed, Component.Logits), new CircuitEdge(Component.PosEmbed, Component.Logits), new CircuitEdge(Component.Head(1, 0), Component.Logits), new CircuitEdge(Component.Head(1, 1), Component.Logits), new CircuitEdge(Component.Mlp(1), Component.Logits), new CircuitEdge(Component.Head(2, 0), Component.Logits), new CircuitEdge(Component.Mlp(2), Component.Logits)], AblationKind.Resample)
+                {
+                    Expect = new Expectation(new ExpectationId("circuit faithfulness <= 0.15"), Statistic.Faithfulness, ComparisonOperator.LessOrEqual, 0.15, "expect circuit faithfulness <= 0.15"),
+                },
+            ])
+            {
+                Seed = seed ?? 11L,
+                Counterfactual = data.HasCounterfactuals ? CounterfactualSource.Paired : CounterfactualSource.Resampled,
+            };
+        }
+
+        // hypothesis refined_edges_with_layer0 (hypotheses/parens-3l.circuit:80)
+        public static ExperimentPlan Build_refined_edges_with_layer0(IDatasetProvider datasets, string baseDirectory, int? count, long? seed)
+        {
+            var request = new TaskRequest("parens")
+                .WithInteger("count", (long?)count ?? 512L)
+                .WithInteger("seed", seed ?? 11L);
+            var data = datasets.Create(request, baseDirectory);
+            var metric = new MetricSpec(MetricKind.LogitDiff, PositionSet.Named("END"));
+
+            var node_layer0 = InterpretationNode.Of("layer0", Component.Head(0, 0), Component.Head(0, 1))
+                .From(InterpretationNode.Of("layer0.in:embed, pos_embed", Component.Embed, Component.PosEmbed), Channel.Output);
+            var node_mlp0 = InterpretationNode.Of("mlp0", Component.Mlp(0))
+                .From(node_layer0, Channel.Output)
+                .From(InterpretationNode.Of("mlp0.in:embed, pos_embed", Component.Embed, Component.PosEmbed), Channel.Output);
+            var node_layer1 = InterpretationNode.Of("layer1", Component.Head(1, 0), Component.Head(1, 1))
+                .From(node_mlp0, Channel.Output)
+                .From(node_layer0, Channel.Output)
+                .From(InterpretationNode.Of("layer1.in:embed, pos_embed", Component.Embed, Component.PosEmbed), Channel.Output);
+            var node_mlp1 = InterpretationNode.Of("mlp1", Component.Mlp(1))
+                .From(node_layer1, Channel.Output)
+                .From(node_mlp0, Channel.Output)
+                .From(node_layer0, Channel.Output)
+                .From(InterpretationNode.Of("mlp1.in:embed, pos_embed", Component.Embed, Component.PosEmbed), Channel.Output);
+            var node_horizon = InterpretationNode.Of("horizon", Component.Head(2, 0))
+                .From(node_mlp1, Channel.Output)
+                .From(node_layer1, Channel.Output)
+                .From(node_mlp0, Channel.Output)
+                .From(node_layer0, Channel.Output)
+                .From(InterpretationNode.Of("horizon.in:embed, pos_embed", Component.Embed, Component.PosEmbed), Channel.Output);
+            var node_combine = InterpretationNode.Of("combine", Component.Mlp(2))
+                .From(node_horizon, Channel.Output)
+                .From(node_mlp1, Channel.Output)
+                .From(node_layer1, Channel.Output)
+                .From(node_mlp0, Channel.Output)
+                .From(node_layer0, Channel.Output)
+                .From(InterpretationNode.Of("combine.in:embed, pos_embed", Component.Embed, Component.PosEmbed), Channel.Output);
+            var node_out = InterpretationNode.Of("out", Component.Logits)
+                .WithUnmapped(UnmappedInputs.Keep)
+                .From(node_combine, Channel.Output)
+                .From(node_horizon, Channel.Output)
+                .From(node_mlp1, Channel.Output)
+                .From(node_layer1, Channel.Output)
+                .From(node_mlp0, Channel.Output)
+                .From(node_layer0, Channel.Output)
+                .From(InterpretationNode.Of("out.in:embed, pos_embed", Component.Embed, Component.PosEmbed), Channel.Output);
+            var hypothesis = new ScrubHypothesis("refined_edges_with_layer0", node_out, "and layer 0: every edge among them and the embeddings")
+            { Unmapped = UnmappedInputs.Resample };
+
+            return new ExperimentPlan("refined_edges_with_layer0", data, metric,
+            [
+                new CircuitFaithfulnessCheck("circuit faithfulness >= 0.88", [new CircuitEdge(Component.Embed, Component.Head(0, 0, Channel.Query)), new CircuitEdge(Component.PosEmbed, Component.Head(0, 0, Channel.Query)), new CircuitEdge(Component.Embed, Component.Head(0, 0, Channel.Key)), new CircuitEdge(Component.PosEmbed, Component.Head(0, 0, Channel.Key)), new CircuitEdge(Component.Embed, Component.Head(0, 0, Channel.Value)), new CircuitEdge(Component.PosEmbed, Component.Head(0, 0, Channel.Value)), new CircuitEdge(Component.Embed, Component.Head(0, 1, Channel.Query)), new CircuitEdge(Component.PosEmbed, Component.Head(0, 1, Channel.Query)), new CircuitEdge(Component.Embed, Component.Head(0, 1, Channel.Key)), new CircuitEdge(Component.PosEmbed, Component.Head(0, 1, Channel.Key)), new CircuitEdge(Component.Embed, Component.Head(0, 1, Channel.Value)), new CircuitEdge(Component.PosEmbed, Component.Head(0, 1, Channel.Value)), new CircuitEdge(Component.Embed, Component.Mlp(0)), new CircuitEdge(Component.PosEmbed, Component.Mlp(0)), new CircuitEdge(Component.Head(0, 0), Component.Mlp(0)), new CircuitEdge(Component.Head(0, 1), Component.Mlp(0)), new CircuitEdge(Component.Embed, Component.Head(1, 0, Channel.Query)), new CircuitEdge(Component.PosEmbed, Component.Head(1, 0, Channel.Query)), new CircuitEdge(Component.Head(0, 0), Component.Head(1, 0, Channel.Query)), new CircuitEdge(Component.Head(0, 1), Component.Head(1, 0, Channel.Query)), new CircuitEdge(Component.Mlp(0), Component.Head(1, 0, Channel.Query)), new CircuitEdge(Component.Embed, Component.Head(1, 0, Channel.Key)), new CircuitEdge(Component.PosEmbed, Component.Head(1, 0, Channel.Key)), new CircuitEdge(Component.Head(0, 0), Component.Head(1, 0, Channel.Key)), new CircuitEdge(Component.Head(0, 1), Component.Head(1, 0, Channel.Key)), new CircuitEdge(Component.Mlp(0), Component.Head(1, 0, Channel.Key)), new CircuitEdge(Component.Embed, Component.Head(1, 0, Channel.Value)), new CircuitEdge(Component.PosEmbed, Component.Head(1, 0, Channel.Value)), new CircuitEdge(Component.Head(0, 0), Component.Head(1, 0, Channel.Value)), new CircuitEdge(Component.Head(0, 1), Component.Head(1, 0, Channel.Value)), new CircuitEdge(Component.Mlp(0), Component.Head(1, 0, Channel.Value)), new CircuitEdge(Component.Embed, Component.Head(1, 1, Channel.Query)), new CircuitEdge(Component.PosEmbed, Component.Head(1, 1, Channel.Query)), new CircuitEdge(Component.Head(0, 0), Component.Head(1, 1, Channel.Query)), new CircuitEdge(Component.Head(0, 1), Component.Head(1, 1, Channel.Query)), new CircuitEdge(Component.Mlp(0), Component.Head(1, 1, Channel.Query)), new CircuitEdge(Component.Embed, Component.Head(1, 1, Channel.Key)), new CircuitEdge(Component.PosEmbed, Component.Head(1, 1, Channel.Key)), new CircuitEdge(Component.Head(0, 0), Component.Head(1, 1, Channel.Key)), new CircuitEdge(Component.Head(0, 1), Component.Head(1, 1, Channel.Key)), new CircuitEdge(Component.Mlp(0), Component.Head(1, 1, Channel.Key)), new CircuitEdge(Component.Embed, Component.Head(1, 1, Channel.Value)), new CircuitEdge(Component.PosEmbed, Component.Head(1, 1, Channel.Value)), new CircuitEdge(Component.Head(0, 0), Component.Head(1, 1, Channel.Value)), new CircuitEdge(Component.Head(0, 1), Component.Head(1, 1, Channel.Value)), new CircuitEdge(Component.Mlp(0), Component.Head(1, 1, Channel.Value)), new CircuitEdge(Component.Embed, Component.Mlp(1)), new CircuitEdge(Component.PosEmbed, Component.Mlp(1)), new CircuitEdge(Component.Head(0, 0), Component.Mlp(1)), new CircuitEdge(Component.Head(0, 1), Component.Mlp(1)), new CircuitEdge(Component.Mlp(0), Component.Mlp(1)), new CircuitEdge(Component.Head(1, 0), Component.Mlp(1)), new CircuitEdge(Component.Head(1, 1), Component.Mlp(1)), new CircuitEdge(Component.Embed, Component.Head(2, 0, Channel.Query)), new CircuitEdge(Component.PosEmbed, Component.Head(2, 0, Channel.Query)), new CircuitEdge(Component.Head(0, 0), Component.Head(2, 0, Channel.Query)), new CircuitEdge(Component.Head(0, 1), Component.Head(2, 0, Channel.Query)), new CircuitEdge(Component.Mlp(0), Component.Head(2, 0, Channel.Query)), new CircuitEdge(Component.Head(1, 0), Component.Head(2, 0, Channel.Query)), new CircuitEdge(Component.Head(1, 1), Component.Head(2, 0, Channel.Query)), new CircuitEdge(Component.Mlp(1), Component.Head(2, 0, Channel.Query)), new CircuitEdge(Component.Embed, Component.Head(2, 0, Channel.Key)), new CircuitEdge(Component.PosEmbed, Component.Head(2, 0, Channel.Key)), new CircuitEdge(Component.Head(0, 0), Component.Head(2, 0, Channel.Key)), new CircuitEdge(Component.Head(0, 1), Component.Head(2, 0, Channel.Key)), new CircuitEdge(Component.Mlp(0), Component.Head(2, 0, Channel.Key)), new CircuitEdge(Component.Head(1, 0), Component.Head(2, 0, Channel.Key)), new CircuitEdge(Component.Head(1, 1), Component.Head(2, 0, Channel.Key)), new CircuitEdge(Component.Mlp(1), Component.Head(2, 0, Channel.Key)), new CircuitEdge(Component.Embed, Component.Head(2, 0, Channel.Value)), new CircuitEdge(Component.PosEmbed, Component.Head(2, 0, Channel.Value)), new CircuitEdge(Component.Head(0, 0), Component.Head(2, 0, Channel.Value)), new CircuitEdge(Component.Head(0, 1), Component.Head(2, 0, Channel.Value)), new CircuitEdge(Component.Mlp(0), Component.Head(2, 0, Channel.Value)), new CircuitEdge(Component.Head(1, 0), Component.Head(2, 0, Channel.Value)), new CircuitEdge(Component.Head(1, 1), Component.Head(2, 0, Channel.Value)), new CircuitEdge(Component.Mlp(1), Component.Head(2, 0, Channel.Value)), new CircuitEdge(Component.Embed, Component.Mlp(2)), new CircuitEdge(Component.PosEmbed, Component.Mlp(2)), new CircuitEdge(Component.Head(0, 0), Component.Mlp(2)), new CircuitEdge(Component.Head(0, 1), Component.Mlp(2)), new CircuitEdge(Component.Mlp(0), Component.Mlp(2)), new CircuitEdge(Component.Head(1, 0), Component.Mlp(2)), new CircuitEdge(Component.Head(1, 1), Component.Mlp(2)), new CircuitEdge(Component.Mlp(1), Component.Mlp(2)), new CircuitEdge(Component.Head(2, 0), Component.Mlp(2)), new CircuitEdge(Component.Embed, Component.Logits), new CircuitEdge(Component.PosEmbed, Component.Logits), new CircuitEdge(Component.Head(0, 0), Component.Logits), new CircuitEdge(Component.Head(0, 1), Component.Logits), new CircuitEdge(Component.Mlp(0), Component.Logits), new CircuitEdge(Component.Head(1, 0), Component.Logits), new CircuitEdge(Component.Head(1, 1), Component.Logits), new CircuitEdge(Component.Mlp(1), Component.Logits), new CircuitEdge(Component.Head(2, 0), Component.Logits), new CircuitEdge(Component.Mlp(2), Component.Logits)], AblationKind.Resample)
+                {
+                    Expect = new Expectation(new ExpectationId("circuit faithfulness >= 0.88"), Statistic.Faithfulness, ComparisonOperator.GreaterOrEqual, 0.88, "expect circuit faithfulness >= 0.88"),
+                },
+            ])
+            {
+                Seed = seed ?? 11L,
+                Counterfactual = data.HasCounterfactuals ? CounterfactualSource.Paired : CounterfactualSource.Resampled,
+            };
+        }
     }
 }
