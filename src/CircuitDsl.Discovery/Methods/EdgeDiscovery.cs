@@ -12,7 +12,7 @@ namespace CircuitDsl.Discovery.Methods;
 /// shared by every method and by <see cref="Evaluate"/>; memory grows with the data (senders × examples × positions ×
 /// d_model, twice), not with the number of edges beyond the [variants, edges] mask.
 /// </summary>
-public sealed class EdgeDiscovery : IDisposable
+public sealed partial class EdgeDiscovery : IDisposable
 {
     readonly HookedTransformer model;
     readonly EdgePatchRun run;
@@ -119,61 +119,6 @@ public sealed class EdgeDiscovery : IDisposable
     {
         var source = batch.Source[sender];
         return source + (alpha * (batch.Clean[sender] - source));
-    }
-
-    /// <summary>
-    /// ACDC: receivers from the logits back (reverse topological order), each receiver's senders latest first; an edge
-    /// is removed for good when removing it (on top of every edge removed so far) raises the ACDC metric by less than
-    /// <paramref name="tau"/>. The metric is KL(model ‖ circuit) unless the settings name another; removed edges carry
-    /// their sender's ablated write in place of its current one.
-    /// Candidates are tried speculatively in stacks: variant i removes the next i edges on top of those removed so far,
-    /// as the one-at-a-time algorithm would if it removed all of them. Up to the first edge it keeps, each variant is
-    /// exactly the state the sequential algorithm tests, so the result is the same; the variants after a kept edge are
-    /// discarded and tried again. A stack used whole doubles the next (up to <paramref name="speculate"/>), a kept edge
-    /// starts again at one, so long runs of removed edges (the usual case on large models) cost few forwards. On a CPU
-    /// a stack costs its rows, so it saves nothing (measured: 7.6 s against 5.9 s on zoo:ioi-2l): the default stacks
-    /// only on a GPU, where rows run in parallel.
-    /// </summary>
-    public EdgeScores Acdc(double tau, int? speculate = null)
-    {
-        int most = speculate ?? (model.W_E.device.type == TorchSharp.DeviceType.CUDA ? 16 : 1);
-        var spec = Settings.EffectiveAcdcMetric;
-        var order = Graph.Receivers.Reverse().SelectMany(r => Graph.SendersOf(r).Reverse().Select(s => Graph.IndexOf(new Edge(s, r)))).ToArray();
-        var removed = new bool[Graph.Count];
-        var scores = new double[Graph.Count];
-        using (var none = zeros(1, Graph.Count))
-        {
-            double current = Evaluate(spec, none)[0];
-            double clean = current;
-            int next = 0, size = 1;
-            while (next < order.Length)
-            {
-                int stack = Math.Min(size, order.Length - next);
-                using var masks = zeros(stack, Graph.Count);
-                for (int e = 0; e < Graph.Count; e++)
-                    if (removed[e]) masks[.., e] = 1;
-                for (int i = 0; i < stack; i++)
-                    for (int j = i; j < stack; j++) masks[j, order[next + i]] = 1;
-                var tried = Evaluate(spec, masks);
-                size = Math.Min(2 * size, Math.Max(1, most));
-                for (int i = 0; i < stack; i++)
-                {
-                    int e = order[next++];
-                    scores[e] = tried[i] - current;
-                    if (tried[i] - current < tau)
-                    {
-                        removed[e] = true;
-                        current = tried[i];
-                    }
-                    else
-                    {
-                        size = 1;
-                        break; // the later variants assumed this edge removed
-                    }
-                }
-            }
-            return new EdgeScores(Graph, DiscoveryMethod.Acdc, [.. scores]) { Kept = [.. removed.Select(r => !r)], CleanMetric = clean };
-        }
     }
 
     /// <summary>

@@ -42,8 +42,10 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph)
     /// before layer l is ablated (nothing before it changes), as in exact patching of edges into later layers and in
     /// ACDC, which ablates edges from the logits back (auto-circuit resumes ACDC's runs the same way).
     /// </summary>
+    /// With <paramref name="rows"/> (flat indices b·pos + p), only those rows' logits are computed: [V, R, vocab]
+    /// (the final LayerNorm and unembedding are per position, so these are the same numbers).
     public Tensor Forward(Tensor tokens, Tensor mask, Tensor clean, Tensor source, EdgeDelta delta, bool gradients,
-        (Tensor Token, Tensor? Position)? embeddings = null, int start = 0, Tensor? residuals = null)
+        (Tensor Token, Tensor? Position)? embeddings = null, int start = 0, Tensor? residuals = null, Tensor? rows = null)
     {
         int variants = (int)mask.shape[0];
         long batch = tokens.shape[0];
@@ -121,14 +123,17 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph)
             var m = mask.index_select(1, logitsGroup.Edges).view(variants, logitsGroup.Senders);
             return final + Combine(logitsGroup.Senders, "vs", "vbpd", m).reshape(final.shape);
         }
-        var options = new RunOptions { Interventions = interventions, Gradients = gradients };
+        var options = new RunOptions { Interventions = interventions, Gradients = gradients, StopAtLayer = rows is null ? null : layers };
+        Tensor AtRows(Tensor final) => model.UnembedRows(final.reshape(variants, -1, final.shape[2]).index_select(1, rows!), options);
         if (start == layers) // only the logits' input changes: no block runs
         {
             using var mode = gradients ? null : no_grad();
-            return model.ForwardFrom(layers, IntoLogits(Repeat(residuals![layers], variants)), options);
+            var final = IntoLogits(Repeat(residuals![layers], variants));
+            return rows is null ? model.ForwardFrom(layers, final, options) : AtRows(final);
         }
         interventions.Add(Intervention.Custom(model.Hooks.Layers[layers - 1].ResidPost, (activation, _) => IntoLogits(activation)));
-        return start == 0 ? model.Forward(stacked, options) : model.ForwardFrom(start, Repeat(residuals![start], variants), options);
+        var output = start == 0 ? model.Forward(stacked, options) : model.ForwardFrom(start, Repeat(residuals![start], variants), options);
+        return rows is null ? output : AtRows(output);
     }
 
     static Tensor Repeat(Tensor residual, int variants) => variants == 1 ? residual : residual.repeat(variants, 1, 1);
