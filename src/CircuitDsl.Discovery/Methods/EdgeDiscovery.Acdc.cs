@@ -53,7 +53,7 @@ public sealed partial class EdgeDiscovery
         var metrics = batches.Select(b => Metric(b, spec)).ToArray(); // made once: KL's reference rows are the same for every test
         try
         {
-            using var scope = NewDisposeScope(); // the masks' element writes make scalar tensors
+            using var scope = NewDisposeScope();
             using var none = zeros(1, Graph.Count);
             double current = Evaluate(metrics, none, mode)[0];
             double clean = current;
@@ -61,11 +61,15 @@ public sealed partial class EdgeDiscovery
             while (next < order.Length)
             {
                 int stack = Math.Min(size, order.Length - next);
-                using var masks = zeros(stack, Graph.Count);
-                for (int e = 0; e < Graph.Count; e++)
-                    if (removed[e]) masks[.., e] = 1;
-                for (int i = 0; i < stack; i++)
-                    for (int j = i; j < stack; j++) masks[j, order[next + i]] = 1;
+                // Built here and copied once: an element write per removed edge would be a native call each, per test.
+                var rows = new float[stack * Graph.Count];
+                for (int j = 0; j < stack; j++)
+                {
+                    for (int e = 0; e < Graph.Count; e++)
+                        if (removed[e]) rows[(j * Graph.Count) + e] = 1;
+                    for (int i = 0; i <= j; i++) rows[(j * Graph.Count) + order[next + i]] = 1;
+                }
+                using var masks = tensor(rows, [stack, Graph.Count]);
                 var tried = Evaluate(metrics, masks, mode);
                 size = Math.Min(2 * size, Math.Max(1, most));
                 for (int i = 0; i < stack; i++)

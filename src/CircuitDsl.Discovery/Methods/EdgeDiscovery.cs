@@ -45,9 +45,14 @@ public sealed partial class EdgeDiscovery : IDisposable
     /// Exact edge patching, the reference: for each edge alone, m(edge ablated) − m(clean), everything else clean
     /// (upstream of the receiver nothing changes; downstream is recomputed). Edges are stacked along the batch.
     /// </summary>
-    public EdgeScores Exact()
+    public EdgeScores Exact() => Exact([.. Enumerable.Range(0, Graph.Count)]);
+
+    /// <summary>Exact patching of the edges numbered <paramref name="edges"/> only (the others score NaN): a benchmark's sample.</summary>
+    public EdgeScores Exact(IReadOnlyList<int> edges)
     {
         var scores = new double[Graph.Count];
+        if (edges.Count < Graph.Count) Array.Fill(scores, double.NaN);
+        foreach (int e in edges) scores[e] = 0;
         // Each stacked forward also runs the unpatched model (variant 0), so that an edge that changes nothing scores
         // exactly 0: the split q/k/v path and a stacked batch may round differently from the plain clean forward.
         int perForward = Math.Max(1, (Settings.MaxRows / Math.Max(1, Settings.BatchSize)) - 1);
@@ -58,16 +63,17 @@ public sealed partial class EdgeDiscovery : IDisposable
             using var metric = Metric(batch, Settings.Metric);
             clean += metric.Sums(batch.CleanLogits).item<float>();
             count += metric.Count;
-            for (int first = 0; first < Graph.Count; first += perForward)
+            for (int first = 0; first < edges.Count; first += perForward)
             {
                 using var scope = NewDisposeScope();
-                int edges = Math.Min(perForward, Graph.Count - first);
-                var mask = zeros(edges + 1, Graph.Count);
-                for (int v = 0; v < edges; v++) mask[v + 1, first + v] = 1;
+                int stacked = Math.Min(perForward, edges.Count - first);
+                var mask = zeros(stacked + 1, Graph.Count);
+                for (int v = 0; v < stacked; v++) mask[v + 1, edges[first + v]] = 1;
+                // Logits only at the metric's rows (the final LayerNorm and unembedding act per position).
                 var logits = run.Forward(batch.Tokens, mask, batch.Clean, batch.Source, EdgeDelta.FromClean, gradients: false,
-                    start: run.StartLayer(mask), residuals: batch.Residuals);
-                var sums = metric.Sums(logits).to(ScalarType.Float64).data<double>().ToArray();
-                for (int v = 0; v < edges; v++) scores[first + v] += sums[v + 1] - sums[0];
+                    start: run.StartLayer(mask), residuals: batch.Residuals, rows: metric.Rows);
+                var sums = metric.SumsOfRows(logits).to(ScalarType.Float64).data<double>().ToArray();
+                for (int v = 0; v < stacked; v++) scores[edges[first + v]] += sums[v + 1] - sums[0];
             }
         }
         return new EdgeScores(Graph, DiscoveryMethod.Exact, [.. scores.Select(s => s / count)]) { CleanMetric = clean / count };

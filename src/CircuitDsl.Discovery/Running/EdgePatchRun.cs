@@ -86,8 +86,11 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph)
         {
             if (fixedDiff is not null)
                 return einsum($"sbpd,{maskAxes}->{outAxes}", fixedDiff.narrow(0, 0, senders), m);
+            // The stacked writes and their differences are [senders, V, B, p, d]: freed here, not when the pass ends,
+            // or every receiver group's would stay (memory growing with the graph).
+            using var group = NewDisposeScope();
             var now = stack(current.Take(senders).Select(t => t!.reshape(variants, batch, t.shape[1], t.shape[2])).ToArray());
-            return einsum($"svbpd,{maskAxes}->{outAxes}", source.narrow(0, 0, senders).unsqueeze(1) - now, m);
+            return einsum($"svbpd,{maskAxes}->{outAxes}", source.narrow(0, 0, senders).unsqueeze(1) - now, m).MoveToOuterDisposeScope();
         }
 
         for (int l = start; l < layers; l++)
