@@ -35,23 +35,21 @@ public static class DiscoveryBenchmark
         };
         output.WriteLine($"## Discovery: EAP against its floor, ACDC and exact patching against one forward per edge test (torch threads {get_num_threads()})");
         output.WriteLine();
-        var eap = new List<string>();
-        var acdc = new List<string>();
-        var exact = new List<string>();
-        foreach (var (name, data, metric, x) in zoo)
-        {
-            using var loaded = ZooCatalog.Load(name);
-            var settings = new DiscoverySettings(data(), metric) { Counterfactual = x, Seed = 5 };
-            eap.Add(Eap(loaded.Model, settings, repetitions));
-            acdc.Add(AcdcWhole(loaded.Model, settings, Math.Max(1, Math.Min(repetitions, 3))));
-            exact.Add(ExactWhole(loaded.Model, settings, Math.Max(1, Math.Min(repetitions, 3))));
-        }
         using var gpt2 = new HookedTransformer(SparseBenchmark.Gpt2Small);
         gpt2.InitializeWeights(1);
         var gpt2Settings = new DiscoverySettings(RandomPairs(gpt2.Config, 4, 16, 3), MetricSpec.LogitDiff(PositionSet.At(-1))) { Counterfactual = CounterfactualSource.Paired, BatchSize = 4 };
         // Exact patching's stack as `circuit discover` bounds it (2 GiB; 1,024 rows of this shape would need ~80 GiB).
         gpt2Settings = gpt2Settings with { MaxRows = Math.Min(gpt2Settings.MaxRows, MemoryEstimate.RowsWithin(gpt2.Config, 16, 2L << 30)) };
-        eap.Add(Eap(gpt2, gpt2Settings, gpt2Repetitions));
+        // Whole ACDC and exact runs take seconds to minutes each: at most 3 repetitions.
+        int whole = Math.Max(1, Math.Min(repetitions, 3));
+
+        output.WriteLine("### (b) ACDC, whole runs (tau 0.01, KL at the metric's positions, one edge at a time)");
+        output.WriteLine();
+        output.WriteLine("| model | edges | tests | from the embeddings, all logits ms | resumed, all logits ms | resumed, metric rows ms | speedup over one forward per test | kept | same decisions |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        ForZoo(zoo, (model, settings) => output.WriteLine(AcdcWhole(model, settings, whole)));
+        output.WriteLine();
+        AcdcPerLayer(output, gpt2, gpt2Settings, gpt2Repetitions);
 
         output.WriteLine("### (a) EAP against two forwards and one backward of the same batch (goal: at most 1.5×)");
         output.WriteLine();
@@ -59,24 +57,26 @@ public static class DiscoveryBenchmark
         output.WriteLine();
         output.WriteLine("| model | edges | batch × tokens | EAP ms | floor ms | EAP / floor |");
         output.WriteLine("|---|---|---|---|---|---|");
-        eap.ForEach(output.WriteLine);
+        ForZoo(zoo, (model, settings) => output.WriteLine(Eap(model, settings, repetitions)));
+        output.WriteLine(Eap(gpt2, gpt2Settings, gpt2Repetitions));
         output.WriteLine();
-
-        output.WriteLine("### (b) ACDC, whole runs (tau 0.01, KL at the metric's positions, one edge at a time)");
-        output.WriteLine();
-        output.WriteLine("| model | edges | tests | from the embeddings, all logits ms | resumed, all logits ms | resumed, metric rows ms | speedup over one forward per test | kept | same decisions |");
-        output.WriteLine("|---|---|---|---|---|---|---|---|---|");
-        acdc.ForEach(output.WriteLine);
-        output.WriteLine();
-        AcdcPerLayer(output, gpt2, gpt2Settings, gpt2Repetitions);
 
         output.WriteLine("### (c) Exact patching of every edge (one variant per edge, stacked up to 1,024 rows, and the unpatched variant in each stack) against one forward per edge");
         output.WriteLine();
         output.WriteLine("| model | edges scored | exact ms | ms per edge | one forward per edge: ms per edge | speedup | max abs score difference |");
         output.WriteLine("|---|---|---|---|---|---|---|");
-        exact.ForEach(output.WriteLine);
+        ForZoo(zoo, (model, settings) => output.WriteLine(ExactWhole(model, settings, whole)));
         output.WriteLine(ExactSample(gpt2, gpt2Settings, 1));
         output.WriteLine();
+    }
+
+    static void ForZoo((string Model, Func<Dataset> Data, MetricSpec Metric, CounterfactualSource X)[] zoo, Action<HookedTransformer, DiscoverySettings> run)
+    {
+        foreach (var (name, data, metric, x) in zoo)
+        {
+            using var loaded = ZooCatalog.Load(name);
+            run(loaded.Model, new DiscoverySettings(data(), metric) { Counterfactual = x, Seed = 5 });
+        }
     }
 
     static string Eap(HookedTransformer model, DiscoverySettings settings, int repetitions)
