@@ -149,7 +149,8 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph)
     {
         if (mask.requires_grad) return 0;
         using var scope = NewDisposeScope();
-        var used = (mask.abs().sum(0) > 0).data<bool>().ToArray();
+        // sum(dim: 0): a bare sum(0) binds to sum(ScalarType), the sum of every element, and the run never resumed.
+        var used = (mask.abs().sum(dim: 0) > 0).data<bool>().ToArray();
         int start = model.Config.Layers;
         for (int e = 0; e < used.Length; e++)
             if (used[e])
