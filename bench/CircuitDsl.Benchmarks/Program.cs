@@ -1,7 +1,7 @@
 using CircuitDsl.Benchmarks;
 using CircuitDsl.Runtime;
 
-// Usage: dotnet run -c Release --project bench/CircuitDsl.Benchmarks [-- --repetitions N] [--gpt2-repetitions N] [--skip-loop] [--interventions | --patching | --sparse | --zoo-paths | --fixed-cost | --memory | --compiler | --cache | --scrub | --llama [--llama-batches 1,4] [--llama-dir DIR]]
+// Usage: dotnet run -c Release --project bench/CircuitDsl.Benchmarks [-- --repetitions N] [--gpt2-repetitions N] [--skip-loop] [--interventions | --patching | --sparse | --zoo-paths | --fixed-cost | --memory | --compiler | --cache | --scrub | --llama [--llama-batches 1,4] [--llama-dir DIR] | --discovery [--no-memory] [--threads N]]
 // (--interventions is --patching and --memory; --memory-of N is the child process that --memory starts per N)
 int at = Array.IndexOf(args, "--repetitions");
 int repetitions = at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1]) : 20;
@@ -25,6 +25,20 @@ if (args.Contains("--llama"))
     int batchesAt = Array.IndexOf(args, "--llama-batches"), dirAt = Array.IndexOf(args, "--llama-dir");
     int[] batches = batchesAt >= 0 ? [.. args[batchesAt + 1].Split(',').Select(int.Parse)] : [1];
     LlamaBenchmark.Run(Console.Out, at >= 0 ? repetitions : 3, batches, dirAt >= 0 ? args[dirAt + 1] : null);
+    return;
+}
+int discoveryChild = Array.IndexOf(args, DiscoveryMemoryBenchmark.ChildFlag);
+if (discoveryChild >= 0) { DiscoveryMemoryBenchmark.Measure(Console.Out, args[discoveryChild + 1], args[discoveryChild + 2]); return; }
+if (args.Contains("--discovery"))
+{
+    // Issue 15 part 8: zoo models at --repetitions (at most 5; default 5), the GPT-2 shape at --gpt2-repetitions (default 3).
+    int gpt2At = Array.IndexOf(args, "--gpt2-repetitions"), threadsAt = Array.IndexOf(args, "--threads");
+    // --threads 1 on a machine shared with other loads: a parallel op's barrier then waits for no descheduled thread.
+    if (threadsAt >= 0) TorchSharp.torch.set_num_threads(int.Parse(args[threadsAt + 1]));
+    Console.WriteLine($"# CircuitDsl discovery benchmark ({Environment.ProcessorCount} cores, torch threads {TorchSharp.torch.get_num_threads()}, medians)");
+    Console.WriteLine();
+    DiscoveryBenchmark.Run(Console.Out, at >= 0 ? Math.Min(repetitions, 5) : 5, gpt2At >= 0 ? int.Parse(args[gpt2At + 1]) : 3);
+    if (!args.Contains("--no-memory")) DiscoveryMemoryBenchmark.Run(Console.Out);
     return;
 }
 int child = Array.IndexOf(args, MemoryBenchmark.ChildFlag);

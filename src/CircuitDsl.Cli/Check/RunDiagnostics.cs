@@ -24,6 +24,11 @@ public static class RunDiagnostics
     public static readonly DiagnosticDescriptor CircuitNotImported =
         new("CD4004", DiagnosticSeverity.Error, "Circuit not imported", "Cannot import this circuit: {0}");
 
+    /// <summary>`circuit discover` estimates that the chosen method needs more memory than the machine has (before any forward runs).</summary>
+    public static readonly DiagnosticDescriptor DiscoveryOutOfMemory =
+        new("CD4005", DiagnosticSeverity.Error, "Discovery needs more memory than is available",
+            "Discovery could not run on the settings of '{0}': {1} needs an estimated {2} ({3}), more than the {4} of {5}; {6}");
+
     /// <summary>A bug of CircuitDsl while checking this file: the file is reported as errored and the others still run.</summary>
     public static readonly DiagnosticDescriptor InternalError =
         new("CD4099", DiagnosticSeverity.Error, "Internal error", "Internal error of CircuitDsl (a bug, not in this file) while {0}: {1}: {2}");

@@ -79,12 +79,59 @@ public sealed class DiscoverySession : IDisposable
         }
     }
 
-    /// <summary>Discovery's settings: the file's data, metric, seed and x_new, with the ablation and method given.</summary>
-    public DiscoverySettings DiscoverySettings(DiscoveryMethod method, EdgeAblation ablation, int steps, double tau) =>
-        new(Plan.Data, Plan.Metric)
+    /// <summary>Sets the memory (MiB) discovery may use in place of the machine's available memory (tests; a shared machine).</summary>
+    public const string MemoryLimitVariable = "CIRCUIT_DISCOVER_MEMORY_MB";
+
+    /// <summary>The most one stacked forward of exact patching may hold; bounded by the model and data, not the machine, so that a file stacks alike everywhere.</summary>
+    const long ExactStackBytes = 2L << 30;
+
+    /// <summary>
+    /// Discovery's settings: the file's data, metric, seed and x_new, with the ablation and method given. Refused
+    /// (CD4005, at the data statement, exit 2) when the method's estimated memory exceeds what the machine has.
+    /// </summary>
+    public DiscoverySettings DiscoverySettings(DiscoveryMethod method, EdgeAblation ablation, int steps, double tau)
+    {
+        var settings = new DiscoverySettings(Plan.Data, Plan.Metric)
         {
             Method = method, Ablation = ablation, Counterfactual = Plan.Counterfactual, Seed = Plan.Seed, Steps = steps, Tau = tau, BatchSize = Plan.BatchSize,
         };
+        settings = settings with { MaxRows = Math.Min(settings.MaxRows, MemoryEstimate.RowsWithin(Model.Config, Plan.Data.Length, ExactStackBytes)) };
+        RefuseWhenTooLarge(settings);
+        return settings;
+    }
+
+    void RefuseWhenTooLarge(DiscoverySettings settings)
+    {
+        bool speculative = Model.W_E.device.type == TorchSharp.DeviceType.CUDA;
+        var estimate = MemoryEstimate.For(Model.Config, Graph, settings, speculative);
+        long limit;
+        string source;
+        try
+        {
+            (limit, source) = MemoryEstimate.Available(MemoryLimitVariable);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+        if (estimate.TotalBytes <= limit) return;
+        int fits = MemoryEstimate.ExamplesWithin(Model.Config, Graph, settings, limit, speculative);
+        string advice = fits > 0
+            ? $"use a smaller data set (count: {fits:N0} or fewer of {Plan.Data.Count:N0} fit, in batches of {Math.Min(Plan.BatchSize, fits)})"
+            : $"not even one example of {Plan.Data.Length} tokens fits: use shorter examples or a machine with more memory";
+        var bound = Settings.Hypothesis;
+        throw new DiscoverInputException([RunDiagnostics.DiscoveryOutOfMemory.Create(bound.Data.Span, bound.Name, MethodName(settings.Method),
+            MemoryEstimate.Mib(estimate.TotalBytes), estimate.Describe(), MemoryEstimate.Mib(limit), source, advice)], Settings.Analysis.Sources.SourceOf);
+    }
+
+    static string MethodName(DiscoveryMethod method) => method switch
+    {
+        DiscoveryMethod.Exact => "exact patching",
+        DiscoveryMethod.Eap => "EAP",
+        DiscoveryMethod.EapIg => "EAP-IG",
+        DiscoveryMethod.Acdc => "ACDC",
+        _ => method.ToString(),
+    };
 
     /// <summary>
     /// The position buckets of `--positions NAMES` (null for every position): each name must be one the data's task

@@ -20,7 +20,7 @@ public sealed partial class EdgeDiscovery
             using var scope = NewDisposeScope();
             using var metric = Metric(batch, spec);
             var logits = run.Forward(batch.Tokens, ablated, batch.Clean, batch.Source, EdgeDelta.FromCurrent, gradients: false,
-                start: run.StartLayer(ablated), residuals: batch.Residuals);
+                start: run.StartLayer(ablated), residuals: batch.Residuals, buckets: batch.Buckets);
             var sums = metric.PerExample(logits).data<double>().ToArray();
             var counts = metric.ExampleCounts();
             int size = counts.Length;

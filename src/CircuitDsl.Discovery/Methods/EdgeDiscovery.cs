@@ -48,9 +48,14 @@ public sealed partial class EdgeDiscovery : IDisposable
     /// Exact edge patching, the reference: for each edge alone, m(edge ablated) − m(clean), everything else clean
     /// (upstream of the receiver nothing changes; downstream is recomputed). Edges are stacked along the batch.
     /// </summary>
-    public EdgeScores Exact()
+    public EdgeScores Exact() => Exact([.. Enumerable.Range(0, Graph.Count)]);
+
+    /// <summary>Exact patching of the edges numbered <paramref name="edges"/> only (the others score NaN): a benchmark's sample.</summary>
+    public EdgeScores Exact(IReadOnlyList<int> edges)
     {
         var scores = new double[Graph.Count];
+        if (edges.Count < Graph.Count) Array.Fill(scores, double.NaN);
+        foreach (int e in edges) scores[e] = 0;
         // Each stacked forward also runs the unpatched model (variant 0), so that an edge that changes nothing scores
         // exactly 0: the split q/k/v path and a stacked batch may round differently from the plain clean forward.
         int perForward = Math.Max(1, (Settings.MaxRows / Math.Max(1, Settings.BatchSize)) - 1);
@@ -61,16 +66,17 @@ public sealed partial class EdgeDiscovery : IDisposable
             using var metric = Metric(batch, Settings.Metric);
             clean += CleanSum(metric, batch);
             count += metric.Count;
-            for (int first = 0; first < Graph.Count; first += perForward)
+            for (int first = 0; first < edges.Count; first += perForward)
             {
                 using var scope = NewDisposeScope();
-                int edges = Math.Min(perForward, Graph.Count - first);
-                var mask = zeros(edges + 1, Graph.Count);
-                for (int v = 0; v < edges; v++) mask[v + 1, first + v] = 1;
+                int stacked = Math.Min(perForward, edges.Count - first);
+                var mask = zeros(stacked + 1, Graph.Count);
+                for (int v = 0; v < stacked; v++) mask[v + 1, edges[first + v]] = 1;
+                // Logits only at the metric's rows (the final LayerNorm and unembedding act per position).
                 var logits = run.Forward(batch.Tokens, mask, batch.Clean, batch.Source, EdgeDelta.FromClean, gradients: false,
-                    start: run.StartLayer(mask), residuals: batch.Residuals, buckets: batch.Buckets);
-                var sums = metric.Sums(logits).to(ScalarType.Float64).data<double>().ToArray();
-                for (int v = 0; v < edges; v++) scores[first + v] += sums[v + 1] - sums[0];
+                    start: run.StartLayer(mask), residuals: batch.Residuals, buckets: batch.Buckets, rows: metric.Rows);
+                var sums = metric.SumsOfRows(logits).to(ScalarType.Float64).data<double>().ToArray();
+                for (int v = 0; v < stacked; v++) scores[edges[first + v]] += sums[v + 1] - sums[0];
             }
         }
         return new EdgeScores(Graph, DiscoveryMethod.Exact, [.. scores.Select(s => s / count)]) { CleanMetric = clean / count };
@@ -122,61 +128,6 @@ public sealed partial class EdgeDiscovery : IDisposable
     {
         var source = batch.Source[sender];
         return source + (alpha * (batch.Clean[sender] - source));
-    }
-
-    /// <summary>
-    /// ACDC: receivers from the logits back (reverse topological order), each receiver's senders latest first (per position, the other positions, then the names from the last); an edge
-    /// is removed for good when removing it (on top of every edge removed so far) raises the ACDC metric by less than
-    /// <paramref name="tau"/>. The metric is KL(model ‖ circuit) unless the settings name another; removed edges carry
-    /// their sender's ablated write in place of its current one.
-    /// Candidates are tried speculatively in stacks: variant i removes the next i edges on top of those removed so far,
-    /// as the one-at-a-time algorithm would if it removed all of them. Up to the first edge it keeps, each variant is
-    /// exactly the state the sequential algorithm tests, so the result is the same; the variants after a kept edge are
-    /// discarded and tried again. A stack used whole doubles the next (up to <paramref name="speculate"/>), a kept edge
-    /// starts again at one, so long runs of removed edges (the usual case on large models) cost few forwards. On a CPU
-    /// a stack costs its rows, so it saves nothing (measured: 7.6 s against 5.9 s on zoo:ioi-2l): the default stacks
-    /// only on a GPU, where rows run in parallel.
-    /// </summary>
-    public EdgeScores Acdc(double tau, int? speculate = null)
-    {
-        int most = speculate ?? (model.W_E.device.type == TorchSharp.DeviceType.CUDA ? 16 : 1);
-        var spec = Settings.EffectiveAcdcMetric;
-        var order = Graph.Receivers.Reverse().SelectMany(r => Graph.SendersOf(r).Reverse().SelectMany(s => Graph.IndicesOf(s, r).Reverse())).ToArray();
-        var removed = new bool[Graph.Count];
-        var scores = new double[Graph.Count];
-        using (var none = zeros(1, Graph.Count))
-        {
-            double current = Evaluate(spec, none)[0];
-            double clean = current;
-            int next = 0, size = 1;
-            while (next < order.Length)
-            {
-                int stack = Math.Min(size, order.Length - next);
-                using var masks = zeros(stack, Graph.Count);
-                for (int e = 0; e < Graph.Count; e++)
-                    if (removed[e]) masks[.., e] = 1;
-                for (int i = 0; i < stack; i++)
-                    for (int j = i; j < stack; j++) masks[j, order[next + i]] = 1;
-                var tried = Evaluate(spec, masks);
-                size = Math.Min(2 * size, Math.Max(1, most));
-                for (int i = 0; i < stack; i++)
-                {
-                    int e = order[next++];
-                    scores[e] = tried[i] - current;
-                    if (tried[i] - current < tau)
-                    {
-                        removed[e] = true;
-                        current = tried[i];
-                    }
-                    else
-                    {
-                        size = 1;
-                        break; // the later variants assumed this edge removed
-                    }
-                }
-            }
-            return new EdgeScores(Graph, DiscoveryMethod.Acdc, [.. scores]) { Kept = [.. removed.Select(r => !r)], CleanMetric = clean };
-        }
     }
 
     /// <summary>

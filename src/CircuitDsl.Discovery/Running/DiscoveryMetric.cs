@@ -76,7 +76,16 @@ internal sealed class DiscoveryMetric : IDisposable
     public Tensor Sums(Tensor logits)
     {
         long variants = logits.shape[0] / batch;
-        var flat = logits.reshape(variants, batch * length, logits.shape[2]).index_select(1, rows); // [V, R, vocab]
+        return SumsOfRows(logits.reshape(variants, batch * length, logits.shape[2]).index_select(1, rows));
+    }
+
+    /// <summary>The scored rows as flat indices b·pos + p into this batch's [B, pos] (where a run may compute only these logits).</summary>
+    public Tensor Rows => rows;
+
+    /// <summary>The same sums from the logits of the scored rows only, [V, R, vocab] in <see cref="Rows"/>' order.</summary>
+    public Tensor SumsOfRows(Tensor flat)
+    {
+        long variants = flat.shape[0];
         switch (kind)
         {
             case MetricKind.Loss:

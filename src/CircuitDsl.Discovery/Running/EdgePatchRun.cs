@@ -46,8 +46,10 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph) : I
     /// ACDC, which ablates edges from the logits back (auto-circuit resumes ACDC's runs the same way).
     /// <paramref name="buckets"/> [B, pos, buckets] is each position's bucket, one-hot (a per-position graph only).
     /// </summary>
+    /// With <paramref name="rows"/> (flat indices b·pos + p), only those rows' logits are computed: [V, R, vocab]
+    /// (the final LayerNorm and unembedding are per position, so these are the same numbers).
     public Tensor Forward(Tensor tokens, Tensor mask, Tensor clean, Tensor source, EdgeDelta delta, bool gradients,
-        (Tensor Token, Tensor? Position)? embeddings = null, int start = 0, Tensor? residuals = null, Tensor? buckets = null)
+        (Tensor Token, Tensor? Position)? embeddings = null, int start = 0, Tensor? residuals = null, Tensor? buckets = null, Tensor? rows = null)
     {
         if ((buckets is null) != (graph.Positions is null))
             throw new ArgumentException("a per-position graph needs each position's bucket, and only it", nameof(buckets));
@@ -95,8 +97,11 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph) : I
             }
             if (fixedDiff is not null)
                 return einsum($"sbpd,{maskAxes}->{outAxes}", fixedDiff.narrow(0, 0, senders), m);
+            // The stacked writes and their differences are [senders, V, B, p, d]: freed here, not when the pass ends,
+            // or every receiver group's would stay (memory growing with the graph).
+            using var group = NewDisposeScope();
             var now = stack(current.Take(senders).Select(t => t!.reshape(variants, batch, t.shape[1], t.shape[2])).ToArray());
-            return einsum($"svbpd,{maskAxes}->{outAxes}", source.narrow(0, 0, senders).unsqueeze(1) - now, m);
+            return einsum($"svbpd,{maskAxes}->{outAxes}", source.narrow(0, 0, senders).unsqueeze(1) - now, m).MoveToOuterDisposeScope();
         }
 
         for (int l = start; l < layers; l++)
@@ -132,14 +137,17 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph) : I
             var m = mask.index_select(1, logitsGroup.Edges).view(PerBucket(variants, logitsGroup.Senders));
             return final + Combine(logitsGroup.Senders, "vs", "vbpd", m).reshape(final.shape);
         }
-        var options = new RunOptions { Interventions = interventions, Gradients = gradients };
+        var options = new RunOptions { Interventions = interventions, Gradients = gradients, StopAtLayer = rows is null ? null : layers };
+        Tensor AtRows(Tensor final) => model.UnembedRows(final.reshape(variants, -1, final.shape[2]).index_select(1, rows!), options);
         if (start == layers) // only the logits' input changes: no block runs
         {
             using var mode = gradients ? null : no_grad();
-            return model.ForwardFrom(layers, IntoLogits(Repeat(residuals![layers], variants)), options);
+            var final = IntoLogits(Repeat(residuals![layers], variants));
+            return rows is null ? model.ForwardFrom(layers, final, options) : AtRows(final);
         }
         interventions.Add(Intervention.Custom(model.Hooks.Layers[layers - 1].ResidPost, (activation, _) => IntoLogits(activation)));
-        return start == 0 ? model.Forward(stacked, options) : model.ForwardFrom(start, Repeat(residuals![start], variants), options);
+        var output = start == 0 ? model.Forward(stacked, options) : model.ForwardFrom(start, Repeat(residuals![start], variants), options);
+        return rows is null ? output : AtRows(output);
     }
 
     // The mask's shape for one receiver group: [v, s, (h)] and, per position, the buckets last.
@@ -155,7 +163,8 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph) : I
     {
         if (mask.requires_grad) return 0;
         using var scope = NewDisposeScope();
-        var used = (mask.abs().sum(0) > 0).data<bool>().ToArray();
+        // sum(dim: 0): a bare sum(0) binds to sum(ScalarType), the sum of every element, and the run never resumed.
+        var used = (mask.abs().sum(dim: 0) > 0).data<bool>().ToArray();
         int start = model.Config.Layers;
         for (int e = 0; e < used.Length; e++)
             if (used[e])
