@@ -125,23 +125,24 @@ public class CircuitFaithfulnessCheckTests
         };
         var evaluator = new CountingEvaluator();
 
-        var result = new ExperimentRunner(model) { Circuits = evaluator }.Run(plan);
+        var runner = new ExperimentRunner(model) { Circuits = evaluator };
+        var result = runner.Run(plan);
 
         Assert.That(evaluator.Measured, Is.EqualTo(1));
+        Assert.That(runner.OtherRuns, Is.EqualTo(2 * 3), "two batches of 32: each its clean and counterfactual runs and one stacked evaluation, counted once");
         Assert.That(result["lower"][Statistic.Faithfulness], Is.EqualTo(result["upper"][Statistic.Faithfulness]));
     }
 
     sealed class CountingEvaluator : ICircuitEvaluator
     {
         readonly CircuitFaithfulness inner = new();
-        readonly HashSet<CircuitMeasurement> seen = new(ReferenceEqualityComparer.Instance);
-
-        public int Measured => seen.Count;
+        /// <summary>Measurements that ran forward passes (a shared one reports none, so the runner counts its passes once).</summary>
+        public int Measured { get; private set; }
 
         public CircuitMeasurement Measure(HookedTransformer model, ExperimentPlan plan, CircuitFaithfulnessCheck check)
         {
             var measurement = inner.Measure(model, plan, check);
-            seen.Add(measurement);
+            if (measurement.ForwardPasses > 0) Measured++;
             return measurement;
         }
 
