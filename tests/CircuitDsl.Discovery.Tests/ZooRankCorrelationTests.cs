@@ -62,4 +62,17 @@ public class ZooRankCorrelationTests
         Assert.That(curve.BySignedScore[^2].Faithfulness, Is.GreaterThan(0.8), "the helpful half of the edges carries the behaviour");
         Assert.That(curve.Cpr, Is.GreaterThan(0.5));
     }
+
+    /// <summary>ACDC scores in KL (a rise means the edge helps), whatever the file's metric: CPR orients by that metric, not the file's.</summary>
+    [Test]
+    public void CprOfAcdcOnALogitDifferenceKeepsTheEdgesWhoseRemovalRaisedTheKlFirst()
+    {
+        using var zoo = ZooCatalog.Load("zoo:ioi-2l");
+        var (data, metric, x) = Task("zoo:ioi-2l");
+        using var discovery = new EdgeDiscovery(zoo.Model, new DiscoverySettings(data, metric) { Seed = 5, Counterfactual = x });
+        var curve = FaithfulnessCurve.Of(discovery, discovery.Acdc(tau: 0.05));
+        TestContext.Out.WriteLine("ACDC by signed score " + string.Join(", ", curve.BySignedScore.Select(p => $"{p.Fraction:P1} {p.Faithfulness:F3}")) + $"; CPR {curve.Cpr:F3}");
+        Assert.That(curve.BySignedScore[^2].Faithfulness, Is.GreaterThan(0.8), "the half of the edges whose removal raised the KL most carries the behaviour");
+        Assert.That(curve.Cpr, Is.GreaterThan(0.5));
+    }
 }

@@ -65,11 +65,9 @@ public sealed class DiscoverySession : IDisposable
             TorchSharp.torch.set_num_threads(TorchThreads.For(model, threads));
             var plan = settings.Runnable.BuildPlan(new ZooDatasets(loaded.Tokenizer, model.Config.ContextLength), new CheckOptions(), directory);
             var session = new DiscoverySession(settings, loaded, reference, sha, plan);
-            // Per example and position: every sender's clean and ablated write, and the clean stream at each layer's start and the end.
-            long vectors = (2L * session.Graph.Senders.Length) + model.Config.Layers + 1;
-            long bytes = vectors * plan.Data.Count * plan.Data.Length * model.Config.DModel * sizeof(float);
+            long bytes = MemoryEstimate.CachedBytes(model.Config, session.Graph, plan.Data.Count, plan.Data.Length);
             if (bytes > ResourceLimits.MaxDiscoveryCacheBytes)
-                throw settings.Refuse(bound.Data.Span, $"discovery keeps every sender's clean and ablated write, and the clean stream at every layer, for every example: {bytes / (1 << 20):N0} MiB for {plan.Data.Count:N0} examples of {plan.Data.Length} tokens, over its limit of {ResourceLimits.MaxDiscoveryCacheBytes >> 20:N0} MiB; use fewer examples (count)");
+                throw settings.Refuse(bound.Data.Span, $"discovery keeps every sender's clean and ablated write, the clean stream at every layer and the clean logits, for every example: {bytes / (1 << 20):N0} MiB for {plan.Data.Count:N0} examples of {plan.Data.Length} tokens, over its limit of {ResourceLimits.MaxDiscoveryCacheBytes >> 20:N0} MiB; use fewer examples (count)");
             return session;
         }
         catch

@@ -32,13 +32,10 @@ public sealed class CircuitFaithfulness : ICircuitEvaluator
     {
         if (EdgeGraph.Unsupported(model.Config) is { } unsupported) return $"the edge graph cannot run on {model.Config.Name}: {unsupported}";
         if (DiscoveryMetric.Unsupported(plan.Metric) is { } metric) return metric;
-        // As `circuit discover` estimates it: per example and position, every sender's clean and ablated write and the
-        // clean stream at each layer's start and the end, float32 d_model-vectors.
-        var graph = EdgeGraph.For(model.Config);
-        long vectors = (2L * graph.Senders.Length) + model.Config.Layers + 1;
-        long bytes = vectors * plan.Data.Count * plan.Data.Length * model.Config.DModel * sizeof(float);
+        // As `circuit discover` bounds it: what the batches keep for the whole measurement.
+        long bytes = MemoryEstimate.CachedBytes(model.Config, EdgeGraph.For(model.Config), plan.Data.Count, plan.Data.Length);
         return bytes <= MaxCacheBytes ? null
-            : $"measuring a circuit keeps every sender's clean and ablated write, and the clean stream at every layer, for every example: {bytes / (1 << 20):N0} MiB for {plan.Data.Count:N0} examples of {plan.Data.Length} tokens, over its limit of {MaxCacheBytes >> 20:N0} MiB; use fewer examples (count)";
+            : $"measuring a circuit keeps every sender's clean and ablated write, the clean stream at every layer and the clean logits, for every example: {bytes / (1 << 20):N0} MiB for {plan.Data.Count:N0} examples of {plan.Data.Length} tokens, over its limit of {MaxCacheBytes >> 20:N0} MiB; use fewer examples (count)";
     }
 
     static CircuitMeasurement MeasureOnce(HookedTransformer model, ExperimentPlan plan, CircuitFaithfulnessCheck check)

@@ -27,9 +27,12 @@ public sealed record FaithfulnessCurve(ImmutableArray<CurvePoint> BySignedScore,
         ends[0] = zeros(graph.Count); // the model (nothing ablated), then the empty circuit
         var measured = discovery.Evaluate(metric, ends);
         var (model, empty) = (measured[0], measured[1]);
-        // A score is m(edge ablated) − m(clean). An edge helps the behaviour when ablating it moves the metric from
-        // m(N) toward m(∅): a negative score for a logit difference (m(N) above m(∅)), a positive one for a loss.
-        double toward = Math.Sign(model - empty);
+        // A score is m(edge ablated) − m(clean) in the metric the method scored with (the file's, or ACDC's KL). An
+        // edge helps the behaviour when ablating it moves that metric from m(N) toward m(∅): a negative score for a
+        // logit difference (m(N) above m(∅)), a positive one for a loss or a KL.
+        var scored = scores.Method == DiscoveryMethod.Acdc ? discovery.Settings.EffectiveAcdcMetric : metric;
+        var oriented = scored == metric ? measured : discovery.Evaluate(scored, ends);
+        double toward = Math.Sign(oriented[0] - oriented[1]);
         var signed = Enumerable.Range(0, graph.Count).OrderByDescending(i => -toward * scores.Scores[i]).ThenBy(i => i).ToArray();
         var magnitude = Enumerable.Range(0, graph.Count).OrderByDescending(i => Math.Abs(scores.Scores[i])).ThenBy(i => i).ToArray();
         var counts = Fractions.Select(k => (int)Math.Min(graph.Count, Math.Ceiling(k * graph.Count - 1e-9))).ToArray();

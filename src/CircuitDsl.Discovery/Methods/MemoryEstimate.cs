@@ -49,14 +49,20 @@ public sealed record MemoryEstimate(long CacheBytes, long ForwardBytes, long Mas
     public static int RowsWithin(ModelConfig config, long positions, long bytes) =>
         (int)Math.Clamp(bytes / (sizeof(float) * Math.Max(1, positions) * FixedForward(config, positions)), 1, int.MaxValue);
 
+    /// <summary>
+    /// Bytes the batches keep for the whole run (float32): per example and position every sender's clean and ablated
+    /// write, the clean stream at each layer's start and the end, and the clean logits.
+    /// </summary>
+    public static long CachedBytes(ModelConfig config, EdgeGraph graph, long examples, long positions) =>
+        examples * positions * (((((2L * graph.Senders.Length) + config.Layers + 1) * config.DModel) + config.VocabSize) * sizeof(float));
+
     static MemoryEstimate Of(ModelConfig config, EdgeGraph graph, DiscoverySettings settings, long examples, bool speculative)
     {
         long positions = settings.Data.Length;
         long batch = Math.Max(1, Math.Min(settings.BatchSize, examples));
         long d = config.DModel, senders = graph.Senders.Length, edges = graph.Count;
 
-        // Kept for the whole run, for every example: writes twice, streams at every layer's start and the end, logits.
-        long cache = examples * positions * ((((2 * senders) + config.Layers + 1) * d) + config.VocabSize);
+        long cache = CachedBytes(config, graph, examples, positions) / sizeof(float);
 
         long fixedForward = FixedForward(config, positions);
         // Ablating on top of each other: every head's result kept, and one receiver group's stacked writes at a time.
