@@ -55,7 +55,7 @@ public sealed class CircuitFaithfulness : ICircuitEvaluator
         masks[1] = zeros(graph.Count);
         foreach (var edge in edges) masks[0, graph.IndexOf(edge)] = 0;
         var scores = discovery.EvaluatePerExample(settings.Metric, masks);
-        return new CircuitMeasurement(scores[0], scores[1], scores[2], graph.Count, Describe(settings), DiscoveryBatch.ForwardPasses(settings) + discovery.Batches);
+        return new CircuitMeasurement(scores[0], scores[1], scores[2], graph.Count, Describe(settings), discovery.CacheForwards + discovery.Batches);
     }
 
     /// <summary>The file's ablation: <c>resample</c> (and the default) is counterfactual patching, as MIB measures circuits.</summary>

@@ -25,7 +25,8 @@ public sealed partial class EdgeDiscovery : IDisposable
         Settings = settings;
         Graph = EdgeGraph.For(model.Config, settings.Positions);
         run = new EdgePatchRun(model, Graph);
-        batches = DiscoveryBatch.All(model, Graph, settings);
+        batches = DiscoveryBatch.All(model, Graph, settings, out int forwards);
+        CacheForwards = forwards;
     }
 
     public EdgeGraph Graph { get; }
@@ -33,6 +34,9 @@ public sealed partial class EdgeDiscovery : IDisposable
 
     /// <summary>How many batches the data makes: one stacked forward each for an evaluation of masks.</summary>
     public int Batches => batches.Count;
+
+    /// <summary>The forward passes made to cache the batches' clean and ablated writes (and the pool's mean).</summary>
+    public int CacheForwards { get; }
 
     /// <summary>Runs the method the settings name.</summary>
     public EdgeScores Run() => Settings.Method switch
@@ -134,22 +138,7 @@ public sealed partial class EdgeDiscovery : IDisposable
     /// The metric (mean over scored positions) of each variant: row v of <paramref name="ablated"/> [V, edges] marks the
     /// edges whose senders' ablated writes replace their current ones (1) and those left as they are (0).
     /// </summary>
-    public double[] Evaluate(MetricSpec spec, Tensor ablated)
-    {
-        var sums = new double[ablated.shape[0]];
-        int count = 0;
-        foreach (var batch in batches)
-        {
-            using var scope = NewDisposeScope();
-            using var metric = Metric(batch, spec);
-            count += metric.Count;
-            var logits = run.Forward(batch.Tokens, ablated, batch.Clean, batch.Source, EdgeDelta.FromCurrent, gradients: false,
-                start: run.StartLayer(ablated), residuals: batch.Residuals, buckets: batch.Buckets);
-            var values = metric.Sums(logits).data<float>().ToArray();
-            for (int v = 0; v < sums.Length; v++) sums[v] += values[v];
-        }
-        return [.. sums.Select(s => s / count)];
-    }
+    public double[] Evaluate(MetricSpec spec, Tensor ablated) => Evaluate(spec, ablated, EvaluationMode.Resumed);
 
     /// <summary>The metric of the circuit made of <paramref name="edges"/> (every other edge ablated).</summary>
     public double CircuitMetric(IEnumerable<Edge> edges, MetricSpec? spec = null)

@@ -42,25 +42,15 @@ internal sealed class DiscoveryBatch : IDisposable
     /// The batches of <paramref name="settings"/>' data. x_new is chosen as `circuit check` chooses it: each example's
     /// own counterfactual (paired), or a pool example drawn per reference from the seed's "counterfactual" stream.
     /// </summary>
-    /// <summary>The forward passes <see cref="All"/> makes: each batch's clean run, its counterfactual run, and the pool's for a mean.</summary>
-    public static int ForwardPasses(DiscoverySettings settings)
-    {
-        int batches = TokenBatch.Ranges(settings.Data.Count, settings.BatchSize).Count();
-        return settings.Ablation switch
-        {
-            EdgeAblation.Counterfactual => 2 * batches,
-            EdgeAblation.Mean => batches + TokenBatch.Ranges(settings.Data.Pool.Count, settings.BatchSize).Count(),
-            _ => batches,
-        };
-    }
-
-    public static List<DiscoveryBatch> All(HookedTransformer model, EdgeGraph graph, DiscoverySettings settings)
+    /// <summary>Every batch of the data with its cached writes; <paramref name="forwards"/> counts the forward passes made.</summary>
+    public static List<DiscoveryBatch> All(HookedTransformer model, EdgeGraph graph, DiscoverySettings settings, out int forwards)
     {
         var data = settings.Data;
         var counterfactual = new int[data.Count];
         var random = SplitMix64.For(settings.Seed, "counterfactual");
         for (int i = 0; i < data.Count; i++) counterfactual[i] = data.PoolDatum(random.Next(data.Pool.Count));
-        using var mean = settings.Ablation == EdgeAblation.Mean ? PoolMean(model, graph, settings) : null;
+        forwards = 0;
+        using var mean = settings.Ablation == EdgeAblation.Mean ? PoolMean(model, graph, settings, ref forwards) : null;
 
         var batches = new List<DiscoveryBatch>();
         try
@@ -71,6 +61,7 @@ internal sealed class DiscoveryBatch : IDisposable
                 var references = TokenBatch.Range(start, end);
                 var tokens = TokenBatch.Of(data, references);
                 var (logits, clean, residuals) = SenderOutputs.Run(model, graph, tokens);
+                forwards++;
                 Tensor source;
                 switch (settings.Ablation)
                 {
@@ -79,6 +70,7 @@ internal sealed class DiscoveryBatch : IDisposable
                             ? TokenBatch.Of(data, references, counterfactual: true)
                             : TokenBatch.Of(data, counterfactual[start..end]);
                         source = SenderOutputs.Run(model, graph, corrupted).Writes;
+                        forwards++;
                         break;
                     case EdgeAblation.Mean:
                         source = mean!.unsqueeze(1).expand_as(clean).contiguous();
@@ -117,7 +109,7 @@ internal sealed class DiscoveryBatch : IDisposable
     }
 
     /// <summary>Every sender's write averaged over the counterfactual pool, per position: [senders, pos, d], accumulated in float64.</summary>
-    static Tensor PoolMean(HookedTransformer model, EdgeGraph graph, DiscoverySettings settings)
+    static Tensor PoolMean(HookedTransformer model, EdgeGraph graph, DiscoverySettings settings, ref int forwards)
     {
         var pool = settings.Data.Pool;
         Tensor? sum = null;
@@ -126,6 +118,7 @@ internal sealed class DiscoveryBatch : IDisposable
             using var scope = NewDisposeScope();
             var data = TokenBatch.Range(start, end).Select(settings.Data.PoolDatum).ToArray();
             var writes = SenderOutputs.Run(model, graph, TokenBatch.Of(settings.Data, data)).Writes.to(ScalarType.Float64).sum(1);
+            forwards++;
             var total = sum is null ? writes : sum + writes;
             sum?.Dispose();
             sum = total.MoveToOuterDisposeScope();
