@@ -16,6 +16,8 @@ public sealed record CheckOptions(long? Seed = null, int? Samples = null, string
     /// <summary>The model a file that names <paramref name="reference"/> runs on.</summary>
     public string ModelFor(string reference) => (Models ?? ModelMapping.None).Apply(reference);
 
+    /// <summary>At most this many bytes of clean runs kept for a file's later hypotheses on the same data (0: none).</summary>
+    public long SharedRunsBytes { get; init; } = Interventions.Execution.SharedRuns.DefaultBudgetBytes;
 
     public bool Selects(string hypothesis) => Filter is null || hypothesis.Contains(Filter, StringComparison.Ordinal);
 }

@@ -32,9 +32,14 @@ public sealed partial class CheckRunner(CheckOptions options, IPlanCompiler comp
     readonly Dictionary<string, string> folderHashes = new(StringComparer.Ordinal);
     readonly List<Exception> internalErrors = [];
     readonly SortedSet<string> readFiles = new(StringComparer.Ordinal);
+    // Per model folder, the clean runs the current file's hypotheses share (freed after each file).
+    readonly Dictionary<string, SharedRuns> fileRuns = new(StringComparer.Ordinal);
 
     /// <summary>How many hypotheses the filter selected (all of them without one).</summary>
     public int Selected { get; private set; }
+
+    /// <summary>Clean runs read from an earlier hypothesis of the same file instead of being made again.</summary>
+    public int ReusedRuns { get; private set; }
 
     /// <summary>Every .circuit file this run read, imports included (full paths).</summary>
     public IReadOnlyCollection<string> ReadFiles => readFiles;
@@ -98,12 +103,25 @@ public sealed partial class CheckRunner(CheckOptions options, IPlanCompiler comp
             diagnostics.AddRange(compilation.Diagnostics);
             bool compiledClean = compilation.Diagnostics.Count == 0;
             if (!compilation.Diagnostics.HasErrors())
-                foreach (var runnable in compilation.Hypotheses.Where(h => options.Selects(h.Bound.Name)))
+            {
+                var selected = compilation.Hypotheses.Where(h => options.Selects(h.Bound.Name)).ToArray();
+                try
                 {
-                    Selected++;
-                    if (Run(runnable, path, display, analysis.Sources, diagnostics, skipped, computed, compiledClean) is { } report)
-                        hypotheses.Add(report);
+                    for (int i = 0; i < selected.Length; i++)
+                    {
+                        Selected++;
+                        bool readLater = selected.Skip(i + 1).Any(later => SharedRunsKey.Same(selected[i].Bound, later.Bound));
+                        if (Run(selected[i], path, display, analysis.Sources, diagnostics, skipped, computed, compiledClean, readLater) is { } report)
+                            hypotheses.Add(report);
+                    }
                 }
+                finally
+                {
+                    ReusedRuns += fileRuns.Values.Sum(runs => runs.Reused);
+                    foreach (var runs in fileRuns.Values) runs.Dispose();
+                    fileRuns.Clear();
+                }
+            }
         }
         // A file that failed anywhere (a variable that threw, a model that did not load) records nothing: its next run
         // recomputes all of it, so a cached result never stands beside an error it might hide.
@@ -114,7 +132,7 @@ public sealed partial class CheckRunner(CheckOptions options, IPlanCompiler comp
 
     HypothesisReport? Run(
         RunnableHypothesis runnable, string path, string display, LoadedSources sources, List<Diagnostic> diagnostics, List<SkippedHypothesis> skipped,
-        List<(ResultCacheKey Key, CachedResult Entry, BoundHypothesis Bound)> computed, bool compiledClean)
+        List<(ResultCacheKey Key, CachedResult Entry, BoundHypothesis Bound)> computed, bool compiledClean, bool readLater)
     {
         var bound = runnable.Bound;
         try
@@ -128,7 +146,7 @@ public sealed partial class CheckRunner(CheckOptions options, IPlanCompiler comp
                 return ReportBuilder.Hypothesis(bound, cached!.Result, display, cached.ModelSha256, cached.Weights) with { Reused = true };
             }
             progress?.Invoke($"running {display}: {bound.Name}");
-            var (result, sha, weights, sensitivity) = Execute(runnable, directory, options.Sensitivity);
+            var (result, sha, weights, sensitivity) = Execute(runnable, directory, options.Sensitivity, readLater);
             var report = ReportBuilder.Hypothesis(runnable, result, display, sha, weights) with { Sensitivity = sensitivity };
             if (key is not null) computed.Add((key, new CachedResult(key.Material, sha, compiledClean, result, weights), bound));
             return report;
@@ -169,21 +187,28 @@ public sealed partial class CheckRunner(CheckOptions options, IPlanCompiler comp
     /// </summary>
     public (ExperimentResult Result, string ModelSha256, string Weights) Execute(RunnableHypothesis runnable, string fileDirectory)
     {
-        var (result, sha, weights, _) = Execute(runnable, fileDirectory, sensitivity: false);
+        var (result, sha, weights, _) = Execute(runnable, fileDirectory, sensitivity: false, readLater: false);
         return (result, sha, weights);
     }
 
-    /// <summary>As <see cref="Execute(RunnableHypothesis, string)"/>, and with <paramref name="sensitivity"/> the claims rerun under the alternatives (`--sensitivity`).</summary>
-    (ExperimentResult Result, string ModelSha256, string Weights, SensitivityReport? Sensitivity) Execute(RunnableHypothesis runnable, string fileDirectory, bool sensitivity) =>
+    /// <summary>
+    /// As <see cref="Execute(RunnableHypothesis, string)"/>, and with <paramref name="sensitivity"/> the claims rerun under
+    /// the alternatives (`--sensitivity`). Clean runs other hypotheses of the file made are read rather than made again;
+    /// this one's are kept for later ones when <paramref name="readLater"/> (a later hypothesis reads the same data).
+    /// </summary>
+    (ExperimentResult Result, string ModelSha256, string Weights, SensitivityReport? Sensitivity) Execute(RunnableHypothesis runnable, string fileDirectory, bool sensitivity, bool readLater) =>
         KnownStack.Run(ResourceLimits.EvaluationStackBytes, () =>
     {
         var (_, folder, sha) = ModelFolder(runnable.Bound, fileDirectory);
         var model = Model(folder);
+        if (!fileRuns.TryGetValue(folder, out var shared))
+            fileRuns[folder] = shared = new SharedRuns(model.Model, options.SharedRunsBytes);
+        shared.Keeping = readLater;
         // libtorch's OpenMP thread count belongs to the calling thread, so it is set on the one that runs.
         TorchSharp.torch.set_num_threads(TorchThreads.For(model.Model, options.Threads));
         var datasets = new ZooDatasets(model.Tokenizer, model.Model.Config.ContextLength);
         var plan = runnable.BuildPlan(datasets, options, fileDirectory);
-        var result = new ExperimentRunner(model.Model) { Circuits = new CircuitFaithfulness() }.Run(plan);
+        var result = new ExperimentRunner(model.Model) { Circuits = new CircuitFaithfulness(), SharedRuns = shared }.Run(plan);
         return (result, sha, ModelWeights.Describe(model.Model.WeightDtype),
             sensitivity ? SensitivityRunner.Run(model.Model, plan, result, runnable.Bound) : null);
     });

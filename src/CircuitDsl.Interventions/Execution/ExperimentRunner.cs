@@ -21,10 +21,13 @@ public sealed class ExperimentRunner(HookedTransformer model)
     /// <summary>Measures <see cref="CircuitFaithfulnessCheck"/>s (Discovery's edge patching, supplied by the caller).</summary>
     public ICircuitEvaluator? Circuits { get; init; }
 
+    /// <summary>Clean runs kept across experiments on this model (a file's hypotheses on the same data make each forward once); null to keep none.</summary>
+    public SharedRuns? SharedRuns { get; init; }
+
     /// <summary>Path patching's pass D recomputes only the heads a receiver touches in its layer (<see cref="PathPatcher.TouchedHeadsOnly"/>); false for the whole tail, as a reference.</summary>
     public bool TouchedHeadsOnly { get; init; } = true;
 
-    /// <summary>Forward passes made by the last <see cref="Run"/> for clean/corrupted/resampled inputs (shared by all checks).</summary>
+    /// <summary>Forward passes made by the last <see cref="Run"/> for clean/corrupted/resampled inputs (shared by all checks; those read from <see cref="SharedRuns"/> are not made).</summary>
     public int CachedRuns { get; private set; }
 
     /// <summary>
@@ -77,7 +80,7 @@ public sealed class ExperimentRunner(HookedTransformer model)
     void RunBatch(ExperimentPlan plan, ComponentHooks hooks, int start, int end, int[] counterfactualData, CheckEvaluator[] evaluators)
     {
         using var scope = NewDisposeScope();
-        using var runs = new RunCache(model, hooks.StandardHooks());
+        using var runs = new RunCache(model, hooks.StandardHooks(), SharedRuns);
         using var batch = new BatchContext(plan, hooks, runs, start, end, counterfactualData);
         foreach (var evaluator in evaluators)
         {

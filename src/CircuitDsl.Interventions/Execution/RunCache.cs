@@ -15,12 +15,17 @@ public sealed class RunCache : IDisposable
 {
     readonly HookedTransformer model;
     readonly HashSet<string> hooks;
+    readonly SharedRuns? shared;
     readonly Dictionary<int[], CachedRun> runs = new(IntSequenceComparer.Instance);
+    readonly HashSet<CachedRun> owned = [];
 
-    public RunCache(HookedTransformer model, IEnumerable<string> hooks)
+    /// <param name="shared">Runs kept across experiments: looked up by tokens before a forward, offered after one.</param>
+    public RunCache(HookedTransformer model, IEnumerable<string> hooks, SharedRuns? shared = null)
     {
+        if (shared is not null && !ReferenceEquals(shared.Model, model)) throw new ArgumentException("shared runs belong to another model", nameof(shared));
         this.model = model;
         this.hooks = hooks.ToHashSet(StringComparer.Ordinal);
+        this.shared = shared;
     }
 
     /// <summary>How many forward passes this cache has made (for tests of reuse).</summary>
@@ -31,16 +36,24 @@ public sealed class RunCache : IDisposable
     {
         if (runs.TryGetValue(key, out var run)) return run;
         using var scope = NewDisposeScope();
+        var input = tokens();
+        int[]? content = shared is null ? null : TokensOf(input);
+        if (content is not null && shared!.TryGet(content, hooks, out run)) return runs[key] = run;
         var cache = new ActivationCache();
         // The run stops at the final stream: metrics unembed only what they read, and the logits are made on demand.
         var options = new RunOptions { Cache = cache, CacheFilter = hooks.Contains, CacheCopies = false };
-        var final = model.Forward(tokens(), options with { StopAtLayer = model.Config.Layers });
+        var final = model.Forward(input, options with { StopAtLayer = model.Config.Layers });
         model.NormalizeFinal(final, options); // records the final LayerNorm's scale, as the full forward would
         run = new CachedRun(model, final.DetachFromDisposeScope(), cache);
         runs[key] = run;
+        if (content is null || !shared!.TryKeep(content, hooks, run)) owned.Add(run);
         Runs++;
         return run;
     }
+
+    /// <summary>A batch's tokens as a key: its shape, then every token.</summary>
+    static int[] TokensOf(Tensor tokens) =>
+        [.. tokens.shape.Select(d => (int)d), .. tokens.to(ScalarType.Int32).data<int>().ToArray()];
 
     /// <summary>The clean run of datum numbers in <paramref name="dataset"/> (its tokens, or counterfactual tokens).</summary>
     public CachedRun Get(Dataset dataset, int[] data, bool counterfactual = false)
@@ -51,7 +64,8 @@ public sealed class RunCache : IDisposable
 
     public void Dispose()
     {
-        foreach (var run in runs.Values) run.Dispose();
+        foreach (var run in owned) run.Dispose(); // shared runs are their keeper's
+        owned.Clear();
         runs.Clear();
     }
 }
@@ -71,6 +85,11 @@ public sealed class CachedRun(HookedTransformer model, Tensor final, ActivationC
 
     /// <summary>The logits [b, p, vocab].</summary>
     public Tensor Logits => logits ??= model.ForwardFrom(model.Config.Layers, final).DetachFromDisposeScope();
+
+    /// <summary>Bytes of the tensors this run holds (its logits too, once made).</summary>
+    public long Bytes => Size(final) + (logits is null ? 0 : Size(logits)) + cache.Names.Sum(name => Size(cache[name]));
+
+    static long Size(Tensor t) => t.NumberOfElements * t.ElementSize;
 
     /// <summary>The final LayerNorm's scale [b, p, 1] (null when the model has none).</summary>
     public Tensor? FinalScale => model.Config.HasNormalization ? cache[HookNames.FinalScale] : null;

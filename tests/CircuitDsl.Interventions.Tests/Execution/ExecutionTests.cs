@@ -16,7 +16,7 @@ public class ExecutionTests
 {
     static PatchEndpoint E(Component c, PositionSet? at = null) => PatchEndpoint.At(c, at);
 
-    static ImmutableArray<Check> EveryKindOfCheck() =>
+    internal static ImmutableArray<Check> EveryKindOfCheck() =>
     [
         new ModelCheck("model"),
         new ScrubCheck("scrub", new ScrubHypothesis("h", InterpretationNode.Of("out", Component.Logits)
