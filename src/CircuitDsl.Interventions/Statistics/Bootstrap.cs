@@ -47,25 +47,8 @@ public static class Bootstrap
     /// The score set's mean (sum of sums over sum of counts) on each of the seed's resamples: Σ_j sums[i_j] / Σ_j
     /// counts[i_j] over the resample's draws i_1..i_n, in draw order.
     /// </summary>
-    public static double[] Resample(ExampleScores scores, long seed, int resamples = DefaultResamples)
-    {
-        int n = scores.Examples;
-        var sums = scores.Sums;
-        var counts = scores.Counts;
-        var means = new double[resamples];
-        BootstrapResamples.For(seed, n, resamples).ForEach((b, draws) =>
-        {
-            double sum = 0;
-            long count = 0;
-            foreach (int i in draws)
-            {
-                sum += sums[i];
-                count += counts[i];
-            }
-            means[b] = count == 0 ? double.NaN : sum / count;
-        });
-        return means;
-    }
+    public static double[] Resample(ExampleScores scores, long seed, int resamples = DefaultResamples) =>
+        BootstrapResamples.For(seed, scores.Examples, resamples).Means(scores.Sums, scores.Counts);
 
     static double Quantile(double[] sorted, double q)
     {

@@ -38,23 +38,75 @@ internal sealed class BootstrapResamples
         }
     }
 
-    /// <summary>Calls <paramref name="use"/> with each resample's number and its draws (valid during the call only).</summary>
-    public void ForEach(ResampleAction use)
+    /// <summary>
+    /// Σ_j sums[i_j] / Σ_j counts[i_j] over each resample's draws i_1..i_n, in draw order. The checks of a plan resample
+    /// the same series again and again (every path check its clean and corrupted metric), so the most recent results are
+    /// kept by the series' values: the same numbers, computed once.
+    /// </summary>
+    public double[] Means(double[] sums, int[] counts)
     {
-        if (kept is not null)
+        if (sums.Length != examples || counts.Length != examples) throw new ArgumentException($"{examples} examples expected");
+        var key = new SeriesKey(sums, counts);
+        lock (memo)
         {
-            for (int b = 0; b < resamples; b++) use(b, kept.AsSpan(b * examples, examples));
-            return;
+            if (memo.TryGetValue(key, out var known)) return (double[])known.Clone();
         }
-        var random = SplitMix64.For(seed, "bootstrap");
-        var draws = new int[examples];
-        for (int b = 0; b < resamples; b++)
+        var means = new double[resamples];
+        if (kept is not null)
+            for (int b = 0; b < resamples; b++) means[b] = Mean(kept.AsSpan(b * examples, examples), sums, counts);
+        else
         {
-            for (int i = 0; i < examples; i++) draws[i] = random.Next(examples);
-            use(b, draws);
+            var random = SplitMix64.For(seed, "bootstrap");
+            var draws = new int[examples];
+            for (int b = 0; b < resamples; b++)
+            {
+                for (int i = 0; i < examples; i++) draws[i] = random.Next(examples);
+                means[b] = Mean(draws, sums, counts);
+            }
+        }
+        lock (memo)
+        {
+            if (memo.Count >= MaxKeptSeries) memo.Clear();
+            memo[new SeriesKey((double[])sums.Clone(), (int[])counts.Clone())] = (double[])means.Clone();
+        }
+        return means;
+    }
+
+    /// <summary>The most series whose resampled means are kept.</summary>
+    const int MaxKeptSeries = 64;
+
+    readonly Dictionary<SeriesKey, double[]> memo = [];
+
+    static double Mean(ReadOnlySpan<int> draws, double[] sums, int[] counts)
+    {
+        double sum = 0;
+        long count = 0;
+        foreach (int i in draws)
+        {
+            sum += sums[i];
+            count += counts[i];
+        }
+        return count == 0 ? double.NaN : sum / count;
+    }
+
+    /// <summary>A series by its values (sums compared bit for bit).</summary>
+    readonly struct SeriesKey(double[] sums, int[] counts) : IEquatable<SeriesKey>
+    {
+        readonly double[] sums = sums;
+        readonly int[] counts = counts;
+
+        public bool Equals(SeriesKey other) =>
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(sums.AsSpan()).SequenceEqual(System.Runtime.InteropServices.MemoryMarshal.AsBytes(other.sums.AsSpan()))
+            && counts.AsSpan().SequenceEqual(other.counts);
+
+        public override bool Equals(object? obj) => obj is SeriesKey k && Equals(k);
+
+        public override int GetHashCode()
+        {
+            var h = new HashCode();
+            h.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(sums.AsSpan()));
+            h.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(counts.AsSpan()));
+            return h.ToHashCode();
         }
     }
 }
-
-/// <summary>What <see cref="BootstrapResamples.ForEach"/> calls per resample: its number and its draws.</summary>
-internal delegate void ResampleAction(int resample, ReadOnlySpan<int> draws);

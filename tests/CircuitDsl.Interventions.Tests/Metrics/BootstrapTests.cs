@@ -73,4 +73,32 @@ public class BootstrapTests
         Assert.That(Bootstrap.Resample(scores, 5, 100), Is.Not.EqualTo(Bootstrap.Resample(scores, 6, 100)));
         Assert.That(Bootstrap.Resample(scores, 5, 100).Take(50), Is.EqualTo(Bootstrap.Resample(scores, 5, 50)), "a resample's draws do not depend on how many follow it");
     }
+
+    [Test]
+    public void ASeriesResampledAgainIsKnownByItsValuesNotByItsArray()
+    {
+        var scores = Scores(128, 9);
+        var first = Bootstrap.Resample(scores, 5);
+        var copy = new ExampleScores(128);
+        scores.Sums.CopyTo(copy.Sums, 0);
+        scores.Counts.CopyTo(copy.Counts, 0);
+        Assert.That(Bootstrap.Resample(copy, 5), Is.EqualTo(first), "another array with the same values");
+        var (value, low, high) = Reference([copy], v => v[0], 5, Bootstrap.DefaultResamples);
+        var estimate = Bootstrap.Mean(copy, 5);
+        Assert.That((estimate.Value, estimate.Low, estimate.High), Is.EqualTo((value, low, high)));
+        // One sum changed in place, then one count: each is another series, whose interval moves.
+        scores.Sums[17] += 50;
+        var changed = Reference([scores], v => v[0], 5, Bootstrap.DefaultResamples);
+        var again = Bootstrap.Mean(scores, 5);
+        Assert.That((again.Value, again.Low, again.High), Is.EqualTo(changed));
+        Assert.That(again.High, Is.Not.EqualTo(estimate.High));
+        copy.Counts[3] += 1;
+        var recounted = Reference([copy], v => v[0], 5, Bootstrap.DefaultResamples);
+        var third = Bootstrap.Mean(copy, 5);
+        Assert.That((third.Value, third.Low, third.High), Is.EqualTo(recounted));
+        Assert.That(third.Value, Is.Not.EqualTo(estimate.Value));
+        var returned = Bootstrap.Resample(copy, 5);
+        returned[0] = double.NaN;
+        Assert.That(Bootstrap.Resample(copy, 5)[0], Is.Not.NaN, "a caller's changes to its means do not reach the next caller");
+    }
 }
