@@ -59,7 +59,7 @@ public static class SparseBenchmark
     {
         output.WriteLine("## Sparse execution: path patching against one hooked forward per sender, and against the floor");
         output.WriteLine();
-        output.WriteLine("Floor: the two cached forwards (clean, corrupted) the engine makes per batch. Metric: logit_diff at the last position (a), loss at `repeated` (zoo file).");
+        output.WriteLine("Floor: the two cached forwards (clean, corrupted) the engine makes per batch (per distinct batch of a file: its hypotheses on the same data share them). Metric: logit_diff at the last position (a), loss at `repeated` (zoo file).");
         output.WriteLine();
         Header(output);
         using (var zoo = ZooCatalog.Load("zoo:attn-only-2l"))
@@ -164,16 +164,18 @@ public static class SparseBenchmark
             () =>
             {
                 engine.Clear();
-                foreach (var plan in plans) engine.AddRange(new ExperimentRunner(model).Run(plan).Checks.Select(c => c[Statistic.Metric].Value));
+                engine.AddRange(AsCheckRuns(model, plans).SelectMany(r => r.Checks.Select(c => c[Statistic.Metric].Value)));
             },
             () =>
             {
                 loop.Clear();
                 foreach (var plan in plans) loop.AddRange(LoopOverPlan(model, plan));
             },
+            () => AsCheckRuns(model, [.. plans.Select(plan => plan with { BootstrapResamples = 0 })]),
             () =>
             {
-                foreach (var plan in plans) new ExperimentRunner(model).Run(plan with { BootstrapResamples = 0 });
+                // Each hypothesis with its own cached runs, as before they were shared.
+                foreach (var plan in plans) new ExperimentRunner(model).Run(plan);
             },
             () =>
             {
@@ -183,17 +185,18 @@ public static class SparseBenchmark
             () =>
             {
                 // What any check of these plans costs before patching: the runner, its cached runs and the clean metric.
-                foreach (var plan in plans) new ExperimentRunner(model).Run(plan with { Checks = [new ModelCheck("model")], BootstrapResamples = 0 });
+                AsCheckRuns(model, [.. plans.Select(plan => plan with { Checks = [new ModelCheck("model")], BootstrapResamples = 0 })]);
             },
             () => Floor(model, plans));
         int paths = plans.Sum(p => Specs(p).Count());
         string shape = $"{plans[0].Data.Count} × {plans[0].Data.Length} (batches of {plans[0].BatchSize})";
         double difference = engine.Zip(loop).Max(p => Math.Abs(p.First - p.Second));
-        Row(output, "5b", model, shape, $"induction-paths.circuit: {plans.Length} hypotheses, {paths} paths", threads, [times[0], times[1], times[5]], difference);
+        Row(output, "5b", model, shape, $"induction-paths.circuit: {plans.Length} hypotheses, {paths} paths", threads, [times[0], times[1], times[6]], difference);
         // The loop computes no intervals; the engine's bootstrap (1,000 resamples per statistic) is not patching.
-        Row(output, "5b", model, shape, "the same, engine without bootstrap intervals", threads, [times[2], times[1], times[5]], difference);
-        Row(output, "5b", model, shape, "the same, pass D over the whole tail (every head of the receivers' layer, every position)", threads, [times[3], times[1], times[5]], difference);
-        Row(output, "5b", model, shape, "a model check instead of the paths, no intervals (the engine's part before patching)", threads, [times[4], times[1], times[5]], difference);
+        Row(output, "5b", model, shape, "the same, engine without bootstrap intervals", threads, [times[2], times[1], times[6]], difference);
+        Row(output, "5b", model, shape, "the same, each hypothesis making its own cached runs (not shared)", threads, [times[3], times[1], times[6]], difference);
+        Row(output, "5b", model, shape, "the same, pass D over the whole tail (every head of the receivers' layer, every position), not shared", threads, [times[4], times[1], times[6]], difference);
+        Row(output, "5b", model, shape, "a model check instead of the paths, no intervals (the engine's part before patching)", threads, [times[5], times[1], times[6]], difference);
         CpuTimes(output, model, plans);
     }
 
@@ -206,7 +209,7 @@ public static class SparseBenchmark
         var process = System.Diagnostics.Process.GetCurrentProcess();
         Action[] runs =
         [
-            () => { foreach (var plan in plans) new ExperimentRunner(model).Run(plan); },
+            () => AsCheckRuns(model, plans),
             () => { foreach (var plan in plans) LoopOverPlan(model, plan).ToArray(); },
             () => Floor(model, plans),
         ];
@@ -225,14 +228,26 @@ public static class SparseBenchmark
                          $"floor {Timing.F(cpu[2], "0")} ms: loop / engine {Timing.F(cpu[1] / cpu[0], "0.0")}×, engine / floor {Timing.F(cpu[0] / cpu[2], "0.00")}.");
     }
 
-    /// <summary>The two cached forwards of every batch of the plans.</summary>
+    /// <summary>The plans as `circuit check` runs a file's hypotheses: in order, clean runs on the same tokens made once (<see cref="SharedRuns"/>).</summary>
+    static ExperimentResult[] AsCheckRuns(HookedTransformer model, ExperimentPlan[] plans)
+    {
+        using var shared = new SharedRuns(model, SharedRuns.DefaultBudgetBytes);
+        return [.. plans.Select((plan, i) =>
+        {
+            shared.Keeping = i < plans.Length - 1;
+            return new ExperimentRunner(model) { SharedRuns = shared }.Run(plan);
+        })];
+    }
+
+    /// <summary>The two cached forwards (clean, x_new) of every distinct batch of the plans: hypotheses on the same tokens need them once.</summary>
     static void Floor(HookedTransformer model, ExperimentPlan[] plans)
     {
+        using var distinct = new SharedRuns(model, long.MaxValue);
         foreach (var plan in plans)
             foreach (var (start, end) in TokenBatch.Ranges(plan.Data.Count, plan.BatchSize))
             {
                 using var scope = NewDisposeScope();
-                using var runs = new RunCache(model, new ComponentHooks(model).StandardHooks());
+                using var runs = new RunCache(model, new ComponentHooks(model).StandardHooks(), distinct);
                 runs.Get(plan.Data, TokenBatch.Range(start, end));
                 runs.Get(plan.Data, Counterfactuals(plan)[start..end]);
             }
