@@ -115,8 +115,9 @@ public sealed partial class EdgeDiscovery : IDisposable
                 using var scope = NewDisposeScope();
                 var mask = zeros(1, Graph.Count).requires_grad_(true);
                 (Tensor, Tensor?)? embeddings = interpolate ? (Interpolate(batch, 0, alpha), HasPositions ? Interpolate(batch, 1, alpha) : null) : null;
-                var logits = run.Forward(batch.Tokens, mask, batch.Clean, batch.Source, EdgeDelta.FromClean, gradients: true, embeddings, buckets: batch.Buckets);
-                var total = metric.Sums(logits).sum();
+                // Logits only at the metric's rows: the unembedding of the rest, and its backward, would add nothing to the gradient.
+                var logits = run.Forward(batch.Tokens, mask, batch.Clean, batch.Source, EdgeDelta.FromClean, gradients: true, embeddings, buckets: batch.Buckets, rows: metric.Rows);
+                var total = metric.SumsOfRows(logits).sum();
                 var gradient = autograd.grad([total], [mask])[0];
                 scores.add_(gradient.squeeze(0).to(ScalarType.Float64) / alphas.Length);
             }
