@@ -1,0 +1,38 @@
+using CircuitDsl.Runtime.Hooks;
+using static TorchSharp.torch;
+
+namespace CircuitDsl.Runtime.Model;
+
+// Gradients with respect to each head's own copy of the residual stream, from a plain (unsplit) backward: what the
+// split hook_q_input / hook_k_input / hook_v_input would receive, without running the whole model on per-head copies.
+public sealed partial class HookedTransformer
+{
+    /// <summary>
+    /// Given ∂m/∂q, ∂m/∂k and ∂m/∂v of block <paramref name="layer"/> as recorded at hook_q, hook_k and hook_v
+    /// ([B, pos, heads, d_head]; k and v per key/value head, before rotation) and the block's resid_pre [B, pos,
+    /// d_model], returns ∂m with respect to each head's input copy (what hook_q_input, hook_k_input and hook_v_input
+    /// hold: [B, pos, heads (or key/value heads), d_model]): the projections' transposes, then ln1's Jacobian at
+    /// resid_pre (through autograd on ln1 alone). The caller owns the results.
+    /// </summary>
+    public (Tensor Query, Tensor Key, Tensor Value) HeadInputGradients(int layer, Tensor residPre, Tensor queries, Tensor keys, Tensor values)
+    {
+        if (layer < 0 || layer >= Config.Layers)
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"the model has layers 0..{Config.Layers - 1}");
+        using var scope = NewDisposeScope();
+        var weights = blocks[layer];
+        var a = weights.attn;
+        var n = Hooks.Layers[layer];
+        // ∂m/∂(ln1 output) per head: g · W^T, W [heads, d_model, d_head].
+        Tensor Back(Tensor gradient, Tensor w) => WithFloat32(w, wide => einsum("bphe,hde->bphd", gradient, wide));
+        var upstream = new[] { Back(queries, a.W_Q), Back(keys, a.W_K), Back(values, a.W_V) };
+        if (weights.ln1 is null) return (upstream[0].MoveToOuterDisposeScope(), upstream[1].MoveToOuterDisposeScope(), upstream[2].MoveToOuterDisposeScope());
+        // ln1 acts per position, so every head's copy shares its Jacobian: one copy of the stream per reader, all three channels at once.
+        var readers = upstream.Select(u => u.shape[2]).ToArray();
+        using var mode = enable_grad();
+        var copies = residPre.detach().unsqueeze(2).expand(-1, -1, readers.Sum(), -1).contiguous().requires_grad_(true);
+        var normalized = weights.ln1.Apply(copies, n.Ln1Scale, n.Ln1Normalized, new HookRun(Hooks, RunOptions.Plain));
+        var gradient = autograd.grad([normalized], [copies], [cat(upstream, 2)])[0];
+        var parts = gradient.split(readers, 2);
+        return (parts[0].MoveToOuterDisposeScope(), parts[1].MoveToOuterDisposeScope(), parts[2].MoveToOuterDisposeScope());
+    }
+}
