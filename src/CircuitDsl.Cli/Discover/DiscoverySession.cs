@@ -61,7 +61,6 @@ public sealed class DiscoverySession : IDisposable
         try
         {
             var model = loaded.Model;
-            if (EdgeGraph.Unsupported(model.Config) is { } unsupported) throw settings.Refuse(bound.Span, unsupported);
             TorchSharp.torch.set_num_threads(TorchThreads.For(model, threads));
             var plan = settings.Runnable.BuildPlan(new ZooDatasets(loaded.Tokenizer, model.Config.ContextLength), new CheckOptions(), directory);
             var session = new DiscoverySession(settings, loaded, reference, sha, plan);

@@ -30,7 +30,6 @@ public sealed class CircuitFaithfulness : ICircuitEvaluator
 
     public string? Refusal(HookedTransformer model, ExperimentPlan plan, CircuitFaithfulnessCheck check)
     {
-        if (EdgeGraph.Unsupported(model.Config) is { } unsupported) return $"the edge graph cannot run on {model.Config.Name}: {unsupported}";
         if (DiscoveryMetric.Unsupported(plan.Metric) is { } metric) return metric;
         // As `circuit discover` bounds it: what the batches keep for the whole measurement.
         long bytes = MemoryEstimate.CachedBytes(model.Config, EdgeGraph.For(model.Config), plan.Data.Count, plan.Data.Length);
