@@ -3,6 +3,7 @@ using CircuitDsl.Discovery.Methods;
 using CircuitDsl.Discovery.Running;
 using CircuitDsl.Discovery.Tests.Support;
 using CircuitDsl.Interventions.Execution;
+using CircuitDsl.Interventions.Plan;
 using CircuitDsl.Interventions.Tests.Support;
 using CircuitDsl.Runtime.Hooks;
 using CircuitDsl.Runtime.Model;
@@ -220,5 +221,29 @@ public class ArchitectureEdgeTests
         Assert.That(small.ForwardRows, Is.EqualTo(large.ForwardRows));
         long positions = settings.Data.Length;
         Assert.That(large.ForwardBytes - small.ForwardBytes, Is.EqualTo(small.ForwardRows * positions * gqa.Layers * 16 * 2 * gqa.DModel * sizeof(float)));
+    }
+
+    [TestCaseSource(nameof(Families))]
+    public void ExpectCircuitFaithfulnessRunsAndIsTheNumberDiscoveryGives(ModelConfig config)
+    {
+        using var model = FamilyModels.Create(config);
+        var settings = FamilyModels.Settings(FamilyModels.Data(config, 24));
+        using var discovery = new EdgeDiscovery(model, settings);
+        var top = discovery.Exact().Top(12).Append(new Edge(Component.Embed, Component.Head(1, 2, Channel.Key))).Distinct().ToArray();
+        // The plan may name a key/value input by any head of its group, as the language does: L1.H3.k is L1.H2.k.
+        var named = top.Select(e => e.Receiver is { Channel: Channel.Key or Channel.Value } r && config.QueriesPerKvHead > 1
+            ? new CircuitEdge(e.Sender, r with { HeadIndex = r.HeadIndex + 1 })
+            : new CircuitEdge(e.Sender, e.Receiver)).ToArray();
+        CheckResult Run(CircuitEdge[] edges) => new ExperimentRunner(model) { Circuits = new CircuitFaithfulness() }
+            .Run(new ExperimentPlan("family", settings.Data, settings.Metric, [new CircuitFaithfulnessCheck("circuit", [.. edges], AblationKind.Resample)])
+            {
+                Seed = settings.Seed, BatchSize = settings.BatchSize, Counterfactual = settings.Counterfactual,
+            }).Checks.Single();
+
+        var result = Run(named);
+        Assert.That(result[Statistic.Faithfulness].Value, Is.EqualTo(discovery.Faithfulness(top).Faithfulness).Within(1e-6));
+        Assert.That(result.Method["circuit"], Does.StartWith($"{top.Length} of {discovery.Graph.Count} edges"));
+        var whole = Run([.. discovery.Graph.Edges.Select(e => new CircuitEdge(e.Sender, e.Receiver))]);
+        Assert.That(whole[Statistic.Faithfulness].Value, Is.EqualTo(1).Within(1e-5));
     }
 }

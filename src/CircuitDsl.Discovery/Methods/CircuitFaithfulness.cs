@@ -45,7 +45,8 @@ public sealed class CircuitFaithfulness : ICircuitEvaluator
         };
         using var discovery = new EdgeDiscovery(model, settings);
         var graph = discovery.Graph;
-        var edges = check.Edges.Select(e => new Edge(e.Sender, e.Receiver)).ToArray();
+        // A key/value input under grouped-query attention may be named by any query head of its group (L1.H3.k).
+        var edges = check.Edges.Select(e => new Edge(e.Sender, graph.Canonical(e.Receiver))).Distinct().ToArray();
         // The binder states only edges the graph has; a plan written by hand may not.
         if (edges.Where(e => !graph.Contains(e)).Select(e => e.ToString()).FirstOrDefault() is { } missing)
             throw new ArgumentException($"check '{check.Name}': {missing} is not an edge of {model.Config.Name}'s edge graph");
