@@ -3,6 +3,7 @@ using CircuitDsl.Discovery.Methods;
 using CircuitDsl.Discovery.Running;
 using CircuitDsl.Discovery.Tests.Support;
 using CircuitDsl.Interventions.Execution;
+using CircuitDsl.Interventions.Patching;
 using CircuitDsl.Interventions.Plan;
 using CircuitDsl.Interventions.Tests.Support;
 using CircuitDsl.Runtime.Hooks;
@@ -245,5 +246,28 @@ public class ArchitectureEdgeTests
         Assert.That(result.Method["circuit"], Does.StartWith($"{top.Length} of {discovery.Graph.Count} edges"));
         var whole = Run([.. discovery.Graph.Edges.Select(e => new CircuitEdge(e.Sender, e.Receiver))]);
         Assert.That(whole[Statistic.Faithfulness].Value, Is.EqualTo(1).Within(1e-5));
+    }
+
+    [Test]
+    public void OnAnAttentionOnlyGroupedQueryModelEachEdgeIsItsPathClaim()
+    {
+        // Without MLPs a path S -> R carries only the edge. A draft's claim into a key/value head's input names the
+        // whole group (`L0.H1 -> L1.H2.k, L1.H3.k`), which path patching patches as that one input: the edge.
+        var config = RandomModels.LlamaLike with { Name = "llama-attn-only-test", DMlp = 0, GatedMlp = false };
+        using var model = FamilyModels.Create(config);
+        var settings = FamilyModels.Settings(FamilyModels.Data(config, 24));
+        using var discovery = new EdgeDiscovery(model, settings);
+        var exact = discovery.Exact();
+        var graph = discovery.Graph;
+        var claimed = graph.Edges.Where(e => e.Receiver.Kind is ComponentKind.Head or ComponentKind.Logits).Where((_, i) => i % 3 == 0).ToArray();
+        var checks = claimed.Select((e, i) => (Check)new PathPatchCheck($"edge {i}",
+            PathPatchSpec.Of([PatchEndpoint.At(e.Sender)], [.. graph.ReadersOf(e.Receiver).Select(h => PatchEndpoint.At(e.Receiver.Channel == Channel.Output ? e.Receiver : h with { Channel = e.Receiver.Channel }))]))).ToArray();
+        var result = new ExperimentRunner(model).Run(new ExperimentPlan("paths", settings.Data, settings.Metric, [.. checks])
+        {
+            Seed = settings.Seed, BatchSize = settings.BatchSize, Counterfactual = settings.Counterfactual,
+        });
+        Assert.That(claimed.Count(e => e.Receiver.Channel is Channel.Key or Channel.Value), Is.GreaterThan(5));
+        for (int i = 0; i < claimed.Length; i++)
+            Assert.That(result[$"edge {i}"][Statistic.Metric].Value - exact.CleanMetric, Is.EqualTo(exact[claimed[i]]).Within(2e-5 + (1e-4 * Math.Abs(exact[claimed[i]]))), claimed[i].ToString());
     }
 }

@@ -11,8 +11,7 @@ namespace CircuitDsl.Discovery.Graph;
 /// block the MLP reads the block's input, beside its layer's heads). Under grouped-query attention a key/value head's
 /// k and v inputs are one receiver each, named as the language names them: by the first query head of its group
 /// (<c>L1.H2.k</c> for key/value head 1 of groups of 2; <c>L1.H3.k</c> is the same input, <see cref="Canonical"/>).
-/// Edges are numbered in a stable
-/// topological order: by receiver (layer by layer, heads then the MLP, the logits last), then by sender, then (in a
+/// Edges are numbered in a stable topological order: by receiver (layer by layer, heads then the MLP, the logits last), then by sender, then (in a
 /// per-position graph) by position bucket: the named positions in the order given, the other positions last.
 /// A per-position graph (<see cref="Positions"/>) has each edge once per bucket: the same sender, receiver and mask
 /// mechanism, applied only at that bucket's positions of each example.
@@ -20,12 +19,10 @@ namespace CircuitDsl.Discovery.Graph;
 public sealed class EdgeGraph
 {
     readonly Dictionary<Edge, int> index;
-    readonly bool parallel;
 
     EdgeGraph(ModelConfig config, ImmutableArray<Component> senders, ImmutableArray<Component> receivers, EdgePositions? positions)
     {
         Config = config;
-        parallel = config.ParallelResidual;
         Senders = senders;
         Receivers = receivers;
         Positions = positions;
@@ -74,7 +71,7 @@ public sealed class EdgeGraph
     // A head's q/k/v input reads the stream at its head's place; an MLP's input reads it after its layer's heads, or
     // in a parallel block (GPT-NeoX) beside them: it reads the block's input, which no head of its layer has written.
     long ReadOrder(Component receiver) =>
-        parallel && receiver.Kind == ComponentKind.Mlp ? Component.Head(receiver.Layer, 0).ResidualOrder : receiver.AsOutput.ResidualOrder;
+        Config.ParallelResidual && receiver.Kind == ComponentKind.Mlp ? Component.Head(receiver.Layer, 0).ResidualOrder : receiver.AsOutput.ResidualOrder;
 
     /// <summary>
     /// The receiver as the graph names it: under grouped-query attention a head's k or v input is its key/value head's,
