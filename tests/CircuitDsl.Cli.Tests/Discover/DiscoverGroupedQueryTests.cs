@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using CircuitDsl.Cli.Discover;
+using CircuitDsl.Discovery.Graph;
 
 namespace CircuitDsl.Cli.Tests.Discover;
 
@@ -61,4 +63,30 @@ public class DiscoverGroupedQueryTests
 
     static List<string> NodeLines(string draft) =>
         [.. draft.Split('\n').SkipWhile(l => !l.Contains("node out = logits", StringComparison.Ordinal)).TakeWhile(l => !l.TrimStart().StartsWith("//", StringComparison.Ordinal) && !l.Contains("expect", StringComparison.Ordinal))];
+
+    [Test]
+    public void InTheJsonAnyHeadOfAGroupNamesItsKeyValueInput()
+    {
+        // llama-2l's shape: a1.h3<k> and a1.h2<k> are one edge, L0.H1 -> L1.H2.k; its scores add, and one name in the
+        // graph puts it in the circuit. A head the model lacks is refused, not folded into a group.
+        var graph = EdgeGraph.For(new Runtime.Model.ModelConfig
+        {
+            Name = "llama-2l", Layers = 2, Heads = 4, KeyValueHeads = 2, DModel = 64, DHead = 16, DMlp = 128, VocabSize = 64, ContextLength = 32,
+            Normalization = Runtime.Model.Normalization.RmsNorm, Positions = Runtime.Model.PositionEmbedding.Rotary,
+        });
+        using var folder = new TempFolder();
+        string Json(string extra = "") => folder.File("circuit.json", $$$"""
+            {"cfg": {"n_layers": 2, "n_heads": 4, "d_model": 64, "parallel_attn_mlp": false, "n_key_value_heads": 2},
+             "edges": {
+               "a0.h1->a1.h3<k>": {"score": 0.5, "in_graph": true},
+               "a0.h1->a1.h2<k>": {"score": 0.25, "in_graph": false},{{{extra}}}
+               "a1.h3->logits": {"score": 1.5, "in_graph": true}
+             }}
+            """);
+        var circuit = MibCircuitReader.Read(Json(), graph);
+        var key = new Edge(Component.Head(0, 1), Component.Head(1, 2, Channel.Key));
+        Assert.That(circuit.Kept, Is.EqualTo(new[] { key, new Edge(Component.Head(1, 3), Component.Logits) }));
+        Assert.That(circuit.Scores[key], Is.EqualTo(0.75));
+        Assert.That(() => MibCircuitReader.Read(Json("\n   \"a0.h1->a1.h5<v>\": {\"in_graph\": true},"), graph), Throws.TypeOf<DiscoverInputException>().With.Message.Contains("L0.H1 -> L1.H5.v, which llama-2l does not have"));
+    }
 }
