@@ -54,8 +54,10 @@ public class ArchitectureMethodTests
         using var discovery = new EdgeDiscovery(model, FamilyModels.Settings(FamilyModels.Data(config)));
         var acdc = discovery.Acdc(tau: 0.02);
         var kept = acdc.KeptEdges();
-        // Resumed from the tested receiver's layer on the cached clean stream (the default), as from the embeddings.
+        // Resumed from the tested receiver's layer on the cached clean stream (the default) decides as from the embeddings.
         Assert.That(discovery.Acdc(tau: 0.02, mode: EvaluationMode.FromEmbeddings).KeptEdges(), Is.EqualTo(kept));
+        // Candidates stacked speculatively, as on a GPU: the same decisions.
+        Assert.That(discovery.Acdc(tau: 0.02, speculate: 4).KeptEdges(), Is.EqualTo(kept));
         Assert.That(kept.Count, Is.InRange(1, discovery.Graph.Count - 1), "random weights: some edges matter, some do not");
         Assert.That(discovery.Faithfulness(discovery.Graph.Edges).Faithfulness, Is.EqualTo(1).Within(1e-5));
         Assert.That(discovery.Faithfulness([]).Faithfulness, Is.EqualTo(0).Within(1e-5));
