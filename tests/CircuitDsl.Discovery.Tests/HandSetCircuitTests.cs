@@ -35,7 +35,7 @@ public class HandSetCircuitTests
         // Senders: embed, pos_embed, 4 heads. Layer 0's 6 inputs read 2 senders, layer 1's 6 read 4, the logits read 6.
         Assert.That(discovery.Graph.Count, Is.EqualTo(6 * 2 + 6 * 4 + 6));
         Assert.That(discovery.Graph.Edges, Is.Unique);
-        Assert.That(discovery.Graph.Edges.All(e => EdgeGraph.Feeds(e.Sender, e.Receiver)));
+        Assert.That(discovery.Graph.Edges.All(e => discovery.Graph.Feeds(e.Sender, e.Receiver)));
     }
 
     [Test]

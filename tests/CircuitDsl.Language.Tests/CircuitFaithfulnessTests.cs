@@ -115,15 +115,45 @@ public class CircuitFaithfulnessTests
         Assert.That(result.Diagnostics, Is.Empty, result.RenderText());
     }
 
-    [TestCase("zoo:sandwich-2l", "sandwich norms")]
-    [TestCase("zoo:parallel-2l", "parallel blocks")]
-    [TestCase("zoo:gqa-2l", "grouped-query attention")]
-    public void ModelsTheEdgeGraphCannotSplitAreRefused(string model, string reason)
+    [TestCase("zoo:sandwich-2l")]
+    [TestCase("zoo:parallel-2l")]
+    [TestCase("zoo:gqa-2l")]
+    public void EveryArchitectureBindsACircuit(string model)
     {
         var result = TestSupport.Analyze($"model {model}\ndata repeated_tokens(count: 8, seed: 1)\nmetric loss\nhypothesis h {{\n  node out = logits\n    from L1.H0\n  expect circuit faithfulness >= 0.8\n}}\n");
 
-        var refused = result.Diagnostics.Single(d => d.Code == "CD2052");
-        Assert.That(refused.Message, Does.Contain(reason));
-        Assert.That(refused.Span.Line, Is.EqualTo(7));
+        Assert.That(result.Diagnostics, Is.Empty, result.RenderText());
+        var circuit = result.File!.Hypotheses.Single().Expectations.Single(e => e.Subject == ExpectationSubject.Circuit);
+        Assert.That(circuit.Edges.Select(e => e.ToString()), Is.EqualTo(new[] { "L1.H0 -> logits" }));
+    }
+
+    [Test]
+    public void UnderGroupedQueryAttentionAKeyInputIsItsGroupsOneEdge()
+    {
+        // Groups H0-H1 and H2-H3: L1.H3.k is key/value head 1's input, which the edge graph names L1.H2.k; the two
+        // heads' identical claims are one edge, and a path into L1.H1.v is key/value head 0's.
+        var expectation = Circuit("model zoo:gqa-2l\ndata repeated_tokens(count: 8, seed: 1)\nmetric loss\nhypothesis h {\n" +
+            "  node out = logits\n    from heads\n  node heads = L1.H2, L1.H3\n    k from L0.H0\n" +
+            "  expect path L0.H1 -> L1.H0, L1.H1 -> logits effect <= -0.1\n  expect circuit faithfulness >= 0.8\n}\n");
+
+        Assert.That(expectation.Edges.Select(e => e.ToString()), Is.EqualTo(new[]
+        {
+            "L0.H1 -> L1.H0.q", "L0.H1 -> L1.H0.k", "L0.H1 -> L1.H0.v", "L0.H1 -> L1.H1.q",
+            "L0.H0 -> L1.H2.k",
+            "L1.H0 -> logits", "L1.H1 -> logits", "L1.H2 -> logits", "L1.H3 -> logits",
+        }));
+    }
+
+    [Test]
+    public void InAParallelBlockAHeadIsRefusedAsAnEdgeIntoItsLayersMlp()
+    {
+        // The edge graph has no L1.H0 -> L1.mlp (the MLP reads the block's input): the binder says so, and only that.
+        var result = TestSupport.Analyze("model zoo:parallel-2l\ndata repeated_tokens(count: 8, seed: 1)\nmetric loss\nhypothesis h {\n" +
+            "  node out = logits\n    from m\n  node m = L1.mlp\n    from L0.H0, L1.H0\n  expect circuit faithfulness >= 0.8\n}\n");
+
+        Assert.That(result.Diagnostics.Select(d => d.Code), Is.EqualTo(new[] { "CD2042" }), result.RenderText());
+        var fine = Circuit("model zoo:parallel-2l\ndata repeated_tokens(count: 8, seed: 1)\nmetric loss\nhypothesis h {\n" +
+            "  node out = logits\n    from m\n  node m = L1.mlp\n    from L0.H0, L0.mlp\n  expect circuit faithfulness >= 0.8\n}\n");
+        Assert.That(fine.Edges.Select(e => e.ToString()), Is.EqualTo(new[] { "L0.H0 -> L1.mlp", "L0.mlp -> L1.mlp", "L1.mlp -> logits" }));
     }
 }

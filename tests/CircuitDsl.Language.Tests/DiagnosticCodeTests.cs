@@ -64,7 +64,6 @@ public class DiagnosticCodeTests
         ["CD2044", "model zoo:sandwich-2l\ndata repeated_tokens(count: 8, seed: 1)\nmetric loss\nbaseline resampled_input\nhypothesis h {\n  node out = logits\n    from L1.H0\n  expect scrub recovers >= 0.5\n}\n"],
         ["CD2050", Header + "hypothesis h {\n  expect circuit faithfulness >= 0.8\n}\n"],
         ["CD2051", Header + "hypothesis h {\n  node out = logits\n    from L1.H0 at repeated\n  expect circuit faithfulness >= 0.8\n}\n"],
-        ["CD2052", "model zoo:gqa-2l\ndata repeated_tokens(count: 8, seed: 1)\nmetric loss\nhypothesis h {\n  node out = logits\n    from L1.H0\n  expect circuit faithfulness >= 0.8\n}\n"],
         ["CD2053", "model zoo:attn-only-2l\ndata repeated_tokens(count: 8, seed: 1)\nmetric accuracy at repeated\nhypothesis h {\n  node out = logits\n    from L1.H0\n  expect circuit faithfulness >= 0.8\n}\n"],
         ["CD5001", "\uFFFF"],
         ["CD5002", "import \"does/not/exist.circuit\"\n"],
@@ -95,9 +94,10 @@ public class DiagnosticCodeTests
         var covered = Cases.Select(c => (string)c[0]).ToHashSet();
         // CD3xxx come from the compiler, which the front end does not run: CompilerDiagnosticCodeTests covers them.
         var missing = DiagnosticCatalog.All.Select(d => d.Code)
-            .Where(code => !covered.Contains(code) && !code.StartsWith("CD3", StringComparison.Ordinal)).ToList();
+            .Where(code => !covered.Contains(code) && !code.StartsWith("CD3", StringComparison.Ordinal) && !DiagnosticCatalog.Retired.Contains(code)).ToList();
 
         Assert.That(missing, Is.Empty);
+        Assert.That(DiagnosticCatalog.Retired.Where(covered.Contains), Is.Empty, "a retired code is raised nowhere");
     }
 
     [Test]

@@ -16,7 +16,7 @@ public static class RunDiagnostics
     public static readonly DiagnosticDescriptor CausalVariableFailed =
         new("CD4002", DiagnosticSeverity.Error, "Causal variable failed", "Hypothesis '{0}' could not run: {1}");
 
-    /// <summary>`circuit discover` cannot run on these settings (a metric without gradient, a model it does not support, too little memory).</summary>
+    /// <summary>`circuit discover` cannot run on these settings (a metric without gradient, too little memory).</summary>
     public static readonly DiagnosticDescriptor DiscoveryCouldNotRun =
         new("CD4003", DiagnosticSeverity.Error, "Discovery could not run", "Discovery could not run on the settings of '{0}': {1}");
 

@@ -61,7 +61,6 @@ public sealed class DiscoverySession : IDisposable
         try
         {
             var model = loaded.Model;
-            if (EdgeGraph.Unsupported(model.Config) is { } unsupported) throw settings.Refuse(bound.Span, unsupported);
             TorchSharp.torch.set_num_threads(TorchThreads.For(model, threads));
             var plan = settings.Runnable.BuildPlan(new ZooDatasets(loaded.Tokenizer, model.Config.ContextLength), new CheckOptions(), directory);
             var session = new DiscoverySession(settings, loaded, reference, sha, plan);
@@ -174,9 +173,9 @@ public sealed class DiscoverySession : IDisposable
             metricText["metric ".Length..], method, Ablation(discovery.Settings.Ablation), selection, Plan.Seed, discovery.Graph.Count, faithfulness, ScoreMeaning(scores.Method),
             FaithfulnessCurve.Of(discovery, scores));
         string target = Path.GetFullPath(outPath ?? Path.Combine(Path.GetDirectoryName(Settings.Path)!, "discovered.circuit"));
-        string draft = DraftCircuit.Write(provenance, ModelLine(bound.ModelReference, Settings.Path, target), dataText, metricText, name, draftEdges, circuit);
+        string draft = DraftCircuit.Write(provenance, ModelLine(bound.ModelReference, Settings.Path, target), dataText, metricText, name, draftEdges, circuit, Graph);
         string? json = discovery.Graph.Positions is null ? MibCircuitJson.Write(scores, kept, provenance) : null;
-        return new DiscoverOutcome(Canonical(draft, target, circuit.Omitted is null ? DraftGraph.Stated(draftEdges) : null), json, draftEdges, scores);
+        return new DiscoverOutcome(Canonical(draft, target, circuit.Omitted is null ? DraftGraph.Stated(draftEdges, Graph) : null), json, draftEdges, scores);
     }
 
     /// <summary>
@@ -195,10 +194,10 @@ public sealed class DiscoverySession : IDisposable
         // `expect circuit faithfulness` is measured on the all-position graph (an `at` on an edge is CD2051).
         if (discovery.Graph.Positions is not null)
             return new DraftCircuitClaim([], 0, keptFaithfulness, ablation, "its edges are per position, and a circuit's edges span every position (CD2051)");
-        var rooted = DraftGraph.Rooted(kept);
+        var rooted = DraftGraph.Spelled(DraftGraph.Rooted(kept, discovery.Graph), discovery.Graph);
         if (DraftGraph.TreeSize(rooted, ResourceLimits.MaxTreeNodes) > ResourceLimits.MaxTreeNodes)
             return new DraftCircuitClaim([], 0, keptFaithfulness, ablation, $"treeified it would have more than {ResourceLimits.MaxTreeNodes:N0} node copies");
-        var stated = DraftGraph.Stated(edges);
+        var stated = DraftGraph.Stated(edges, discovery.Graph);
         // The stated edges are kept edges: as many means the same set, and the same number.
         var faithfulness = stated.Count == kept.Count ? keptFaithfulness : discovery.Faithfulness(stated);
         return new DraftCircuitClaim(rooted, stated.Count, faithfulness, ablation);

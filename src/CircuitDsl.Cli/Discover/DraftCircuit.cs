@@ -13,7 +13,7 @@ public sealed record DraftEdge(Edge Edge, double Score, int Rank, double? Effect
 }
 
 /// <summary>
-/// The circuit as the draft's hypothesis states it: the graph's edges (<see cref="DraftGraph.Rooted"/>), how many edges
+/// The circuit as the draft's hypothesis states it: the graph's edges as its nodes state them (<see cref="DraftGraph.Spelled"/>), how many edges
 /// the hypothesis states with its path claims, their faithfulness as `expect circuit faithfulness` measures it, and the
 /// ablation statement that makes `check` ablate as discovery did. <see cref="Omitted"/> says why there is no graph.
 /// </summary>
@@ -43,7 +43,7 @@ public static class DraftCircuit
     public static bool IsClaimed(DraftEdge edge) => edge.Effect is { } effect && double.IsFinite(effect) && Math.Abs(effect) >= 1e-6;
 
     public static string Write(DraftProvenance p, string modelLine, string dataLine, string metricLine, string name, IReadOnlyList<DraftEdge> edges,
-        DraftCircuitClaim claim)
+        DraftCircuitClaim claim, EdgeGraph graph)
     {
         var text = new StringBuilder();
         void Line(string line = "") => text.Append(line).Append('\n');
@@ -102,7 +102,7 @@ public static class DraftCircuit
             else
             {
                 Line($"  // {scored}, path-patching effect {Number(effect)}");
-                Line($"  expect path {edge.Edge} effect {(effect < 0 ? "<=" : ">=")} {Threshold(effect / 2)}");
+                Line($"  expect path {DraftGraph.PathClaim(edge.Edge, graph)} effect {(effect < 0 ? "<=" : ">=")} {Threshold(effect / 2)}");
             }
         }
         if (claim.Omitted is null && claim.Faithfulness.F is var stated && double.IsFinite(stated) && stated > 0)

@@ -10,8 +10,11 @@ namespace CircuitDsl.Cli.Discover;
 /// <c>{"cfg": {n_layers, n_heads, d_model, parallel_attn_mlp}, "nodes": {name: {in_graph}}, "edges": {name: {score, in_graph}}}</c>,
 /// nodes named <c>input</c>, <c>a{L}.h{H}</c>, <c>m{L}</c>, <c>logits</c>, edges <c>a0.h1-&gt;m3</c> and
 /// <c>input-&gt;a1.h0&lt;k&gt;</c>. The format has one input node: the token and position embeddings' edges are merged
-/// into it (scores added, in the graph when either is). The provenance the format lacks goes under an extra key,
-/// <c>circuitdsl</c>, which EAP-IG's reader ignores.
+/// into it (scores added, in the graph when either is). Under grouped-query attention a key/value head's k and v
+/// inputs are one receiver each, written as the edge graph names them, at the group's first query head
+/// (<c>a0.h1-&gt;a1.h2&lt;k&gt;</c> for key/value head 1 of groups of 2), and <c>cfg</c> gains
+/// <c>n_key_value_heads</c>. The provenance the format lacks goes under an extra key, <c>circuitdsl</c>, which
+/// EAP-IG's reader ignores.
 /// </summary>
 public static class MibCircuitJson
 {
@@ -33,15 +36,17 @@ public static class MibCircuitJson
         var nodes = new JsonObject();
         foreach (string node in NodeNames(graph)) nodes[node] = new JsonObject { ["in_graph"] = touched.Contains(node) };
 
+        var cfg = new JsonObject
+        {
+            ["n_layers"] = config.Layers,
+            ["n_heads"] = config.Heads,
+            ["d_model"] = config.DModel,
+            ["parallel_attn_mlp"] = config.ParallelResidual,
+        };
+        if (config.KvHeads != config.Heads) cfg["n_key_value_heads"] = config.KvHeads;
         var root = new JsonObject
         {
-            ["cfg"] = new JsonObject
-            {
-                ["n_layers"] = config.Layers,
-                ["n_heads"] = config.Heads,
-                ["d_model"] = config.DModel,
-                ["parallel_attn_mlp"] = config.ParallelResidual,
-            },
+            ["cfg"] = cfg,
             ["nodes"] = nodes,
             ["edges"] = new JsonObject(edges.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)new JsonObject { ["score"] = p.Value.Score, ["in_graph"] = p.Value.InGraph }))),
             ["circuitdsl"] = JsonSerializer.SerializeToNode(new

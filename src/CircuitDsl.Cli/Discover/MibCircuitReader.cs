@@ -12,7 +12,10 @@ public sealed record ImportedCircuit(IReadOnlyList<Edge> Kept, IReadOnlyDictiona
 
 /// <summary>
 /// Reads the EAP-IG/MIB circuit format (<see cref="MibCircuitJson"/>) against a model's edge graph. The file's
-/// <c>input</c> node is the token embedding (the format folds the position embedding into it). Every problem is a
+/// <c>input</c> node is the token embedding (the format folds the position embedding into it). Under grouped-query
+/// attention any query head of a group names its key/value head's k or v input (<c>a1.h3&lt;k&gt;</c> is the edge
+/// graph's <c>L1.H2.k</c> for groups of 2, as the language reads <c>L1.H3.k</c>): several names of one edge give it
+/// their scores added, and it is in the graph when any of them is. Every problem is a
 /// CD4004 at the line and column of the key it is about, and all of them are reported at once.
 /// </summary>
 public static partial class MibCircuitReader
@@ -58,11 +61,12 @@ public static partial class MibCircuitReader
                 throw Refusal();
             }
             var config = graph.Config;
-            foreach (var (field, expected) in new[] { ("n_layers", config.Layers), ("n_heads", config.Heads), ("d_model", config.DModel) })
+            foreach (var (field, expected) in new[] { ("n_layers", config.Layers), ("n_heads", config.Heads), ("d_model", config.DModel), ("n_key_value_heads", config.KvHeads) })
                 if (cfg.TryGetProperty(field, out var value) && (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out int given) || given != expected))
                     Problem(KeyOffset(text, field, 0), $"cfg.{field} is {value.GetRawText()}, but {config.Name} has {expected}: the circuit is of another model");
 
             var kept = new List<Edge>();
+            var inCircuit = new HashSet<Edge>();
             var scores = new Dictionary<Edge, double>();
             int searchFrom = KeyOffset(text, "edges", 0);
             foreach (var property in edges.EnumerateObject())
@@ -75,10 +79,11 @@ public static partial class MibCircuitReader
                     Problem(at, $"'{property.Name}' is not an edge name of the format (input, a0.h1, m2 -> a3.h0<q|k|v>, m4, logits)");
                     continue;
                 }
-                var edge = new Edge(Sender(match), Receiver(match));
-                if (!graph.Contains(edge))
+                var named = new Edge(Sender(match), Receiver(match));
+                var edge = named with { Receiver = graph.Canonical(named.Receiver) };
+                if (named.Receiver.HeadIndex >= config.Heads || !graph.Contains(edge))
                 {
-                    Problem(at, $"'{property.Name}' is {edge}, which {config.Name} does not have");
+                    Problem(at, $"'{property.Name}' is {named}, which {config.Name} does not have");
                     continue;
                 }
                 var info = property.Value;
@@ -87,8 +92,8 @@ public static partial class MibCircuitReader
                     Problem(at, $"'{property.Name}' needs {{\"in_graph\": true|false}} (and optionally \"score\")");
                     continue;
                 }
-                if (info.TryGetProperty("score", out var score) && score.ValueKind == JsonValueKind.Number) scores[edge] = score.GetDouble();
-                if (inGraph.GetBoolean()) kept.Add(edge);
+                if (info.TryGetProperty("score", out var score) && score.ValueKind == JsonValueKind.Number) scores[edge] = scores.GetValueOrDefault(edge) + score.GetDouble();
+                if (inGraph.GetBoolean() && inCircuit.Add(edge)) kept.Add(edge);
             }
             if (problems.Count == 0 && kept.Count == 0) Problem(KeyOffset(text, "edges", 0), "no edge is \"in_graph\": there is no circuit to import");
             if (problems.Count > 0) throw Refusal();

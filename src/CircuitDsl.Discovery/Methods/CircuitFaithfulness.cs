@@ -30,7 +30,6 @@ public sealed class CircuitFaithfulness : ICircuitEvaluator
 
     public string? Refusal(HookedTransformer model, ExperimentPlan plan, CircuitFaithfulnessCheck check)
     {
-        if (EdgeGraph.Unsupported(model.Config) is { } unsupported) return $"the edge graph cannot run on {model.Config.Name}: {unsupported}";
         if (DiscoveryMetric.Unsupported(plan.Metric) is { } metric) return metric;
         // As `circuit discover` bounds it: what the batches keep for the whole measurement.
         long bytes = MemoryEstimate.CachedBytes(model.Config, EdgeGraph.For(model.Config), plan.Data.Count, plan.Data.Length);
@@ -46,7 +45,8 @@ public sealed class CircuitFaithfulness : ICircuitEvaluator
         };
         using var discovery = new EdgeDiscovery(model, settings);
         var graph = discovery.Graph;
-        var edges = check.Edges.Select(e => new Edge(e.Sender, e.Receiver)).ToArray();
+        // A key/value input under grouped-query attention may be named by any query head of its group (L1.H3.k).
+        var edges = check.Edges.Select(e => new Edge(e.Sender, graph.Canonical(e.Receiver))).Distinct().ToArray();
         // The binder states only edges the graph has; a plan written by hand may not.
         if (edges.Where(e => !graph.Contains(e)).Select(e => e.ToString()).FirstOrDefault() is { } missing)
             throw new ArgumentException($"check '{check.Name}': {missing} is not an edge of {model.Config.Name}'s edge graph");

@@ -12,7 +12,8 @@ namespace CircuitDsl.Discovery.Methods;
 /// backward pass. Every method ends with the draft's faithfulness curve, which evaluates four variants at a time; the
 /// widest of those forwards and the method's own is the one counted.
 /// The counts below follow the engine's tensors (see EdgePatchRun): per layer and row-position the split q/k/v inputs,
-/// their normalised and patched copies and what the patch adds (12·heads·d_model), the attention's own tensors, the
+/// their normalised and patched copies and what the patch adds (4·(heads + 2·kv_heads)·d_model: under grouped-query
+/// attention k and v are per key/value head), the attention's own tensors, the
 /// residual-sized ones and the MLP's two d_mlp vectors; runs that ablate edges on top of each other (ACDC, circuit
 /// evaluation) also hold every head's result and, for one receiver group at a time, the stacked current writes of its
 /// senders and their differences from the source.
@@ -88,7 +89,10 @@ public sealed record MemoryEstimate(long CacheBytes, long ForwardBytes, long Mas
     static long FixedForward(ModelConfig config, long positions)
     {
         long d = config.DModel;
-        long counted = (12L * config.Heads * d) + (4L * config.Heads * config.DHead) + (3L * config.Heads * positions) + (10 * d)
+        // The split inputs: q per head, k and v per key/value head (grouped-query attention), four copies each; q, k, v
+        // and z per head (k and v repeated to every query head before the scores).
+        long splitInputs = config.Heads + (2L * config.KvHeads);
+        long counted = (4L * splitInputs * d) + (4L * config.Heads * config.DHead) + (3L * config.Heads * positions) + (10 * d)
                        + (config.HasMlp ? 2L * config.DMlp : 0);
         // Measured (DiscoveryMemoryBenchmark: the peak's slope in the stacked rows on zoo:ioi-2l and the GPT-2 shape at
         // 2 and 4 layers) a row-position holds 1.8-1.9 times the tensors counted: torch's own intermediates (layer

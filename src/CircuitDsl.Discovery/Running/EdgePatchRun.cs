@@ -23,8 +23,10 @@ internal enum EdgeDelta
 ///
 /// where write_s is the sender's clean write (<see cref="EdgeDelta.FromClean"/>) or its write in this run
 /// (<see cref="EdgeDelta.FromCurrent"/>). Head inputs are patched through the split <c>hook_q_input</c>,
-/// <c>hook_k_input</c> and <c>hook_v_input</c>; an MLP's input by adding at <c>hook_resid_mid</c> and subtracting the
-/// same at <c>hook_resid_post</c> (so only the MLP sees it); the logits' input at the last <c>hook_resid_post</c>.
+/// <c>hook_k_input</c> and <c>hook_v_input</c> (under grouped-query attention k and v per key/value head); an MLP's
+/// input by adding at <c>hook_resid_mid</c> and subtracting the same at <c>hook_resid_post</c> (so only the MLP sees
+/// it), or in a parallel block at <c>hook_mlp_in</c>, the MLP's own copy of the block's input; the logits' input at
+/// the last <c>hook_resid_post</c>.
 /// Mask 0 is the clean edge, 1 the ablated one; a mask that requires grad gives, at 0, the EAP score of every edge
 /// as its gradient (the metric's gradient at the receiver's input dotted with source − clean).
 /// Variants are stacked along the batch: [V·B, pos, ...].
@@ -66,14 +68,7 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph) : I
         // The senders' writes in this run, captured as the forward reaches them (only FromCurrent needs them).
         var current = new Tensor?[graph.Senders.Length];
         if (delta == EdgeDelta.FromCurrent)
-            foreach (var hook in graph.Senders.Select(s => SenderOutputs.HookOf(s, model)).Distinct())
-                interventions.Add(Intervention.Custom(hook, (activation, _) =>
-                {
-                    for (int s = 0; s < graph.Senders.Length; s++)
-                        if (SenderOutputs.HookOf(graph.Senders[s], model) == hook)
-                            current[s] = SenderOutputs.Select(graph.Senders[s], activation);
-                    return activation;
-                }));
+            interventions.AddRange(SenderOutputs.Capture(model, graph, (s, write) => current[s] = write));
 
         int layers = model.Config.Layers;
         if (start > 0)
@@ -111,9 +106,11 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph) : I
             foreach (var channel in (Channel[])[Channel.Query, Channel.Key, Channel.Value])
             {
                 var group = receivers.Heads(layer, channel);
+                // Under grouped-query attention the k and v inputs are per key/value head.
+                int readers = channel == Channel.Query ? model.Config.Heads : model.Config.KvHeads;
                 interventions.Add(Intervention.Custom(names.Input(ChannelLetter(channel)), (activation, _) =>
                 {
-                    var m = mask.index_select(1, group.Edges).view(PerBucket(variants, group.Senders, model.Config.Heads));
+                    var m = mask.index_select(1, group.Edges).view(PerBucket(variants, group.Senders, readers));
                     var add = Combine(group.Senders, "vsh", "vbphd", m);
                     return activation + add.reshape(activation.shape);
                 }));
@@ -122,13 +119,19 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph) : I
             if (model.Config.HasMlp)
             {
                 var group = receivers.Mlp(layer);
-                interventions.Add(Intervention.Custom(names.ResidMid, (activation, _) =>
+                Tensor MlpDelta(Tensor activation) =>
+                    Combine(group.Senders, "vs", "vbpd", mask.index_select(1, group.Edges).view(PerBucket(variants, group.Senders))).reshape(activation.shape);
+                if (model.Config.ParallelResidual) // the MLP's own copy of the block's input: only it sees the patch
+                    interventions.Add(Intervention.Custom(names.MlpIn, (activation, _) => activation + MlpDelta(activation)));
+                else
                 {
-                    var m = mask.index_select(1, group.Edges).view(PerBucket(variants, group.Senders));
-                    mlpDelta = Combine(group.Senders, "vs", "vbpd", m).reshape(activation.shape);
-                    return activation + mlpDelta;
-                }));
-                interventions.Add(Intervention.Custom(names.ResidPost, (activation, _) => activation - mlpDelta!));
+                    interventions.Add(Intervention.Custom(names.ResidMid, (activation, _) =>
+                    {
+                        mlpDelta = MlpDelta(activation);
+                        return activation + mlpDelta;
+                    }));
+                    interventions.Add(Intervention.Custom(names.ResidPost, (activation, _) => activation - mlpDelta!));
+                }
             }
         }
         var logitsGroup = receivers.Logits;
@@ -182,7 +185,7 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph) : I
 }
 
 /// <summary>
-/// For each receiver group (a layer's q, k or v inputs; a layer's MLP; the logits), how many senders feed it (always
+/// For each receiver group (a layer's q inputs, its k or v inputs (per key/value head); a layer's MLP; the logits), how many senders feed it (always
 /// a prefix of the graph's sender order) and the numbers of its edges, sender-major (then reader, then position
 /// bucket), as an index into the mask.
 /// </summary>
@@ -198,7 +201,9 @@ internal sealed class ReceiverIndex : IDisposable
         {
             foreach (var channel in (Channel[])[Channel.Query, Channel.Key, Channel.Value])
             {
-                var readers = Enumerable.Range(0, config.Heads).Select(h => Component.Head(l, h, channel)).ToArray();
+                // One reader per head for q, per key/value head for k and v (named by its group's first query head).
+                var readers = Enumerable.Range(0, config.Heads).Select(h => Component.Head(l, h, channel))
+                    .Where(r => graph.Canonical(r) == r).ToArray();
                 heads[(l, channel)] = Group(graph, readers);
             }
             if (config.HasMlp) mlps[l] = Group(graph, [Component.Mlp(l)]);

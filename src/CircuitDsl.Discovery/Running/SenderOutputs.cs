@@ -7,22 +7,51 @@ namespace CircuitDsl.Discovery.Running;
 
 /// <summary>
 /// Where each sender's write into the residual stream is read: the embeddings' hooks, a head's slice of
-/// <c>hook_result</c> (z·W_O without the bias, TransformerLens's per-head result) and <c>hook_mlp_out</c>.
+/// <c>hook_result</c> (z·W_O without the bias, TransformerLens's per-head result) and <c>hook_mlp_out</c>. With
+/// sandwich norms (Gemma-2) the stream receives ln1_post(Σ_h result_h + b_O), so a head's write is its result through
+/// ln1_post at that run's scale (<see cref="HookedTransformer.HeadWrite"/>): linear in the result once the scale is
+/// held, so a block's heads' writes (and its bias's) sum to its <c>hook_attn_out</c> in every run. MLP writes are
+/// <c>hook_mlp_out</c>, after ln2_post already.
 /// </summary>
 internal static class SenderOutputs
 {
-    public static string HookOf(Component sender, HookedTransformer model) => sender.Kind switch
+    /// <summary>The hooks whose activations make up <paramref name="sender"/>'s write, the last one firing last.</summary>
+    public static string[] HooksOf(Component sender, HookedTransformer model) => sender.Kind switch
     {
-        ComponentKind.TokenEmbedding => HookNames.Embed,
-        ComponentKind.PositionalEmbedding => HookNames.PosEmbed,
-        ComponentKind.Head => model.Hooks.Layers[sender.Layer].Result,
-        ComponentKind.Mlp => model.Hooks.Layers[sender.Layer].MlpOut,
+        ComponentKind.TokenEmbedding => [HookNames.Embed],
+        ComponentKind.PositionalEmbedding => [HookNames.PosEmbed],
+        ComponentKind.Head when model.Config.SandwichNorms => [model.Hooks.Layers[sender.Layer].Result, model.Hooks.Layers[sender.Layer].Ln1PostScale],
+        ComponentKind.Head => [model.Hooks.Layers[sender.Layer].Result],
+        ComponentKind.Mlp => [model.Hooks.Layers[sender.Layer].MlpOut],
         _ => throw new ArgumentException($"{sender} sends nothing"),
     };
 
-    /// <summary>A sender's write [n, p, d_model] out of the activation recorded at its hook.</summary>
-    public static Tensor Select(Component sender, Tensor activation) =>
-        sender.Kind == ComponentKind.Head ? activation.select(2, sender.HeadIndex) : activation;
+    /// <summary>A sender's write [n, p, d_model] out of the activations at its hooks (<see cref="HooksOf"/>).</summary>
+    public static Tensor Write(Component sender, HookedTransformer model, Func<string, Tensor> activation)
+    {
+        var hooks = HooksOf(sender, model);
+        if (sender.Kind != ComponentKind.Head) return activation(hooks[0]);
+        var result = activation(hooks[0]).select(2, sender.HeadIndex);
+        return model.Config.SandwichNorms ? model.HeadWrite(sender.Layer, result, activation(hooks[1])) : result;
+    }
+
+    /// <summary>
+    /// Interventions that hand each sender's write in this very run to <paramref name="store"/> (its index in the
+    /// graph's senders, the write) as the forward reaches the last of its hooks; they change nothing.
+    /// </summary>
+    public static IEnumerable<Intervention> Capture(HookedTransformer model, EdgeGraph graph, Action<int, Tensor> store)
+    {
+        var seen = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        Tensor Seen(string hook) => seen[hook];
+        var completedAt = Enumerable.Range(0, graph.Senders.Length).ToLookup(s => HooksOf(graph.Senders[s], model)[^1]);
+        foreach (var hook in graph.Senders.SelectMany(s => HooksOf(s, model)).Distinct())
+            yield return Intervention.Custom(hook, (activation, _) =>
+            {
+                seen[hook] = activation;
+                foreach (int s in completedAt[hook]) store(s, Write(graph.Senders[s], model, Seen));
+                return activation;
+            });
+    }
 
     /// <summary>
     /// Runs <paramref name="tokens"/> cleanly and returns the logits, every sender's write, stacked in the graph's
@@ -34,10 +63,10 @@ internal static class SenderOutputs
         using var scope = NewDisposeScope();
         int layers = model.Config.Layers;
         var streams = model.Hooks.Layers.Select(l => l.ResidPre).Append(model.Hooks.Layers[layers - 1].ResidPost).ToArray();
-        var hooks = graph.Senders.Select(s => HookOf(s, model)).Concat(streams).ToHashSet(StringComparer.Ordinal);
+        var hooks = graph.Senders.SelectMany(s => HooksOf(s, model)).Concat(streams).ToHashSet(StringComparer.Ordinal);
         using var cache = new ActivationCache();
         var logits = model.Forward(tokens, new RunOptions { Cache = cache, CacheFilter = hooks.Contains, CacheCopies = false });
-        var writes = stack(graph.Senders.Select(s => Select(s, cache[HookOf(s, model)])).ToArray());
+        var writes = stack(graph.Senders.Select(s => Write(s, model, name => cache[name])).ToArray());
         var residuals = stack(streams.Select(name => cache[name]).ToArray());
         return (logits.MoveToOuterDisposeScope(), writes.MoveToOuterDisposeScope(), residuals.MoveToOuterDisposeScope());
     }

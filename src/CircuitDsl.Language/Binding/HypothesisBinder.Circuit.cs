@@ -10,12 +10,15 @@ namespace CircuitDsl.Language.Binding;
 /// component's input: the clause's q, k or v input of a head, all three when the clause names none, a head's own input
 /// when the node maps one (<c>L1.H0.k</c>), an MLP's input, or the logits. Each <c>expect path</c> claim gives an edge
 /// between every pair of components of consecutive hops, read the same way. Edges span every position, so an
-/// <c>at</c> on any of them is refused (CD2051) rather than ignored.
+/// <c>at</c> on any of them is refused (CD2051) rather than ignored. Under grouped-query attention a head's k or v input
+/// is its key/value head's (TransformerLens's ⌊h / G⌋), which the edge graph names by the group's first query head:
+/// <c>L1.H3.k</c> with groups of 2 is the edge graph's <c>L1.H2.k</c>, so two heads of a group that claim the same
+/// key input state one edge. In a parallel block a head does not feed its layer's MLP (CD2042 says so); no edge.
 /// </summary>
 internal sealed partial class HypothesisBinder
 {
     /// <summary>The edges of the graph and the paths, each once, receivers in computation order, then senders.</summary>
-    internal static ImmutableArray<CircuitEdge> CircuitEdges(InterpretationGraph? graph, IEnumerable<CircuitPath> paths)
+    internal static ImmutableArray<CircuitEdge> CircuitEdges(InterpretationGraph? graph, IEnumerable<CircuitPath> paths, ModelShape? shape = null)
     {
         var edges = new List<CircuitEdge>();
         foreach (var node in graph?.Nodes ?? [])
@@ -28,7 +31,7 @@ internal sealed partial class HypothesisBinder
                 foreach (var sender in path.Hops[i].Components)
                     foreach (var receiver in path.Hops[i + 1].Components)
                         edges.AddRange(Receivers(receiver, Channel.Output).Select(r => new CircuitEdge(sender.AsOutput, r)));
-        return [.. edges.Where(e => Feeds(e.Sender, e.Receiver)).Distinct()
+        return [.. edges.Where(e => Feeds(e.Sender, e.Receiver, shape)).Select(e => e with { Receiver = Canonical(e.Receiver, shape) }).Distinct()
             .OrderBy(e => e.Receiver.AsOutput.ResidualOrder).ThenBy(e => e.Receiver.HeadIndex).ThenBy(e => e.Receiver.Channel)
             .ThenBy(e => e.Sender.ResidualOrder).ThenBy(e => e.Sender.HeadIndex)];
     }
@@ -43,8 +46,16 @@ internal sealed partial class HypothesisBinder
         _ => [component],
     };
 
-    // An edge exists where the sender writes before the receiver reads (the binder reports the others: CD2007, CD2014).
-    private static bool Feeds(Component sender, Component receiver) => sender.ResidualOrder < receiver.AsOutput.ResidualOrder;
+    // An edge exists where the sender writes before the receiver reads (the binder reports the others: CD2007, CD2014, CD2042).
+    private static bool Feeds(Component sender, Component receiver, ModelShape? shape) =>
+        sender.ResidualOrder < receiver.AsOutput.ResidualOrder
+        && !(shape is { ParallelBlocks: true } && sender.Kind == ComponentKind.Head && receiver.Kind == ComponentKind.Mlp && sender.Layer == receiver.Layer);
+
+    /// <summary>A k or v input under grouped-query attention as the edge graph names it: by its group's first query head.</summary>
+    private static Component Canonical(Component receiver, ModelShape? shape) =>
+        shape is { QueriesPerKvHead: > 1 } && receiver is { Kind: ComponentKind.Head, Channel: Channel.Key or Channel.Value }
+            ? receiver with { HeadIndex = shape.KvHeadOf(receiver.HeadIndex) * shape.QueriesPerKvHead }
+            : receiver;
 
     /// <summary>
     /// Checks what <c>expect circuit</c> needs (edges, no positions on them, a model and method the edge evaluation can
@@ -60,10 +71,6 @@ internal sealed partial class HypothesisBinder
 
         var first = circuit[0].Span;
         RefusePositionsOnEdges();
-        if (_shape is { } shape && UnsupportedModel(shape) is { } reason)
-        {
-            diagnostics.Add(DiagnosticCatalog.CircuitModelUnsupported.Create(first, shape.Name, reason));
-        }
 
         if (method.Ablation.Value.PerGroup is { } group)
         {
@@ -76,7 +83,7 @@ internal sealed partial class HypothesisBinder
             diagnostics.Add(DiagnosticCatalog.CircuitMethodUnsupported.Create(metric.Span, "'metric accuracy'", "the edge evaluation scores logit_diff, loss and kl"));
         }
 
-        var edges = CircuitEdges(graph, expectations.Where(e => e.Path is not null).Select(e => e.Path!));
+        var edges = CircuitEdges(graph, expectations.Where(e => e.Path is not null).Select(e => e.Path!), _shape);
         // Judged on the text, so that a graph with errors of its own (reported already) is not also called empty.
         bool statesEdges = hypothesis.Members.OfType<NodeSyntax>().Any(n => n.Inputs.Length > 0) || expectations.Any(e => e.Path is not null);
         if (!statesEdges)
@@ -115,11 +122,4 @@ internal sealed partial class HypothesisBinder
             }
         }
     }
-
-    /// <summary>Why the edge graph cannot split this model's residual stream into edges (as discovery says), or null.</summary>
-    internal static string? UnsupportedModel(ModelShape shape) =>
-        shape.SandwichNorms ? "its blocks normalize their outputs (sandwich norms), so a head's write is not its output"
-        : shape.ParallelBlocks ? "its MLPs read the block's input beside the heads (parallel blocks); edges into them are not supported yet"
-        : shape.KvHeadsPerLayer != shape.HeadsPerLayer ? "it shares keys and values between heads (grouped-query attention); per-head k and v edges are not supported yet"
-        : null;
 }

@@ -71,6 +71,8 @@ public sealed class HookNames
             if (c.HasMlp)
             {
                 if (!c.ParallelResidual) yield return new(n.ResidMid, l, HookLayout.Residual, "[batch, pos, d_model]");
+                // A parallel block has no resid_mid: the MLP's own copy of the block's input, which a patch changes for the MLP alone.
+                else yield return new(n.MlpIn, l, HookLayout.Residual, "[batch, pos, d_model] (the block's input as the MLP reads it)");
                 if (c.HasNormalization)
                 {
                     yield return new(n.Ln2Scale, l, HookLayout.Scale, "[batch, pos, 1]");
@@ -124,6 +126,8 @@ public sealed class LayerHookNames(int layer)
     public string Z { get; } = $"blocks.{layer}.attn.hook_z";
     public string Result { get; } = $"blocks.{layer}.attn.hook_result";
     public string AttnOut { get; } = $"blocks.{layer}.hook_attn_out";
+    /// <summary>A parallel block's MLP input (TransformerLens's hook_mlp_in): resid_pre, seen by the MLP alone.</summary>
+    public string MlpIn { get; } = $"blocks.{layer}.hook_mlp_in";
     public string MlpPre { get; } = $"blocks.{layer}.mlp.hook_pre";
     public string MlpPreLinear { get; } = $"blocks.{layer}.mlp.hook_pre_linear";
     public string MlpPost { get; } = $"blocks.{layer}.mlp.hook_post";

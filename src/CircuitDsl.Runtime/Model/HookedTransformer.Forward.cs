@@ -34,8 +34,8 @@ public sealed partial class HookedTransformer
         var attnOut = run.Fire(n.AttnOut, Attention(layer, weights, n, residPre, run, tail));
         if (weights.mlp is null)
             return run.Fire(n.ResidPost, residPre + attnOut);
-        if (Config.ParallelResidual) // GPT-NeoX: the MLP reads the block's input, not its heads
-            return run.Fire(n.ResidPost, residPre + attnOut + Mlp(weights, n, residPre, run));
+        if (Config.ParallelResidual) // GPT-NeoX: the MLP reads the block's input, not its heads (hook_mlp_in: its own copy)
+            return run.Fire(n.ResidPost, residPre + attnOut + Mlp(weights, n, run.Fire(n.MlpIn, residPre), run));
 
         var residMid = run.Fire(n.ResidMid, residPre + attnOut);
         var mlpOut = Mlp(weights, n, residMid, run);

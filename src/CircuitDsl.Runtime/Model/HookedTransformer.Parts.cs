@@ -42,4 +42,19 @@ public sealed partial class HookedTransformer
         var output = resultSum + blocks[layer].attn.b_O;
         return (blocks[layer].ln1_post?.Apply(output, n.Ln1PostScale, n.Ln1PostNormalized, run) ?? output).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// What each head writes into the residual stream, given its result (hook_result, [..., d_model]) and, with
+    /// sandwich norms (Gemma-2), ln1_post's scale in the same run (ln1_post.hook_scale, broadcast against it): the
+    /// result itself, or the result through ln1_post with that scale held, (result − its mean, for LayerNorm) / scale ·
+    /// w. With the scale held ln1_post is linear, so the heads' writes and b_O's (with ln1_post's bias) sum to
+    /// hook_attn_out exactly. The caller owns the result.
+    /// </summary>
+    public Tensor HeadWrite(int layer, Tensor result, Tensor? ln1PostScale)
+    {
+        if (blocks[layer].ln1_post is not { } norm) return result.alias();
+        if (ln1PostScale is null) throw new ArgumentNullException(nameof(ln1PostScale), $"{Config.Name} normalises its heads' sum (sandwich norms): a head's write needs ln1_post's scale");
+        var centered = norm.b is null ? result : result - result.mean([-1], keepdim: true);
+        return centered / ln1PostScale * norm.w;
+    }
 }

@@ -92,4 +92,30 @@ public class InterventionTests
         Assert.That(attnNames, Does.Not.Contain("blocks.0.hook_mlp_out").And.Not.Contain("ln_final.hook_scale").And.Not.Contain("blocks.0.hook_resid_mid"));
         Assert.That(attnNames, Does.Contain("blocks.1.attn.hook_pattern").And.Contain("blocks.1.attn.hook_result"));
     }
+
+    [Test]
+    public void InAParallelBlockAPatchAtHookMlpInChangesTheMlpAlone()
+    {
+        // hook_mlp_in is the MLP's own copy of the block's input: the heads read resid_pre unchanged, and the block
+        // writes resid_pre + attn_out + MLP(resid_pre + delta).
+        var config = TestModels.NeoxLike;
+        using var model = TestModels.CreateDense(config, seed: 3);
+        using var scope = NewDisposeScope();
+        var tokens = TestModels.Tokens(config, 2, 7, seed: 4);
+        var (_, clean) = model.RunWithCache(tokens);
+        var n = model.Hooks.Layers[1];
+        var delta = 0.5 * randn(2, 7, config.DModel, generator: new Generator(5));
+        using var cache = new ActivationCache();
+        model.Forward(tokens, new RunOptions { Interventions = [Intervention.Custom(n.MlpIn, (a, _) => a + delta)], Cache = cache });
+        using (clean)
+        {
+            Assert.That(TestModels.MaxRelativeError(cache[n.AttnOut], clean[n.AttnOut]), Is.Zero, "the heads read the block's input unchanged");
+            var expected = clean[n.ResidPre] + clean[n.AttnOut] + model.MlpOut(1, clean[n.ResidPre] + delta);
+            Assert.That(TestModels.MaxRelativeError(cache[n.ResidPost], expected), Is.LessThan(1e-6));
+            Assert.That(TestModels.MaxRelativeError(cache[n.ResidPost], clean[n.ResidPost]), Is.GreaterThan(1e-3), "the patch reached the MLP");
+        }
+        Assert.That(model.Hooks.All.Select(h => h.Name), Does.Contain(n.MlpIn).And.Not.Contain(n.ResidMid));
+        using var sequential = TestModels.Create(TestModels.Gpt2Like);
+        Assert.That(sequential.Hooks.All.Select(h => h.Name), Does.Not.Contain("blocks.0.hook_mlp_in"), "a sequential block's MLP reads resid_mid");
+    }
 }
