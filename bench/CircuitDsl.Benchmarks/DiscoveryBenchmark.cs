@@ -79,7 +79,7 @@ public static class DiscoveryBenchmark
         }
     }
 
-    static string Eap(HookedTransformer model, DiscoverySettings settings, int repetitions)
+    internal static string Eap(HookedTransformer model, DiscoverySettings settings, int repetitions)
     {
         var data = settings.Data;
         int rows = Math.Min(settings.BatchSize, data.Count);
@@ -89,7 +89,7 @@ public static class DiscoveryBenchmark
         var times = Timing.MedianMilliseconds(repetitions,
             () =>
             {
-                using var discovery = new EdgeDiscovery(model, one);
+                using var discovery = EdgeDiscovery.ForRun(model, one with { Method = DiscoveryMethod.Eap });
                 discovery.Eap();
             },
             () => Floor(model, one));

@@ -24,7 +24,7 @@ public sealed class DiscoverRunner(DiscoverOptions options, IPlanCompiler compil
             frequencies = Stability.Run(session.Model, settings, resamples, s => Select(s).Kept, k => progress?.Invoke($"resample {k + 1} of {resamples}"));
         }
         progress?.Invoke($"{Method(options)} on {edges} edges, {settings.Data.Count} examples");
-        using var discovery = new EdgeDiscovery(session.Model, settings);
+        using var discovery = EdgeDiscovery.ForRun(session.Model, settings);
         var scores = discovery.Run();
         var (kept, selection) = Select(scores);
         if (frequencies is not null)

@@ -18,16 +18,44 @@ public sealed partial class EdgeDiscovery : IDisposable
     readonly EdgePatchRun run;
     readonly List<DiscoveryBatch> batches;
 
-    public EdgeDiscovery(HookedTransformer model, DiscoverySettings settings)
+    /// <summary>
+    /// The discovery <see cref="Run"/> is about to use: when EAP is the settings' method, its gradient forward is the
+    /// clean run and makes the caches too (one forward fewer per batch; the scores and caches are bit for bit the same).
+    /// </summary>
+    public static EdgeDiscovery ForRun(HookedTransformer model, DiscoverySettings settings) =>
+        new(model, settings, eapWithCaches: settings.Method == DiscoveryMethod.Eap);
+
+    /// <param name="eapWithCaches">Compute EAP's scores while making the caches (<see cref="ForRun"/>).</param>
+    public EdgeDiscovery(HookedTransformer model, DiscoverySettings settings, bool eapWithCaches = false)
     {
         if (DiscoveryMetric.Unsupported(settings.Metric) is { } reason) throw new NotSupportedException(reason);
         this.model = model;
         Settings = settings;
         Graph = EdgeGraph.For(model.Config, settings.Positions);
         run = new EdgePatchRun(model, Graph);
-        batches = DiscoveryBatch.All(model, Graph, settings, out int forwards);
-        CacheForwards = forwards;
+        // EAP's gradient forward is the clean run, so it can make the caches too.
+        var eap = eapWithCaches ? zeros(Graph.Count, ScalarType.Float64) : null;
+        try
+        {
+            batches = DiscoveryBatch.All(model, Graph, settings, out int forwards, eap is null ? null : (tokens, examples, source) =>
+            {
+                using var scope = NewDisposeScope();
+                var buckets = Graph.Positions is { } positions ? DiscoveryBatch.BucketsOf(positions, examples) : null;
+                var outcome = ReceiverGradients.Run(model, Graph, run.Receivers, tokens, null, null, settings.Metric, examples, writes => source - writes, buckets);
+                eap.add_(outcome.Scores);
+                return (outcome.Logits.MoveToOuterDisposeScope(), outcome.Writes.MoveToOuterDisposeScope(), outcome.Residuals.MoveToOuterDisposeScope());
+            });
+            CacheForwards = forwards;
+            if (eap is not null) eapScores = Attributed(DiscoveryMethod.Eap, eap);
+        }
+        finally
+        {
+            eap?.Dispose();
+        }
     }
+
+    // EAP's scores, made with the caches when EAP is the settings' method.
+    readonly EdgeScores? eapScores;
 
     public EdgeGraph Graph { get; }
     public DiscoverySettings Settings { get; }
@@ -35,7 +63,7 @@ public sealed partial class EdgeDiscovery : IDisposable
     /// <summary>How many batches the data makes: one stacked forward each for an evaluation of masks.</summary>
     public int Batches => batches.Count;
 
-    /// <summary>The forward passes made to cache the batches' clean and ablated writes (and the pool's mean).</summary>
+    /// <summary>The forward passes made to cache the batches' clean and ablated writes (and the pool's mean); not EAP's, which made the clean ones with <see cref="ForRun"/>.</summary>
     public int CacheForwards { get; }
 
     /// <summary>Runs the method the settings name.</summary>
@@ -87,7 +115,7 @@ public sealed partial class EdgeDiscovery : IDisposable
     }
 
     /// <summary>EAP: (source − clean) · ∂m/∂(receiver input) at the clean run, summed over batch and positions.</summary>
-    public EdgeScores Eap() => Attribution(DiscoveryMethod.Eap, [1.0]);
+    public EdgeScores Eap() => eapScores ?? Attribution(DiscoveryMethod.Eap, [1.0]);
 
     /// <summary>
     /// EAP-IG-inputs: the same product with the gradient averaged over <paramref name="steps"/> runs whose embeddings
@@ -99,31 +127,38 @@ public sealed partial class EdgeDiscovery : IDisposable
         return Attribution(DiscoveryMethod.EapIg, [.. Enumerable.Range(0, steps).Select(k => (double)k / steps)]);
     }
 
+    /// <summary>Gradients at the receivers' inputs (<see cref="ReceiverGradients"/>) times source − clean, averaged over the inputs at <paramref name="alphas"/>.</summary>
     EdgeScores Attribution(DiscoveryMethod method, double[] alphas)
     {
-        var scores = zeros(Graph.Count, ScalarType.Float64);
+        using var scores = zeros(Graph.Count, ScalarType.Float64);
+        bool interpolate = method == DiscoveryMethod.EapIg;
+        foreach (var batch in batches)
+        {
+            using var metric = Metric(batch, Settings.Metric);
+            foreach (double alpha in alphas)
+            {
+                using var scope = NewDisposeScope();
+                (Tensor, Tensor?)? embeddings = interpolate ? (Interpolate(batch, 0, alpha), HasPositions ? Interpolate(batch, 1, alpha) : null) : null;
+                // The gradient is taken at these inputs; the differences are always the clean run's.
+                var outcome = ReceiverGradients.Run(model, Graph, run.Receivers, batch.Tokens, embeddings, metric, Settings.Metric, batch.Examples, _ => batch.Source - batch.Clean, batch.Buckets);
+                scores.add_(outcome.Scores / alphas.Length);
+            }
+        }
+        return Attributed(method, scores);
+    }
+
+    /// <summary>Scores summed over every batch, as means over the scored rows, with the clean metric.</summary>
+    EdgeScores Attributed(DiscoveryMethod method, Tensor sums)
+    {
         double clean = 0;
         int count = 0;
-        bool interpolate = method == DiscoveryMethod.EapIg;
         foreach (var batch in batches)
         {
             using var metric = Metric(batch, Settings.Metric);
             clean += CleanSum(metric, batch);
             count += metric.Count;
-            foreach (double alpha in alphas)
-            {
-                using var scope = NewDisposeScope();
-                var mask = zeros(1, Graph.Count).requires_grad_(true);
-                (Tensor, Tensor?)? embeddings = interpolate ? (Interpolate(batch, 0, alpha), HasPositions ? Interpolate(batch, 1, alpha) : null) : null;
-                // Logits only at the metric's rows: the unembedding of the rest, and its backward, would add nothing to the gradient.
-                var logits = run.Forward(batch.Tokens, mask, batch.Clean, batch.Source, EdgeDelta.FromClean, gradients: true, embeddings, buckets: batch.Buckets, rows: metric.Rows);
-                var total = metric.SumsOfRows(logits).sum();
-                var gradient = autograd.grad([total], [mask])[0];
-                scores.add_(gradient.squeeze(0).to(ScalarType.Float64) / alphas.Length);
-            }
         }
-        var values = scores.data<double>().ToArray();
-        scores.Dispose();
+        var values = sums.data<double>().ToArray();
         return new EdgeScores(Graph, method, [.. values.Select(s => s / count)]) { CleanMetric = clean / count };
     }
 

@@ -42,7 +42,7 @@ public static class Stability
         for (int k = 0; k < resamples; k++)
         {
             progress?.Invoke(k);
-            using var discovery = new EdgeDiscovery(model, settings with { Data = Resample(settings.Data, settings.Seed, k) });
+            using var discovery = EdgeDiscovery.ForRun(model, settings with { Data = Resample(settings.Data, settings.Seed, k) });
             graph ??= discovery.Graph;
             selected ??= new int[graph.Count];
             foreach (var edge in select(discovery.Run())) selected[graph.IndexOf(edge)]++;

@@ -38,12 +38,16 @@ internal sealed class DiscoveryBatch : IDisposable
         Buckets?.Dispose();
     }
 
+    // x_new is chosen as `circuit check` chooses it: each example's own counterfactual (paired), or a pool example
+    // drawn per reference from the seed's "counterfactual" stream.
     /// <summary>
-    /// The batches of <paramref name="settings"/>' data. x_new is chosen as `circuit check` chooses it: each example's
-    /// own counterfactual (paired), or a pool example drawn per reference from the seed's "counterfactual" stream.
+    /// Every batch of the data with its cached writes; <paramref name="forwards"/> counts the forward passes made. With
+    /// <paramref name="cleanRun"/> the clean run is that function's (given the tokens, the examples and what an ablated
+    /// edge carries), which must record what <see cref="SenderOutputs.Run(HookedTransformer, EdgeGraph, Tensor)"/> records:
+    /// EAP's gradient forward, which is the clean run, so that the caches cost no forward of their own.
     /// </summary>
-    /// <summary>Every batch of the data with its cached writes; <paramref name="forwards"/> counts the forward passes made.</summary>
-    public static List<DiscoveryBatch> All(HookedTransformer model, EdgeGraph graph, DiscoverySettings settings, out int forwards)
+    public static List<DiscoveryBatch> All(HookedTransformer model, EdgeGraph graph, DiscoverySettings settings, out int forwards,
+        Func<Tensor, IReadOnlyList<Example>, Tensor, (Tensor Logits, Tensor Writes, Tensor Residuals)>? cleanRun = null)
     {
         var data = settings.Data;
         var counterfactual = new int[data.Count];
@@ -59,9 +63,9 @@ internal sealed class DiscoveryBatch : IDisposable
             {
                 using var scope = NewDisposeScope();
                 var references = TokenBatch.Range(start, end);
+                var examples = references.Select(i => data.Examples[i]).ToArray();
                 var tokens = TokenBatch.Of(data, references);
-                var (logits, clean, residuals) = SenderOutputs.Run(model, graph, tokens);
-                forwards++;
+                long[] shape = [graph.Senders.Length, tokens.shape[0], tokens.shape[1], model.Config.DModel];
                 Tensor source;
                 switch (settings.Ablation)
                 {
@@ -69,20 +73,22 @@ internal sealed class DiscoveryBatch : IDisposable
                         var corrupted = settings.Counterfactual == CounterfactualSource.Paired
                             ? TokenBatch.Of(data, references, counterfactual: true)
                             : TokenBatch.Of(data, counterfactual[start..end]);
-                        source = SenderOutputs.Run(model, graph, corrupted).Writes;
+                        source = SenderOutputs.Writes(model, graph, corrupted);
                         forwards++;
                         break;
                     case EdgeAblation.Mean:
-                        source = mean!.unsqueeze(1).expand_as(clean).contiguous();
+                        source = mean!.unsqueeze(1).expand(shape).contiguous();
                         break;
                     default:
-                        source = zeros_like(clean);
+                        source = zeros(shape);
                         break;
                 }
+                var (logits, clean, residuals) = cleanRun is null ? SenderOutputs.Run(model, graph, tokens) : cleanRun(tokens, examples, source);
+                if (cleanRun is null) forwards++; // otherwise the forward is the caller's (EAP's), counted there
                 batches.Add(new DiscoveryBatch
                 {
                     Tokens = tokens.DetachFromDisposeScope(),
-                    Examples = references.Select(i => data.Examples[i]).ToArray(),
+                    Examples = examples,
                     CleanLogits = logits.DetachFromDisposeScope(),
                     Clean = clean.DetachFromDisposeScope(),
                     Source = source.DetachFromDisposeScope(),
@@ -100,7 +106,7 @@ internal sealed class DiscoveryBatch : IDisposable
     }
 
     /// <summary>Each position's bucket of <paramref name="examples"/>, one-hot: [B, pos, buckets] in float32.</summary>
-    static Tensor BucketsOf(EdgePositions positions, IEnumerable<Example> examples)
+    public static Tensor BucketsOf(EdgePositions positions, IEnumerable<Example> examples)
     {
         var buckets = examples.Select(positions.BucketsOf).ToArray();
         var flat = buckets.SelectMany(b => b.Select(k => (long)k)).ToArray();
@@ -117,7 +123,7 @@ internal sealed class DiscoveryBatch : IDisposable
         {
             using var scope = NewDisposeScope();
             var data = TokenBatch.Range(start, end).Select(settings.Data.PoolDatum).ToArray();
-            var writes = SenderOutputs.Run(model, graph, TokenBatch.Of(settings.Data, data)).Writes.to(ScalarType.Float64).sum(1);
+            var writes = SenderOutputs.Writes(model, graph, TokenBatch.Of(settings.Data, data)).to(ScalarType.Float64).sum(1);
             forwards++;
             var total = sum is null ? writes : sum + writes;
             sum?.Dispose();

@@ -38,6 +38,9 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph) : I
 {
     readonly ReceiverIndex receivers = new(graph);
 
+    /// <summary>The receiver groups this run patches (for <see cref="ReceiverGradients"/>, which reads the same ones).</summary>
+    public ReceiverIndex Receivers => receivers;
+
     /// <summary>
     /// The logits [V·B, pos, vocab] with the edges of each variant ablated. <paramref name="mask"/> is [V, edges];
     /// <paramref name="clean"/> and <paramref name="source"/> are the senders' writes [senders, B, pos, d]

@@ -58,16 +58,36 @@ internal static class SenderOutputs
     /// sender order: [senders, batch, pos, d_model], and the residual stream at the start of every layer and at the
     /// end: [layers + 1, batch, pos, d_model] (where a run that changes nothing before layer l may start). The caller owns all three.
     /// </summary>
-    public static (Tensor Logits, Tensor Writes, Tensor Residuals) Run(HookedTransformer model, EdgeGraph graph, Tensor tokens)
+    public static (Tensor Logits, Tensor Writes, Tensor Residuals) Run(HookedTransformer model, EdgeGraph graph, Tensor tokens) =>
+        Run(model, graph, tokens, new RunOptions());
+
+    /// <summary>Every sender's write alone [senders, batch, pos, d_model] (an ablated edge's source): the run stops at the final stream, unembedding nothing.</summary>
+    public static Tensor Writes(HookedTransformer model, EdgeGraph graph, Tensor tokens)
+    {
+        var (final, writes, residuals) = Run(model, graph, tokens, new RunOptions { StopAtLayer = model.Config.Layers });
+        final.Dispose();
+        residuals.Dispose();
+        return writes;
+    }
+
+    /// <summary>
+    /// As <see cref="Run(HookedTransformer, EdgeGraph, Tensor)"/> with <paramref name="interventions"/> that change no
+    /// value, recording gradients and stopping at the final stream (returned in place of the logits): EAP's forward
+    /// (<see cref="ReceiverGradients"/>). The three tensors are in the run's graph.
+    /// </summary>
+    public static (Tensor Final, Tensor Writes, Tensor Residuals) RunWithGradients(HookedTransformer model, EdgeGraph graph, Tensor tokens, IReadOnlyList<Intervention> interventions) =>
+        Run(model, graph, tokens, new RunOptions { Interventions = interventions, Gradients = true, StopAtLayer = model.Config.Layers });
+
+    static (Tensor Output, Tensor Writes, Tensor Residuals) Run(HookedTransformer model, EdgeGraph graph, Tensor tokens, RunOptions options)
     {
         using var scope = NewDisposeScope();
         int layers = model.Config.Layers;
         var streams = model.Hooks.Layers.Select(l => l.ResidPre).Append(model.Hooks.Layers[layers - 1].ResidPost).ToArray();
         var hooks = graph.Senders.SelectMany(s => HooksOf(s, model)).Concat(streams).ToHashSet(StringComparer.Ordinal);
         using var cache = new ActivationCache();
-        var logits = model.Forward(tokens, new RunOptions { Cache = cache, CacheFilter = hooks.Contains, CacheCopies = false });
+        var output = model.Forward(tokens, options with { Cache = cache, CacheFilter = hooks.Contains, CacheCopies = false });
         var writes = stack(graph.Senders.Select(s => Write(s, model, name => cache[name])).ToArray());
         var residuals = stack(streams.Select(name => cache[name]).ToArray());
-        return (logits.MoveToOuterDisposeScope(), writes.MoveToOuterDisposeScope(), residuals.MoveToOuterDisposeScope());
+        return (output.MoveToOuterDisposeScope(), writes.MoveToOuterDisposeScope(), residuals.MoveToOuterDisposeScope());
     }
 }

@@ -36,6 +36,24 @@ public sealed class LayerNormWeights : nn.Module
         var normalized = run.Fire(normalizedHook, centered / scale);
         return b is null ? normalized * w : normalized * w + b;
     }
+
+    /// <summary>
+    /// The gradient at the input <paramref name="x"/> [..., d] given the gradient at the output, <paramref name="upstream"/>
+    /// [..., k, d] for k copies of each x (broadcast along the axis before the last): with u = upstream · w, x̂ the
+    /// normalized input and s its scale, ∂/∂c = (u − x̂ · mean(u · x̂)) / s for c the centred input, and for LayerNorm
+    /// ∂/∂x = ∂/∂c − mean(∂/∂c) (RMSNorm does not centre: ∂/∂x = ∂/∂c). The same numbers as autograd through
+    /// <see cref="Apply"/>, without recording it.
+    /// </summary>
+    internal Tensor Backward(Tensor x, Tensor upstream)
+    {
+        using var scope = NewDisposeScope();
+        var centered = b is null ? x : x - x.mean([-1], keepdim: true);
+        var scale = (centered.pow(2).mean([-1], keepdim: true) + epsilon).sqrt().unsqueeze(-2); // [..., 1, 1]
+        var normalized = centered.unsqueeze(-2) / scale;                                       // [..., 1, d]
+        var u = upstream * w;
+        var dc = (u - normalized * (u * normalized).mean([-1], keepdim: true)) / scale;
+        return (b is null ? dc : dc - dc.mean([-1], keepdim: true)).MoveToOuterDisposeScope();
+    }
 }
 
 /// <summary>Multi-head causal self-attention with per-head weights [head, d_model, d_head].</summary>

@@ -12,7 +12,7 @@ public sealed partial class HookedTransformer
     /// ([B, pos, heads, d_head]; k and v per key/value head, before rotation) and the block's resid_pre [B, pos,
     /// d_model], returns ∂m with respect to each head's input copy (what hook_q_input, hook_k_input and hook_v_input
     /// hold: [B, pos, heads (or key/value heads), d_model]): the projections' transposes, then ln1's Jacobian at
-    /// resid_pre (through autograd on ln1 alone). The caller owns the results.
+    /// resid_pre (in closed form, <see cref="LayerNormWeights.Backward"/>). The caller owns the results.
     /// </summary>
     public (Tensor Query, Tensor Key, Tensor Value) HeadInputGradients(int layer, Tensor residPre, Tensor queries, Tensor keys, Tensor values)
     {
@@ -26,13 +26,9 @@ public sealed partial class HookedTransformer
         Tensor Back(Tensor gradient, Tensor w) => WithFloat32(w, wide => einsum("bphe,hde->bphd", gradient, wide));
         var upstream = new[] { Back(queries, a.W_Q), Back(keys, a.W_K), Back(values, a.W_V) };
         if (weights.ln1 is null) return (upstream[0].MoveToOuterDisposeScope(), upstream[1].MoveToOuterDisposeScope(), upstream[2].MoveToOuterDisposeScope());
-        // ln1 acts per position, so every head's copy shares its Jacobian: one copy of the stream per reader, all three channels at once.
+        // ln1 acts per position, so every head's copy shares its Jacobian at resid_pre: all readers of all three channels at once.
         var readers = upstream.Select(u => u.shape[2]).ToArray();
-        using var mode = enable_grad();
-        var copies = residPre.detach().unsqueeze(2).expand(-1, -1, readers.Sum(), -1).contiguous().requires_grad_(true);
-        var normalized = weights.ln1.Apply(copies, n.Ln1Scale, n.Ln1Normalized, new HookRun(Hooks, RunOptions.Plain));
-        var gradient = autograd.grad([normalized], [copies], [cat(upstream, 2)])[0];
-        var parts = gradient.split(readers, 2);
+        var parts = weights.ln1.Backward(residPre, cat(upstream, 2)).split(readers, 2);
         return (parts[0].MoveToOuterDisposeScope(), parts[1].MoveToOuterDisposeScope(), parts[2].MoveToOuterDisposeScope());
     }
 }

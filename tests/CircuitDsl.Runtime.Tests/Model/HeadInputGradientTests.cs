@@ -14,7 +14,24 @@ public class HeadInputGradientTests
     public void GradientsAtEachHeadsInputCopyAreWhatTheSplitInputsReceive(ModelConfig config)
     {
         using var model = TestModels.CreateDense(config);
-        using var scope = TestScope = NewDisposeScope();
+        long before = Tensor.TotalCount;
+        try
+        {
+            Compare(model, config);
+        }
+        finally
+        {
+            foreach (var t in KeptTensors) t.Dispose();
+            KeptTensors.Clear();
+        }
+        Assert.That(Tensor.TotalCount, Is.EqualTo(before), "every tensor of the test is freed");
+        GC.Collect(); // what the run left to finalizers goes now, not in the middle of a later test that counts tensors
+        GC.WaitForPendingFinalizers();
+    }
+
+    static void Compare(HookedTransformer model, ModelConfig config)
+    {
+        using var scope = NewDisposeScope();
         var tokens = TestModels.Tokens(config, 3, 6, 4);
         Tensor Metric(Tensor logits) => logits.log_softmax(-1)[.., -1, 1].sum() + logits[.., 2, 3].sum();
         var names = model.Hooks.Layers;
@@ -55,10 +72,15 @@ public class HeadInputGradientTests
         GC.KeepAlive(splitLeaf);
     }
 
-    /// <summary>An activation kept past the forward's dispose scope (the backward reads it), freed with the test's.</summary>
-    static Tensor Kept(Tensor a) => a.DetachFromDisposeScope().MoveToOtherDisposeScope(TestScope!);
+    /// <summary>An activation kept past the forward's dispose scope (the backward reads it), freed when the test ends.</summary>
+    static Tensor Kept(Tensor a)
+    {
+        var held = a.DetachFromDisposeScope();
+        KeptTensors.Add(held);
+        return held;
+    }
 
-    [ThreadStatic] static TorchSharp.DisposeScope? TestScope;
+    static readonly List<Tensor> KeptTensors = [];
 
     /// <summary>The token embedding as a leaf that requires grad, so that the whole forward is differentiated.</summary>
     static Intervention Leaf(out Tensor?[] holder)

@@ -1,0 +1,101 @@
+using CircuitDsl.Discovery.Graph;
+using CircuitDsl.Discovery.Methods;
+using CircuitDsl.Discovery.Running;
+using CircuitDsl.Discovery.Tests.Support;
+using CircuitDsl.Interventions.Metrics;
+using CircuitDsl.Interventions.Plan;
+using CircuitDsl.Interventions.Tests.Support;
+using CircuitDsl.Runtime.Model;
+using static TorchSharp.torch;
+
+namespace CircuitDsl.Discovery.Tests;
+
+/// <summary>
+/// EAP from the receivers' gradients of one plain forward (ReceiverGradients) against the mask's gradient at 0, and
+/// the caches EAP's forward makes (when EAP is the method) against the ones a plain clean forward makes.
+/// </summary>
+[TestFixture]
+public class ReceiverGradientTests
+{
+    static readonly ModelConfig[] Configs = RandomModels.All;
+
+    static DiscoverySettings Settings(ModelConfig config, DiscoveryMethod method, bool perPosition = false)
+    {
+        var settings = FamilyModels.Settings(FamilyModels.Data(config, 10)) with { Method = method, BatchSize = 4 }; // three batches
+        return perPosition ? settings with { Positions = EdgePositions.Of(["END"]) } : settings;
+    }
+
+    /// <summary>EAP as the mask's gradient at 0, through the edge-patched forward (the split q/k/v inputs).</summary>
+    static double[] MaskGradient(HookedTransformer model, DiscoverySettings settings)
+    {
+        var graph = EdgeGraph.For(model.Config, settings.Positions);
+        using var run = new EdgePatchRun(model, graph);
+        var batches = DiscoveryBatch.All(model, graph, settings, out _);
+        try
+        {
+            var sums = new double[graph.Count];
+            int count = 0;
+            foreach (var batch in batches)
+            {
+                using var scope = NewDisposeScope();
+                using var metric = DiscoveryMetric.For(settings.Metric, batch.Examples, batch.CleanLogits);
+                var mask = zeros(1, graph.Count).requires_grad_(true);
+                var logits = run.Forward(batch.Tokens, mask, batch.Clean, batch.Source, EdgeDelta.FromClean, gradients: true, buckets: batch.Buckets);
+                var gradient = autograd.grad([metric.Sums(logits).sum()], [mask])[0].squeeze(0).to(ScalarType.Float64).data<double>().ToArray();
+                for (int e = 0; e < sums.Length; e++) sums[e] += gradient[e];
+                count += metric.Count;
+            }
+            return [.. sums.Select(s => s / count)];
+        }
+        finally
+        {
+            foreach (var b in batches) b.Dispose();
+        }
+    }
+
+    [TestCaseSource(nameof(Configs))]
+    public void ReceiverGradientsGiveTheMasksGradient(ModelConfig config)
+    {
+        using var model = FamilyModels.Create(config);
+        foreach (bool perPosition in new[] { false, true })
+        {
+            var settings = Settings(config, DiscoveryMethod.Exact, perPosition);
+            using var discovery = new EdgeDiscovery(model, settings);
+            var eap = discovery.Eap().Scores;
+            var expected = MaskGradient(model, settings);
+            double largest = expected.Max(Math.Abs);
+            Assert.That(largest, Is.GreaterThan(0));
+            for (int e = 0; e < expected.Length; e++)
+                Assert.That(eap[e], Is.EqualTo(expected[e]).Within(1e-5 * largest), $"{discovery.Graph.Edges[e]} (per position: {perPosition})");
+        }
+    }
+
+    [TestCaseSource(nameof(Configs))]
+    public void WhenEapIsTheMethodItsForwardMakesTheCachesAndTheyAreTheCleanRunsBitForBit(ModelConfig config)
+    {
+        using var model = FamilyModels.Create(config);
+        using var folded = EdgeDiscovery.ForRun(model, Settings(config, DiscoveryMethod.Eap));
+        using var plain = EdgeDiscovery.ForRun(model, Settings(config, DiscoveryMethod.Exact));
+        Assert.That((folded.Batches, folded.CacheForwards, plain.CacheForwards), Is.EqualTo((3, 3, 6)), "x_new per batch; the clean run is EAP's");
+        Assert.That(folded.Eap().Scores, Is.EqualTo(plain.Eap().Scores), "the same gradient forward, with or without the caches");
+        // Everything read from the caches afterwards is the same to the bit: exact patching, a circuit's faithfulness.
+        Assert.That(folded.Exact().Scores, Is.EqualTo(plain.Exact().Scores));
+        var circuit = plain.Eap().Top(5);
+        Assert.That(folded.Faithfulness(circuit), Is.EqualTo(plain.Faithfulness(circuit)));
+    }
+
+    [Test]
+    public void LiveTensorsReturnToTheirStartingCount()
+    {
+        var config = RandomModels.Gpt2Like;
+        using var model = FamilyModels.Create(config);
+        using (var warm = EdgeDiscovery.ForRun(model, Settings(config, DiscoveryMethod.Eap))) warm.EapIg(2);
+        long before = Tensor.TotalCount;
+        using (var discovery = EdgeDiscovery.ForRun(model, Settings(config, DiscoveryMethod.Eap)))
+        {
+            discovery.Eap();
+            discovery.EapIg(2);
+        }
+        Assert.That(Tensor.TotalCount, Is.EqualTo(before));
+    }
+}
