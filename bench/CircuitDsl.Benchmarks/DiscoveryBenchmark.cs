@@ -25,21 +25,28 @@ namespace CircuitDsl.Benchmarks;
 /// </summary>
 public static class DiscoveryBenchmark
 {
+    static readonly (string Model, Func<Dataset> Data, MetricSpec Metric, CounterfactualSource X)[] Zoo =
+    [
+        ("zoo:attn-only-2l", () => RepeatedTokensData.Create(new RepeatedTokensTask(), 64, 5), MetricSpec.Loss(PositionSet.Named("repeated")), CounterfactualSource.Resampled),
+        ("zoo:ioi-2l", () => IoiData.Create(new IoiTask(), 64, 11, IoiCounterfactual.Abc), MetricSpec.LogitDiff(PositionSet.Named("END")), CounterfactualSource.Paired),
+        ("zoo:parens-3l", () => ParensData.Create(new ParensTask(), 32, 11), MetricSpec.LogitDiff(PositionSet.Named("END")), CounterfactualSource.Resampled),
+    ];
+
+    /// <summary>The GPT-2 shape's data (4 × 16 tokens, logit_diff at the last position), exact patching's stack bounded as `circuit discover` bounds it (2 GiB; 1,024 rows would need ~80 GiB).</summary>
+    static DiscoverySettings Gpt2Settings(HookedTransformer gpt2)
+    {
+        var settings = new DiscoverySettings(RandomPairs(gpt2.Config, 4, 16, 3), MetricSpec.LogitDiff(PositionSet.At(-1))) { Counterfactual = CounterfactualSource.Paired, BatchSize = 4 };
+        return settings with { MaxRows = Math.Min(settings.MaxRows, MemoryEstimate.RowsWithin(gpt2.Config, 16, 2L << 30)) };
+    }
+
     public static void Run(TextWriter output, int repetitions, int gpt2Repetitions)
     {
-        var zoo = new (string Model, Func<Dataset> Data, MetricSpec Metric, CounterfactualSource X)[]
-        {
-            ("zoo:attn-only-2l", () => RepeatedTokensData.Create(new RepeatedTokensTask(), 64, 5), MetricSpec.Loss(PositionSet.Named("repeated")), CounterfactualSource.Resampled),
-            ("zoo:ioi-2l", () => IoiData.Create(new IoiTask(), 64, 11, IoiCounterfactual.Abc), MetricSpec.LogitDiff(PositionSet.Named("END")), CounterfactualSource.Paired),
-            ("zoo:parens-3l", () => ParensData.Create(new ParensTask(), 32, 11), MetricSpec.LogitDiff(PositionSet.Named("END")), CounterfactualSource.Resampled),
-        };
+        var zoo = Zoo;
         output.WriteLine($"## Discovery: EAP against its floor, ACDC and exact patching against one forward per edge test (torch threads {get_num_threads()})");
         output.WriteLine();
         using var gpt2 = new HookedTransformer(SparseBenchmark.Gpt2Small);
         gpt2.InitializeWeights(1);
-        var gpt2Settings = new DiscoverySettings(RandomPairs(gpt2.Config, 4, 16, 3), MetricSpec.LogitDiff(PositionSet.At(-1))) { Counterfactual = CounterfactualSource.Paired, BatchSize = 4 };
-        // Exact patching's stack as `circuit discover` bounds it (2 GiB; 1,024 rows of this shape would need ~80 GiB).
-        gpt2Settings = gpt2Settings with { MaxRows = Math.Min(gpt2Settings.MaxRows, MemoryEstimate.RowsWithin(gpt2.Config, 16, 2L << 30)) };
+        var gpt2Settings = Gpt2Settings(gpt2);
         // Whole ACDC and exact runs take seconds to minutes each: at most 3 repetitions.
         int whole = Math.Max(1, Math.Min(repetitions, 3));
 
@@ -51,15 +58,7 @@ public static class DiscoveryBenchmark
         output.WriteLine();
         AcdcPerLayer(output, gpt2, gpt2Settings, gpt2Repetitions);
 
-        output.WriteLine("### (a) EAP against two forwards and one backward of the same batch (goal: at most 1.5×)");
-        output.WriteLine();
-        output.WriteLine("EAP: the discovery's caches (clean and counterfactual forwards recording every sender's write) and the attribution pass (a third forward, with the mask's gradient). Floor: the counterfactual forward, and the clean forward with a backward to its embeddings.");
-        output.WriteLine();
-        output.WriteLine("| model | edges | batch × tokens | EAP ms | floor ms | EAP / floor |");
-        output.WriteLine("|---|---|---|---|---|---|");
-        ForZoo(zoo, (model, settings) => output.WriteLine(Eap(model, settings, repetitions)));
-        output.WriteLine(Eap(gpt2, gpt2Settings, gpt2Repetitions));
-        output.WriteLine();
+        EapAgainstFloor(output, zoo, gpt2, gpt2Settings, repetitions, gpt2Repetitions);
 
         output.WriteLine("### (c) Exact patching of every edge (one variant per edge, stacked up to 1,024 rows, and the unpatched variant in each stack) against one forward per edge");
         output.WriteLine();
@@ -67,6 +66,28 @@ public static class DiscoveryBenchmark
         output.WriteLine("|---|---|---|---|---|---|---|");
         ForZoo(zoo, (model, settings) => output.WriteLine(ExactWhole(model, settings, whole)));
         output.WriteLine(ExactSample(gpt2, gpt2Settings, 1));
+        output.WriteLine();
+    }
+
+    /// <summary>Only part (a), EAP against its floor (`--discovery --eap-only`).</summary>
+    public static void RunEap(TextWriter output, int repetitions, int gpt2Repetitions)
+    {
+        using var gpt2 = new HookedTransformer(SparseBenchmark.Gpt2Small);
+        gpt2.InitializeWeights(1);
+        EapAgainstFloor(output, Zoo, gpt2, Gpt2Settings(gpt2), repetitions, gpt2Repetitions);
+    }
+
+    static void EapAgainstFloor(TextWriter output, (string Model, Func<Dataset> Data, MetricSpec Metric, CounterfactualSource X)[] zoo,
+        HookedTransformer gpt2, DiscoverySettings gpt2Settings, int repetitions, int gpt2Repetitions)
+    {
+        output.WriteLine("### (a) EAP against two forwards and one backward of the same batch (goal: at most 1.5×)");
+        output.WriteLine();
+        output.WriteLine("EAP: the counterfactual forward (to the final stream) and EAP's gradient forward, which is the clean run and makes the caches, with its backward and the receivers' scores. Floor: the counterfactual forward, and the clean forward with a backward to its embeddings (both to full logits).");
+        output.WriteLine();
+        output.WriteLine("| model | edges | batch × tokens | EAP ms | floor ms | EAP / floor |");
+        output.WriteLine("|---|---|---|---|---|---|");
+        ForZoo(zoo, (model, settings) => output.WriteLine(Eap(model, settings, repetitions)));
+        output.WriteLine(Eap(gpt2, gpt2Settings, gpt2Repetitions));
         output.WriteLine();
     }
 
@@ -79,7 +100,7 @@ public static class DiscoveryBenchmark
         }
     }
 
-    internal static string Eap(HookedTransformer model, DiscoverySettings settings, int repetitions)
+    static string Eap(HookedTransformer model, DiscoverySettings settings, int repetitions)
     {
         var data = settings.Data;
         int rows = Math.Min(settings.BatchSize, data.Count);

@@ -1,7 +1,7 @@
 using CircuitDsl.Benchmarks;
 using CircuitDsl.Runtime;
 
-// Usage: dotnet run -c Release --project bench/CircuitDsl.Benchmarks [-- --repetitions N] [--gpt2-repetitions N] [--skip-loop] [--interventions | --patching | --sparse | --zoo-paths | --fixed-cost | --memory | --compiler | --cache | --scrub | --llama [--llama-batches 1,4] [--llama-dir DIR] | --discovery [--no-memory] [--threads N]]
+// Usage: dotnet run -c Release --project bench/CircuitDsl.Benchmarks [-- --repetitions N] [--gpt2-repetitions N] [--skip-loop] [--interventions | --patching | --sparse | --zoo-paths | --fixed-cost | --memory | --compiler | --cache | --scrub | --llama [--llama-batches 1,4] [--llama-dir DIR] | --discovery [--eap-only] [--no-memory] [--threads N]]
 // (--interventions is --patching and --memory; --memory-of N is the child process that --memory starts per N)
 int at = Array.IndexOf(args, "--repetitions");
 int repetitions = at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1]) : 20;
@@ -37,6 +37,11 @@ if (args.Contains("--discovery"))
     if (threadsAt >= 0) TorchSharp.torch.set_num_threads(int.Parse(args[threadsAt + 1]));
     Console.WriteLine($"# CircuitDsl discovery benchmark ({Environment.ProcessorCount} cores, torch threads {TorchSharp.torch.get_num_threads()}, medians)");
     Console.WriteLine();
+    if (args.Contains("--eap-only"))
+    {
+        DiscoveryBenchmark.RunEap(Console.Out, at >= 0 ? Math.Min(repetitions, 5) : 5, gpt2At >= 0 ? int.Parse(args[gpt2At + 1]) : 3);
+        return;
+    }
     DiscoveryBenchmark.Run(Console.Out, at >= 0 ? Math.Min(repetitions, 5) : 5, gpt2At >= 0 ? int.Parse(args[gpt2At + 1]) : 3);
     if (!args.Contains("--no-memory")) DiscoveryMemoryBenchmark.Run(Console.Out);
     return;

@@ -1,3 +1,4 @@
+using CircuitDsl.TestSupport;
 using CircuitDsl;
 using CircuitDsl.Discovery.Methods;
 using CircuitDsl.Interventions.Metrics;
@@ -87,7 +88,7 @@ public class AcdcEvaluationModeTests
     [Test]
     public void AcdcDecidesAlikeInEveryMode()
     {
-        long before = Tensor.TotalCount;
+        long before = LiveTensors.Count();
         var full = discovery.Acdc(tau: 0.05, mode: EvaluationMode.FromEmbeddings);
         var resumed = discovery.Acdc(tau: 0.05, mode: EvaluationMode.Resumed);
         var sparse = discovery.Acdc(tau: 0.05);

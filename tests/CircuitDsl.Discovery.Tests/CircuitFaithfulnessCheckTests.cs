@@ -1,3 +1,4 @@
+using CircuitDsl.TestSupport;
 using System.Collections.Immutable;
 using CircuitDsl.Discovery.Graph;
 using CircuitDsl.Discovery.Methods;
@@ -103,7 +104,7 @@ public class CircuitFaithfulnessCheckTests
     {
         var plan = Plan(HandSetCircuit.Circuit.Skip(1));
         var first = Run(plan); // also creates lazily made native state
-        long before = torch.Tensor.TotalCount;
+        long before = LiveTensors.Count();
         var second = Run(plan);
 
         Assert.That(torch.Tensor.TotalCount, Is.EqualTo(before));

@@ -1,3 +1,4 @@
+using CircuitDsl.TestSupport;
 using CircuitDsl.Discovery.Graph;
 using CircuitDsl.Discovery.Methods;
 using CircuitDsl.Discovery.Tests.Support;
@@ -127,7 +128,7 @@ public class PerPositionEdgeTests
     public void LiveTensorsReturnToTheirStart() // ACDC's are not counted here: its loop writes mask elements outside a scope
     {
         positioned.Eap();
-        long before = Tensor.TotalCount;
+        long before = LiveTensors.Count();
         positioned.Eap();
         positioned.EapIg(2);
         positioned.Exact();

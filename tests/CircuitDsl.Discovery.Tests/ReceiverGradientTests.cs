@@ -1,3 +1,4 @@
+using CircuitDsl.TestSupport;
 using CircuitDsl.Discovery.Graph;
 using CircuitDsl.Discovery.Methods;
 using CircuitDsl.Discovery.Running;
@@ -90,7 +91,7 @@ public class ReceiverGradientTests
         var config = RandomModels.Gpt2Like;
         using var model = FamilyModels.Create(config);
         using (var warm = EdgeDiscovery.ForRun(model, Settings(config, DiscoveryMethod.Eap))) warm.EapIg(2);
-        long before = Tensor.TotalCount;
+        long before = LiveTensors.Count();
         using (var discovery = EdgeDiscovery.ForRun(model, Settings(config, DiscoveryMethod.Eap)))
         {
             discovery.Eap();

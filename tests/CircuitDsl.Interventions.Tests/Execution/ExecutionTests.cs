@@ -40,7 +40,7 @@ public class ExecutionTests
         };
         var runner = new ExperimentRunner(model);
         runner.Run(plan); // warm-up: lazily created native state
-        long before = Tensor.TotalCount;
+        long before = LiveTensors.Count();
         var result = runner.Run(plan);
         Assert.That(Tensor.TotalCount, Is.EqualTo(before));
         Assert.That(result.Checks, Has.Count.EqualTo(10), "the sweep reports one result per sender");

@@ -1,3 +1,4 @@
+using CircuitDsl.TestSupport;
 using CircuitDsl.Interventions.Execution;
 using CircuitDsl.Interventions.Metrics;
 using CircuitDsl.Interventions.Plan;
@@ -105,7 +106,7 @@ public class SharedRunsTests
         using var model = RandomModels.Create(config);
         var plan = Plan(config, 20, 3, batchSize: 7);
         new ExperimentRunner(model).Run(plan); // warm-up: lazily created native state
-        long before = Tensor.TotalCount;
+        long before = LiveTensors.Count();
         using (var shared = new SharedRuns(model, SharedRuns.DefaultBudgetBytes))
         {
             new ExperimentRunner(model) { SharedRuns = shared }.Run(plan);

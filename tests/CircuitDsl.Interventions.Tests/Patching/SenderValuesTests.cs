@@ -1,3 +1,4 @@
+using CircuitDsl.TestSupport;
 using CircuitDsl.Interventions.Data;
 using CircuitDsl.Interventions.Execution;
 using CircuitDsl.Interventions.Metrics;
@@ -106,7 +107,7 @@ public class SenderValuesTests
             Path("resample", Component.Head(0, 0), Component.Logits, SenderValues.Resample));
         var runner = new ExperimentRunner(model);
         runner.Run(plan); // warm-up
-        long before = torch.Tensor.TotalCount;
+        long before = LiveTensors.Count();
         runner.Run(plan);
         Assert.That(torch.Tensor.TotalCount, Is.EqualTo(before));
     }

@@ -1,3 +1,4 @@
+using CircuitDsl.TestSupport;
 using CircuitDsl.Runtime.Hooks;
 using CircuitDsl.Runtime.Model;
 using TorchSharp;
@@ -141,7 +142,7 @@ public class HookedTransformerInvariantTests
         using var tokens = TestModels.Tokens(config, 2, 8, seed: 10);
         var (logits, copies) = model.RunWithCache(tokens);
         using var shared = new ActivationCache();
-        long before = Tensor.TotalCount;
+        long before = LiveTensors.Count();
         using (model.Forward(tokens, new RunOptions { Cache = shared, CacheCopies = false })) { }
         Assert.That(Tensor.TotalCount - before, Is.EqualTo(shared.Count), "one handle per cached hook outlives the run");
         using (logits)
@@ -194,7 +195,7 @@ public class HookedTransformerInvariantTests
         // Handles of earlier tests' tensors left to the finalizer would otherwise be freed during the count.
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        long before = Tensor.TotalCount;
+        long before = LiveTensors.Count();
         using (model.Forward(tokens)) { }
         var (logits, cache) = model.RunWithCache(tokens);
         using (logits)
