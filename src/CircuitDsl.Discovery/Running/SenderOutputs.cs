@@ -58,15 +58,17 @@ internal static class SenderOutputs
     /// sender order: [senders, batch, pos, d_model], and the residual stream at the start of every layer and at the
     /// end: [layers + 1, batch, pos, d_model] (where a run that changes nothing before layer l may start). The caller owns all three.
     /// </summary>
-    public static (Tensor Logits, Tensor Writes, Tensor Residuals) Run(HookedTransformer model, EdgeGraph graph, Tensor tokens) =>
-        Run(model, graph, tokens, new RunOptions());
+    public static (Tensor Logits, Tensor Writes, Tensor Residuals) Run(HookedTransformer model, EdgeGraph graph, Tensor tokens)
+    {
+        var (logits, writes, residuals) = Run(model, graph, tokens, new RunOptions());
+        return (logits, writes, residuals!);
+    }
 
     /// <summary>Every sender's write alone [senders, batch, pos, d_model] (an ablated edge's source): the run stops at the final stream, unembedding nothing.</summary>
     public static Tensor Writes(HookedTransformer model, EdgeGraph graph, Tensor tokens)
     {
-        var (final, writes, residuals) = Run(model, graph, tokens, new RunOptions { StopAtLayer = model.Config.Layers });
+        var (final, writes, _) = Run(model, graph, tokens, new RunOptions { StopAtLayer = model.Config.Layers }, streams: false);
         final.Dispose();
-        residuals.Dispose();
         return writes;
     }
 
@@ -75,19 +77,23 @@ internal static class SenderOutputs
     /// value, recording gradients and stopping at the final stream (returned in place of the logits): EAP's forward
     /// (<see cref="ReceiverGradients"/>). The three tensors are in the run's graph.
     /// </summary>
-    public static (Tensor Final, Tensor Writes, Tensor Residuals) RunWithGradients(HookedTransformer model, EdgeGraph graph, Tensor tokens, IReadOnlyList<Intervention> interventions) =>
-        Run(model, graph, tokens, new RunOptions { Interventions = interventions, Gradients = true, StopAtLayer = model.Config.Layers });
+    public static (Tensor Final, Tensor Writes, Tensor Residuals) RunWithGradients(HookedTransformer model, EdgeGraph graph, Tensor tokens, IReadOnlyList<Intervention> interventions)
+    {
+        var (final, writes, residuals) = Run(model, graph, tokens, new RunOptions { Interventions = interventions, Gradients = true, StopAtLayer = model.Config.Layers });
+        return (final, writes, residuals!);
+    }
 
-    static (Tensor Output, Tensor Writes, Tensor Residuals) Run(HookedTransformer model, EdgeGraph graph, Tensor tokens, RunOptions options)
+    /// <param name="streams">Whether to record the residual streams too (null in the result when not).</param>
+    static (Tensor Output, Tensor Writes, Tensor? Residuals) Run(HookedTransformer model, EdgeGraph graph, Tensor tokens, RunOptions options, bool streams = true)
     {
         using var scope = NewDisposeScope();
         int layers = model.Config.Layers;
-        var streams = model.Hooks.Layers.Select(l => l.ResidPre).Append(model.Hooks.Layers[layers - 1].ResidPost).ToArray();
-        var hooks = graph.Senders.SelectMany(s => HooksOf(s, model)).Concat(streams).ToHashSet(StringComparer.Ordinal);
+        string[] streamHooks = streams ? [.. model.Hooks.Layers.Select(l => l.ResidPre).Append(model.Hooks.Layers[layers - 1].ResidPost)] : [];
+        var hooks = graph.Senders.SelectMany(s => HooksOf(s, model)).Concat(streamHooks).ToHashSet(StringComparer.Ordinal);
         using var cache = new ActivationCache();
         var output = model.Forward(tokens, options with { Cache = cache, CacheFilter = hooks.Contains, CacheCopies = false });
         var writes = stack(graph.Senders.Select(s => Write(s, model, name => cache[name])).ToArray());
-        var residuals = stack(streams.Select(name => cache[name]).ToArray());
-        return (output.MoveToOuterDisposeScope(), writes.MoveToOuterDisposeScope(), residuals.MoveToOuterDisposeScope());
+        var residuals = streams ? stack(streamHooks.Select(name => cache[name]).ToArray()).MoveToOuterDisposeScope() : null;
+        return (output.MoveToOuterDisposeScope(), writes.MoveToOuterDisposeScope(), residuals);
     }
 }
