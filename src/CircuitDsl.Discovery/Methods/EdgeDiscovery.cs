@@ -91,13 +91,10 @@ public sealed partial class EdgeDiscovery : IDisposable
         // Each stacked forward also runs the unpatched model (variant 0), so that an edge that changes nothing scores
         // exactly 0: the split q/k/v path and a stacked batch may round differently from the plain clean forward.
         int perForward = Math.Max(1, (Settings.MaxRows / Math.Max(1, Settings.BatchSize)) - 1);
-        double clean = 0;
-        int count = 0;
+        var (clean, count) = CleanTotals();
         foreach (var batch in batches)
         {
             using var metric = Metric(batch, Settings.Metric);
-            clean += CleanSum(metric, batch);
-            count += metric.Count;
             for (int first = 0; first < edges.Count; first += perForward)
             {
                 using var scope = NewDisposeScope();
@@ -150,14 +147,7 @@ public sealed partial class EdgeDiscovery : IDisposable
     /// <summary>Scores summed over every batch, as means over the scored rows, with the clean metric.</summary>
     EdgeScores Attributed(DiscoveryMethod method, Tensor sums)
     {
-        double clean = 0;
-        int count = 0;
-        foreach (var batch in batches)
-        {
-            using var metric = Metric(batch, Settings.Metric);
-            clean += CleanSum(metric, batch);
-            count += metric.Count;
-        }
+        var (clean, count) = CleanTotals();
         var values = sums.data<double>().ToArray();
         return new EdgeScores(Graph, method, [.. values.Select(s => s / count)]) { CleanMetric = clean / count };
     }
@@ -199,6 +189,20 @@ public sealed partial class EdgeDiscovery : IDisposable
         var m = EvaluatePerExample(Settings.Metric, masks).Select(s => s.Mean).ToArray();
         double span = m[1] - m[2];
         return (span == 0 ? double.NaN : (m[0] - m[2]) / span, m[0], m[1], m[2]);
+    }
+
+    /// <summary>The clean metric summed over every batch's scored rows, and their number.</summary>
+    (double Sum, int Count) CleanTotals()
+    {
+        double sum = 0;
+        int count = 0;
+        foreach (var batch in batches)
+        {
+            using var metric = Metric(batch, Settings.Metric);
+            sum += CleanSum(metric, batch);
+            count += metric.Count;
+        }
+        return (sum, count);
     }
 
     static double CleanSum(DiscoveryMetric metric, DiscoveryBatch batch)
