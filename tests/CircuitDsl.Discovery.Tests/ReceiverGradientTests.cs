@@ -71,13 +71,31 @@ public class ReceiverGradientTests
         }
     }
 
-    [TestCaseSource(nameof(Configs))]
-    public void WhenEapIsTheMethodItsForwardMakesTheCachesAndTheyAreTheCleanRunsBitForBit(ModelConfig config)
+    static IEnumerable<TestCaseData> Folds() =>
+        Configs.Select(c => new TestCaseData(c, EdgeAblation.Counterfactual, MetricKind.LogitDiff).SetArgDisplayNames(c.Name, "counterfactual", "logit_diff"))
+            .Append(new TestCaseData(RandomModels.Gpt2Like, EdgeAblation.Zero, MetricKind.LogitDiff).SetArgDisplayNames("gpt2-like", "zero", "logit_diff"))
+            .Append(new TestCaseData(RandomModels.LlamaLike, EdgeAblation.Mean, MetricKind.Loss).SetArgDisplayNames("llama-like", "mean", "loss"))
+            .Append(new TestCaseData(RandomModels.NeoxLike, EdgeAblation.Counterfactual, MetricKind.KL).SetArgDisplayNames("neox-like", "counterfactual", "kl"));
+
+    [TestCaseSource(nameof(Folds))]
+    public void WhenEapIsTheMethodItsForwardMakesTheCachesAndTheyAreTheCleanRunsBitForBit(ModelConfig config, EdgeAblation ablation, MetricKind metric)
     {
         using var model = FamilyModels.Create(config);
-        using var folded = EdgeDiscovery.ForRun(model, Settings(config, DiscoveryMethod.Eap));
-        using var plain = EdgeDiscovery.ForRun(model, Settings(config, DiscoveryMethod.Exact));
-        Assert.That((folded.Batches, folded.CacheForwards, plain.CacheForwards), Is.EqualTo((3, 3, 6)), "x_new per batch; the clean run is EAP's");
+        DiscoverySettings With(DiscoveryMethod method)
+        {
+            var settings = Settings(config, method) with { Ablation = ablation };
+            return metric switch
+            {
+                MetricKind.Loss => settings with { Metric = MetricSpec.Loss() },
+                MetricKind.KL => settings with { Metric = MetricSpec.KL(PositionSet.Named("END")) },
+                _ => settings,
+            };
+        }
+        using var folded = EdgeDiscovery.ForRun(model, With(DiscoveryMethod.Eap));
+        using var plain = EdgeDiscovery.ForRun(model, With(DiscoveryMethod.Exact));
+        int perBatch = ablation == EdgeAblation.Counterfactual ? 1 : 0; // x_new's forward; a mean's pool runs are counted alike in both
+        Assert.That(plain.CacheForwards - folded.CacheForwards, Is.EqualTo(3), "the clean run of each of 3 batches is EAP's");
+        Assert.That(folded.CacheForwards, Is.EqualTo((3 * perBatch) + (ablation == EdgeAblation.Mean ? plain.CacheForwards - 3 : 0)));
         Assert.That(folded.Eap().Scores, Is.EqualTo(plain.Eap().Scores), "the same gradient forward, with or without the caches");
         // Everything read from the caches afterwards is the same to the bit: exact patching, a circuit's faithfulness.
         Assert.That(folded.Exact().Scores, Is.EqualTo(plain.Exact().Scores));

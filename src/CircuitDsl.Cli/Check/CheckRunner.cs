@@ -61,6 +61,8 @@ public sealed partial class CheckRunner(CheckOptions options, IPlanCompiler comp
 
     public void Dispose()
     {
+        foreach (var runs in fileRuns.Values) runs.Dispose(); // before their models
+        fileRuns.Clear();
         foreach (var model in models.Values) model.Dispose();
         models.Clear();
     }

@@ -37,16 +37,20 @@ public sealed partial class EdgeDiscovery : IDisposable
         var eap = eapWithCaches ? zeros(Graph.Count, ScalarType.Float64) : null;
         try
         {
-            batches = DiscoveryBatch.All(model, Graph, settings, out int forwards, eap is null ? null : (tokens, examples, source) =>
+            batches = DiscoveryBatch.All(model, Graph, settings, out int forwards, eap is null ? null : (tokens, examples, source, buckets) =>
             {
                 using var scope = NewDisposeScope();
-                var buckets = Graph.Positions is { } positions ? DiscoveryBatch.BucketsOf(positions, examples) : null;
                 var outcome = ReceiverGradients.Run(model, Graph, run.Receivers, tokens, null, null, settings.Metric, examples, writes => source - writes, buckets);
                 eap.add_(outcome.Scores);
                 return (outcome.Logits.MoveToOuterDisposeScope(), outcome.Writes.MoveToOuterDisposeScope(), outcome.Residuals.MoveToOuterDisposeScope());
             });
             CacheForwards = forwards;
             if (eap is not null) eapScores = Attributed(DiscoveryMethod.Eap, eap);
+        }
+        catch
+        {
+            Dispose(); // the batches made so far and the run's index
+            throw;
         }
         finally
         {
@@ -132,12 +136,13 @@ public sealed partial class EdgeDiscovery : IDisposable
         foreach (var batch in batches)
         {
             using var metric = Metric(batch, Settings.Metric);
+            // The gradient is taken at each alpha's inputs; the differences are always the clean run's.
+            using var differences = batch.Source - batch.Clean;
             foreach (double alpha in alphas)
             {
                 using var scope = NewDisposeScope();
                 (Tensor, Tensor?)? embeddings = interpolate ? (Interpolate(batch, 0, alpha), HasPositions ? Interpolate(batch, 1, alpha) : null) : null;
-                // The gradient is taken at these inputs; the differences are always the clean run's.
-                var outcome = ReceiverGradients.Run(model, Graph, run.Receivers, batch.Tokens, embeddings, metric, Settings.Metric, batch.Examples, _ => batch.Source - batch.Clean, batch.Buckets);
+                var outcome = ReceiverGradients.Run(model, Graph, run.Receivers, batch.Tokens, embeddings, metric, Settings.Metric, batch.Examples, _ => differences, batch.Buckets);
                 scores.add_(outcome.Scores / alphas.Length);
             }
         }
@@ -215,8 +220,12 @@ public sealed partial class EdgeDiscovery : IDisposable
 
     public void Dispose()
     {
-        foreach (var batch in batches) batch.Dispose();
-        batches.Clear();
+        // Null only when the constructor failed making them (DiscoveryBatch.All frees its own then).
+        if (batches is not null)
+        {
+            foreach (var batch in batches) batch.Dispose();
+            batches.Clear();
+        }
         run.Dispose();
     }
 }

@@ -9,7 +9,7 @@ namespace CircuitDsl.Discovery.Methods;
 /// the per-batch caches every method reads (each sender's clean and ablated write, the clean stream at every layer, the
 /// clean logits), the widest forward the run makes (its rows × positions × what one row-position holds until the pass
 /// ends: with edge hooks each block's intermediates live to the end of the pass), the mask, and for EAP and EAP-IG the
-/// backward pass. Every method ends with the draft's faithfulness curve, which evaluates four variants at a time; the
+/// backward pass (counted as an edge-hooked forward's: an upper bound, since their forward has no split inputs). Every method ends with the draft's faithfulness curve, which evaluates four variants at a time; the
 /// widest of those forwards and the method's own is the one counted.
 /// The counts below follow the engine's tensors (see EdgePatchRun): per layer and row-position the split q/k/v inputs,
 /// their normalised and patched copies and what the patch adds (4·(heads + 2·kv_heads)·d_model: under grouped-query

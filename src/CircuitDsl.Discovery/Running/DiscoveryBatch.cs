@@ -42,12 +42,12 @@ internal sealed class DiscoveryBatch : IDisposable
     // drawn per reference from the seed's "counterfactual" stream.
     /// <summary>
     /// Every batch of the data with its cached writes; <paramref name="forwards"/> counts the forward passes made. With
-    /// <paramref name="cleanRun"/> the clean run is that function's (given the tokens, the examples and what an ablated
-    /// edge carries), which must record what <see cref="SenderOutputs.Run(HookedTransformer, EdgeGraph, Tensor)"/> records:
+    /// <paramref name="cleanRun"/> the clean run is that function's (given the tokens, the examples, what an ablated
+    /// edge carries and the positions' buckets), which must record what <see cref="SenderOutputs.Run(HookedTransformer, EdgeGraph, Tensor)"/> records:
     /// EAP's gradient forward, which is the clean run, so that the caches cost no forward of their own.
     /// </summary>
     public static List<DiscoveryBatch> All(HookedTransformer model, EdgeGraph graph, DiscoverySettings settings, out int forwards,
-        Func<Tensor, IReadOnlyList<Example>, Tensor, (Tensor Logits, Tensor Writes, Tensor Residuals)>? cleanRun = null)
+        Func<Tensor, IReadOnlyList<Example>, Tensor, Tensor?, (Tensor Logits, Tensor Writes, Tensor Residuals)>? cleanRun = null)
     {
         var data = settings.Data;
         var counterfactual = new int[data.Count];
@@ -80,10 +80,11 @@ internal sealed class DiscoveryBatch : IDisposable
                         source = mean!.unsqueeze(1).expand(shape).contiguous();
                         break;
                     default:
-                        source = zeros(shape);
+                        source = zeros(shape, device: tokens.device);
                         break;
                 }
-                var (logits, clean, residuals) = cleanRun is null ? SenderOutputs.Run(model, graph, tokens) : cleanRun(tokens, examples, source);
+                var buckets = graph.Positions is { } positions ? BucketsOf(positions, examples) : null;
+                var (logits, clean, residuals) = cleanRun is null ? SenderOutputs.Run(model, graph, tokens) : cleanRun(tokens, examples, source, buckets);
                 if (cleanRun is null) forwards++; // otherwise the forward is the caller's (EAP's), counted there
                 batches.Add(new DiscoveryBatch
                 {
@@ -93,7 +94,7 @@ internal sealed class DiscoveryBatch : IDisposable
                     Clean = clean.DetachFromDisposeScope(),
                     Source = source.DetachFromDisposeScope(),
                     Residuals = residuals.DetachFromDisposeScope(),
-                    Buckets = graph.Positions is { } positions ? BucketsOf(positions, references.Select(i => data.Examples[i])).DetachFromDisposeScope() : null,
+                    Buckets = buckets?.DetachFromDisposeScope(),
                 });
             }
             return batches;
@@ -106,7 +107,7 @@ internal sealed class DiscoveryBatch : IDisposable
     }
 
     /// <summary>Each position's bucket of <paramref name="examples"/>, one-hot: [B, pos, buckets] in float32.</summary>
-    public static Tensor BucketsOf(EdgePositions positions, IEnumerable<Example> examples)
+    static Tensor BucketsOf(EdgePositions positions, IEnumerable<Example> examples)
     {
         var buckets = examples.Select(positions.BucketsOf).ToArray();
         var flat = buckets.SelectMany(b => b.Select(k => (long)k)).ToArray();

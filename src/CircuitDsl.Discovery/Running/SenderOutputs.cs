@@ -75,7 +75,7 @@ internal static class SenderOutputs
     /// <summary>
     /// As <see cref="Run(HookedTransformer, EdgeGraph, Tensor)"/> with <paramref name="interventions"/> that change no
     /// value, recording gradients and stopping at the final stream (returned in place of the logits): EAP's forward
-    /// (<see cref="ReceiverGradients"/>). The three tensors are in the run's graph.
+    /// (<see cref="ReceiverGradients"/>). The final stream is in the run's graph; the writes and streams are recorded (detached) values.
     /// </summary>
     public static (Tensor Final, Tensor Writes, Tensor Residuals) RunWithGradients(HookedTransformer model, EdgeGraph graph, Tensor tokens, IReadOnlyList<Intervention> interventions)
     {

@@ -6,10 +6,11 @@ using static TorchSharp.torch;
 namespace CircuitDsl.Interventions.Execution;
 
 /// <summary>
-/// Clean runs of the model on batches of data, each made once and kept for as long as a batch is being worked on:
-/// every check of an experiment that needs the clean (or corrupted, or resampled) run of the same inputs reads
-/// the same cached activations. All runs record the same hooks, so their numbers are mutually consistent to the bit.
-/// The caches hold the activations themselves, not copies: nothing in the engine changes a cached tensor in place.
+/// Clean runs of the model on batches of data, each made once and kept for as long as a batch is being worked on
+/// (or, through <see cref="SharedRuns"/>, for later experiments on the same tokens): every check that needs the clean
+/// (or corrupted, or resampled) run of the same inputs reads the same cached activations. All runs record the same
+/// hooks, so their numbers are mutually consistent to the bit. The caches hold the activations themselves, not copies:
+/// nothing in the engine changes a cached tensor in place, which sharing them across experiments relies on too.
 /// </summary>
 public sealed class RunCache : IDisposable
 {
@@ -53,7 +54,7 @@ public sealed class RunCache : IDisposable
 
     /// <summary>A batch's tokens as a key: its shape, then every token.</summary>
     static int[] TokensOf(Tensor tokens) =>
-        [.. tokens.shape.Select(d => (int)d), .. tokens.to(ScalarType.Int32).data<int>().ToArray()];
+        [.. tokens.shape.Select(d => (int)d), .. tokens.cpu().to(ScalarType.Int32).data<int>().ToArray()];
 
     /// <summary>The clean run of datum numbers in <paramref name="dataset"/> (its tokens, or counterfactual tokens).</summary>
     public CachedRun Get(Dataset dataset, int[] data, bool counterfactual = false)
@@ -88,6 +89,9 @@ public sealed class CachedRun(HookedTransformer model, Tensor final, ActivationC
 
     /// <summary>Bytes of the tensors this run holds (its logits too, once made).</summary>
     public long Bytes => Size(final) + (logits is null ? 0 : Size(logits)) + cache.Names.Sum(name => Size(cache[name]));
+
+    /// <summary>As <see cref="Bytes"/>, with the logits counted whether made or not (what the run may come to hold).</summary>
+    public long BytesWithLogits => Bytes + (logits is null ? final.shape[0] * final.shape[1] * model.Config.VocabSize * sizeof(float) : 0);
 
     static long Size(Tensor t) => t.NumberOfElements * t.ElementSize;
 

@@ -11,7 +11,7 @@ namespace CircuitDsl.Interventions.Execution;
 /// </summary>
 public sealed class SharedRuns(HookedTransformer model, long budgetBytes) : IDisposable
 {
-    /// <summary>The default budget: a few batches of a GPT-2-small-sized model, every batch of the zoo's.</summary>
+    /// <summary>The default budget, per model: every batch of the zoo's models; of a GPT-2-small-sized model at 32 × 20 tokens about one run.</summary>
     public const long DefaultBudgetBytes = 512L << 20;
 
     readonly Dictionary<int[], (IReadOnlySet<string> Hooks, CachedRun Run)> runs = new(IntSequenceComparer.Instance);
@@ -43,7 +43,7 @@ public sealed class SharedRuns(HookedTransformer model, long budgetBytes) : IDis
     internal bool TryKeep(int[] tokens, IReadOnlySet<string> hooks, CachedRun run)
     {
         if (!Keeping || runs.ContainsKey(tokens)) return false;
-        long bytes = run.Bytes; // its logits, if a check unembeds them later, are its own to keep too: counted as made
+        long bytes = run.BytesWithLogits; // logits a check may unembed later stay with the run: counted as if made
         if (kept + bytes > budgetBytes) return false;
         runs[tokens] = (hooks, run);
         kept += bytes;
