@@ -118,23 +118,11 @@ internal sealed class EdgePatchRun(HookedTransformer model, EdgeGraph graph) : I
                     return activation + add.reshape(activation.shape);
                 }));
             }
-            Tensor? mlpDelta = null;
             if (model.Config.HasMlp)
             {
                 var group = receivers.Mlp(layer);
-                Tensor MlpDelta(Tensor activation) =>
-                    Combine(group.Senders, "vs", "vbpd", mask.index_select(1, group.Edges).view(PerBucket(variants, group.Senders))).reshape(activation.shape);
-                if (model.Config.ParallelResidual) // the MLP's own copy of the block's input: only it sees the patch
-                    interventions.Add(Intervention.Custom(names.MlpIn, (activation, _) => activation + MlpDelta(activation)));
-                else
-                {
-                    interventions.Add(Intervention.Custom(names.ResidMid, (activation, _) =>
-                    {
-                        mlpDelta = MlpDelta(activation);
-                        return activation + mlpDelta;
-                    }));
-                    interventions.Add(Intervention.Custom(names.ResidPost, (activation, _) => activation - mlpDelta!));
-                }
+                interventions.AddRange(MlpInput.Add(model.Config, names, activation =>
+                    Combine(group.Senders, "vs", "vbpd", mask.index_select(1, group.Edges).view(PerBucket(variants, group.Senders))).reshape(activation.shape)));
             }
         }
         var logitsGroup = receivers.Logits;

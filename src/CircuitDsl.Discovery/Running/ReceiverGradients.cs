@@ -60,15 +60,8 @@ internal static class ReceiverGradients
                 int l = n.Layer;
                 foreach (var (hook, c) in new[] { (n.Q, 0), (n.K, 1), (n.V, 2) })
                     interventions.Add(Intervention.Custom(hook, (a, _) => channels[l, c] = Keep(a)));
-                if (!config.HasMlp) continue;
-                Tensor PlusZero(Tensor a) => a + (mlpInputs[l] = Keep(zeros_like(a).requires_grad_(true)));
-                if (config.ParallelResidual) // the MLP's own copy of the block's input
-                    interventions.Add(Intervention.Custom(n.MlpIn, (a, _) => PlusZero(a)));
-                else
-                {
-                    interventions.Add(Intervention.Custom(n.ResidMid, (a, _) => PlusZero(a)));
-                    interventions.Add(Intervention.Custom(n.ResidPost, (a, _) => a - mlpInputs[l]!));
-                }
+                if (config.HasMlp) // a zero the MLP alone reads: its gradient is the MLP input's
+                    interventions.AddRange(MlpInput.Add(config, n, a => mlpInputs[l] = Keep(zeros_like(a).requires_grad_(true))));
             }
             var (final, writes, residuals) = SenderOutputs.RunWithGradients(model, graph, tokens, interventions);
             final = Keep(final);
@@ -112,8 +105,8 @@ internal static class ReceiverGradients
         }
         for (int l = 0; l < config.Layers; l++)
         {
-            var (q, k, v) = model.HeadInputGradients(l, residuals[l], gradients[3 * l], gradients[3 * l + 1], gradients[3 * l + 2]);
-            Add(cat([q, k, v], 2), receivers.Heads(l, Channel.Query), receivers.Heads(l, Channel.Key), receivers.Heads(l, Channel.Value));
+            var readers = model.HeadInputGradientsOfEveryReader(l, residuals[l], gradients[3 * l], gradients[3 * l + 1], gradients[3 * l + 2]);
+            Add(readers, receivers.Heads(l, Channel.Query), receivers.Heads(l, Channel.Key), receivers.Heads(l, Channel.Value));
         }
         int next = 3 * config.Layers;
         if (config.HasMlp)

@@ -1,4 +1,3 @@
-using CircuitDsl.Runtime.Hooks;
 using static TorchSharp.torch;
 
 namespace CircuitDsl.Runtime.Model;
@@ -16,19 +15,26 @@ public sealed partial class HookedTransformer
     /// </summary>
     public (Tensor Query, Tensor Key, Tensor Value) HeadInputGradients(int layer, Tensor residPre, Tensor queries, Tensor keys, Tensor values)
     {
+        using var scope = NewDisposeScope();
+        var parts = HeadInputGradientsOfEveryReader(layer, residPre, queries, keys, values).split([queries.shape[2], keys.shape[2], values.shape[2]], 2);
+        return (parts[0].MoveToOuterDisposeScope(), parts[1].MoveToOuterDisposeScope(), parts[2].MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// As <see cref="HeadInputGradients"/>, the three channels' readers side by side: [B, pos, heads + 2·key/value heads,
+    /// d_model] (q's, then k's, then v's), as one tensor, for callers that read them together.
+    /// </summary>
+    public Tensor HeadInputGradientsOfEveryReader(int layer, Tensor residPre, Tensor queries, Tensor keys, Tensor values)
+    {
         if (layer < 0 || layer >= Config.Layers)
             throw new ArgumentOutOfRangeException(nameof(layer), layer, $"the model has layers 0..{Config.Layers - 1}");
         using var scope = NewDisposeScope();
         var weights = blocks[layer];
         var a = weights.attn;
-        var n = Hooks.Layers[layer];
         // ∂m/∂(ln1 output) per head: g · W^T, W [heads, d_model, d_head].
         Tensor Back(Tensor gradient, Tensor w) => WithFloat32(w, wide => einsum("bphe,hde->bphd", gradient, wide));
-        var upstream = new[] { Back(queries, a.W_Q), Back(keys, a.W_K), Back(values, a.W_V) };
-        if (weights.ln1 is null) return (upstream[0].MoveToOuterDisposeScope(), upstream[1].MoveToOuterDisposeScope(), upstream[2].MoveToOuterDisposeScope());
+        var upstream = cat([Back(queries, a.W_Q), Back(keys, a.W_K), Back(values, a.W_V)], 2);
         // ln1 acts per position, so every head's copy shares its Jacobian at resid_pre: all readers of all three channels at once.
-        var readers = upstream.Select(u => u.shape[2]).ToArray();
-        var parts = weights.ln1.Backward(residPre, cat(upstream, 2)).split(readers, 2);
-        return (parts[0].MoveToOuterDisposeScope(), parts[1].MoveToOuterDisposeScope(), parts[2].MoveToOuterDisposeScope());
+        return (weights.ln1 is null ? upstream : weights.ln1.Backward(residPre, upstream)).MoveToOuterDisposeScope();
     }
 }
