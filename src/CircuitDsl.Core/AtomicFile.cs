@@ -54,6 +54,12 @@ public static class AtomicFile
                 File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));
             File.Move(temporary, target, overwrite: true);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temporary);
+            // The failure names the target, not the temporary file the user never asked for.
+            throw new IOException($"cannot write '{path}': {e.Message.Replace(temporary, target, StringComparison.Ordinal)}", e);
+        }
         catch
         {
             TryDelete(temporary);

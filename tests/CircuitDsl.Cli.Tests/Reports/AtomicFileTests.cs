@@ -52,4 +52,13 @@ public class AtomicFileTests
         }));
         Assert.That(Directory.GetFiles(dir.Path), Is.Empty);
     }
+
+    [Test]
+    public void AFolderThatTakesNoNewFileIsNamedInTheErrorWithoutTheTemporaryFile()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Ignore("/proc takes no new files on Linux only");
+        var error = Assert.Throws<IOException>(() => AtomicFile.WriteAllText("/proc/report.json", "{}"));
+        Assert.That(error!.Message, Does.StartWith("cannot write '/proc/report.json': "));
+        Assert.That(error.Message, Does.Not.Contain(".tmp"));
+    }
 }
