@@ -61,8 +61,6 @@ public sealed partial class CheckRunner(CheckOptions options, IPlanCompiler comp
 
     public void Dispose()
     {
-        foreach (var runs in fileRuns.Values) runs.Dispose(); // before their models
-        fileRuns.Clear();
         foreach (var model in models.Values) model.Dispose();
         models.Clear();
     }
@@ -189,23 +187,28 @@ public sealed partial class CheckRunner(CheckOptions options, IPlanCompiler comp
     /// </summary>
     public (ExperimentResult Result, string ModelSha256, string Weights) Execute(RunnableHypothesis runnable, string fileDirectory)
     {
-        var (result, sha, weights, _) = Execute(runnable, fileDirectory, sensitivity: false, readLater: false);
+        var (result, sha, weights, _) = Execute(runnable, fileDirectory, sensitivity: false, readLater: null);
         return (result, sha, weights);
     }
 
     /// <summary>
     /// As <see cref="Execute(RunnableHypothesis, string)"/>, and with <paramref name="sensitivity"/> the claims rerun under
-    /// the alternatives (`--sensitivity`). Clean runs other hypotheses of the file made are read rather than made again;
-    /// this one's are kept for later ones when <paramref name="readLater"/> (a later hypothesis reads the same data).
+    /// the alternatives (`--sensitivity`). Within a file's run, clean runs its earlier hypotheses made are read rather
+    /// than made again, and this one's are kept when <paramref name="readLater"/> (a later hypothesis reads the same
+    /// data); null runs it alone, sharing nothing.
     /// </summary>
-    (ExperimentResult Result, string ModelSha256, string Weights, SensitivityReport? Sensitivity) Execute(RunnableHypothesis runnable, string fileDirectory, bool sensitivity, bool readLater) =>
+    (ExperimentResult Result, string ModelSha256, string Weights, SensitivityReport? Sensitivity) Execute(RunnableHypothesis runnable, string fileDirectory, bool sensitivity, bool? readLater) =>
         KnownStack.Run(ResourceLimits.EvaluationStackBytes, () =>
     {
         var (_, folder, sha) = ModelFolder(runnable.Bound, fileDirectory);
         var model = Model(folder);
-        if (!fileRuns.TryGetValue(folder, out var shared))
-            fileRuns[folder] = shared = new SharedRuns(model.Model, options.SharedRunsBytes);
-        shared.Keeping = readLater;
+        SharedRuns? shared = null;
+        if (readLater is { } keep)
+        {
+            if (!fileRuns.TryGetValue(folder, out shared))
+                fileRuns[folder] = shared = new SharedRuns(model.Model, options.SharedRunsBytes);
+            shared.Keeping = keep;
+        }
         // libtorch's OpenMP thread count belongs to the calling thread, so it is set on the one that runs.
         TorchSharp.torch.set_num_threads(TorchThreads.For(model.Model, options.Threads));
         var datasets = new ZooDatasets(model.Tokenizer, model.Model.Config.ContextLength);

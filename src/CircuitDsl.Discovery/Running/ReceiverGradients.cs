@@ -65,15 +65,15 @@ internal static class ReceiverGradients
             }
             var (final, writes, residuals) = SenderOutputs.RunWithGradients(model, graph, tokens, interventions);
             final = Keep(final);
-            var logits = Keep(model.ForwardFrom(config.Layers, final.detach()));
+            var logits = model.ForwardFrom(config.Layers, final.detach());
             using var made = metric is null ? DiscoveryMetric.For(spec, examples, logits) : null;
             var measure = metric ?? made!;
             var total = measure.SumsOfRows(model.UnembedRows(final.reshape(1, -1, config.DModel).index_select(1, measure.Rows), new RunOptions { Gradients = true })).sum();
             Tensor[] inputs = [.. Enumerable.Range(0, config.Layers).SelectMany(l => new[] { channels[l, 0], channels[l, 1], channels[l, 2] }), .. mlpInputs.OfType<Tensor>(), final];
             var gradients = autograd.grad([total], inputs);
             var scores = Scores(model, graph.Count, receivers, differences(writes), residuals, gradients, buckets);
-            return new Outcome(logits.detach().MoveToOuterDisposeScope(), writes.detach().MoveToOuterDisposeScope(),
-                residuals.detach().MoveToOuterDisposeScope(), scores.MoveToOuterDisposeScope());
+            // The writes and streams are recorded values (detached); only the final stream is in the graph.
+            return new Outcome(logits.MoveToOuterDisposeScope(), writes.MoveToOuterDisposeScope(), residuals.MoveToOuterDisposeScope(), scores.MoveToOuterDisposeScope());
         }
         finally
         {
@@ -105,7 +105,7 @@ internal static class ReceiverGradients
         }
         for (int l = 0; l < config.Layers; l++)
         {
-            var readers = model.HeadInputGradientsOfEveryReader(l, residuals[l], gradients[3 * l], gradients[3 * l + 1], gradients[3 * l + 2]);
+            var readers = model.HeadInputGradients(l, residuals[l], gradients[3 * l], gradients[3 * l + 1], gradients[3 * l + 2]);
             Add(readers, receivers.Heads(l, Channel.Query), receivers.Heads(l, Channel.Key), receivers.Heads(l, Channel.Value));
         }
         int next = 3 * config.Layers;

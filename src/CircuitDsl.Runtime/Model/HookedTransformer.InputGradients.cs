@@ -10,21 +10,11 @@ public sealed partial class HookedTransformer
     /// Given ∂m/∂q, ∂m/∂k and ∂m/∂v of block <paramref name="layer"/> as recorded at hook_q, hook_k and hook_v
     /// ([B, pos, heads, d_head]; k and v per key/value head, before rotation) and the block's resid_pre [B, pos,
     /// d_model], returns ∂m with respect to each head's input copy (what hook_q_input, hook_k_input and hook_v_input
-    /// hold: [B, pos, heads (or key/value heads), d_model]): the projections' transposes, then ln1's Jacobian at
-    /// resid_pre (in closed form, <see cref="LayerNormWeights.Backward"/>). The caller owns the results.
+    /// hold), the three channels' readers side by side: [B, pos, heads + 2·key/value heads, d_model], q's, then k's,
+    /// then v's. The projections' transposes, then ln1's Jacobian at resid_pre (in closed form,
+    /// <see cref="LayerNormWeights.Backward"/>). The caller owns the result.
     /// </summary>
-    public (Tensor Query, Tensor Key, Tensor Value) HeadInputGradients(int layer, Tensor residPre, Tensor queries, Tensor keys, Tensor values)
-    {
-        using var scope = NewDisposeScope();
-        var parts = HeadInputGradientsOfEveryReader(layer, residPre, queries, keys, values).split([queries.shape[2], keys.shape[2], values.shape[2]], 2);
-        return (parts[0].MoveToOuterDisposeScope(), parts[1].MoveToOuterDisposeScope(), parts[2].MoveToOuterDisposeScope());
-    }
-
-    /// <summary>
-    /// As <see cref="HeadInputGradients"/>, the three channels' readers side by side: [B, pos, heads + 2·key/value heads,
-    /// d_model] (q's, then k's, then v's), as one tensor, for callers that read them together.
-    /// </summary>
-    public Tensor HeadInputGradientsOfEveryReader(int layer, Tensor residPre, Tensor queries, Tensor keys, Tensor values)
+    public Tensor HeadInputGradients(int layer, Tensor residPre, Tensor queries, Tensor keys, Tensor values)
     {
         if (layer < 0 || layer >= Config.Layers)
             throw new ArgumentOutOfRangeException(nameof(layer), layer, $"the model has layers 0..{Config.Layers - 1}");

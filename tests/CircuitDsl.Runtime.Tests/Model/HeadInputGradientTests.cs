@@ -58,7 +58,9 @@ public class HeadInputGradientTests
         int i = 0;
         foreach (var n in names)
         {
-            var (q, k, v) = model.HeadInputGradients(n.Layer, plain[n.ResidPre], gradients[3 * n.Layer], gradients[3 * n.Layer + 1], gradients[3 * n.Layer + 2]);
+            var (dq, dk, dv) = (gradients[3 * n.Layer], gradients[3 * n.Layer + 1], gradients[3 * n.Layer + 2]);
+            var readers = model.HeadInputGradients(n.Layer, plain[n.ResidPre], dq, dk, dv).split([dq.shape[2], dk.shape[2], dv.shape[2]], 2);
+            var (q, k, v) = (readers[0], readers[1], readers[2]);
             foreach (var (actual, hook) in new[] { (q, n.QInput), (k, n.KInput), (v, n.VInput) })
             {
                 var want = expected[split.Keys.ToList().IndexOf(hook)];
