@@ -175,6 +175,10 @@ public static class DiscoveryBenchmark
         output.WriteLine($"| **whole run (Σ tests × time)** | {graph.Count:N0} | {Timing.F(totals[0] / 60000, "0")} min | {Timing.F(totals[1] / 60000, "0")} min | {Timing.F(totals[2] / 60000, "0")} min |");
         output.WriteLine($"| **speedup over one forward per test** | | 1× | {Timing.F(totals[0] / totals[1], "0.0")}× | {Timing.F(totals[0] / totals[2], "0.0")}× |");
         output.WriteLine();
+        // KL at the last position: one metric row per example.
+        double bound = AcdcWorkBound.Gain(model.Config, graph, settings.Data.Count, settings.Data.Length, metricRowsPerExample: 1);
+        output.WriteLine($"The most any exact schedule of these tests can gain where time follows multiply-adds (a CPU): {Timing.F(bound, "0.0")}× (AcdcWorkBound).");
+        output.WriteLine();
     }
 
     static int LayerOf(Component receiver, int layers) => receiver.Kind == ComponentKind.Logits ? layers : receiver.Layer;

@@ -87,14 +87,14 @@ internal static class ReceiverGradients
         using var mode = no_grad();
         var config = model.Config;
         var scores = zeros(edges, ScalarType.Float64);
-        void Add(Tensor gradient, params (int Senders, Tensor Edges)[] groups) // gradient [B, pos, readers, d], the groups' readers in order
+        void Add(Tensor gradient, params (int Senders, Tensor Edges)[] groups) // gradient [readers, B, pos, d], the groups' readers in order
         {
             int senders = groups[0].Senders; // the groups of one layer read the same senders
             var d = differences.narrow(0, 0, senders);
-            // One product over (b, p, d) for every reader at once: [S, B·p·d] × [B·p·d, R] (per bucket: an einsum).
+            // One product over (b, p, d) for every reader at once: [S, B·p·d] × [R, B·p·d]ᵀ, a transposed view (per bucket: an einsum).
             var s = buckets is null
-                ? d.reshape(senders, -1).matmul(gradient.permute(0, 1, 3, 2).reshape(-1, gradient.shape[2]))
-                : einsum("sbpd,bprd,bpk->srk", d, gradient, buckets);
+                ? d.reshape(senders, -1).matmul(gradient.reshape(gradient.shape[0], -1).t())
+                : einsum("sbpd,rbpd,bpk->srk", d, gradient, buckets);
             long first = 0;
             foreach (var group in groups)
             {
@@ -110,8 +110,8 @@ internal static class ReceiverGradients
         }
         int next = 3 * config.Layers;
         if (config.HasMlp)
-            for (int l = 0; l < config.Layers; l++) Add(gradients[next++].unsqueeze(2), receivers.Mlp(l));
-        Add(gradients[next].unsqueeze(2), receivers.Logits);
+            for (int l = 0; l < config.Layers; l++) Add(gradients[next++].unsqueeze(0), receivers.Mlp(l));
+        Add(gradients[next].unsqueeze(0), receivers.Logits);
         return scores;
     }
 }

@@ -59,7 +59,8 @@ public class HeadInputGradientTests
         foreach (var n in names)
         {
             var (dq, dk, dv) = (gradients[3 * n.Layer], gradients[3 * n.Layer + 1], gradients[3 * n.Layer + 2]);
-            var readers = model.HeadInputGradients(n.Layer, plain[n.ResidPre], dq, dk, dv).split([dq.shape[2], dk.shape[2], dv.shape[2]], 2);
+            // Readers first: [heads + 2·kv heads, B, pos, d] back to the split hooks' [B, pos, heads, d].
+            var readers = model.HeadInputGradients(n.Layer, plain[n.ResidPre], dq, dk, dv).permute(1, 2, 0, 3).split([dq.shape[2], dk.shape[2], dv.shape[2]], 2);
             var (q, k, v) = (readers[0], readers[1], readers[2]);
             foreach (var (actual, hook) in new[] { (q, n.QInput), (k, n.KInput), (v, n.VInput) })
             {
