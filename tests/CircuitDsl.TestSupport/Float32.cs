@@ -11,4 +11,10 @@ public static class Float32
     public const double Absolute = 1e-6;
 
     public static double Tolerance(double expected) => Math.Max(Absolute, Relative * Math.Abs(expected));
+
+    /// <summary>
+    /// For a difference of larger float32 quantities (a logit difference, a loss or KL from log-probabilities): its
+    /// rounding scales with the operands, <paramref name="operands"/> in magnitude, not with the difference itself.
+    /// </summary>
+    public static double Tolerance(double expected, double operands) => Math.Max(Tolerance(expected), Relative * Math.Abs(operands));
 }

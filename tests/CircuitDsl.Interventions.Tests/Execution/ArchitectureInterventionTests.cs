@@ -46,10 +46,12 @@ public class ArchitectureInterventionTests
             return copy;
         });
 
-    static void AssertClose(double[] actual, double[] expected, string what)
+    /// <param name="clean">The clean logits: each metric is a difference of logits or log-probabilities, whose float32 rounding scales with them.</param>
+    static void AssertClose(double[] actual, double[] expected, string what, Tensor clean)
     {
+        double logits = clean.abs().max().item<float>();
         for (int i = 0; i < expected.Length; i++)
-            Assert.That(actual[i], Is.EqualTo(expected[i]).Within(Float32.Tolerance(expected[i])), $"{what}, example {i}");
+            Assert.That(actual[i], Is.EqualTo(expected[i]).Within(Float32.Tolerance(expected[i], logits)), $"{what}, example {i}");
     }
 
     [TestCaseSource(nameof(Architectures))]
@@ -67,17 +69,17 @@ public class ArchitectureInterventionTests
             new AblationCheck("mean v input", [E(Component.Head(2, 1, Channel.Value))], new AblationMethod(AblationKind.Mean)));
 
         var zeroHead = model.RunWithInterventions(tokens, SetSlice(n[1].Result, 2, zeros(1)));
-        AssertClose(engine["zero head"], PerExample(zeroHead, data, clean), "zero head");
+        AssertClose(engine["zero head"], PerExample(zeroHead, data, clean), "zero head", clean);
 
         // Means per position over the pool (here the references), taken from one cached forward.
         var (_, cache) = model.RunWithCache(tokens);
         using (cache)
         {
             var meanMlp = model.RunWithInterventions(tokens, Intervention.Replace(n[0].MlpOut, cache[n[0].MlpOut].mean([0]).unsqueeze(0)));
-            AssertClose(engine["mean mlp"], PerExample(meanMlp, data, clean), "mean mlp");
+            AssertClose(engine["mean mlp"], PerExample(meanMlp, data, clean), "mean mlp", clean);
             // A value input is the residual stream the head reads, in its key/value head's slice.
             var meanV = model.RunWithInterventions(tokens, SetSlice(n[2].VInput, config.KvHeadOf(1), cache[n[2].ResidPre].mean([0]).unsqueeze(0)));
-            AssertClose(engine["mean v input"], PerExample(meanV, data, clean), "mean v input");
+            AssertClose(engine["mean v input"], PerExample(meanV, data, clean), "mean v input", clean);
         }
     }
 
@@ -103,12 +105,12 @@ public class ArchitectureInterventionTests
         using (cleanCache)
         {
             var noised = model.RunWithInterventions(tokens, SetSlice(n[1].KInput, config.KvHeadOf(3 % config.Heads), corrupted[n[1].ResidPre]));
-            AssertClose(engine["noise k"], PerExample(noised, data, clean), "noise k");
+            AssertClose(engine["noise k"], PerExample(noised, data, clean), "noise k", clean);
             // Under grouped-query attention both heads of a group read one key input: patching either is the same intervention.
             if (config.QueriesPerKvHead > 1)
                 Assert.That(engine["noise k of the group's other head"], Is.EqualTo(engine["noise k"]));
             var denoised = model.RunWithInterventions(corruptedTokens, SetSlice(n[2].Result, 0, cleanCache[n[2].Result].select(2, 0)));
-            AssertClose(engine["denoise head"], PerExample(denoised, data, clean), "denoise head");
+            AssertClose(engine["denoise head"], PerExample(denoised, data, clean), "denoise head", clean);
         }
     }
 }
