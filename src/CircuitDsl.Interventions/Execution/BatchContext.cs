@@ -10,7 +10,7 @@ namespace CircuitDsl.Interventions.Execution;
 /// resampled inputs), and the metric against these references' labels, read from runs' final streams where only the
 /// metric's rows are unembedded (<see cref="MetricReader"/>).
 /// </summary>
-internal sealed class BatchContext(ExperimentPlan plan, ComponentHooks hooks, RunCache runs, int start, int end, int[] counterfactualData) : IDisposable
+internal sealed class BatchContext(ExperimentPlan plan, ComponentHooks hooks, RunCache runs, int start, int end, int[] counterfactualData)
 {
     public ExperimentPlan Plan => plan;
     public ComponentHooks Hooks => hooks;
@@ -37,15 +37,12 @@ internal sealed class BatchContext(ExperimentPlan plan, ComponentHooks hooks, Ru
 
     /// <summary>The metric of the clean and of the corrupted run, computed once per batch for every check that reports it.</summary>
     public (double[] Sums, int[] Counts) CleanMetric => Reader.Clean;
-    public (double[] Sums, int[] Counts) CorruptedMetric => corruptedMetric ??= Metric(FinalStream.Of(Corrupted.Final, null));
-    (double[] Sums, int[] Counts)? corruptedMetric;
+    public (double[] Sums, int[] Counts) CorruptedMetric => Reader.OfRun(Corrupted.Final);
 
-    /// <summary>The metric of this batch, unembedding only the rows it scores.</summary>
-    public MetricReader Reader => reader ??= new MetricReader(plan.Metric, hooks.Model, Examples, Clean.Final, Clean.FinalScale);
+    /// <summary>The metric of this batch, unembedding only the rows it scores (the clean run's: shared with other experiments reading it).</summary>
+    public MetricReader Reader => reader ??= Clean.Reader(plan.Metric, Examples);
     MetricReader? reader;
 
     /// <summary>The metric of one run given by its final stream.</summary>
     public (double[] Sums, int[] Counts) Metric(FinalStream run) => Reader.Evaluate(run);
-
-    public void Dispose() => reader?.Dispose();
 }

@@ -81,7 +81,7 @@ public sealed class ExperimentRunner(HookedTransformer model)
     {
         using var scope = NewDisposeScope();
         using var runs = new RunCache(model, hooks.StandardHooks(), SharedRuns);
-        using var batch = new BatchContext(plan, hooks, runs, start, end, counterfactualData);
+        var batch = new BatchContext(plan, hooks, runs, start, end, counterfactualData);
         foreach (var evaluator in evaluators)
         {
             try

@@ -1,4 +1,5 @@
 using CircuitDsl.Interventions.Data;
+using CircuitDsl.Interventions.Metrics;
 using CircuitDsl.Runtime.Hooks;
 using CircuitDsl.Runtime.Model;
 using static TorchSharp.torch;
@@ -98,8 +99,14 @@ public sealed class CachedRun(HookedTransformer model, Tensor final, ActivationC
     /// <summary>The final LayerNorm's scale [b, p, 1] (null when the model has none).</summary>
     public Tensor? FinalScale => model.Config.HasNormalization ? cache[HookNames.FinalScale] : null;
 
+    /// <summary>The metric of batches on this run, read by every experiment that reads the run.</summary>
+    internal MetricReader Reader(MetricSpec metric, IReadOnlyList<Example> references) => readers.For(metric, model, references, final, FinalScale);
+
+    readonly MetricReaders readers = new();
+
     public void Dispose()
     {
+        readers.Dispose();
         logits?.Dispose();
         final.Dispose();
         cache.Dispose();

@@ -1,6 +1,7 @@
 using CircuitDsl.Interventions.Data;
 using CircuitDsl.Runtime.Hooks;
 using CircuitDsl.Runtime.Model;
+using CircuitDsl.Runtime.Tensors;
 using static TorchSharp.torch;
 
 namespace CircuitDsl.Interventions.Metrics;
@@ -61,7 +62,7 @@ public sealed class MetricReader : IDisposable
         if (cleanFinalScale is not null) cleanScale = Own(Select(cleanFinalScale.unsqueeze(0), atRows: false).squeeze(0));
         if (metric.Kind == MetricKind.KL) cleanLogProbs = Own(model.UnembedRows(cleanRows).log_softmax(-1));
         cleanValues = Own(Values(cleanRows, null, arange(rows.Length, dtype: ScalarType.Int64)).to(ScalarType.Float64));
-        Clean = Sums(cleanValues.data<double>().ToArray(), 0);
+        Clean = Sums(cleanValues.ToHostArray<double>(), 0);
     }
 
     /// <summary>The scored rows: indices into the batch's b·p positions, example by example, positions ascending.</summary>
@@ -77,6 +78,15 @@ public sealed class MetricReader : IDisposable
     public (double[] Sums, int[] Counts) Evaluate(FinalStream run) =>
         run.Runs == 1 ? EvaluateEach(run)[0] : throw new ArgumentException($"one run expected, got {run.Runs}");
 
+    /// <summary>The metric of another cached run's final stream (no frozen scale), computed once per run.</summary>
+    public (double[] Sums, int[] Counts) OfRun(Tensor final)
+    {
+        if (!ofRuns.TryGetValue(final, out var metric)) ofRuns[final] = metric = Evaluate(FinalStream.Of(final));
+        return metric;
+    }
+
+    readonly Dictionary<Tensor, (double[] Sums, int[] Counts)> ofRuns = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>The metric of each of the k runs in <paramref name="runs"/>, unembedded together.</summary>
     public (double[] Sums, int[] Counts)[] EvaluateEach(FinalStream runs)
     {
@@ -85,17 +95,24 @@ public sealed class MetricReader : IDisposable
         long k = runs.Runs, n = Rows.shape[0];
         var x = Select(runs.Residual, runs.AtMetricRows);
         var scale = runs.FrozenScale is null ? null : Select(runs.FrozenScale, runs.AtMetricRows);
-        var changed = AnyAlongLast(x != cleanRows);
-        if (scale is not null && cleanScale is not null) changed = changed | AnyAlongLast(scale != cleanScale);
-        var values = cleanValues.unsqueeze(0).repeat(k, 1); // the chunk's own copy: changed rows are written into it
+        var changed = runs.MayDiffer ?? Execution.Unchanged.DiffersAlongLast(x, cleanRows);
+        if (runs.MayDiffer is null && scale is not null && cleanScale is not null) changed = changed | Execution.Unchanged.DiffersAlongLast(scale, cleanScale);
         var which = changed.flatten().nonzero().squeeze(-1);
-        if (which.shape[0] > 0)
+        long m = which.shape[0];
+        Tensor values;
+        if (m == k * n) // every row changed (a path into the logits, as a rule): no rows to pick or to put back
+            values = Values(x.reshape(k * n, x.shape[2]), scale?.reshape(k * n, 1), which.remainder(n)).to(ScalarType.Float64);
+        else
         {
-            var xs = x.reshape(k * n, x.shape[2]).index_select(0, which);
-            var ss = scale?.reshape(k * n, 1).index_select(0, which);
-            values.view(k * n).index_copy_(0, which, Values(xs, ss, which.remainder(n)).to(ScalarType.Float64));
+            values = cleanValues.unsqueeze(0).repeat(k, 1).view(k * n); // the chunk's own copy: changed rows are written into it
+            if (m > 0)
+            {
+                var xs = x.reshape(k * n, x.shape[2]).index_select(0, which);
+                var ss = scale?.reshape(k * n, 1).index_select(0, which);
+                values.index_copy_(0, which, Values(xs, ss, which.remainder(n)).to(ScalarType.Float64));
+            }
         }
-        var host = values.data<double>().ToArray();
+        var host = values.ToHostArray<double>();
         return Enumerable.Range(0, (int)k).Select(r => Sums(host, r * (int)n)).ToArray();
     }
 
@@ -135,9 +152,6 @@ public sealed class MetricReader : IDisposable
                 throw new ArgumentOutOfRangeException(nameof(metric), metric.Kind, "unknown metric");
         }
     }
-
-    /// <summary>Whether any element along the last axis is true (over bytes: faster than over bools).</summary>
-    static Tensor AnyAlongLast(Tensor flags) => flags.to(ScalarType.Byte).any(-1).to(ScalarType.Bool);
 
     Tensor Own(Tensor t)
     {

@@ -49,7 +49,7 @@ public sealed partial class PathPatcher
             int layer = r.Component.Layer;
             var value = ValueAt(layer);
             var positions = chunk.Mask(r.Positions);
-            changed = changed | (VariantChunk.AnyAlongLast(value != chunk.Clean.Cache[names[layer].ResidPre]) & positions).any(-1);
+            changed = changed | (Unchanged.DiffersAlongLast(value, chunk.Clean.Cache[names[layer].ResidPre]) & positions).any(-1);
             // A k or v receiver is its key/value head's input: under grouped-query attention the whole group reads it.
             if (!TouchedHeadsOnly || layer > start)
                 inputs.Add(new(hooks.InputHook(r.Component, r.Component.Channel), chunk.Rows(value), hooks.InputSlice(r.Component.HeadIndex, r.Component.Channel), chunk.Repeat(positions)));
@@ -88,31 +88,40 @@ public sealed partial class PathPatcher
         var computedRows = all.index_select(0, computedAt);
         long m = computedRows.shape[0];
         var cleanFinal = Flat(chunk.Clean.Final).index_select(0, all).expand(chunk.Variants, -1, -1);
-        if (m == 0) return Stream(chunk, cleanFinal, metricRows is not null);
+        if (m == 0)
+            return metricRows is null ? Stream(chunk, cleanFinal) : new FinalStream(cleanFinal, null, AtMetricRows: true, MayDiffer: zeros(chunk.Variants, all.shape[0], dtype: ScalarType.Bool));
         var queryRow = computedRows.div(length, rounding_mode: RoundingMode.floor) * tail + computedRows.remainder(length) - first;
         var queryRows = (arange(chunk.Variants, dtype: ScalarType.Int64).unsqueeze(1) * (chunk.Batch * tail) + queryRow.unsqueeze(0)).flatten();
         var results = model.HeadResults(layer, heads.Heads, heads.Queries, heads.Keys, heads.Values, first, Prefix(chunk, layer, first), queryRows)
             .view(chunk.Variants, m, heads.Heads.Count, config.DModel);
         var cleanResults = Flat(clean[names.Result]).index_select(0, computedRows); // [m, heads, d]
-        var delta = (results - cleanResults.index_select(1, heads.Index)).sum(2); // [v, m, d]
+        var delta = Summed(results - cleanResults.index_select(1, heads.Index), 2); // [v, m, d]
         Tensor At(string hook) => Flat(clean[hook]).index_select(0, computedRows);
-        var attention = config.SandwichNorms
-            ? model.AttentionOut(layer, cleanResults.sum(1) + delta)
-            : At(names.AttnOut) + delta;
-        var mid = At(names.ResidPre) + attention;
-        var final = !config.HasMlp ? mid
-            : config.ParallelResidual ? mid + At(names.MlpOut) // a parallel block's MLP reads the clean resid_pre
-            : mid + model.MlpOut(layer, mid);
+        Tensor final;
+        if (!config.HasMlp && !config.SandwichNorms)
+        {
+            // The block adds only the attention output, so its change is the touched heads' change: clean final + delta.
+            final = (m < all.shape[0] ? Flat(chunk.Clean.Final).index_select(0, computedRows) : cleanFinal) + delta;
+        }
+        else
+        {
+            var attention = config.SandwichNorms
+                ? model.AttentionOut(layer, cleanResults.sum(1) + delta)
+                : At(names.AttnOut) + delta;
+            var mid = At(names.ResidPre) + attention;
+            final = config.ParallelResidual ? mid + At(names.MlpOut) // a parallel block's MLP reads the clean resid_pre
+                : mid + model.MlpOut(layer, mid);
+        }
         if (m < all.shape[0]) final = cleanFinal.clone().index_copy_(1, computedAt, final);
         // A variant whose receivers got exactly their clean inputs is the clean run (this would only add rounding).
-        var changedRows = changed.index_select(1, all.div(length, rounding_mode: RoundingMode.floor)).unsqueeze(-1);
-        return Stream(chunk, where(changedRows, final, cleanFinal), metricRows is not null);
+        var changedRows = changed.index_select(1, all.div(length, rounding_mode: RoundingMode.floor)); // [v, rows]
+        if (metricRows is null) return Stream(chunk, where(changedRows.unsqueeze(-1), final, cleanFinal));
+        // At the metric's rows the metric takes the clean values wherever the stream is the clean run's.
+        return new FinalStream(final, null, AtMetricRows: true, MayDiffer: changedRows & (positions >= first).unsqueeze(0));
     }
 
-    /// <summary>[v, n, d] at the metric's rows, or at every row as [v, b, p, d].</summary>
-    static FinalStream Stream(VariantChunk chunk, Tensor final, bool atMetricRows) => atMetricRows
-        ? new FinalStream(final, null, AtMetricRows: true)
-        : new FinalStream(final.reshape(chunk.Variants, chunk.Batch, -1, final.shape[^1]));
+    /// <summary>The final stream at every row, [v, b, p, d].</summary>
+    static FinalStream Stream(VariantChunk chunk, Tensor final) => new(final.reshape(chunk.Variants, chunk.Batch, -1, final.shape[^1]));
 
     /// <summary>
     /// A receiver layer before the last: its resid_post from the first position read on (clean stream plus the touched
@@ -129,7 +138,7 @@ public sealed partial class PathPatcher
         var results = model.HeadResults(layer, heads.Heads, heads.Queries, heads.Keys, heads.Values, first, Prefix(chunk, layer, first))
             .view(chunk.Variants, chunk.Batch, tail, heads.Heads.Count, config.DModel);
         var cleanResults = Tail(names.Result); // [b, t, heads, d]
-        var delta = (results - cleanResults.index_select(2, heads.Index)).sum(3); // [v, b, t, d]
+        var delta = Summed(results - cleanResults.index_select(2, heads.Index), 3); // [v, b, t, d]
         var attention = config.SandwichNorms
             ? chunk.FromRows(model.AttentionOut(layer, chunk.Rows(cleanResults.sum(2) + delta)))
             : Tail(names.AttnOut) + delta;
@@ -153,12 +162,16 @@ public sealed partial class PathPatcher
         return new(chunk.Repeat(clean[model.PrefixKeyHook(layer)].narrow(1, 0, first)), chunk.Repeat(clean[model.Hooks.Layers[layer].V].narrow(1, 0, first)));
     }
 
+    /// <summary>The sum over the touched heads' axis (one head: the axis dropped, no reduction run).</summary>
+    static Tensor Summed(Tensor perHead, long axis) => perHead.shape[axis] == 1 ? perHead.squeeze(axis) : perHead.sum(axis);
+
     /// <summary>[b, p, ...] as [b·p, ...].</summary>
     static Tensor Flat(Tensor t) => t.flatten(0, 1);
 
     /// <summary>The earliest position (over the batch) at which some receiver reads.</summary>
     static int FirstPositionRead(PathPatchSpec spec, VariantChunk chunk)
     {
+        if (spec.Receivers.Any(r => r.Positions.IsAll)) return 0;
         var read = spec.Receivers.Select(r => chunk.Mask(r.Positions)).Aggregate((a, b) => a | b).any(0);
         return read.any().item<bool>() ? (int)read.nonzero()[0, 0].item<long>() : 0;
     }

@@ -87,11 +87,18 @@ public sealed partial class PathPatcher(ComponentHooks hooks)
         int target = spec.Receivers.Max(r => PathPatchValidation.ReceiverLayer(r, config.Layers));
         int first = variants.SelectMany(vs => vs).Min(PathPatchValidation.SenderLayer);
 
+        var read = spec.Receivers.Select(r => PathPatchValidation.ReceiverLayer(r, config.Layers)).ToHashSet();
+        if (!config.HasMlp)
+        {
+            consume(spec.ToLogits ? FinalReceiver(spec, chunk, AttentionOnlyStream(chunk, config.Layers))
+                : HeadReceivers(spec, new VariantChunk(hooks, variants, clean, corrupted, references), chunk,
+                    read.ToDictionary(l => l, l => AttentionOnlyStream(chunk, l)), rows, metricRows));
+            return;
+        }
         // Pass C: from the first changed layer, every head read from the caches; only MLPs (and LayerNorm) run.
         var residual = chunk.Take(clean.Cache[names[first].ResidPre]);
         if (first == 0) residual = chunk.PlusDeltas(residual, s => s.Component.IsEmbedding);
         var recorded = new Dictionary<int, Tensor>();
-        var read = spec.Receivers.Select(r => PathPatchValidation.ReceiverLayer(r, config.Layers)).ToHashSet();
         for (int l = first; l < target; l++)
         {
             // A per-variant stream is this chunk's own: it grows in place unless a receiver keeps this layer's value.
@@ -112,6 +119,18 @@ public sealed partial class PathPatcher(ComponentHooks hooks)
         recorded[target] = residual;
         consume(spec.ToLogits ? FinalReceiver(spec, chunk, residual)
             : HeadReceivers(spec, new VariantChunk(hooks, variants, clean, corrupted, references), chunk, recorded, rows, metricRows));
+    }
+
+    /// <summary>
+    /// Pass C in an attention-only model: nothing between the senders and layer <paramref name="layer"/> (the final
+    /// stream at the model's depth) is recomputed, so the stream there is the clean one plus the changes of the senders
+    /// that write before it.
+    /// </summary>
+    Tensor AttentionOnlyStream(VariantChunk chunk, int layer)
+    {
+        var model = hooks.Model;
+        var clean = layer == model.Config.Layers ? chunk.Clean.Final : chunk.Clean.Cache[model.Hooks.Layers[layer].ResidPre];
+        return chunk.PlusDeltas(chunk.Take(clean), s => Reaches(s, layer));
     }
 
     static Tensor Plus(VariantChunk chunk, Tensor stream, Tensor addend, bool inPlace) =>
@@ -172,7 +191,7 @@ public sealed partial class PathPatcher(ComponentHooks hooks)
         }
         var computed = model.MlpOut(l, chunk.Rows(mid), options).view(mid.shape); // back to per variant
         // Where a row's input is the clean one bit for bit, so is its output (the recomputation on other shapes may round differently).
-        var unchanged = ~VariantChunk.AnyAlongLast(mid != chunk.Take(chunk.Clean.Cache[hooks.ReadHook(Component.Mlp(l))]));
+        var unchanged = ~Unchanged.DiffersAlongLast(mid, chunk.Take(chunk.Clean.Cache[hooks.ReadHook(Component.Mlp(l))]));
         return where(unchanged.unsqueeze(-1), chunk.Take(chunk.Clean.Cache[names.MlpOut]), computed);
     }
 

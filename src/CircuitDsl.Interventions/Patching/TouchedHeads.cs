@@ -28,8 +28,10 @@ internal sealed class TouchedHeads
         // The stream one channel of a head reads: pass C's where some receiver feeding it reads, the clean one elsewhere.
         Tensor Input(Func<PatchEndpoint, bool> feeds)
         {
-            var masks = receivers.Where(feeds).Select(r => chunk.Mask(r.Positions)).ToArray();
-            if (masks.Length == 0) return cleanTail.expand(chunk.Variants, -1, -1, -1);
+            var feeding = receivers.Where(feeds).ToArray();
+            if (feeding.Length == 0) return cleanTail.expand(chunk.Variants, -1, -1, -1);
+            if (feeding.Any(r => r.Positions.IsAll)) return valueTail;
+            var masks = feeding.Select(r => chunk.Mask(r.Positions)).ToArray();
             var mask = masks.Aggregate((a, b) => a | b).narrow(1, first, tail).unsqueeze(-1);
             return where(mask, valueTail, cleanTail);
         }
@@ -41,8 +43,9 @@ internal sealed class TouchedHeads
                 var cached = chunk.Clean.Cache[cachedHook].narrow(1, first, tail).index_select(2, selectHeads);
                 return HeadInput.AlreadyProjected(chunk.Repeat(cached));
             }
-            return HeadInput.Stream(stack(Heads.Select(h => Input(feeds(h))).ToArray(), 3)
-                .reshape(chunk.Variants * chunk.Batch, tail, Heads.Count, config.DModel));
+            var streams = Heads.Select(h => Input(feeds(h))).ToArray();
+            var perHead = streams.Length == 1 ? streams[0].unsqueeze(3) : stack(streams, 3);
+            return HeadInput.Stream(perHead.reshape(chunk.Variants * chunk.Batch, tail, Heads.Count, config.DModel));
         }
         var model = hooks.Model;
         int layer = receivers[0].Component.Layer;

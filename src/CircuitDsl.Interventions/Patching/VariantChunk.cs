@@ -78,9 +78,6 @@ internal sealed class VariantChunk(ComponentHooks hooks, PatchEndpoint[][] varia
         return stack(variants.Select(vs => vs.Where(select).Aggregate(none, (m, s) => m | Mask(s.Positions))).ToArray());
     }
 
-    /// <summary>Whether any element along the last axis is true. any() over bytes is markedly faster than over bools (1.3 against 2.1 ms on the zoo model's chunk), and keeps their type.</summary>
-    public static Tensor AnyAlongLast(Tensor flags) => flags.to(ScalarType.Byte).any(-1).to(ScalarType.Bool);
-
     /// <summary>
     /// Adds to each variant's slice of <paramref name="stream"/> its senders' x_new − x_orig outputs at their positions
     /// (the senders <paramref name="select"/> picks), summed in sender order. <paramref name="stream"/> must be a

@@ -27,7 +27,12 @@ public sealed partial class HookedTransformer
     {
         using var mode = options?.Gradients == true ? null : no_grad();
         using var scope = NewDisposeScope();
-        return SoftCapLogits(UnembedMatmul(NormalizeFinal(residual, options)) + b_U).MoveToOuterDisposeScope();
+        var x = NormalizeFinal(residual, options);
+        // Float32 weights: the bias goes in with the product (one pass over the logits instead of two).
+        var logits = W_U.dtype == ScalarType.Float32
+            ? addmm(b_U, x.reshape(-1, x.shape[^1]), W_U, 1, 1).view([.. x.shape[..^1], W_U.shape[1]])
+            : UnembedMatmul(x) + b_U;
+        return SoftCapLogits(logits).MoveToOuterDisposeScope();
     }
 
     /// <summary>
