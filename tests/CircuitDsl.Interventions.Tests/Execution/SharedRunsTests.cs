@@ -1,4 +1,5 @@
 using CircuitDsl.TestSupport;
+using CircuitDsl.Interventions.Data;
 using CircuitDsl.Interventions.Execution;
 using CircuitDsl.Interventions.Metrics;
 using CircuitDsl.Interventions.Plan;
@@ -123,5 +124,33 @@ public class SharedRunsTests
         using var other = RandomModels.Create(RandomModels.AttentionOnly, seed: 2);
         using var shared = new SharedRuns(other, SharedRuns.DefaultBudgetBytes);
         Assert.Throws<ArgumentException>(() => new RunCache(model, [], shared));
+    }
+
+    /// <summary>
+    /// Runs on the same tokens share their metric readers only where the readers would read the same: other answers
+    /// or other scored positions on the same tokens get readers of their own, so each experiment scores what it says.
+    /// </summary>
+    [TestCase("answers")]
+    [TestCase("positions")]
+    public void ExperimentsOnTheSameTokensThatScoreOtherwiseGetTheirOwnNumbers(string difference)
+    {
+        var config = RandomModels.AttentionOnly;
+        using var model = RandomModels.Create(config);
+        var first = Plan(config, 12, 5, batchSize: 6);
+        var data = first.Data;
+        // The same prompts, counterfactuals and metric (a logit difference at END); the second experiment's examples
+        // swap their answers, or name another position END.
+        bool answers = difference == "answers";
+        var other = new Dataset([.. data.Examples.Select(e => new Example(e.Tokens, e.Counterfactual,
+            answers ? e.WrongAnswer : e.Answer, answers ? e.Answer : e.WrongAnswer,
+            e.PositionNames.ToDictionary(n => n, n => answers || n != "END" ? e.NamedPositions(n) : e.NamedPositions("MID")), e.Group, e.Source))], name: "other");
+        var second = first with { Name = "second", Data = other };
+        var alone = new ExperimentRunner(model).Run(second);
+        using var shared = new SharedRuns(model, SharedRuns.DefaultBudgetBytes);
+        new ExperimentRunner(model) { SharedRuns = shared }.Run(first);
+        var after = new ExperimentRunner(model) { SharedRuns = shared };
+        var result = after.Run(second);
+        Assert.That(shared.Reused, Is.GreaterThanOrEqualTo(4), "the second experiment reads at least the first one's clean and corrupted runs (2 batches)");
+        AssertSameNumbers(result, alone);
     }
 }
