@@ -59,11 +59,9 @@ public sealed partial class HookedTransformer
             k = cat([prefix.Keys.index_select(2, kvHeads), k], 1);
             v = cat([prefix.Values.index_select(2, kvHeads), v], 1);
         }
-        var mask = AttentionMask(layer, first, positions, device);
         var scores = einsum("bqhe,bkhe->bhqk", q, k) * Config.ScoreScale;
         if (Config.AttentionSoftCap is { } cap) scores = (scores / cap).tanh() * cap;
-        // −∞ added where masked: the same scores as masked_fill (x + 0 is x), and ~4x faster than its broadcast mask.
-        scores = scores.add_(zeros(mask.shape, scores.dtype, device).masked_fill_(mask, float.NegativeInfinity));
+        scores = scores.add_(MaskTerms(layer, first, positions, scores));
         var z = einsum("bhqk,bkhe->bqhe", scores.softmax(-1), v);
         var wO = Widen(a.W_O.index_select(0, queryHeads));
         var result = queryRows is null
