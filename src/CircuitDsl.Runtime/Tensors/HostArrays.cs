@@ -12,7 +12,7 @@ public static class HostArrays
     /// </summary>
     public static T[] ToHostArray<T>(this Tensor t) where T : unmanaged
     {
-        using var host = t.cpu().contiguous();
-        return MemoryMarshal.Cast<byte, T>(host.bytes).ToArray();
+        using var scope = NewDisposeScope(); // the copies' handles (never the caller's tensor, made outside it)
+        return MemoryMarshal.Cast<byte, T>(t.cpu().contiguous().bytes).ToArray();
     }
 }

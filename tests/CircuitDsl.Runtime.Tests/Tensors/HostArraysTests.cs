@@ -14,5 +14,9 @@ public class HostArraysTests
         Assert.That(t.ToHostArray<double>(), Is.EqualTo(new double[] { 0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11 }));
         Assert.That(arange(5, dtype: ScalarType.Int64).ToHostArray<long>(), Is.EqualTo(new long[] { 0, 1, 2, 3, 4 }));
         Assert.That(zeros(0).ToHostArray<float>(), Is.Empty);
+        long before = Tensor.TotalCount;
+        Assert.That(t.ToHostArray<double>(), Has.Length.EqualTo(12));
+        Assert.That(Tensor.TotalCount, Is.EqualTo(before), "the copies are freed, the tensor itself kept");
+        Assert.That(t.sum().item<double>(), Is.EqualTo(66));
     }
 }
