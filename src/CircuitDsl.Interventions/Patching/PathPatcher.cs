@@ -81,22 +81,22 @@ public sealed partial class PathPatcher(ComponentHooks hooks)
         using var scope = NewDisposeScope();
         using var noGrad = no_grad(); // deltas are added in place
         var chunk = new VariantChunk(hooks, variants, clean, corrupted, references, rows);
-        var model = hooks.Model;
-        var config = model.Config;
-        var names = model.Hooks.Layers;
-        int target = spec.Receivers.Max(r => PathPatchValidation.ReceiverLayer(r, config.Layers));
-        int first = variants.SelectMany(vs => vs).Min(PathPatchValidation.SenderLayer);
-
+        var config = hooks.Model.Config;
         var read = spec.Receivers.Select(r => PathPatchValidation.ReceiverLayer(r, config.Layers)).ToHashSet();
-        if (!config.HasMlp)
-        {
-            consume(spec.ToLogits ? FinalReceiver(spec, chunk, AttentionOnlyStream(chunk, config.Layers))
-                : HeadReceivers(spec, new VariantChunk(hooks, variants, clean, corrupted, references), chunk,
-                    read.ToDictionary(l => l, l => AttentionOnlyStream(chunk, l)), rows, metricRows));
-            return;
-        }
-        // Pass C: from the first changed layer, every head read from the caches; only MLPs (and LayerNorm) run.
-        var residual = chunk.Take(clean.Cache[names[first].ResidPre]);
+        int target = read.Max();
+        // What the receivers of each layer read (the logits: the final stream, at layer n_layers).
+        var recorded = config.HasMlp ? ThroughMlps(spec, chunk, variants, read, target) : read.ToDictionary(l => l, l => AttentionOnlyStream(chunk, l));
+        consume(spec.ToLogits ? FinalReceiver(spec, chunk, recorded[target])
+            : HeadReceivers(spec, new VariantChunk(hooks, variants, clean, corrupted, references), chunk, recorded, rows, metricRows));
+    }
+
+    /// <summary>Pass C with MLPs: from the first changed layer, every head read from the caches; only MLPs (and LayerNorm) run.</summary>
+    Dictionary<int, Tensor> ThroughMlps(PathPatchSpec spec, VariantChunk chunk, PatchEndpoint[][] variants, HashSet<int> read, int target)
+    {
+        var config = hooks.Model.Config;
+        var names = hooks.Model.Hooks.Layers;
+        int first = variants.SelectMany(vs => vs).Min(PathPatchValidation.SenderLayer);
+        var residual = chunk.Take(chunk.Clean.Cache[names[first].ResidPre]);
         if (first == 0) residual = chunk.PlusDeltas(residual, s => s.Component.IsEmbedding);
         var recorded = new Dictionary<int, Tensor>();
         for (int l = first; l < target; l++)
@@ -107,18 +107,16 @@ public sealed partial class PathPatcher(ComponentHooks hooks)
             int layer = l;
             bool HeadIn(PatchEndpoint s) => s.Component.Kind == ComponentKind.Head && s.Component.Layer == layer;
             // A parallel block's MLP reads the block's input, which the senders of layer l have not changed.
-            var parallelMlp = config.HasMlp && config.ParallelResidual
+            var parallelMlp = config.ParallelResidual
                 ? Mlp(spec, chunk, l, residual, chunk.IsPerVariant(residual) ? chunk.ChangedBefore(l) : 0)
                 : null;
             var mid = config.SandwichNorms
                 ? Plus(chunk, residual, AttentionOut(spec, chunk, l, HeadIn), inPlace: !keep)
-                : chunk.PlusDeltas(Plus(chunk, residual, chunk.Take(clean.Cache[names[l].AttnOut]), inPlace: !keep), HeadIn);
-            if (parallelMlp is not null) residual = Plus(chunk, mid, parallelMlp, inPlace: true);
-            else residual = config.HasMlp ? Plus(chunk, mid, Mlp(spec, chunk, l, mid, chunk.IsPerVariant(mid) ? chunk.ChangedBy(l) : 0), inPlace: true) : mid;
+                : chunk.PlusDeltas(Plus(chunk, residual, chunk.Take(chunk.Clean.Cache[names[l].AttnOut]), inPlace: !keep), HeadIn);
+            residual = Plus(chunk, mid, parallelMlp ?? Mlp(spec, chunk, l, mid, chunk.IsPerVariant(mid) ? chunk.ChangedBy(l) : 0), inPlace: true);
         }
         recorded[target] = residual;
-        consume(spec.ToLogits ? FinalReceiver(spec, chunk, residual)
-            : HeadReceivers(spec, new VariantChunk(hooks, variants, clean, corrupted, references), chunk, recorded, rows, metricRows));
+        return recorded;
     }
 
     /// <summary>
