@@ -39,7 +39,8 @@ if (args.Contains("--discovery"))
     Console.WriteLine();
     if (args.Contains("--eap-only"))
     {
-        DiscoveryBenchmark.RunEap(Console.Out, at >= 0 ? Math.Min(repetitions, 5) : 5, gpt2At >= 0 ? int.Parse(args[gpt2At + 1]) : 3);
+        // EAP alone is short, so any repetition count is taken
+        DiscoveryBenchmark.RunEap(Console.Out, at >= 0 ? repetitions : 5, gpt2At >= 0 ? int.Parse(args[gpt2At + 1]) : 3);
         return;
     }
     DiscoveryBenchmark.Run(Console.Out, at >= 0 ? Math.Min(repetitions, 5) : 5, gpt2At >= 0 ? int.Parse(args[gpt2At + 1]) : 3);

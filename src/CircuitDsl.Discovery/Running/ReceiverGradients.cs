@@ -16,7 +16,9 @@ namespace CircuitDsl.Discovery.Running;
 ///
 /// the mask's gradient at 0 (<see cref="EdgePatchRun"/> with gradients), without the mask's einsums or the per-head
 /// copies of the stream in the forward. The receivers' inputs: each head's q, k and v input copy, from the gradients at
-/// hook_q, hook_k and hook_v (<see cref="HookedTransformer.HeadInputGradients"/>; k and v per key/value head); each
+/// hook_q, hook_k and hook_v (<see cref="HookedTransformer.HeadNormalizedGradients"/> through ln1's Jacobian,
+/// <see cref="HookedTransformer.Ln1Linearized"/>, applied to the gradients or to the differences; k and v per
+/// key/value head); each
 /// MLP's input, as a zero added at hook_resid_mid and taken off at hook_resid_post, so that only the MLP reads it (a
 /// parallel block's at hook_mlp_in, the MLP's own copy); the final stream for the
 /// logits. The forward records what <see cref="SenderOutputs.Run"/> records, through the same code paths (adding a zero
@@ -81,37 +83,46 @@ internal static class ReceiverGradients
         }
     }
 
-    /// <summary>Each receiver group's gradient dotted with its senders' differences, into the edges' order (sender, reader, bucket).</summary>
+    /// <summary>
+    /// Each receiver group's gradient dotted with its senders' differences, into the edges' order (sender, reader,
+    /// bucket). A head reads the stream through ln1, whose Jacobian J at the block's input is symmetric, so
+    /// ⟨difference, J·g⟩ = ⟨J·difference, g⟩ for g the gradient at ln1's normalized input: J is applied to whichever side
+    /// has fewer copies, the layer's senders or its readers (early layers have few senders, late ones many).
+    /// </summary>
     static Tensor Scores(HookedTransformer model, int edges, ReceiverIndex receivers, Tensor differences, Tensor residuals, IList<Tensor> gradients, Tensor? buckets)
     {
         using var mode = no_grad();
         var config = model.Config;
         var scores = zeros(edges, ScalarType.Float64);
-        void Add(Tensor gradient, params (int Senders, Tensor Edges)[] groups) // gradient [readers, B, pos, d], the groups' readers in order
+        // senders [S, B, pos, d] and readers [R, B, pos, d], the groups' readers in order
+        void Add(Tensor senders, Tensor readers, params (int Senders, Tensor Edges)[] groups)
         {
-            int senders = groups[0].Senders; // the groups of one layer read the same senders
-            var d = differences.narrow(0, 0, senders);
+            long count = senders.shape[0];
             // One product over (b, p, d) for every reader at once: [S, B·p·d] × [R, B·p·d]ᵀ, a transposed view (per bucket: an einsum).
             var s = buckets is null
-                ? d.reshape(senders, -1).matmul(gradient.reshape(gradient.shape[0], -1).t())
-                : einsum("sbpd,rbpd,bpk->srk", d, gradient, buckets);
+                ? senders.reshape(count, -1).matmul(readers.reshape(readers.shape[0], -1).t())
+                : einsum("sbpd,rbpd,bpk->srk", senders, readers, buckets);
             long first = 0;
             foreach (var group in groups)
             {
-                long readers = group.Edges.shape[0] / (senders * (buckets?.shape[2] ?? 1));
-                scores.index_add_(0, group.Edges, s.narrow(1, first, readers).flatten().to(ScalarType.Float64), 1);
-                first += readers;
+                long width = group.Edges.shape[0] / (count * (buckets?.shape[2] ?? 1));
+                scores.index_add_(0, group.Edges, s.narrow(1, first, width).flatten().to(ScalarType.Float64), 1);
+                first += width;
             }
         }
+        Tensor SendersOf((int Senders, Tensor Edges) group) => differences.narrow(0, 0, group.Senders);
         for (int l = 0; l < config.Layers; l++)
         {
-            var readers = model.HeadInputGradients(l, residuals[l], gradients[3 * l], gradients[3 * l + 1], gradients[3 * l + 2]);
-            Add(readers, receivers.Heads(l, Channel.Query), receivers.Heads(l, Channel.Key), receivers.Heads(l, Channel.Value));
+            var groups = new[] { receivers.Heads(l, Channel.Query), receivers.Heads(l, Channel.Key), receivers.Heads(l, Channel.Value) };
+            var senders = SendersOf(groups[0]); // the groups of one layer read the same senders
+            var atNormalized = model.HeadNormalizedGradients(l, gradients[3 * l], gradients[3 * l + 1], gradients[3 * l + 2]);
+            if (senders.shape[0] < atNormalized.shape[0]) Add(model.Ln1Linearized(l, residuals[l], senders), atNormalized, groups);
+            else Add(senders, model.Ln1Linearized(l, residuals[l], atNormalized), groups);
         }
         int next = 3 * config.Layers;
         if (config.HasMlp)
-            for (int l = 0; l < config.Layers; l++) Add(gradients[next++].unsqueeze(0), receivers.Mlp(l));
-        Add(gradients[next].unsqueeze(0), receivers.Logits);
+            for (int l = 0; l < config.Layers; l++) Add(SendersOf(receivers.Mlp(l)), gradients[next++].unsqueeze(0), receivers.Mlp(l));
+        Add(SendersOf(receivers.Logits), gradients[next].unsqueeze(0), receivers.Logits);
         return scores;
     }
 }

@@ -38,13 +38,13 @@ public sealed class LayerNormWeights : nn.Module
     }
 
     /// <summary>
-    /// The gradient at the input <paramref name="x"/> [..., d] given the gradient at the output, <paramref name="upstream"/>
-    /// [k, ..., d] for k copies of each x (broadcast along a first axis): with u = upstream · w, x̂ the normalized input
-    /// and s its scale, ∂/∂c = (u − x̂ · mean(u · x̂)) / s for c the centred input, and for LayerNorm
-    /// ∂/∂x = ∂/∂c − mean(∂/∂c) = (u − mean(u) − x̂ · mean(u · x̂)) / s (mean(x̂) = 0); RMSNorm does not centre. The
-    /// same numbers as autograd through <see cref="Apply"/> up to rounding, without recording it.
+    /// J·v for J = ∂x̂/∂x at <paramref name="x"/> [..., d], the normalized input's Jacobian (the weight and bias left out),
+    /// and <paramref name="v"/> [k, ..., d] for k copies of each x (broadcast along a first axis). With x̂ the normalized
+    /// input and s its scale, J = (C − x̂x̂ᵀ/d) / s for LayerNorm, C = I − 11ᵀ/d the centring (C x̂ = x̂), and
+    /// (I − x̂x̂ᵀ/d) / s for RMSNorm: so J·v = (v − mean(v) − x̂ · mean(v · x̂)) / s (RMSNorm: without mean(v)). J is
+    /// symmetric, so the same product is a gradient at x given one at x̂, and the first-order change of x̂ when x changes by v.
     /// </summary>
-    internal Tensor Backward(Tensor x, Tensor upstream)
+    internal Tensor Linearized(Tensor x, Tensor v)
     {
         using var scope = NewDisposeScope();
         long d = x.shape[^1];
@@ -52,12 +52,11 @@ public sealed class LayerNormWeights : nn.Module
         var scale = (centered.pow(2).mean([-1], keepdim: true) + epsilon).sqrt(); // s [..., 1]
         var normalized = centered / scale;                                        // x̂ [..., d]
         // The means over d as products with a vector of 1/d: a reduction along a short last axis is many times slower.
-        var mean = full(d, 1.0 / d, dtype: upstream.dtype, device: upstream.device);
-        var gradient = upstream * w;                                              // u [k, ..., d]
-        var alongNormalized = (gradient * normalized).matmul(mean).unsqueeze(-1); // mean(u · x̂) per copy
-        if (b is not null) gradient.sub_(gradient.matmul(mean).unsqueeze(-1));    // − mean(u)
-        gradient.addcmul_(normalized, alongNormalized, value: -1);               // − x̂ · mean(u · x̂), no temporary
-        return gradient.div_(scale).MoveToOuterDisposeScope();
+        var mean = full(d, 1.0 / d, dtype: v.dtype, device: v.device);
+        var alongNormalized = (v * normalized).matmul(mean).unsqueeze(-1);        // mean(v · x̂) per copy
+        var product = b is null ? v.clone() : v - v.matmul(mean).unsqueeze(-1);    // − mean(v)
+        product.addcmul_(normalized, alongNormalized, value: -1);                // − x̂ · mean(v · x̂), no temporary
+        return product.div_(scale).MoveToOuterDisposeScope();
     }
 }
 

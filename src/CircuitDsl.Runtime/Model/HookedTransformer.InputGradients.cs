@@ -12,20 +12,45 @@ public sealed partial class HookedTransformer
     /// d_model], returns ∂m with respect to each head's input copy (what hook_q_input, hook_k_input and hook_v_input
     /// hold), the three channels' readers first: [heads + 2·key/value heads, B, pos, d_model], q's, then k's, then
     /// v's, so that one reader's gradient is one contiguous block (EAP dots it with the senders' writes as a matrix,
-    /// without a copy). The projections' transposes, then ln1's Jacobian at resid_pre (in closed form,
-    /// <see cref="LayerNormWeights.Backward"/>). The caller owns the result.
+    /// without a copy): <see cref="Ln1Linearized"/> of <see cref="HeadNormalizedGradients"/>. The caller owns the result.
     /// </summary>
     public Tensor HeadInputGradients(int layer, Tensor residPre, Tensor queries, Tensor keys, Tensor values)
+    {
+        using var scope = NewDisposeScope();
+        return Ln1Linearized(layer, residPre, HeadNormalizedGradients(layer, queries, keys, values)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// ∂m with respect to ln1's normalized input x̂ as each head's q, k and v copy reads it (x̂ is the stream itself
+    /// without ln1), laid out as <see cref="HeadInputGradients"/>: the projections' transposes with ln1's weight folded
+    /// in, one product for all three channels. The caller owns the result.
+    /// </summary>
+    public Tensor HeadNormalizedGradients(int layer, Tensor queries, Tensor keys, Tensor values)
     {
         if (layer < 0 || layer >= Config.Layers)
             throw new ArgumentOutOfRangeException(nameof(layer), layer, $"the model has layers 0..{Config.Layers - 1}");
         using var scope = NewDisposeScope();
         var weights = blocks[layer];
         var a = weights.attn;
-        // ∂m/∂(ln1 output) per head: g · W^T, W [heads, d_model, d_head].
-        Tensor Back(Tensor gradient, Tensor w) => WithFloat32(w, wide => einsum("bphe,hde->hbpd", gradient, wide));
-        var upstream = cat([Back(queries, a.W_Q), Back(keys, a.W_K), Back(values, a.W_V)], 0);
-        // ln1 acts per position, so every head's copy shares its Jacobian at resid_pre: all readers of all three channels at once.
-        return (weights.ln1 is null ? upstream : weights.ln1.Backward(residPre, upstream)).MoveToOuterDisposeScope();
+        // The channels side by side as heads (the gradients are d_model/d_head times smaller than the result, so they
+        // are the ones concatenated): g · Wᵀ per reader, W [readers, d_model, d_head] scaled by ln1's weight along d_model.
+        var gradient = cat([queries, keys, values], 2);
+        var projections = cat([a.W_Q, a.W_K, a.W_V], 0);
+        if (projections.dtype != ScalarType.Float32) projections = projections.to(ScalarType.Float32);
+        if (weights.ln1 is { } ln1) projections = projections * ln1.w.view(1, -1, 1);
+        return einsum("bphe,hde->hbpd", gradient, projections).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// ln1's Jacobian at <paramref name="residPre"/> [B, pos, d] applied to <paramref name="change"/> [k, B, pos, d] (k
+    /// copies), without ln1's weight: the first-order change of the normalized input x̂ when the stream changes by
+    /// <paramref name="change"/>, and equally the gradient at the stream given one at x̂ (the Jacobian is symmetric,
+    /// <see cref="LayerNormWeights.Linearized"/>). The identity without ln1. The caller owns the result.
+    /// </summary>
+    public Tensor Ln1Linearized(int layer, Tensor residPre, Tensor change)
+    {
+        if (layer < 0 || layer >= Config.Layers)
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"the model has layers 0..{Config.Layers - 1}");
+        return blocks[layer].ln1 is { } ln1 ? ln1.Linearized(residPre, change) : change.alias();
     }
 }

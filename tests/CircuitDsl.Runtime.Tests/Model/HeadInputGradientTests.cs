@@ -74,6 +74,50 @@ public class HeadInputGradientTests
         GC.KeepAlive(splitLeaf);
     }
 
+    static readonly ModelConfig[] Normed = [.. Configs.Where(c => c.Normalization != Normalization.None)];
+
+    /// <summary>
+    /// ln1's Jacobian product is the first-order change of ln1's normalized output (central difference of the hooked
+    /// forward) and is symmetric, ⟨J·a, b⟩ = ⟨a, J·b⟩: EAP applies it to whichever side has fewer copies.
+    /// </summary>
+    [TestCaseSource(nameof(Normed))]
+    public void Ln1sJacobianProductIsTheNormalizedOutputsFirstOrderChangeAndSymmetric(ModelConfig config)
+    {
+        using var model = TestModels.CreateDense(config);
+        long before = LiveTensors.Count();
+        using (NewDisposeScope())
+        {
+            var n = model.Hooks.Layers[^1];
+            var tokens = TestModels.Tokens(config, 2, 5, 9);
+            var generator = new Generator(17);
+            var change = randn([2, 2, 5, config.DModel], generator: generator);
+            Tensor Normalized(Tensor? added)
+            {
+                Tensor? seen = null, stream = null;
+                var interventions = new List<Intervention>
+                {
+                    Intervention.Custom(n.ResidPre, (a, _) => stream = added is null ? Kept(a.clone()) : a + added),
+                    Intervention.Custom(n.Ln1Normalized, (a, _) => seen = Kept(a.clone())),
+                };
+                model.Forward(tokens, new RunOptions { Interventions = interventions });
+                return added is null ? stream! : seen!;
+            }
+            var residPre = Normalized(null);
+            const double step = 1e-2; // float32: truncation O(step²), rounding O(ulp / step)
+            var linearized = model.Ln1Linearized(n.Layer, residPre, change);
+            for (int k = 0; k < 2; k++)
+            {
+                var difference = (Normalized(change[k] * step) - Normalized(change[k] * -step)) / (2 * step);
+                Assert.That(((linearized[k] - difference).abs().max() / difference.abs().max()).item<float>(), Is.LessThan(2e-3), $"copy {k}");
+            }
+            double ab = (linearized[0] * change[1]).sum().item<float>(), ba = (change[0] * linearized[1]).sum().item<float>();
+            Assert.That(ab, Is.EqualTo(ba).Within(1e-5 * Math.Abs(ab)));
+        }
+        foreach (var t in KeptTensors) t.Dispose();
+        KeptTensors.Clear();
+        Assert.That(LiveTensors.Count(), Is.EqualTo(before), "every tensor of the test is freed");
+    }
+
     /// <summary>An activation kept past the forward's dispose scope (the backward reads it), freed when the test ends.</summary>
     static Tensor Kept(Tensor a)
     {
