@@ -69,8 +69,6 @@ public static class DiscoverCommand
                 throw new UsageException($"--threshold {t}: must be a finite number at least 0");
             string name = CheckName(parse.GetValue(nameOpt)!);
             var positions = ReadPositions(parse.GetValue(positionsOpt)!);
-            if (positions is not null && parse.GetValue(jsonOpt) is not null)
-                throw new UsageException("--json with --positions: EAP-IG/MIB's circuit format has no positions, so per-position edges are not exported; drop --json or use --positions all");
             int? resamples = parse.GetValue(resamplesOpt);
             double? minFrequency = parse.GetValue(minFrequencyOpt);
             if (minFrequency is not null && resamples is null) throw new UsageException("--min-frequency needs --resamples");
@@ -126,7 +124,7 @@ public static class DiscoverCommand
             return ExitCodes.Error;
         }
         // The JSON goes first, so that a failure writing it leaves no draft without it.
-        if (json is not null) AtomicFile.WriteAllText(json, outcome.Json ?? throw new UsageException("per-position edges have no EAP-IG/MIB JSON"));
+        if (json is not null) AtomicFile.WriteAllText(json, outcome.Json);
         if (outPath == "-") console.Out.Write(outcome.Draft);
         else AtomicFile.WriteAllText(outPath ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settingsFile))!, "discovered.circuit"), outcome.Draft);
         int claimed = outcome.Edges.Count(e => e.Effect is { } x && double.IsFinite(x) && Math.Abs(x) >= 1e-6);

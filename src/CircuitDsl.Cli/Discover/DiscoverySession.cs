@@ -18,8 +18,7 @@ using CircuitDsl.Zoo.Tasks;
 namespace CircuitDsl.Cli.Discover;
 
 /// <summary>What `circuit discover` or `circuit import` produced: the draft's text, the MIB JSON, and the kept edges.</summary>
-/// <remarks>Json is null for a per-position circuit: EAP-IG/MIB's format has no positions.</remarks>
-public sealed record DiscoverOutcome(string Draft, string? Json, IReadOnlyList<DraftEdge> Edges, EdgeScores Scores);
+public sealed record DiscoverOutcome(string Draft, string Json, IReadOnlyList<DraftEdge> Edges, EdgeScores Scores);
 
 /// <summary>
 /// The settings of a .circuit file with the model they name loaded and their data built, as `circuit check` builds
@@ -150,7 +149,7 @@ public sealed class DiscoverySession : IDisposable
 
     /// <summary>
     /// The draft of <paramref name="kept"/> (ranked by <paramref name="scores"/>, with each edge's selection frequency
-    /// when stability was measured), and the circuit as MIB JSON (not for per-position edges).
+    /// when stability was measured), and the circuit as MIB JSON (a per-position circuit folded over its positions).
     /// </summary>
     public DiscoverOutcome Draft(EdgeDiscovery discovery, EdgeScores scores, IReadOnlyList<Edge> kept, string method, string selection, string name, string? outPath,
         Action<string>? progress, EdgeFrequencies? frequencies = null)
@@ -174,7 +173,7 @@ public sealed class DiscoverySession : IDisposable
             FaithfulnessCurve.Of(discovery, scores));
         string target = Path.GetFullPath(outPath ?? Path.Combine(Path.GetDirectoryName(Settings.Path)!, "discovered.circuit"));
         string draft = DraftCircuit.Write(provenance, ModelLine(bound.ModelReference, Settings.Path, target), dataText, metricText, name, draftEdges, circuit, Graph);
-        string? json = discovery.Graph.Positions is null ? MibCircuitJson.Write(scores, kept, provenance) : null;
+        string json = MibCircuitJson.Write(scores, kept, provenance);
         return new DiscoverOutcome(Canonical(draft, target, circuit.Omitted is null ? DraftGraph.Stated(draftEdges, Graph) : null), json, draftEdges, scores);
     }
 

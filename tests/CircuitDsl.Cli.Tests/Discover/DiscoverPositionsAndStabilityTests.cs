@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace CircuitDsl.Cli.Tests.Discover;
 
 /// <summary>
@@ -57,6 +59,47 @@ public class DiscoverPositionsAndStabilityTests
         Assert.That(plain, Does.Contain("; 6 of 42 edges kept").And.Not.Contain(" at repeated ->"));
     }
 
+    [Test]
+    public void APerPositionCircuitsJsonIsFoldedOverPositionsWithThePerPositionEdgesBesideIt()
+    {
+        using var folder = new TempFolder();
+        string settings = folder.File("settings.circuit", Induction);
+        string json = folder.File("c.json"), allJson = folder.File("all.json");
+        var (code, _, error) = CliRunner.Run("discover", settings, "--method", "eap", "--positions", "repeated", "--edges", "6", "--out", folder.File("d.circuit"), "--json", json);
+        Assert.That(code, Is.EqualTo(0), error);
+        (code, _, error) = CliRunner.Run("discover", settings, "--method", "eap", "--edges", "6", "--out", folder.File("all.circuit"), "--json", allJson);
+        Assert.That(code, Is.EqualTo(0), error);
+        var root = JsonNode.Parse(File.ReadAllText(json))!;
+        var all = JsonNode.Parse(File.ReadAllText(allJson))!["edges"]!.AsObject();
+        var edges = root["edges"]!.AsObject();
+        var positions = root["circuitdsl"]!["positions"]!;
+        Assert.That(positions["names"]!.AsArray().Select(n => n!.GetValue<string>()), Is.EqualTo(new[] { "repeated", "other positions" }));
+        var perPosition = positions["edges"]!.AsObject();
+        Assert.That(edges.Select(p => p.Key), Is.EqualTo(all.Select(p => p.Key)), "the all-position graph's edges, in its order");
+        Assert.That(perPosition.Select(p => p.Key), Is.EqualTo(edges.Select(p => p.Key)));
+        int keptAtPositions = 0;
+        foreach (var (name, edge) in edges)
+        {
+            var atPositions = perPosition[name]!.AsObject();
+            Assert.That(atPositions.Select(p => p.Key), Is.EqualTo(new[] { "repeated", "other positions" }), name);
+            keptAtPositions += atPositions.Count(p => p.Value!["in_graph"]!.GetValue<bool>());
+            Assert.That(edge!["in_graph"]!.GetValue<bool>(), Is.EqualTo(atPositions.Any(p => p.Value!["in_graph"]!.GetValue<bool>())), name);
+            double folded = edge["score"]!.GetValue<double>(), sum = atPositions.Sum(p => p.Value!["score"]!.GetValue<double>());
+            Assert.That(folded, Is.EqualTo(sum).Within(1e-12 + 1e-12 * Math.Abs(sum)), name);
+            // EAP adds up over positions: the folded score is the all-position run's.
+            double whole = all[name]!["score"]!.GetValue<double>();
+            Assert.That(folded, Is.EqualTo(whole).Within(1e-5 * all.Max(p => Math.Abs(p.Value!["score"]!.GetValue<double>()))), name);
+        }
+        Assert.That(keptAtPositions, Is.EqualTo(6), "the per-position edges kept are the draft's");
+
+        // The folded circuit is what MIB's tools (and `circuit import`) read: every edge kept at some position.
+        string imported = folder.File("imported.circuit");
+        var import = CliRunner.Run("import", json, "--settings", settings, "--out", imported);
+        Assert.That(import.ExitCode, Is.EqualTo(0), import.Error);
+        int inGraph = edges.Count(p => p.Value!["in_graph"]!.GetValue<bool>());
+        Assert.That(File.ReadAllText(imported), Does.Contain($"the {inGraph} edges the file marks in_graph"));
+    }
+
     [TestCase("END", "CD2021", ":2:1:")]
     [TestCase("repeated,nowhere+1", "CD2021", ":2:1:")]
     [TestCase("repeated,repeated+1", "CD4003", ":2:1:")]
@@ -107,7 +150,6 @@ public class DiscoverPositionsAndStabilityTests
     [TestCase("--positions", "repeated,all")]
     [TestCase("--positions", "3")]
     [TestCase("--positions", "repeated,repeated")]
-    [TestCase("--positions", "repeated", "--json", "c.json")]
     public void BadStabilityAndPositionOptionsExitTwo(params string[] options)
     {
         using var folder = new TempFolder();
