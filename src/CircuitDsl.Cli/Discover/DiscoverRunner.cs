@@ -52,8 +52,11 @@ public sealed class DiscoverRunner(DiscoverOptions options, IPlanCompiler compil
         return (scores.Top(count), $"the {count} edges of largest |score|");
     }
 
-    public static string Method(DiscoverOptions o, EdgePositions? positions = null) => Method(o) + (positions is null ? ""
-        : $"; per-position edges (a sender at p into a receiver at p) at {string.Join(", ", positions.Names)} and at the {EdgePositions.Other} of each example");
+    public static string Method(DiscoverOptions o, EdgePositions? positions = null) => Method(o) + PerPosition(positions);
+
+    /// <summary>How a draft's method line says that its edges are per position (nothing for an all-position graph).</summary>
+    public static string PerPosition(EdgePositions? positions) => positions is null ? ""
+        : $"; per-position edges (a sender at p into a receiver at p) at {string.Join(", ", positions.Names)} and at the {EdgePositions.Other} of each example";
 
     public static string Method(DiscoverOptions o) => o.Method switch
     {

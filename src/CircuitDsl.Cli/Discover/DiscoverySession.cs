@@ -133,7 +133,8 @@ public sealed class DiscoverySession : IDisposable
     /// The position buckets of `--positions NAMES` (null for every position): each name must be one the data's task
     /// defines (CD2021 at the data statement otherwise), and no two may share a position in any example (CD4003).
     /// </summary>
-    public EdgePositions? Positions(IReadOnlyList<string>? names)
+    /// <param name="origin">Where the names come from, as diagnostics say it.</param>
+    public EdgePositions? Positions(IReadOnlyList<string>? names, string? origin = null)
     {
         if (names is null) return null;
         var data = Settings.Hypothesis.Data;
@@ -142,8 +143,8 @@ public sealed class DiscoverySession : IDisposable
             .Where(p => !data.NamedPositions.Contains(p.Name)).ToArray();
         if (unknown.Length > 0)
             throw new DiscoverInputException([.. unknown.Select(p => DiagnosticCatalog.UnknownPosition.Create(data.Span, p.Name, data.Task.Name,
-                $" (--positions {p.Given})", data.NamedPositions.IsEmpty ? "none" : string.Join(", ", data.NamedPositions)))], Settings.Analysis.Sources.SourceOf);
-        if (positions.Overlap(Plan.Data.Examples) is { } overlap) throw Settings.Refuse(data.Span, $"--positions {string.Join(",", names)}: {overlap}");
+                $" ({origin ?? "--positions"} {p.Given})", data.NamedPositions.IsEmpty ? "none" : string.Join(", ", data.NamedPositions)))], Settings.Analysis.Sources.SourceOf);
+        if (positions.Overlap(Plan.Data.Examples) is { } overlap) throw Settings.Refuse(data.Span, $"{origin ?? "--positions"} {string.Join(",", names)}: {overlap}");
         return positions;
     }
 

@@ -92,12 +92,49 @@ public class DiscoverPositionsAndStabilityTests
         }
         Assert.That(keptAtPositions, Is.EqualTo(6), "the per-position edges kept are the draft's");
 
-        // The folded circuit is what MIB's tools (and `circuit import`) read: every edge kept at some position.
+        // MIB's tools read the folded circuit; `circuit import` reads the per-position one back: the draft's claims.
         string imported = folder.File("imported.circuit");
         var import = CliRunner.Run("import", json, "--settings", settings, "--out", imported);
         Assert.That(import.ExitCode, Is.EqualTo(0), import.Error);
+        string text = File.ReadAllText(imported);
+        Assert.That(text, Does.Contain("the 6 edges the file marks in_graph").And.Contain("per-position edges (a sender at p into a receiver at p) at repeated"));
+        Assert.That(Claims(text), Is.EqualTo(Claims(File.ReadAllText(folder.File("d.circuit")))), "the same per-position path claims as the draft");
+        var check = CliRunner.Run("check", imported, "--no-cache", "--no-progress");
+        Assert.That(check.ExitCode, Is.EqualTo(0), check.Out + check.Error);
+
+        // Without the extension it is the folded circuit, at every position.
+        root["circuitdsl"]!.AsObject().Remove("positions");
+        string plain = folder.File("plain.json", root.ToJsonString());
+        import = CliRunner.Run("import", plain, "--settings", settings, "--out", imported);
+        Assert.That(import.ExitCode, Is.EqualTo(0), import.Error);
         int inGraph = edges.Count(p => p.Value!["in_graph"]!.GetValue<bool>());
-        Assert.That(File.ReadAllText(imported), Does.Contain($"the {inGraph} edges the file marks in_graph"));
+        Assert.That(File.ReadAllText(imported), Does.Contain($"the {inGraph} edges the file marks in_graph").And.Not.Contain("per-position edges"));
+    }
+
+    static string[] Claims(string draft) =>
+        [.. draft.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("expect path ", StringComparison.Ordinal)).Select(l => l[..l.IndexOf(" effect", StringComparison.Ordinal)]).Order(StringComparer.Ordinal)];
+
+    [TestCase("\"names\": [\"repeated\"]", "circuitdsl.positions needs")]
+    [TestCase("\"names\": [\"nowhere\", \"other positions\"]", "CD2021")]
+    [TestCase("\"names\": [\"repeated\", \"other positions\"], \"edges\": {\"a0.h0->a1.h0<k>\": {\"somewhere\": {\"in_graph\": true}}}, \"x\"", "'somewhere' is not one of circuitdsl.positions.names")]
+    [TestCase("\"names\": [\"repeated\", \"other positions\"], \"edges\": {\"a0.h0->a1.h7<k>\": {\"repeated\": {\"in_graph\": true}}}, \"x\"", "which attn-only-2l does not have")]
+    public void ABadPositionsExtensionIsRefusedWithNothingWritten(string positions, string message)
+    {
+        using var folder = new TempFolder();
+        string settings = folder.File("settings.circuit", Induction);
+        // A one-edge circuit at every position; the extension's "edges" (where the case gives none) is empty.
+        string edges = positions.Contains("\"edges\"") ? "" : ", \"edges\": {}";
+        string extension = ("{" + positions + edges + " }").Replace(", \"x\" }", " }");
+        string json = folder.File("c.json", """
+            {"cfg": {"n_layers": 2, "n_heads": 2, "d_model": 64},
+             "edges": {"a0.h0->a1.h0<k>": {"score": 1, "in_graph": true}},
+             "circuitdsl": {"positions": EXTENSION}}
+            """.Replace("EXTENSION", extension));
+        string draft = folder.File("d.circuit");
+        var (exit, _, error) = CliRunner.Run("import", json, "--settings", settings, "--out", draft);
+        Assert.That(exit, Is.EqualTo(2), error);
+        Assert.That(error, Does.Contain(message));
+        Assert.That(File.Exists(draft), Is.False);
     }
 
     [TestCase("END", "CD2021", ":2:1:")]
