@@ -41,9 +41,12 @@ public static class MibCircuitJson
             if (edge.Position is not { } position) continue;
             if (!byPosition.TryGetValue(name, out var positions)) byPosition[name] = positions = [];
             // Token and position embeddings share the input node's name: their scores add up here too.
-            double before = positions[position] is JsonObject seen ? seen["score"]!.GetValue<double>() : 0;
-            bool wasIn = positions[position] is JsonObject known && known["in_graph"]!.GetValue<bool>();
-            positions[position] = new JsonObject { ["score"] = before + scores.Scores[i], ["in_graph"] = wasIn || keptSet.Contains(edge) };
+            var prior = positions[position];
+            positions[position] = new JsonObject
+            {
+                ["score"] = (prior?["score"]!.GetValue<double>() ?? 0) + scores.Scores[i],
+                ["in_graph"] = (prior?["in_graph"]!.GetValue<bool>() ?? false) || keptSet.Contains(edge),
+            };
         }
         var touched = kept.SelectMany(e => new[] { NodeName(e.Sender), NodeName(e.Receiver.AsOutput) }).ToHashSet(StringComparer.Ordinal);
         var nodes = new JsonObject();
