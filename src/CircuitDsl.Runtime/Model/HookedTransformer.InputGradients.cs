@@ -35,10 +35,8 @@ public sealed partial class HookedTransformer
         // The channels side by side as heads (the gradients are d_model/d_head times smaller than the result, so they
         // are the ones concatenated): g · Wᵀ per reader, W [readers, d_model, d_head] scaled by ln1's weight along d_model.
         var gradient = cat([queries, keys, values], 2);
-        var projections = cat([a.W_Q, a.W_K, a.W_V], 0);
-        if (projections.dtype != ScalarType.Float32) projections = projections.to(ScalarType.Float32);
-        if (weights.ln1 is { } ln1) projections = projections * ln1.w.view(1, -1, 1);
-        return einsum("bphe,hde->hbpd", gradient, projections).MoveToOuterDisposeScope();
+        return WithFloat32(cat([a.W_Q, a.W_K, a.W_V], 0), projections =>
+            einsum("bphe,hde->hbpd", gradient, weights.ln1 is { } ln1 ? projections * ln1.w.view(1, -1, 1) : projections)).MoveToOuterDisposeScope();
     }
 
     /// <summary>

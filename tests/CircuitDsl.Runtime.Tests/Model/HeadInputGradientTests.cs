@@ -85,36 +85,74 @@ public class HeadInputGradientTests
     {
         using var model = TestModels.CreateDense(config);
         long before = LiveTensors.Count();
+        try
+        {
+            using (NewDisposeScope())
+            {
+                var n = model.Hooks.Layers[^1];
+                var tokens = TestModels.Tokens(config, 2, 5, 9);
+                var generator = new Generator(17);
+                var change = randn([2, 2, 5, config.DModel], generator: generator);
+                Tensor Normalized(Tensor? added)
+                {
+                    Tensor? seen = null, stream = null;
+                    var interventions = new List<Intervention>
+                    {
+                        Intervention.Custom(n.ResidPre, (a, _) => stream = added is null ? Kept(a.clone()) : a + added),
+                        Intervention.Custom(n.Ln1Normalized, (a, _) => seen = Kept(a.clone())),
+                    };
+                    model.Forward(tokens, new RunOptions { Interventions = interventions });
+                    return added is null ? stream! : seen!;
+                }
+                var residPre = Normalized(null);
+                const double step = 1e-2; // float32: truncation O(step²), rounding O(ulp / step)
+                var linearized = model.Ln1Linearized(n.Layer, residPre, change);
+                for (int k = 0; k < 2; k++)
+                {
+                    var difference = (Normalized(change[k] * step) - Normalized(change[k] * -step)) / (2 * step);
+                    Assert.That(((linearized[k] - difference).abs().max() / difference.abs().max()).item<float>(), Is.LessThan(2e-3), $"copy {k}");
+                }
+                double ab = (linearized[0] * change[1]).sum().item<float>(), ba = (change[0] * linearized[1]).sum().item<float>();
+                Assert.That(ab, Is.EqualTo(ba).Within(1e-5 * Math.Abs(ab)));
+            }
+        }
+        finally
+        {
+            foreach (var t in KeptTensors) t.Dispose();
+            KeptTensors.Clear();
+        }
+        Assert.That(LiveTensors.Count(), Is.EqualTo(before), "every tensor of the test is freed");
+    }
+
+    /// <summary>With weight matrices kept in bfloat16 the products run on their widened copies: the float32 model of the same values gives the same gradients.</summary>
+    [Test]
+    public void HalfPrecisionWeightsGiveTheWidenedModelsGradients()
+    {
+        var config = TestModels.Gpt2Like;
+        using var wide = TestModels.CreateDense(config);
+        using var half = new HookedTransformer(config, ScalarType.BFloat16);
+        long before = LiveTensors.Count();
         using (NewDisposeScope())
         {
-            var n = model.Hooks.Layers[^1];
-            var tokens = TestModels.Tokens(config, 2, 5, 9);
-            var generator = new Generator(17);
-            var change = randn([2, 2, 5, config.DModel], generator: generator);
-            Tensor Normalized(Tensor? added)
+            using (no_grad())
             {
-                Tensor? seen = null, stream = null;
-                var interventions = new List<Intervention>
+                var target = half.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+                Assert.That(target["blocks.1.attn.W_K"].dtype, Is.EqualTo(ScalarType.BFloat16));
+                foreach (var (name, p) in wide.named_parameters())
                 {
-                    Intervention.Custom(n.ResidPre, (a, _) => stream = added is null ? Kept(a.clone()) : a + added),
-                    Intervention.Custom(n.Ln1Normalized, (a, _) => seen = Kept(a.clone())),
-                };
-                model.Forward(tokens, new RunOptions { Interventions = interventions });
-                return added is null ? stream! : seen!;
+                    target[name].copy_(p);      // rounded to bfloat16 where the matrix is kept so
+                    p.copy_(target[name]);      // and the float32 model takes the rounded values
+                }
             }
-            var residPre = Normalized(null);
-            const double step = 1e-2; // float32: truncation O(step²), rounding O(ulp / step)
-            var linearized = model.Ln1Linearized(n.Layer, residPre, change);
-            for (int k = 0; k < 2; k++)
-            {
-                var difference = (Normalized(change[k] * step) - Normalized(change[k] * -step)) / (2 * step);
-                Assert.That(((linearized[k] - difference).abs().max() / difference.abs().max()).item<float>(), Is.LessThan(2e-3), $"copy {k}");
-            }
-            double ab = (linearized[0] * change[1]).sum().item<float>(), ba = (change[0] * linearized[1]).sum().item<float>();
-            Assert.That(ab, Is.EqualTo(ba).Within(1e-5 * Math.Abs(ab)));
+            var generator = new Generator(3);
+            var residPre = randn([2, 4, config.DModel], generator: generator);
+            Tensor Gradient(long heads) => randn([2, 4, heads, config.DHead], generator: generator);
+            var (q, k, v) = (Gradient(config.Heads), Gradient(config.KvHeads), Gradient(config.KvHeads));
+            var want = wide.HeadInputGradients(1, residPre, q, k, v);
+            var got = half.HeadInputGradients(1, residPre, q, k, v);
+            Assert.That(got.dtype, Is.EqualTo(ScalarType.Float32));
+            Assert.That(TestModels.MaxRelativeError(got, want), Is.LessThan(1e-6));
         }
-        foreach (var t in KeptTensors) t.Dispose();
-        KeptTensors.Clear();
         Assert.That(LiveTensors.Count(), Is.EqualTo(before), "every tensor of the test is freed");
     }
 
