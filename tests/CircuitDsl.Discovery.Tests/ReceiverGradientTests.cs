@@ -61,14 +61,35 @@ public class ReceiverGradientTests
         foreach (bool perPosition in new[] { false, true })
         {
             var settings = Settings(config, DiscoveryMethod.Exact, perPosition);
-            using var discovery = new EdgeDiscovery(model, settings);
-            var eap = discovery.Eap().Scores;
             var expected = MaskGradient(model, settings);
             double largest = expected.Max(Math.Abs);
             Assert.That(largest, Is.GreaterThan(0));
-            for (int e = 0; e < expected.Length; e++)
-                Assert.That(eap[e], Is.EqualTo(expected[e]).Within(1e-5 * largest), $"{discovery.Graph.Edges[e]} (per position: {perPosition})");
+            // Whole layers at once (these models' rows fit one block), and blocks of 12 rows with a shorter last one.
+            foreach (long? block in new long?[] { null, 12 })
+            {
+                ReceiverGradients.BlockRows = block;
+                try
+                {
+                    using var discovery = new EdgeDiscovery(model, settings);
+                    var eap = discovery.Eap().Scores;
+                    for (int e = 0; e < expected.Length; e++)
+                        Assert.That(eap[e], Is.EqualTo(expected[e]).Within(1e-5 * largest), $"{discovery.Graph.Edges[e]} (per position: {perPosition}, block {block?.ToString() ?? "whole"})");
+                }
+                finally
+                {
+                    ReceiverGradients.BlockRows = null;
+                }
+            }
         }
+    }
+
+    [Test]
+    public void TheSmallestBlocksSplitTheTestModelsRows()
+    {
+        var data = FamilyModels.Data(RandomModels.Gpt2Like, 10);
+        long rows = 4L * data.Length; // a batch of Settings' four examples
+        Assert.That(rows % 12, Is.Not.Zero, "blocks of 12 rows: the last one shorter");
+        Assert.That(ReceiverGradients.RowsPerBlock(readers: 3 * RandomModels.Gpt2Like.Heads, RandomModels.Gpt2Like.DModel, rows), Is.EqualTo(rows), "by default one block");
     }
 
     static IEnumerable<TestCaseData> Folds() =>
