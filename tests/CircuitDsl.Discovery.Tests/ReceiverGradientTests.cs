@@ -84,7 +84,7 @@ public class ReceiverGradientTests
     }
 
     [Test]
-    public void TheSmallestBlocksSplitTheTestModelsRows()
+    public void TwelveRowBlocksSplitTheTestModelsRowsUnevenly()
     {
         var data = FamilyModels.Data(RandomModels.Gpt2Like, 10);
         long rows = 4L * data.Length; // a batch of Settings' four examples

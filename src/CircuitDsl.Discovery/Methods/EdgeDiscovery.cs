@@ -197,7 +197,12 @@ public sealed partial class EdgeDiscovery : IDisposable
     }
 
     /// <summary>The clean metric summed over every batch's scored rows, and their number.</summary>
-    (double Sum, int Count) CleanTotals()
+    (double Sum, int Count) CleanTotals() => cleanTotals ??= SumCleanMetric();
+
+    // The batches never change, so every method call reads the same clean metric.
+    (double Sum, int Count)? cleanTotals;
+
+    (double Sum, int Count) SumCleanMetric()
     {
         double sum = 0;
         int count = 0;
