@@ -33,12 +33,11 @@ public static class Bootstrap
             for (int s = 0; s < values.Length; s++) values[s] = resampled[s][b];
             draws[b] = statistic(values);
         }
-        // The finite draws, compacted in place and sorted (no second array: this runs for every statistic of every check).
+        // The finite draws, compacted in place (no second array: this runs for every statistic of every check).
         int count = 0;
         foreach (double d in draws)
             if (double.IsFinite(d)) draws[count++] = d;
         var finite = draws.AsSpan(0, count);
-        finite.Sort();
         double low = finite.Length == 0 ? double.NaN : Quantile(finite, 0.025);
         double high = finite.Length == 0 ? double.NaN : Quantile(finite, 0.975);
         return new Estimate(point, low, high, n, scores[0].Positions, $"bootstrap 95% percentile, {resamples} resamples");
@@ -54,10 +53,13 @@ public static class Bootstrap
     public static double[] Resample(ExampleScores scores, long seed, int resamples = DefaultResamples) =>
         BootstrapResamples.For(seed, scores.Examples, resamples).Means(scores.Sums, scores.Counts);
 
-    static double Quantile(ReadOnlySpan<double> sorted, double q)
+    /// <summary>The q-quantile as the sorted values would give it (linear between the two nearest ranks), by selection.</summary>
+    static double Quantile(Span<double> values, double q)
     {
-        double index = q * (sorted.Length - 1);
+        double index = q * (values.Length - 1);
         int lo = (int)Math.Floor(index), hi = (int)Math.Ceiling(index);
-        return sorted[lo] + (sorted[hi] - sorted[lo]) * (index - lo);
+        double below = OrderStatistic.Select(values, lo);
+        double above = hi == lo ? below : OrderStatistic.Select(values, hi);
+        return below + (above - below) * (index - lo);
     }
 }
